@@ -43,6 +43,13 @@ class JsonMappingTest {
     }
 
     @Test
+    void numbersAndBooleansAreNotTakenForStrings() {
+        assertThrows(Exception.class, () -> mapper.readValue("{\"username\":123,\"password\":\"p\"}", LoginRequest.class));
+        assertThrows(Exception.class, () -> mapper.readValue("{\"username\":\"a\",\"password\":1.5}", LoginRequest.class));
+        assertThrows(Exception.class, () -> mapper.readValue("{\"username\":true,\"password\":\"p\"}", LoginRequest.class));
+    }
+
+    @Test
     void unknownRoleIsRejectedWithItsName() {
         Exception e = assertThrows(ValueInstantiationException.class, () -> mapper.readValue("\"root\"", Role.class));
         assertTrue(e.getMessage().contains("unknown role 'root'"), e.getMessage());

@@ -1,0 +1,83 @@
+package io.pganalytics.server;
+
+import io.pganalytics.server.config.ConfigException;
+import io.pganalytics.server.config.ConfigLoader;
+import io.pganalytics.server.config.ServerArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
+
+/**
+ * {@code java -jar pganalytics-server.jar [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]}.
+ * With no database configured, the server runs on an embedded PostgreSQL in its data directory.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
+        }
+        configureLogging();
+        Logger log = LoggerFactory.getLogger(Main.class);
+        ServerArguments arguments;
+        try {
+            arguments = ServerArguments.parse(List.of(args));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (arguments.help()) {
+            System.out.print(ServerArguments.USAGE);
+            return;
+        }
+        PgAnalyticsServer server;
+        try {
+            server = PgAnalyticsServer.start(
+                    ConfigLoader.load(arguments.configFile(), System.getenv(), arguments.overrides()),
+                    System.getenv(), Clock.systemUTC());
+        } catch (ConfigException e) {
+            log.error("start-up stopped: {}", e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            log.error("start-up failed: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutdown requested: draining requests");
+            server.close();
+            stopped.countDown();
+            ServerLogManager.finish();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One-line log records on standard error, unless the operator passed their own java.util.logging configuration. */
+    static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+            if (in != null) {
+                LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

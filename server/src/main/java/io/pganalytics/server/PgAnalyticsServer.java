@@ -1,0 +1,260 @@
+package io.pganalytics.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.auth.AuthConfig;
+import io.pganalytics.server.auth.AuthFeature;
+import io.pganalytics.server.cluster.ClusterConfig;
+import io.pganalytics.server.cluster.ClusterModule;
+import io.pganalytics.server.cluster.NodeRegistry;
+import io.pganalytics.server.db.DatabaseConfig;
+import io.pganalytics.server.db.DatabaseModule;
+import io.pganalytics.server.health.AdminRoutes;
+import io.pganalytics.server.health.HealthCheck;
+import io.pganalytics.server.http.ApiRules;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.CallerAuthenticator;
+import io.pganalytics.server.http.ErrorMapping;
+import io.pganalytics.server.http.HttpConfig;
+import io.pganalytics.server.http.JsonBodies;
+import io.pganalytics.server.http.OpenApiRoutes;
+import io.pganalytics.server.http.RequestGate;
+import io.pganalytics.server.http.RouteCatalog;
+import io.pganalytics.server.http.TlsMaterial;
+import io.pganalytics.server.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One running server node: the composition root. Builds every feature by hand in dependency order (database,
+ * cluster, features, HTTP) and, on {@link #close()}, drains requests and stops them in reverse.
+ */
+public final class PgAnalyticsServer implements AutoCloseable {
+    public static final String API_PREFIX = "/api/v1";
+    private static final Logger LOG = LoggerFactory.getLogger(PgAnalyticsServer.class);
+
+    private final Deque<AutoCloseable> resources;
+    private final WebServer webServer;
+    private final RequestGate gate;
+    private final RouteCatalog routes;
+    private final Optional<TlsMaterial> tls;
+    private final HttpConfig http;
+    private final DatabaseModule database;
+    private final ClusterModule cluster;
+    private final ServerConfig serverConfig;
+
+    private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
+                              Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
+                              ServerConfig serverConfig) {
+        this.resources = resources;
+        this.webServer = webServer;
+        this.gate = gate;
+        this.routes = routes;
+        this.tls = tls;
+        this.http = http;
+        this.database = database;
+        this.cluster = cluster;
+        this.serverConfig = serverConfig;
+    }
+
+    /**
+     * Starts a node. Every configuration record is read and validated before anything starts, so that a bad key
+     * stops start-up at once with its name.
+     */
+    public static PgAnalyticsServer start(Config config, Map<String, String> environment, Clock clock) {
+        ServerConfig serverConfig = ServerConfig.from(config.get("server"));
+        HttpConfig http = HttpConfig.from(config.get("http"));
+        DatabaseConfig databaseConfig = DatabaseConfig.from(config.get("database"));
+        ClusterConfig clusterConfig = ClusterConfig.from(config.get("cluster"));
+        AuthConfig authConfig = AuthConfig.from(config.get("auth"));
+
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            Files.createDirectories(serverConfig.dataDir());
+            LOG.info("pgAnalytics server {} starting as node {}, data directory {}", version(), serverConfig.nodeName(), serverConfig.dataDir());
+            ObjectMapper mapper = JsonMapping.newMapper();
+            MetricsRegistry metrics = new MetricsRegistry();
+            JsonBodies bodies = new JsonBodies(mapper, http.maxBodyBytes());
+
+            DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock);
+            resources.push(database);
+            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName());
+            resources.push(cluster);
+            resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
+
+            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
+                    serverConfig.dataDir(), environment);
+            resources.push(auth);
+            auth.start();
+
+            List<ApiService> services = new ArrayList<>(auth.routes());
+            services.add(new OpenApiRoutes());
+
+            registerProcessMetrics(metrics, database, cluster);
+            RequestGate gate = new RequestGate(metrics, bodies);
+            RouteCatalog catalog = new RouteCatalog();
+            HttpRouting.Builder api = HttpRouting.builder();
+            routing(api, gate, bodies, auth.userAuthenticator(), CallerAuthenticator.NONE, catalog, services);
+
+            AdminRoutes admin = new AdminRoutes(List.of(
+                    new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
+                    new HealthCheck("cluster", () -> cluster.isHealthy() ? null : "the Hazelcast member is not running")),
+                    gate::draining, metrics, mapper);
+            resources.push(admin);
+
+            Optional<TlsMaterial> tls = http.tls().enabled()
+                    ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock))
+                    : Optional.empty();
+            WebServerConfig.Builder builder = WebServer.builder()
+                    .featuresDiscoverServices(false)
+                    .shutdownHook(false)
+                    .host(http.host())
+                    .port(http.port())
+                    .shutdownGracePeriod(http.shutdownGrace())
+                    .routing(api)
+                    .putSocket("admin", socket -> socket
+                            .host(http.adminHost())
+                            .port(http.adminPort())
+                            .routing(routing -> routing.register(admin)));
+            tls.ifPresent(material -> builder.tls(t -> t
+                    .privateKey(material.privateKey())
+                    .privateKeyCertChain(material.chain())));
+            WebServer webServer = builder.build().start();
+            if (!tls.isPresent()) {
+                LOG.warn("http.tls.enabled is false: the API is served over plain HTTP; use this only behind a TLS-terminating proxy");
+            }
+            LOG.info("API listening on {}://{}:{}{}", tls.isPresent() ? "https" : "http", http.host(), webServer.port(), API_PREFIX);
+            LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
+            return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig);
+        } catch (IOException e) {
+            closeAll(resources);
+            throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
+        } catch (RuntimeException | Error e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /** The API routing: the request gate, every feature's routes, the error mapping and the 404 fallback. */
+    static void routing(HttpRouting.Builder api, RequestGate gate, JsonBodies bodies, CallerAuthenticator users,
+                        CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
+        api.addFilter(gate);
+        ErrorMapping.register(api, bodies);
+        ApiRules rules = new ApiRules(api, API_PREFIX, users, collectors, catalog);
+        for (ApiService service : services) {
+            service.register(rules);
+        }
+        ErrorMapping.registerFallback(api, "/api");
+    }
+
+    private static void registerProcessMetrics(MetricsRegistry metrics, DatabaseModule database, ClusterModule cluster) {
+        var memory = ManagementFactory.getMemoryMXBean();
+        var runtime = ManagementFactory.getRuntimeMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
+        metrics.gauge("pganalytics_jvm_heap_used_bytes", "JVM heap in use", () -> memory.getHeapMemoryUsage().getUsed());
+        metrics.gauge("pganalytics_jvm_heap_max_bytes", "JVM heap limit", () -> memory.getHeapMemoryUsage().getMax());
+        metrics.gauge("pganalytics_jvm_threads", "live JVM threads", threads::getThreadCount);
+        metrics.gauge("pganalytics_uptime_seconds", "seconds since this node started", () -> runtime.getUptime() / 1000.0);
+        metrics.gauge("pganalytics_db_pool_active_connections", "database connections in use", database::activeConnections);
+        metrics.gauge("pganalytics_db_pool_idle_connections", "idle database connections", database::idleConnections);
+        metrics.gauge("pganalytics_cluster_members", "Hazelcast members this node sees", cluster::memberCount);
+    }
+
+    public int port() {
+        return webServer.port();
+    }
+
+    public int adminPort() {
+        return webServer.port("admin");
+    }
+
+    public boolean tlsEnabled() {
+        return tls.isPresent();
+    }
+
+    /** The API's base URL as reached from this host, e.g. {@code https://127.0.0.1:8443/api/v1}. */
+    public String apiUrl() {
+        return (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + port() + API_PREFIX;
+    }
+
+    public Optional<TlsMaterial> tls() {
+        return tls;
+    }
+
+    public RouteCatalog routes() {
+        return routes;
+    }
+
+    public DatabaseModule database() {
+        return database;
+    }
+
+    public ClusterModule cluster() {
+        return cluster;
+    }
+
+    public String nodeName() {
+        return serverConfig.nodeName();
+    }
+
+    /**
+     * Graceful stop: refuse new requests, let those in flight finish (bounded by {@code http.shutdown-grace}), stop the
+     * listeners, leave the cluster (handing partitions over), stop the database.
+     */
+    @Override
+    public void close() {
+        try {
+            int left = gate.drain(http.shutdownGrace());
+            if (left > 0) {
+                LOG.warn("{} request(s) still in flight after {}: stopping anyway", left, http.shutdownGrace());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        webServer.stop();
+        closeAll(resources);
+        LOG.info("pgAnalytics server node {} stopped", serverConfig.nodeName());
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", resource.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+
+    static String version() {
+        String version = PgAnalyticsServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.pganalytics.server.auth;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.ebean.Database;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.CallerAuthenticator;
+import io.pganalytics.server.http.JsonBodies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Local users and tokens, wired: the one public entry point of this package. {@link #start()} creates the first
+ * admin if needed, loads (or creates) the signing key, and schedules the housekeeping that every node runs each
+ * minute: reload the signing keys, rotate them when due (one node wins), and purge expired sessions.
+ */
+public final class AuthFeature implements AutoCloseable {
+    static final Duration HOUSEKEEPING_INTERVAL = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(AuthFeature.class);
+
+    private final AuthConfig config;
+    private final Clock clock;
+    private final Path dataDir;
+    private final Map<String, String> environment;
+    private final SigningKeys keys;
+    private final SessionRepository sessions;
+    private final BootstrapAdmin bootstrap;
+    private final AccessTokens tokens;
+    private final AuthService auth;
+    private final UserService users;
+    private final UserAuthenticator authenticator;
+    private final List<ApiService> routes;
+    private ScheduledExecutorService housekeeping;
+
+    public AuthFeature(AuthConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock,
+                       Path dataDir, Map<String, String> environment) {
+        this.config = Objects.requireNonNull(config);
+        this.clock = Objects.requireNonNull(clock);
+        this.dataDir = Objects.requireNonNull(dataDir);
+        this.environment = Map.copyOf(environment);
+        SecureRandom random = new SecureRandom();
+        PasswordHasher hasher = PasswordHasher.from(config, random);
+        PasswordPolicy policy = PasswordPolicy.from(config);
+        RevokedSessions revoked = new RevokedSessions(hazelcast, clock, config.accessTokenTtl());
+        this.keys = new SigningKeys(database, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
+        this.sessions = new SessionRepository(database);
+        this.tokens = new AccessTokens(keys, revoked, clock, random, config);
+        this.auth = new AuthService(database, hasher, tokens, revoked, new LoginThrottle(hazelcast, clock, config),
+                clock, random, config);
+        this.users = new UserService(database, hasher, policy, auth, clock);
+        this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
+        this.authenticator = new UserAuthenticator(tokens);
+        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies));
+    }
+
+    /** Bootstraps the admin, loads or creates the signing key and schedules the housekeeping. */
+    public void start() {
+        bootstrap.ensure(dataDir, environment);
+        keys.refresh();
+        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pga-auth-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = HOUSEKEEPING_INTERVAL.toMillis();
+        housekeeping.scheduleWithFixedDelay(this::houseKeep, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("auth: access tokens live {}, refresh tokens {} (sessions at most {}), signing keys rotate every {}",
+                config.accessTokenTtl(), config.refreshTokenTtl(), config.sessionMaxAge(), config.signingKeyRotation());
+    }
+
+    public CallerAuthenticator userAuthenticator() {
+        return authenticator;
+    }
+
+    public List<ApiService> routes() {
+        return routes;
+    }
+
+    AuthService auth() {
+        return auth;
+    }
+
+    UserService users() {
+        return users;
+    }
+
+    AccessTokens tokens() {
+        return tokens;
+    }
+
+    SigningKeys keys() {
+        return keys;
+    }
+
+    /** One round of housekeeping; a failure is logged and retried next round. */
+    void houseKeep() {
+        try {
+            keys.refresh();
+            Instant now = clock.instant();
+            int purged = sessions.purge(now, now.minus(config.accessTokenTtl()).minus(Duration.ofHours(1)));
+            if (purged > 0) {
+                LOG.debug("auth: purged {} expired session(s) and refresh token(s)", purged);
+            }
+        } catch (RuntimeException e) {
+            // The root of a scheduled task: never let one failure cancel every later round.
+            LOG.warn("auth: housekeeping failed, retrying in {}: {}", HOUSEKEEPING_INTERVAL, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+            try {
+                if (!housekeeping.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("auth: housekeeping did not stop within 5 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.pganalytics.server.auth;
+
+import io.ebean.Database;
+import io.ebean.Transaction;
+import io.pganalytics.common.auth.LoginRequest;
+import io.pganalytics.common.auth.RefreshRequest;
+import io.pganalytics.common.auth.Role;
+import io.pganalytics.common.auth.TokenResponse;
+import io.pganalytics.common.auth.UserView;
+import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.http.Caller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sign-in, refresh, sign-out. A login opens a session (a family of refresh tokens); each refresh spends one
+ * refresh token and hands out the next of the same family. Presenting a spent token again means it was copied:
+ * the whole family is revoked, its access tokens included (through {@link RevokedSessions}).
+ */
+final class AuthService {
+    static final String WRONG_CREDENTIALS = "the user name or password is wrong";
+    static final String BAD_REFRESH_TOKEN = "the refresh token is not valid: sign in again";
+    private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final int MAX_REFRESH_TOKEN_LENGTH = 128;
+
+    private final Database database;
+    private final UserRepository users;
+    private final SessionRepository sessions;
+    private final PasswordHasher hasher;
+    private final AccessTokens accessTokens;
+    private final RevokedSessions revoked;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Duration refreshTokenTtl;
+    private final Duration sessionMaxAge;
+
+    AuthService(Database database, PasswordHasher hasher, AccessTokens accessTokens, RevokedSessions revoked,
+                LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config) {
+        this.database = database;
+        this.users = new UserRepository(database);
+        this.sessions = new SessionRepository(database);
+        this.hasher = hasher;
+        this.accessTokens = accessTokens;
+        this.revoked = revoked;
+        this.throttle = throttle;
+        this.clock = clock;
+        this.random = random;
+        this.refreshTokenTtl = config.refreshTokenTtl();
+        this.sessionMaxAge = config.sessionMaxAge();
+    }
+
+    TokenResponse login(LoginRequest request, String clientAddress) {
+        String username = request.username();
+        String password = request.password();
+        if (username == null || username.isBlank()) {
+            throw ApiException.invalid("username", "is required");
+        }
+        if (password == null || password.isEmpty()) {
+            throw ApiException.invalid("password", "is required");
+        }
+        throttle.checkAllowed(username, clientAddress);
+        Optional<DUser> found = Users.isValidUsername(username) ? users.findByUsername(username) : Optional.empty();
+        boolean matches = found.isPresent() && found.get().getPasswordHash() != null
+                ? hasher.verify(password, found.get().getPasswordHash())
+                : hasher.verifyNothing(password);
+        if (!matches || !found.get().isEnabled()) {
+            throttle.recordFailure(username, clientAddress);
+            // Only names of existing users are logged: an unknown "name" is too often a password typed in the wrong field.
+            if (found.isPresent()) {
+                LOG.info("login: failed for user {} ({}) from {}", found.get().getId(), found.get().getUsername(), clientAddress);
+            } else {
+                LOG.info("login: failed for an unknown user name from {}", clientAddress);
+            }
+            throw ApiException.unauthenticated(WRONG_CREDENTIALS);
+        }
+        DUser user = found.get();
+        throttle.recordSuccess(username);
+        if (hasher.needsRehash(user.getPasswordHash())) {
+            users.replacePasswordHash(user.getId(), user.getPasswordHash(), hasher.hash(password));
+        }
+        Instant now = clock.instant();
+        String sessionId = newSessionId();
+        String refreshToken;
+        Instant refreshExpires;
+        try (Transaction tx = database.beginTransaction()) {
+            DSession session = new DSession();
+            session.setId(sessionId);
+            session.setUserId(user.getId());
+            session.setCreatedAt(now);
+            session.setExpiresAt(now.plus(sessionMaxAge));
+            session.setClientAddress(clientAddress.length() > 64 ? clientAddress.substring(0, 64) : clientAddress);
+            sessions.insert(session);
+            refreshExpires = min(now.plus(refreshTokenTtl), session.getExpiresAt());
+            refreshToken = issueRefreshToken(sessionId, now, refreshExpires);
+            users.recordLogin(user.getId(), now);
+            tx.commit();
+        }
+        LOG.info("login: user {} ({}) signed in from {}, session {}", user.getId(), user.getUsername(), clientAddress, sessionId);
+        user.setLastLoginAt(now);
+        return tokens(user, sessionId, refreshToken, refreshExpires);
+    }
+
+    TokenResponse refresh(RefreshRequest request) {
+        String token = request.refreshToken();
+        if (token == null || token.isEmpty() || token.length() > MAX_REFRESH_TOKEN_LENGTH) {
+            throw ApiException.unauthenticated(BAD_REFRESH_TOKEN);
+        }
+        Instant now = clock.instant();
+        Refreshed refreshed;
+        try (Transaction tx = database.beginTransaction()) {
+            refreshed = spend(token, now);
+            tx.commit();
+        }
+        if (refreshed.refusal() != null) {
+            if (refreshed.revokedSession() != null) {
+                revoked.revoke(refreshed.revokedSession());
+            }
+            throw refreshed.refusal();
+        }
+        return tokens(refreshed.user(), refreshed.sessionId(), refreshed.refreshToken(), refreshed.refreshExpires());
+    }
+
+    /** Spends one refresh token inside the caller's transaction; a refusal that revoked a session is committed too. */
+    private Refreshed spend(String token, Instant now) {
+        Optional<DRefreshToken> found = sessions.findTokenByHash(sha256(token));
+        if (found.isEmpty()) {
+            return Refreshed.refused(ApiException.unauthenticated(BAD_REFRESH_TOKEN), null);
+        }
+        DRefreshToken presented = found.get();
+        String sessionId = presented.getSessionId();
+        DSession session = sessions.findSession(sessionId).orElse(null);
+        if (session == null || session.getRevokedAt() != null) {
+            return Refreshed.refused(ApiException.unauthenticated("the session has ended: sign in again"), null);
+        }
+        if (presented.getUsedAt() != null || !sessions.markUsed(presented.getId(), now)) {
+            sessions.revoke(sessionId, now, "refresh-token-reused");
+            LOG.warn("refresh: session {} of user {}: a refresh token was presented again after use; the session is revoked",
+                    sessionId, session.getUserId());
+            return Refreshed.refused(ApiException.unauthenticated(
+                    "the refresh token was already used: the session is revoked for safety; sign in again"), sessionId);
+        }
+        if (!presented.getExpiresAt().isAfter(now) || !session.getExpiresAt().isAfter(now)) {
+            return Refreshed.refused(ApiException.unauthenticated("the refresh token has expired: sign in again"), null);
+        }
+        Optional<DUser> user = users.findById(session.getUserId());
+        if (user.isEmpty() || !user.get().isEnabled()) {
+            sessions.revoke(sessionId, now, "user-disabled");
+            return Refreshed.refused(ApiException.unauthenticated("the session has ended: sign in again"), sessionId);
+        }
+        Instant expires = min(now.plus(refreshTokenTtl), session.getExpiresAt());
+        String next = issueRefreshToken(sessionId, now, expires);
+        return new Refreshed(user.get(), sessionId, next, expires, null, null);
+    }
+
+    void logout(Caller caller) {
+        Instant now = clock.instant();
+        // The cluster learns first: if the database write fails, the session's access tokens are refused anyway.
+        revoked.revoke(caller.sessionId());
+        sessions.revoke(caller.sessionId(), now, "logout");
+        LOG.info("logout: user {} ({}) ended session {}", caller.id(), caller.name(), caller.sessionId());
+    }
+
+    UserView me(Caller caller) {
+        return users.findById(Long.parseLong(caller.id()))
+                .map(Users::view)
+                .orElseThrow(() -> ApiException.unauthenticated("the signed-in user no longer exists"));
+    }
+
+    /**
+     * Revokes every live session of a user, in the database (inside the caller's transaction) and in the cluster.
+     * The cluster learns first, so that a failed commit errs on the side of signing the user out.
+     */
+    int revokeSessionsOf(long userId, String reason) {
+        Instant now = clock.instant();
+        List<String> live = sessions.liveSessionIds(userId, now);
+        live.forEach(revoked::revoke);
+        sessions.revokeAllOf(userId, now, reason);
+        return live.size();
+    }
+
+    private String issueRefreshToken(String sessionId, Instant now, Instant expires) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = B64URL.encodeToString(secret);
+        DRefreshToken row = new DRefreshToken();
+        row.setSessionId(sessionId);
+        row.setTokenHash(sha256(token));
+        row.setIssuedAt(now);
+        row.setExpiresAt(expires);
+        sessions.insert(row);
+        return token;
+    }
+
+    private TokenResponse tokens(DUser user, String sessionId, String refreshToken, Instant refreshExpires) {
+        Set<Role> roles = RoleNames.fromStored(user.getRoles());
+        AccessTokens.Issued access = accessTokens.issue(user.getId(), user.getUsername(), roles, sessionId);
+        return new TokenResponse(access.token(), "Bearer", access.expiresAt(), refreshToken, refreshExpires, Users.view(user));
+    }
+
+    private String newSessionId() {
+        byte[] id = new byte[18];
+        random.nextBytes(id);
+        return B64URL.encodeToString(id);
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private record Refreshed(DUser user, String sessionId, String refreshToken, Instant refreshExpires,
+                             ApiException refusal, String revokedSession) {
+        static Refreshed refused(ApiException refusal, String revokedSession) {
+            return new Refreshed(null, null, null, null, refusal, revokedSession);
+        }
+    }
+}

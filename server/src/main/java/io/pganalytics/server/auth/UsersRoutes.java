@@ -1,0 +1,88 @@
+package io.pganalytics.server.auth;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.pganalytics.common.auth.CreateUserRequest;
+import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.server.http.Access;
+import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.http.ApiRules;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
+
+import java.util.Optional;
+
+/** {@code /users}: admins list, create, read, change and delete users. */
+final class UsersRoutes implements ApiService {
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final UserService users;
+    private final JsonBodies bodies;
+
+    UsersRoutes(UserService users, JsonBodies bodies) {
+        this.users = users;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public void register(ApiRules rules) {
+        rules.get("/users", Access.ADMIN, this::list)
+                .post("/users", Access.ADMIN, this::create)
+                .get("/users/{id}", Access.ADMIN, this::get)
+                .patch("/users/{id}", Access.ADMIN, this::update)
+                .delete("/users/{id}", Access.ADMIN, this::delete);
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        int limit = intParameter(request, "limit", DEFAULT_LIMIT, 1, UserService.MAX_PAGE);
+        int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
+        bodies.ok(response, users.list(offset, limit));
+    }
+
+    private void create(ServerRequest request, ServerResponse response) {
+        CreateUserRequest create = bodies.read(request, CreateUserRequest.class);
+        bodies.created(response, users.create(create, ApiRules.caller(request)));
+    }
+
+    private void get(ServerRequest request, ServerResponse response) {
+        bodies.ok(response, users.get(id(request)));
+    }
+
+    private void update(ServerRequest request, ServerResponse response) {
+        long id = id(request);
+        UpdateUserRequest update = bodies.read(request, UpdateUserRequest.class);
+        bodies.ok(response, users.update(id, update, ApiRules.caller(request)));
+    }
+
+    private void delete(ServerRequest request, ServerResponse response) {
+        users.delete(id(request), ApiRules.caller(request));
+        response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private static long id(ServerRequest request) {
+        String text = request.path().pathParameters().get("id");
+        return UserService.parseId(text).orElseThrow(() -> ApiException.notFound("no user with id '" + abbreviate(text) + "'"));
+    }
+
+    private static int intParameter(ServerRequest request, String name, int defaultValue, int min, int max) {
+        Optional<String> text = request.query().first(name).asOptional();
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.get());
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(name, "must be a whole number from " + min + " to " + max);
+        }
+        if (value < min || value > max) {
+            throw ApiException.invalid(name, "must be from " + min + " to " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

@@ -1,0 +1,46 @@
+package io.pganalytics.server.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server's command line: {@code [--config FILE] [--data-dir DIR] [--port N] [--admin-port N] [--help]}.
+ * Flags become configuration overrides, so that they win over every file and variable.
+ */
+public record ServerArguments(Path configFile, Map<String, String> overrides, boolean help) {
+    public static final String USAGE = """
+            Usage: pganalytics-server [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]
+              --config FILE     a YAML file overriding the built-in application.yaml
+              --data-dir DIR    where the embedded database, certificate and keys live (default ~/.pganalytics/server)
+              --port N          the HTTPS API port (0 picks a free port; default 8443)
+              --admin-port N    the health and metrics port (0 picks a free port; default 9090)
+            Every key can also be set with an environment variable: PGANALYTICS_DATABASE_URL=... sets database.url.
+            """;
+
+    public static ServerArguments parse(List<String> args) {
+        Path configFile = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        boolean help = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--help", "-h" -> help = true;
+                case "--config" -> configFile = Path.of(value(args, ++i, arg));
+                case "--data-dir" -> overrides.put("server.data-dir", value(args, ++i, arg));
+                case "--port" -> overrides.put("http.port", value(args, ++i, arg));
+                case "--admin-port" -> overrides.put("http.admin-port", value(args, ++i, arg));
+                default -> throw new ConfigException(arg, "unknown argument\n" + USAGE);
+            }
+        }
+        return new ServerArguments(configFile, Map.copyOf(overrides), help);
+    }
+
+    private static String value(List<String> args, int index, String flag) {
+        if (index >= args.size() || args.get(index).startsWith("--")) {
+            throw new ConfigException(flag, "needs a value\n" + USAGE);
+        }
+        return args.get(index);
+    }
+}

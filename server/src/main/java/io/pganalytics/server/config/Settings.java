@@ -1,0 +1,191 @@
+package io.pganalytics.server.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads of configuration values with defaults and range checks. Every failure is an
+ * {@link io.pganalytics.server.config.ConfigException} that names the full key and what was wrong.
+ */
+public final class Settings {
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?", Pattern.CASE_INSENSITIVE);
+
+    private Settings() {
+    }
+
+    public static String string(Config node, String key, String defaultValue) {
+        return optionalString(node, key).orElse(defaultValue);
+    }
+
+    public static Optional<String> optionalString(Config node, String key) {
+        Config value = node.get(key);
+        if (!value.exists()) {
+            return Optional.empty();
+        }
+        try {
+            String text = value.asString().get().trim();
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        } catch (ConfigException e) {
+            throw problem(node, key, "expected a single value, not a list or a map");
+        }
+    }
+
+    public static int integer(Config node, String key, int defaultValue, int min, int max) {
+        Optional<String> text = optionalString(node, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.get());
+        } catch (NumberFormatException e) {
+            throw problem(node, key, "'" + text.get() + "' is not a whole number");
+        }
+        if (value < min || value > max) {
+            throw problem(node, key, value + " is out of range [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    public static long bytes(Config node, String key, long defaultValue, long min, long max) {
+        Optional<String> text = optionalString(node, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        Matcher m = SIZE.matcher(text.get());
+        if (!m.matches()) {
+            throw problem(node, key, "'" + text.get() + "' is not a size (examples: 1048576, 512KiB, 16MiB, 1GiB)");
+        }
+        long value = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        long factor = switch (unit) {
+            case "k", "kb", "kib" -> 1024L;
+            case "m", "mb", "mib" -> 1024L * 1024;
+            case "g", "gb", "gib" -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        long result = Math.multiplyExact(value, factor);
+        if (result < min || result > max) {
+            throw problem(node, key, result + " bytes is out of range [" + min + ", " + max + "]");
+        }
+        return result;
+    }
+
+    public static boolean bool(Config node, String key, boolean defaultValue) {
+        Optional<String> text = optionalString(node, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (text.get().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw problem(node, key, "'" + text.get() + "' is not true or false");
+        };
+    }
+
+    /** A duration as ISO-8601 ({@code PT15M}) or simple ({@code 15m}, {@code 500ms}, {@code 7d}). */
+    public static Duration duration(Config node, String key, Duration defaultValue, Duration min, Duration max) {
+        Optional<String> text = optionalString(node, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        Duration value = parseDuration(text.get())
+                .orElseThrow(() -> problem(node, key, "'" + text.get() + "' is not a duration (examples: 500ms, 30s, 15m, 2h, 7d, PT15M)"));
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw problem(node, key, value + " is out of range [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    public static Optional<Duration> parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE_DURATION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return Optional.of(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+        }
+        try {
+            return Optional.of(t.startsWith("p") && t.contains("d") && !t.contains("t")
+                    ? Duration.ofDays(java.time.Period.parse(text.trim()).getDays())
+                    : Duration.parse(text.trim()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static Optional<Path> path(Config node, String key) {
+        return optionalString(node, key).map(Settings::expandHome);
+    }
+
+    /** A list, given either as a YAML list or as one comma-separated value (as environment variables give it). */
+    public static List<String> list(Config node, String key) {
+        Config value = node.get(key);
+        if (!value.exists()) {
+            return List.of();
+        }
+        List<String> result = new ArrayList<>();
+        if (value.isList()) {
+            for (Config item : value.asNodeList().get()) {
+                item.asString().ifPresent(s -> addSplit(result, s));
+            }
+        } else {
+            value.asString().ifPresent(s -> addSplit(result, s));
+        }
+        return List.copyOf(result);
+    }
+
+    public static <E extends Enum<E>> E choice(Config node, String key, Class<E> type, E defaultValue) {
+        Optional<String> text = optionalString(node, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        String wanted = text.get().trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(wanted)) {
+                return constant;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            allowed.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        throw problem(node, key, "'" + text.get() + "' is not one of " + allowed);
+    }
+
+    public static io.pganalytics.server.config.ConfigException problem(Config node, String key, String problem) {
+        String prefix = node.key().toString();
+        return new io.pganalytics.server.config.ConfigException(prefix.isEmpty() ? key : prefix + "." + key, problem);
+    }
+
+    public static Path expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + path.substring(1));
+        }
+        return Path.of(path);
+    }
+
+    private static void addSplit(List<String> into, String value) {
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                into.add(part.trim());
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.pganalytics.server.http;
+
+import io.pganalytics.common.api.ErrorDetail;
+import io.pganalytics.common.api.ErrorType;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one exception family of the API: thrown anywhere below a route, mapped to the error envelope in one place
+ * ({@link ErrorMapping}). Its message is shown to the client, so it must never carry a secret or an internal detail.
+ */
+public final class ApiException extends RuntimeException {
+    private final ErrorType type;
+    private final List<ErrorDetail> details;
+    private final Duration retryAfter;
+
+    public ApiException(ErrorType type, String message, List<ErrorDetail> details, Duration retryAfter) {
+        super(message, null, false, false);
+        this.type = type;
+        this.details = details == null ? List.of() : List.copyOf(details);
+        this.retryAfter = retryAfter;
+    }
+
+    public ApiException(ErrorType type, String message) {
+        this(type, message, List.of(), null);
+    }
+
+    public static ApiException malformed(String message) {
+        return new ApiException(ErrorType.MALFORMED_REQUEST, message);
+    }
+
+    public static ApiException invalid(String field, String problem) {
+        return new ApiException(ErrorType.VALIDATION_FAILED, field + ": " + problem, List.of(new ErrorDetail(field, problem)), null);
+    }
+
+    public static ApiException invalid(List<ErrorDetail> details) {
+        String summary = details.size() == 1
+                ? details.getFirst().field() + ": " + details.getFirst().problem()
+                : details.size() + " fields are invalid";
+        return new ApiException(ErrorType.VALIDATION_FAILED, summary, details, null);
+    }
+
+    public static ApiException unauthenticated(String message) {
+        return new ApiException(ErrorType.UNAUTHENTICATED, message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(ErrorType.FORBIDDEN, message);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(ErrorType.NOT_FOUND, message);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(ErrorType.CONFLICT, message);
+    }
+
+    public static ApiException tooLarge(String message) {
+        return new ApiException(ErrorType.PAYLOAD_TOO_LARGE, message);
+    }
+
+    public static ApiException rateLimited(String message, Duration retryAfter) {
+        return new ApiException(ErrorType.RATE_LIMITED, message, List.of(), retryAfter);
+    }
+
+    public static ApiException unavailable(String message, Duration retryAfter) {
+        return new ApiException(ErrorType.UNAVAILABLE, message, List.of(), retryAfter);
+    }
+
+    public ErrorType type() {
+        return type;
+    }
+
+    public List<ErrorDetail> details() {
+        return details;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

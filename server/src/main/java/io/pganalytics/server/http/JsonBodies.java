@@ -1,0 +1,183 @@
+package io.pganalytics.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.pganalytics.common.api.ErrorDetail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads request bodies as JSON with a hard size limit and strict mapping, and writes responses. A body that is
+ * too large, not JSON, of the wrong shape or with unknown fields gets a 4xx envelope that names the field.
+ */
+public final class JsonBodies {
+    private final ObjectMapper mapper;
+    private final long maxBodyBytes;
+
+    public JsonBodies(ObjectMapper mapper, long maxBodyBytes) {
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public <T> T read(ServerRequest request, Class<T> type) {
+        requireJson(request);
+        byte[] body = readBounded(request, maxBodyBytes);
+        if (body.length == 0) {
+            throw ApiException.malformed("the request body is empty: expected a JSON object");
+        }
+        return parse(body, type);
+    }
+
+    /** Reads the raw body, refusing more than {@code limit} bytes, before anything is parsed. */
+    public static byte[] readBounded(ServerRequest request, long limit) {
+        long declared = request.headers().contentLength().orElse(-1L);
+        if (declared > limit) {
+            throw ApiException.tooLarge("the request body has " + declared + " bytes; the limit is " + limit);
+        }
+        if (!request.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = request.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw ApiException.tooLarge("the request body is larger than the limit of " + limit + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body", e);
+        }
+    }
+
+    public <T> T parse(byte[] body, Class<T> type) {
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                throw ApiException.malformed("the request body is JSON null: expected a JSON object");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
+                    "unknown field '" + e.getPropertyName() + "'",
+                    List.of(new ErrorDetail(path(e), "unknown field; known fields: " + e.getKnownPropertyIds())), null);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
+                    "invalid value: " + cause.getMessage(), List.of(new ErrorDetail(path(e), cause.getMessage())), null);
+        } catch (InvalidFormatException e) {
+            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
+                    "field '" + path(e) + "' has the wrong type or format: expected " + simpleName(e.getTargetType()),
+                    List.of(new ErrorDetail(path(e), "expected " + simpleName(e.getTargetType()))), null);
+        } catch (MismatchedInputException e) {
+            String field = path(e);
+            String problem = field.isEmpty()
+                    ? "expected a JSON " + simpleName(e.getTargetType())
+                    : "expected " + simpleName(e.getTargetType());
+            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
+                    (field.isEmpty() ? "the body" : "field '" + field + "'") + " has the wrong type: " + problem,
+                    List.of(new ErrorDetail(field, problem)), null);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.tooLarge("the JSON document exceeds a size or nesting limit: " + e.getOriginalMessage());
+        } catch (JsonMappingException e) {
+            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
+                    "the body does not match the expected shape: " + e.getOriginalMessage(),
+                    List.of(new ErrorDetail(path(e), e.getOriginalMessage())), null);
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            throw ApiException.malformed("the body is not valid JSON"
+                    + (location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")")
+                    + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void send(ServerResponse response, Status status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + body.getClass().getSimpleName(), e);
+        }
+        response.status(status);
+        response.header(HeaderValues.CONTENT_TYPE_JSON);
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        response.send(bytes);
+    }
+
+    public void ok(ServerResponse response, Object body) {
+        send(response, Status.OK_200, body);
+    }
+
+    public void created(ServerResponse response, Object body) {
+        send(response, Status.CREATED_201, body);
+    }
+
+    private static void requireJson(ServerRequest request) {
+        request.headers().contentType().ifPresent(type -> {
+            String subtype = type.mediaType().subtype().toLowerCase(Locale.ROOT);
+            if (!"json".equals(subtype) && !subtype.endsWith("+json")) {
+                throw new ApiException(io.pganalytics.common.api.ErrorType.UNSUPPORTED_MEDIA_TYPE,
+                        "the body must be application/json, not " + type.mediaType().text());
+            }
+        });
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String simpleName(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type.isRecord()) {
+            return "object";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT);
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "array";
+        }
+        if (type == String.class) {
+            return "string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "number";
+        }
+        return type.getSimpleName();
+    }
+}

@@ -1,0 +1,70 @@
+package io.pganalytics.server.http;
+
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.pganalytics.server.metrics.MetricsRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every API request passes here: counted while in flight (so that shutdown can drain them), refused with 503 once
+ * the node drains, and measured (count by method and status class, latency histogram).
+ */
+public final class RequestGate implements Filter {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final MetricsRegistry.Counter requests;
+    private final MetricsRegistry.Histogram latency;
+    private final JsonBodies bodies;
+
+    public RequestGate(MetricsRegistry metrics, JsonBodies bodies) {
+        this.bodies = bodies;
+        this.requests = metrics.counter("pganalytics_http_requests_total", "API requests by method and status class", "method", "status");
+        this.latency = metrics.histogram("pganalytics_http_request_seconds", "API request latency", MetricsRegistry.latencyBuckets(), "method");
+        metrics.gauge("pganalytics_http_requests_in_flight", "API requests being served", inFlight::get);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        String method = method(request.prologue().method().text());
+        if (draining.get()) {
+            ErrorMapping.send(bodies, response, ApiException.unavailable("this server node is shutting down: retry on another node", Duration.ofSeconds(1)));
+            requests.inc(method, "5xx");
+            return;
+        }
+        long start = System.nanoTime();
+        inFlight.incrementAndGet();
+        try {
+            chain.proceed();
+        } finally {
+            inFlight.decrementAndGet();
+            latency.observe((System.nanoTime() - start) / 1e9, method);
+            requests.inc(method, (response.status().code() / 100) + "xx");
+        }
+    }
+
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /** Refuses new requests and waits, at most {@code grace}, for those in flight to finish; returns how many did not. */
+    public int drain(Duration grace) throws InterruptedException {
+        draining.set(true);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return inFlight.get();
+    }
+
+    private static String method(String method) {
+        return switch (method) {
+            case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" -> method;
+            default -> "OTHER";
+        };
+    }
+}

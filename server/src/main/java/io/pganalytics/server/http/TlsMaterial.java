@@ -1,0 +1,247 @@
+package io.pganalytics.server.http;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The API listener's key and certificate chain: from a configured PEM pair or PKCS#12 file, or else a self-signed
+ * certificate generated on first run into {@code <data-dir>/tls/} (renewed when it nears expiry). The certificate's
+ * SHA-256 fingerprint is logged so that a console user can check what it is asked to trust.
+ */
+public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
+    private static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(825);
+    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    public static TlsMaterial load(HttpConfig.Tls config, Path dataDir, Clock clock) {
+        try {
+            TlsMaterial material;
+            if (config.certificateFile().isPresent()) {
+                material = fromPem(config.certificateFile().get(), config.keyFile().orElseThrow());
+                LOG.info("TLS: certificate from {}", config.certificateFile().get());
+            } else if (config.pkcs12File().isPresent()) {
+                material = fromPkcs12(config.pkcs12File().get(), config.pkcs12Password().orElse(""));
+                LOG.info("TLS: certificate from {}", config.pkcs12File().get());
+            } else {
+                material = selfSigned(dataDir.resolve("tls"), config.selfSignedNames(), clock);
+            }
+            LOG.info("TLS: certificate subject '{}', SHA-256 fingerprint {}", material.leaf().getSubjectX500Principal().getName(),
+                    material.fingerprint());
+            return material;
+        } catch (IOException e) {
+            throw new UncheckedIOException("loading the TLS certificate", e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("loading the TLS certificate: " + e.getMessage(), e);
+        }
+    }
+
+    public X509Certificate leaf() {
+        return chain.getFirst();
+    }
+
+    /** The leaf certificate's SHA-256 fingerprint, colon-separated upper-case hex, as browsers show it. */
+    public String fingerprint() {
+        return fingerprint(leaf());
+    }
+
+    public static String fingerprint(X509Certificate certificate) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TlsMaterial selfSigned(Path dir, List<String> extraNames, Clock clock)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        Path certFile = dir.resolve("server.crt");
+        Path keyFile = dir.resolve("server.key");
+        if (Files.exists(certFile) && Files.exists(keyFile)) {
+            TlsMaterial existing = fromPem(certFile, keyFile);
+            Instant notAfter = existing.leaf().getNotAfter().toInstant();
+            if (notAfter.isAfter(clock.instant().plus(RENEW_BEFORE)) && coversNames(existing.leaf(), extraNames)) {
+                return existing;
+            }
+            LOG.info("TLS: the self-signed certificate in {} expires {} or misses a configured name: generating a new one", dir, notAfter);
+        }
+        Files.createDirectories(dir);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+        KeyPair pair = generator.generateKeyPair();
+        Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+        try {
+            names.add(InetAddress.getLocalHost().getHostName());
+            names.add(InetAddress.getLocalHost().getCanonicalHostName());
+        } catch (IOException e) {
+            LOG.debug("TLS: the host name could not be resolved; the certificate names localhost only: {}", e.getMessage());
+        }
+        names.addAll(extraNames);
+        Instant now = clock.instant();
+        X500Name subject = new X500Name("CN=pgAnalytics server (self-signed),O=pgAnalytics");
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                new BigInteger(128, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(SELF_SIGNED_VALIDITY)), subject, pair.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, false, generalNames(names));
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        X509Certificate certificate = new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        writeOwnerOnly(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()));
+        writeOwnerOnly(certFile, pem(certificate));
+        LOG.info("TLS: generated a self-signed certificate for {} in {}", names, dir);
+        return new TlsMaterial(pair.getPrivate(), List.of(certificate));
+    }
+
+    private static GeneralNames generalNames(Set<String> names) {
+        List<GeneralName> result = new ArrayList<>();
+        for (String name : names) {
+            if (name == null || name.isBlank()) {
+                continue;
+            }
+            boolean ip = name.matches("[0-9.]+") || name.contains(":");
+            result.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
+        }
+        return new GeneralNames(result.toArray(GeneralName[]::new));
+    }
+
+    private static boolean coversNames(X509Certificate certificate, List<String> names) throws GeneralSecurityException {
+        if (names.isEmpty()) {
+            return true;
+        }
+        Set<String> present = new LinkedHashSet<>();
+        var alternatives = certificate.getSubjectAlternativeNames();
+        if (alternatives != null) {
+            for (List<?> entry : alternatives) {
+                present.add(String.valueOf(entry.get(1)));
+            }
+        }
+        return present.containsAll(names);
+    }
+
+    static TlsMaterial fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = new ArrayList<>();
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        try (InputStream in = Files.newInputStream(certificateFile)) {
+            for (Certificate c : factory.generateCertificates(in)) {
+                chain.add((X509Certificate) c);
+            }
+        }
+        if (chain.isEmpty()) {
+            throw new GeneralSecurityException(certificateFile + " holds no certificate");
+        }
+        PrivateKey key;
+        try (Reader reader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
+             PEMParser parser = new PEMParser(reader)) {
+            Object parsed = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (parsed instanceof PEMKeyPair keyPair) {
+                key = converter.getPrivateKey(keyPair.getPrivateKeyInfo());
+            } else if (parsed instanceof PrivateKeyInfo info) {
+                key = converter.getPrivateKey(info);
+            } else {
+                throw new GeneralSecurityException(keyFile + " holds no unencrypted PEM private key");
+            }
+        }
+        return new TlsMaterial(key, List.copyOf(chain));
+    }
+
+    static TlsMaterial fromPkcs12(Path file, String password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password.toCharArray());
+        }
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                PrivateKey key = (PrivateKey) store.getKey(alias, password.toCharArray());
+                List<X509Certificate> chain = new ArrayList<>();
+                for (Certificate c : store.getCertificateChain(alias)) {
+                    chain.add((X509Certificate) c);
+                }
+                return new TlsMaterial(key, List.copyOf(chain));
+            }
+        }
+        throw new GeneralSecurityException(file + " holds no private key entry");
+    }
+
+    private static String pem(Object object) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        }
+        return out.toString();
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            restrict(temp);
+            Files.writeString(temp, content, StandardCharsets.US_ASCII);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system (Windows): the data directory's own ACL applies.
+            LOG.debug("TLS: {} cannot be restricted to its owner on this file system", file);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.pganalytics.server;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps STYLE.md's boundaries honest across every module's main classes (the server's test class path holds the
+ * collector and console jars for this reason).
+ */
+class ArchitectureTest {
+    private static JavaClasses all;
+
+    @BeforeAll
+    static void importEveryModule() {
+        all = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.pganalytics");
+        for (String module : new String[]{"io.pganalytics.common.", "io.pganalytics.server.", "io.pganalytics.collector."}) {
+            assertTrue(all.stream().anyMatch(c -> c.getName().startsWith(module)), "no classes of " + module + " were imported");
+        }
+    }
+
+    @Test
+    void javaFxStaysInTheConsole() {
+        noClasses().that().resideOutsideOfPackage("io.pganalytics.console..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "eu.hansolo..")
+                .check(all);
+    }
+
+    @Test
+    void helidonEbeanAndHazelcastStayInTheServer() {
+        noClasses().that().resideOutsideOfPackage("io.pganalytics.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "io.ebean..", "com.hazelcast..", "io.zonky..")
+                .check(all);
+    }
+
+    @Test
+    void commonDependsOnJacksonOnly() {
+        classes().that().resideInAPackage("io.pganalytics.common..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.pganalytics.common..", "java..", "com.fasterxml.jackson..")
+                .check(all);
+    }
+
+    @Test
+    void onlyEntryPointsWriteToTheConsoleStreams() {
+        noClasses().that().doNotHaveSimpleName("Main").and().doNotHaveSimpleName("Launcher")
+                .should().accessField(System.class, "out")
+                .orShould().accessField(System.class, "err")
+                .because("output goes through SLF4J, or through a PrintStream that an entry point passes down")
+                .check(all);
+    }
+
+    @Test
+    void packagesAreByFeatureNotByLayer() {
+        noClasses().should().resideInAnyPackage("..controller..", "..controllers..", "..service..", "..services..",
+                        "..repository..", "..repositories..", "..dao..", "..impl..")
+                .check(all);
+    }
+
+    @Test
+    void repositoriesAreUsedOnlyInsideTheirFeature() {
+        classes().that().haveSimpleNameEndingWith("Repository")
+                .should(onlyBeAccessedFromTheirOwnFeature())
+                .allowEmptyShould(true)
+                .check(all);
+    }
+
+    @Test
+    void entitiesNeverLeaveTheirFeature() {
+        classes().that().areAnnotatedWith("jakarta.persistence.Entity")
+                .should(onlyBeAccessedFromTheirOwnFeature())
+                .allowEmptyShould(true)
+                .check(all);
+    }
+
+    @Test
+    void routesDoNotReachPastTheirService() {
+        noClasses().that().haveSimpleNameEndingWith("Routes")
+                .should().dependOnClassesThat(DescribedPredicate.describe("repositories or entities",
+                        (JavaClass c) -> c.getSimpleName().endsWith("Repository") || c.isAnnotatedWith("jakarta.persistence.Entity")))
+                .check(all);
+    }
+
+    @Test
+    void viewModelsHaveNoSceneGraph() {
+        noClasses().that().haveSimpleNameEndingWith("ViewModel")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..")
+                .allowEmptyShould(true)
+                .check(all);
+    }
+
+    /** Accessed only from the same package or its generated {@code .query} sub-package (Ebean query beans). */
+    private static ArchCondition<JavaClass> onlyBeAccessedFromTheirOwnFeature() {
+        return new ArchCondition<>("only be accessed from their own feature package") {
+            @Override
+            public void check(JavaClass target, ConditionEvents events) {
+                String feature = target.getPackageName();
+                for (JavaAccess<?> access : target.getAccessesToSelf()) {
+                    String origin = access.getOriginOwner().getPackageName();
+                    if (!origin.equals(feature) && !origin.equals(feature + ".query")) {
+                        events.add(SimpleConditionEvent.violated(access, access.getDescription()));
+                    }
+                }
+            }
+        };
+    }
+}

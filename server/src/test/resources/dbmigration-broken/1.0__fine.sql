@@ -1,0 +1,1 @@
+CREATE TABLE broken_set_first (id bigint PRIMARY KEY);
