@@ -25,6 +25,9 @@ import io.pganalytics.server.http.OpenApiRoutes;
 import io.pganalytics.server.http.RequestGate;
 import io.pganalytics.server.http.RouteCatalog;
 import io.pganalytics.server.http.TlsMaterial;
+import io.pganalytics.server.ingest.IngestConfig;
+import io.pganalytics.server.ingest.IngestFeature;
+import io.pganalytics.server.ingest.IngestListener;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +88,12 @@ public final class PgAnalyticsServer implements AutoCloseable {
         DatabaseConfig databaseConfig = DatabaseConfig.from(config.get("database"));
         ClusterConfig clusterConfig = ClusterConfig.from(config.get("cluster"));
         AuthConfig authConfig = AuthConfig.from(config.get("auth"));
+        IngestConfig ingestConfig = IngestConfig.from(config.get("ingest"));
+        if (ingestConfig.writers() > databaseConfig.poolSize() - 2) {
+            throw new io.pganalytics.server.config.ConfigException("ingest.writers", ingestConfig.writers()
+                    + " writers need more connections than database.pool-size (" + databaseConfig.poolSize()
+                    + ") leaves after 2 for queries: lower ingest.writers or raise database.pool-size");
+        }
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -105,7 +114,12 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(auth);
             auth.start();
 
+            List<IngestListener> ingestListeners = new ArrayList<>();
+            IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
+                    bodies, mapper, metrics, clock, ingestListeners);
+
             List<ApiService> services = new ArrayList<>(auth.routes());
+            services.addAll(ingest.routes());
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);

@@ -43,6 +43,7 @@ public final class TestServers {
         settings.put("http.shutdown-grace", "2s");
         settings.put("database.url", databaseUrl);
         settings.put("database.pool-size", "8");
+        settings.put("ingest.writers", "4");
         settings.put("cluster.name", clusterName);
         settings.put("cluster.port", Integer.toString(freePort()));
         settings.put("cluster.port-auto-increment", "false");

@@ -1,0 +1,44 @@
+package io.pganalytics.server.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.server.db.TimeSeriesDialect;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
+import io.pganalytics.server.metrics.MetricsRegistry;
+import io.pganalytics.server.series.Partitions;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.List;
+
+/** The ingest, wired: its routes and its listeners. */
+public final class IngestFeature {
+    /** Batch ids acknowledged recently, shared by every node (the durable record is the {@code ingest_batch} table). */
+    public static final String RECENT_BATCHES = "pga.ingest-recent-batches";
+
+    private final IngestRoutes routes;
+
+    public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
+                         JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
+        hazelcast.getConfig().addMapConfig(new MapConfig(RECENT_BATCHES)
+                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, config.idempotencyCacheTtl().toSeconds()))
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                        .setSize(config.idempotencyCacheSize())));
+        IngestWriter writer = new IngestWriter(dataSource, dialect, new Partitions(), metrics);
+        IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), writer,
+                new WriteGate(config.writers(), config.queueCapacity(), config.queueWait()),
+                hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
+        this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
+    }
+
+    public List<ApiService> routes() {
+        return List.of(routes);
+    }
+}

@@ -1,0 +1,51 @@
+package io.pganalytics.server.ingest;
+
+import io.helidon.http.HeaderNames;
+import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.server.http.Access;
+import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.http.ApiRules;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Locale;
+
+/** {@code POST /api/v1/ingest}: a collector's batch, gzip or plain JSON, acknowledged after its commit. */
+final class IngestRoutes implements ApiService {
+    private final IngestService service;
+    private final JsonBodies bodies;
+    private final long maxCompressedBytes;
+
+    IngestRoutes(IngestService service, JsonBodies bodies, long maxCompressedBytes) {
+        this.service = service;
+        this.bodies = bodies;
+        this.maxCompressedBytes = maxCompressedBytes;
+    }
+
+    @Override
+    public void register(ApiRules rules) {
+        rules.post("/ingest", Access.COLLECTOR, this::ingest);
+    }
+
+    private void ingest(ServerRequest request, ServerResponse response) {
+        request.headers().contentType().ifPresent(type -> {
+            if (!"json".equals(type.mediaType().subtype().toLowerCase(Locale.ROOT))) {
+                throw new ApiException(ErrorType.UNSUPPORTED_MEDIA_TYPE, "a batch is application/json, not " + type.mediaType().text());
+            }
+        });
+        String encoding = request.headers().first(HeaderNames.CONTENT_ENCODING).orElse("identity").trim().toLowerCase(Locale.ROOT);
+        boolean gzip = switch (encoding) {
+            case "gzip", "x-gzip" -> true;
+            case "identity", "" -> false;
+            default -> throw new ApiException(ErrorType.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding '" + encoding + "' is not supported: use gzip");
+        };
+        String key = request.headers().first(HeaderNames.create("Idempotency-Key")).map(String::trim).orElse(null);
+        byte[] body = JsonBodies.readBounded(request, maxCompressedBytes);
+        if (body.length == 0) {
+            throw ApiException.malformed("the request body is empty: expected a batch");
+        }
+        bodies.ok(response, service.ingest(ApiRules.caller(request), body, gzip, key));
+    }
+}
