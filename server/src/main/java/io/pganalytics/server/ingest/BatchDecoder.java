@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.pganalytics.common.api.ErrorDetail;
 import io.pganalytics.common.catalog.Column;
 import io.pganalytics.common.catalog.ColumnRole;
@@ -52,11 +54,14 @@ final class BatchDecoder {
 
     private final IngestConfig config;
     private final ObjectMapper mapper;
+    /** Reads one snapshot from the middle of the stream (the shared mapper refuses trailing tokens, rightly, elsewhere). */
+    private final ObjectReader snapshotReader;
     private final Clock clock;
 
     BatchDecoder(IngestConfig config, ObjectMapper mapper, Clock clock) {
         this.config = config;
         this.mapper = mapper;
+        this.snapshotReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.clock = clock;
     }
 
@@ -119,7 +124,7 @@ final class BatchDecoder {
                         if (++totals[0] > config.maxSnapshots()) {
                             throw ApiException.tooLarge("the batch has more than " + config.maxSnapshots() + " snapshots");
                         }
-                        JsonNode snapshot = parser.readValueAsTree();
+                        JsonNode snapshot = snapshotReader.readTree(parser);
                         totals[1] += snapshot(snapshot, "snapshots[" + (totals[0] - 1) + "]", targets, totals[1]);
                     }
                 }
