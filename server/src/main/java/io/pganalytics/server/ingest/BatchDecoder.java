@@ -50,6 +50,8 @@ final class BatchDecoder {
     private static final Set<String> SNAPSHOT_FIELDS = Set.of("target", "family", "collectedAt", "intervalSeconds", "columns", "rows");
     private static final Set<String> TARGET_FIELDS = Set.of("systemIdentifier", "name", "host", "port");
     private static final int MAX_KEY_LENGTH = 1024;
+    /** Stands for a system identifier the collector could not read. */
+    static final String UNKNOWN_SYSTEM_IDENTIFIER = "0";
     private static final double MAX_INTERVAL_SECONDS = 2 * 86_400;
 
     private final IngestConfig config;
@@ -219,9 +221,14 @@ final class BatchDecoder {
                 throw ApiException.malformed("unknown field '" + name + "' in " + path);
             }
         }
-        String systemIdentifier = requiredText(node, "systemIdentifier", path, 20);
-        if (!SYSTEM_IDENTIFIER.matcher(systemIdentifier).matches()) {
-            throw ApiException.invalid(path + ".systemIdentifier", "must be the decimal system identifier of the cluster");
+        // Null when the collector's role may not call pg_control_system(): the instance is then known by its address.
+        JsonNode sysid = node.get("systemIdentifier");
+        String systemIdentifier = UNKNOWN_SYSTEM_IDENTIFIER;
+        if (sysid != null && !sysid.isNull()) {
+            if (!sysid.isTextual() || !SYSTEM_IDENTIFIER.matcher(sysid.asText()).matches()) {
+                throw ApiException.invalid(path + ".systemIdentifier", "must be the decimal system identifier of the cluster, or null");
+            }
+            systemIdentifier = sysid.asText();
         }
         String name = requiredText(node, "name", path, 200);
         String host = requiredText(node, "host", path, 255);

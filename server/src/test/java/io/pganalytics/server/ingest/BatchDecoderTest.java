@@ -144,6 +144,12 @@ class BatchDecoderTest {
     }
 
     @Test
+    void anUnreadableSystemIdentifierIsAcceptedAndTheInstanceIsKnownByItsAddress() {
+        DecodedBatch batch = decode(batch(databaseSnapshot("[[\"app\",1,0,0,0]]").replace("\"7312\"", "null")));
+        assertEquals("0", batch.targets().getFirst().target().systemIdentifier());
+    }
+
+    @Test
     void plainJsonIsAcceptedWithoutGzip() {
         assertEquals(1, decoder.decode(batch(databaseSnapshot("[[\"app\",1,0,0,0]]")).getBytes(StandardCharsets.UTF_8), false).rows());
     }
