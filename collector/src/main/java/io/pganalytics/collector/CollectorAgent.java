@@ -1,0 +1,160 @@
+package io.pganalytics.collector;
+
+import io.pganalytics.collector.catalog.CatalogSettings;
+import io.pganalytics.collector.config.CollectorConfig;
+import io.pganalytics.collector.config.TargetConfig;
+import io.pganalytics.collector.health.FamilyTiming;
+import io.pganalytics.collector.health.HealthReporter;
+import io.pganalytics.collector.schedule.CollectionScheduler;
+import io.pganalytics.collector.schedule.FamilyRunStats;
+import io.pganalytics.collector.schedule.ScheduleSettings;
+import io.pganalytics.collector.ship.IngestClient;
+import io.pganalytics.collector.ship.Quarantine;
+import io.pganalytics.collector.ship.Shipper;
+import io.pganalytics.collector.spool.PayloadCodec;
+import io.pganalytics.collector.spool.Spool;
+import io.pganalytics.collector.spool.SpoolBatcher;
+import io.pganalytics.collector.target.TargetSpec;
+import io.pganalytics.common.wire.CollectorIdentity;
+import io.pganalytics.common.wire.TargetRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The running agent: schedulers collect into the batcher, the batcher spools, the shipper sends, the health
+ * reporter reports on all of them. {@link #close()} stops them in that order, so that whatever was collected
+ * is in the spool (on disk) before the process exits.
+ */
+final class CollectorAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectorAgent.class);
+
+    private final Spool spool;
+    private final SpoolBatcher batcher;
+    private final Shipper shipper;
+    private final HealthReporter health;
+    private final List<CollectionScheduler> schedulers;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
+
+    private CollectorAgent(Spool spool, SpoolBatcher batcher, Shipper shipper, HealthReporter health,
+                           List<CollectionScheduler> schedulers) {
+        this.spool = spool;
+        this.batcher = batcher;
+        this.shipper = shipper;
+        this.health = health;
+        this.schedulers = schedulers;
+    }
+
+    static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
+                                String version, String hostname, Clock clock) throws IOException {
+        Spool spool = Spool.open(config.spool(), PayloadCodec.PLAIN, clock);
+        SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock).start();
+        String credential = identity.credential();
+        IngestClient client = new IngestClient(config.tls().newClient(config.shipping().connectTimeout()), server,
+                () -> credential, config.shipping().requestTimeout(), version, clock);
+        Shipper shipper = new Shipper("collector", spool, client,
+                new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(), clock),
+                config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon()).start();
+        List<CollectionScheduler> schedulers = schedulers(config, env, batcher, clock);
+        HealthReporter health = new HealthReporter(spool, batcher, shipper,
+                () -> timings(schedulers), batcher, clock, config.healthInterval()).start();
+        schedulers.forEach(CollectionScheduler::start);
+        LOG.info("collector {} started: {} targets, shipping to {}, spool {}", identity.collectorId(),
+                config.targets().size(), server, config.spool().directory());
+        return new CollectorAgent(spool, batcher, shipper, health, schedulers);
+    }
+
+    /**
+     * One scheduler per distinct set of interval overrides (the scheduler's intervals are per family, so targets
+     * with their own overrides get their own scheduler); the configured threads are shared out between them.
+     */
+    private static List<CollectionScheduler> schedulers(CollectorConfig config, Map<String, String> env,
+                                                        SpoolBatcher batcher, Clock clock) {
+        Map<Map<String, Duration>, List<TargetSpec>> groups = new LinkedHashMap<>();
+        for (TargetConfig target : config.targets()) {
+            Map<String, Duration> intervals = new TreeMap<>(config.intervals());
+            intervals.putAll(target.intervals());
+            groups.computeIfAbsent(intervals, k -> new ArrayList<>()).add(target.toTargetSpec(env));
+        }
+        CatalogSettings catalog = new CatalogSettings(config.statementsTopN(), CatalogSettings.DEFAULTS.maxTablesPerDatabase(),
+                CatalogSettings.DEFAULTS.maxIndexesPerDatabase(), CatalogSettings.DEFAULTS.vacuumTablesPerDatabase(),
+                CatalogSettings.DEFAULTS.maxQueryTextLength(), CatalogSettings.DEFAULTS.textResendAfter(),
+                CatalogSettings.DEFAULTS.settingsResendAfter());
+        ScheduleSettings base = ScheduleSettings.DEFAULTS;
+        ScheduleSettings withCatalog = new ScheduleSettings(base.intervals(), base.disabled(), base.connections(), catalog,
+                base.initialBackoff(), base.maxBackoff(), base.reprobeEvery(), base.hostMetrics());
+        List<CollectionScheduler> schedulers = new ArrayList<>();
+        int threadsLeft = config.threads();
+        int groupsLeft = groups.size();
+        for (Map.Entry<Map<String, Duration>, List<TargetSpec>> group : groups.entrySet()) {
+            int threads = Math.max(1, threadsLeft / groupsLeft);
+            threadsLeft = Math.max(1, threadsLeft - threads);
+            groupsLeft--;
+            schedulers.add(new CollectionScheduler(group.getValue(), threads, batcher, clock,
+                    withCatalog.withIntervals(group.getKey())));
+        }
+        return schedulers;
+    }
+
+    /** The scheduler's figures per probed target and family. */
+    static Map<TargetRef, List<FamilyTiming>> timings(List<CollectionScheduler> schedulers) {
+        Map<TargetRef, List<FamilyTiming>> byTarget = new LinkedHashMap<>();
+        for (CollectionScheduler scheduler : schedulers) {
+            Map<String, TargetRef> refs = scheduler.targetRefs();
+            for (FamilyRunStats s : scheduler.stats()) {
+                TargetRef ref = refs.get(s.target());
+                if (ref != null) {
+                    byTarget.computeIfAbsent(ref, r -> new ArrayList<>()).add(
+                            new FamilyTiming(s.family(), s.lastCycleMillis(), s.lastQueryMillis(), s.errors(), s.skippedTicks()));
+                }
+            }
+        }
+        return byTarget;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops collecting, spools what was collected, stops shipping, closes the spool. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        LOG.info("collector stopping: finishing collections, spooling pending snapshots");
+        for (CollectionScheduler scheduler : schedulers) {
+            try {
+                scheduler.close();
+            } catch (RuntimeException e) {
+                LOG.error("collector stopping: scheduler did not stop cleanly", e);
+            }
+        }
+        health.close();
+        batcher.close();
+        shipper.close();
+        try {
+            LOG.info("collector stopped; {} batches wait in the spool", spool.stats().pendingBatches());
+            spool.close();
+        } catch (IOException e) {
+            LOG.error("collector stopping: closing the spool: {}", e.toString());
+        }
+        stopped.countDown();
+    }
+}

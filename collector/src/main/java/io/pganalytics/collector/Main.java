@@ -1,0 +1,89 @@
+package io.pganalytics.collector;
+
+import io.pganalytics.collector.check.CheckCommand;
+import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.register.RegisterCommand;
+import io.pganalytics.collector.simulate.SimulateCommand;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar pganalytics-collector.jar <command> ...}. The only class that touches System.out/err and
+ * System.exit; everything below gets the streams passed in.
+ */
+public final class Main {
+    static final int USAGE_ERROR = 2;
+    static final String USAGE = """
+            usage: pganalytics-collector <command> [options]
+
+            commands:
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        }
+        int status = execute(List.of(args), System.out, System.err, System.getenv());
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs one command line; returns the exit status (2 for usage errors). */
+    static int execute(List<String> args, PrintStream out, PrintStream err, Map<String, String> env) {
+        if (args.isEmpty()) {
+            err.println("pganalytics-collector: a command is required");
+            err.println(help());
+            return USAGE_ERROR;
+        }
+        String command = args.getFirst();
+        List<String> rest = args.subList(1, args.size());
+        String version = CollectorVersion.current();
+        try {
+            return switch (command) {
+                case "--help", "-h", "help" -> {
+                    out.println(help());
+                    yield 0;
+                }
+                case "--version", "version" -> {
+                    out.println("pganalytics-collector " + version);
+                    yield 0;
+                }
+                case "run" -> RunCommand.run(rest, err, env, version);
+                case "check" -> CheckCommand.run(rest, out, env);
+                case "register" -> RegisterCommand.run(rest, out, err, env, version);
+                case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
+                default -> throw new UsageException("unknown command '" + command + "'");
+            };
+        } catch (UsageException e) {
+            err.println("pganalytics-collector: " + e.getMessage());
+            err.println("Run 'pganalytics-collector --help' for usage.");
+            return USAGE_ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    static String help() {
+        return USAGE + indent(RunCommand.USAGE) + "\n"
+                + indent("check --target postgresql://user@host:port/db [--password-file FILE] [--json]\n"
+                + "  Probes a PostgreSQL server and prints, per metric family, what will be collected or what is\n"
+                + "  missing and how to fix it; --json prints one snapshot of every family.") + "\n"
+                + indent(RegisterCommand.USAGE) + "\n"
+                + indent(SimulateCommand.USAGE) + "\n"
+                + indent("--help       this text\n--version    the collector's release");
+    }
+
+    private static String indent(String text) {
+        return text.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+}
