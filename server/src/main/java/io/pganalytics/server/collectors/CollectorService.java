@@ -76,7 +76,7 @@ final class CollectorService {
             if (request.enabled() != null) {
                 collector.setEnabled(request.enabled());
             }
-            collector.setUpdatedAt(clock.instant());
+            collector.setUpdatedAt(now());
             collectors.update(collector);
             tx.commit();
         }
@@ -90,7 +90,7 @@ final class CollectorService {
         DCollector collector;
         try (Transaction tx = database.beginTransaction()) {
             collector = collectors.findLiveForUpdate(id).orElseThrow(() -> notFound(id));
-            Instant now = clock.instant();
+            Instant now = now();
             collector.setEnabled(false);
             collector.setDeletedAt(now);
             collector.setUpdatedAt(now);
@@ -120,5 +120,10 @@ final class CollectorService {
 
     static Optional<UUID> parseId(String text) {
         return Secrets.isCollectorId(text) ? Optional.of(UUID.fromString(text)) : Optional.empty();
+    }
+
+    /** The clock's time at the database's precision, so that what a response shows is what a later read returns. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 }

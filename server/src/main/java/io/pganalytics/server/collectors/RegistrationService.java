@@ -74,7 +74,7 @@ final class RegistrationService {
             throw ApiException.invalid(problems);
         }
         String secret = secrets.newToken();
-        Instant now = clock.instant();
+        Instant now = now();
         DRegistrationToken token = new DRegistrationToken();
         token.setTokenHash(Secrets.sha256(secret));
         token.setNote(note);
@@ -89,16 +89,16 @@ final class RegistrationService {
     }
 
     RegistrationTokenPage listTokens(int offset, int limit) {
-        Instant now = clock.instant();
+        Instant now = now();
         List<RegistrationTokenView> page = tokens.page(offset, limit).stream().map(token -> view(token, now)).toList();
         return new RegistrationTokenPage(page, tokens.count(), offset, limit);
     }
 
     void revokeToken(long id, Caller caller) {
         DRegistrationToken token = tokens.findById(id).orElseThrow(() -> ApiException.notFound("no registration token with id " + id));
-        if (!tokens.revoke(id, clock.instant())) {
+        if (!tokens.revoke(id, now())) {
             DRegistrationToken current = tokens.findById(id).orElse(token);
-            throw ApiException.conflict("registration token " + id + " is " + state(current, clock.instant()).wireName()
+            throw ApiException.conflict("registration token " + id + " is " + state(current, now()).wireName()
                     + ": only an unused token can be revoked");
         }
         LOG.info("collectors: {} ({}) revoked registration token {}", caller.id(), caller.name(), id);
@@ -134,7 +134,7 @@ final class RegistrationService {
         byte[] hash = Secrets.sha256(request.token().strip());
         UUID id = UUID.randomUUID();
         String credential = secrets.newCredential(id);
-        Instant now = clock.instant();
+        Instant now = now();
         DCollector collector = new DCollector();
         try (Transaction tx = database.beginTransaction()) {
             DRegistrationToken token = tokens.findByHash(hash).orElseThrow(() -> refuse(clientAddress, ApiException.unauthenticated(NOT_VALID)));
@@ -196,5 +196,10 @@ final class RegistrationService {
     private static String createdBy(Caller caller) {
         String name = caller.name() == null || caller.name().isBlank() ? caller.id() : caller.name();
         return name.length() > 64 ? name.substring(0, 64) : name;
+    }
+
+    /** The clock's time at the database's precision, so that what a response shows is what a later read returns. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 }
