@@ -35,8 +35,9 @@ public record CollectorsConfig(Duration registrationTokenTtl,
     public static CollectorsConfig from(Config node) {
         Duration maxTtl = Settings.duration(node, "registration-token-max-ttl", Duration.ofDays(30),
                 MIN_TOKEN_TTL, Duration.ofDays(365));
-        Duration ttl = Settings.duration(node, "registration-token-ttl", Duration.ofHours(24),
-                MIN_TOKEN_TTL, Duration.ofDays(365));
+        // Unset, the default life follows a lower maximum; set, it must fit under it.
+        Duration defaultTtl = Duration.ofHours(24).compareTo(maxTtl) > 0 ? maxTtl : Duration.ofHours(24);
+        Duration ttl = Settings.duration(node, "registration-token-ttl", defaultTtl, MIN_TOKEN_TTL, Duration.ofDays(365));
         if (ttl.compareTo(maxTtl) > 0) {
             throw Settings.problem(node, "registration-token-ttl", ttl + " must not exceed collectors.registration-token-max-ttl (" + maxTtl + ")");
         }

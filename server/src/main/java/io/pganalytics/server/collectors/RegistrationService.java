@@ -112,6 +112,44 @@ final class RegistrationService {
      */
     CollectorIdentity register(RegistrationRequest request, String clientAddress, String serverUrl) {
         throttle.checkAllowed(clientAddress);
+        Described described = describe(request);
+        if (!Secrets.isWellFormedToken(request.token().strip())) {
+            throw refuse(clientAddress, ApiException.unauthenticated(NOT_VALID));
+        }
+        byte[] hash = Secrets.sha256(request.token().strip());
+        UUID id = UUID.randomUUID();
+        String credential = secrets.newCredential(id);
+        Instant now = now();
+        DCollector collector = new DCollector();
+        try (Transaction tx = database.beginTransaction()) {
+            DRegistrationToken token = tokens.findByHash(hash).orElseThrow(() -> refuse(clientAddress, ApiException.unauthenticated(NOT_VALID)));
+            if (!tokens.claim(token.getId(), now, id)) {
+                DRegistrationToken current = tokens.findById(token.getId()).orElse(token);
+                throw refuse(clientAddress, whyUnusable(current, now));
+            }
+            collector.setId(id);
+            collector.setName(described.name());
+            collector.setHostname(described.hostname());
+            collector.setCollectorVersion(described.version());
+            collector.setCredentialHash(Secrets.sha256(credential));
+            collector.setRegistrationTokenId(token.getId());
+            collector.setClientAddress(clientAddress.length() > 64 ? clientAddress.substring(0, 64) : clientAddress);
+            collector.setCreatedAt(now);
+            collector.setUpdatedAt(now);
+            collectors.insert(collector);
+            tx.commit();
+        }
+        registry.publish(collector);
+        LOG.info("collectors: registered collector {} ({}) on host {}, version {}, from {} with registration token {}",
+                id, collector.getName(), described.hostname(), described.version(), clientAddress, collector.getRegistrationTokenId());
+        return new CollectorIdentity(id.toString(), credential, serverUrl);
+    }
+
+    /** How a registering collector describes itself, trimmed and checked; the name defaults to the host name. */
+    private record Described(String name, String hostname, String version) {
+    }
+
+    private static Described describe(RegistrationRequest request) {
         String name = Inputs.trimmed(request.name());
         String hostname = Inputs.trimmed(request.hostname());
         String version = Inputs.trimmed(request.collectorVersion());
@@ -128,36 +166,7 @@ final class RegistrationService {
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        if (!Secrets.isWellFormedToken(request.token().strip())) {
-            throw refuse(clientAddress, ApiException.unauthenticated(NOT_VALID));
-        }
-        byte[] hash = Secrets.sha256(request.token().strip());
-        UUID id = UUID.randomUUID();
-        String credential = secrets.newCredential(id);
-        Instant now = now();
-        DCollector collector = new DCollector();
-        try (Transaction tx = database.beginTransaction()) {
-            DRegistrationToken token = tokens.findByHash(hash).orElseThrow(() -> refuse(clientAddress, ApiException.unauthenticated(NOT_VALID)));
-            if (!tokens.claim(token.getId(), now, id)) {
-                DRegistrationToken current = tokens.findById(token.getId()).orElse(token);
-                throw refuse(clientAddress, whyUnusable(current, now));
-            }
-            collector.setId(id);
-            collector.setName(name == null ? hostname : name);
-            collector.setHostname(hostname);
-            collector.setCollectorVersion(version);
-            collector.setCredentialHash(Secrets.sha256(credential));
-            collector.setRegistrationTokenId(token.getId());
-            collector.setClientAddress(clientAddress.length() > 64 ? clientAddress.substring(0, 64) : clientAddress);
-            collector.setCreatedAt(now);
-            collector.setUpdatedAt(now);
-            collectors.insert(collector);
-            tx.commit();
-        }
-        registry.publish(collector);
-        LOG.info("collectors: registered collector {} ({}) on host {}, version {}, from {} with registration token {}",
-                id, collector.getName(), hostname, version, clientAddress, collector.getRegistrationTokenId());
-        return new CollectorIdentity(id.toString(), credential, serverUrl);
+        return new Described(name == null ? hostname : name, hostname, version);
     }
 
     private ApiException refuse(String clientAddress, ApiException refusal) {

@@ -37,6 +37,12 @@ class CollectorsConfigTest {
     }
 
     @Test
+    void anUnsetDefaultLifeFollowsALowerMaximum() {
+        CollectorsConfig config = read(Map.of("registration-token-max-ttl", "2h"));
+        assertEquals(Duration.ofHours(2), config.registrationTokenTtl());
+    }
+
+    @Test
     void outOfRangeAndUnreadableValuesAreRefusedByName() {
         assertTrue(assertThrows(ConfigException.class, () -> read(Map.of("heartbeat-persist-interval", "2h")))
                 .getMessage().contains("heartbeat-persist-interval"));
