@@ -11,6 +11,8 @@ import io.pganalytics.server.auth.AuthFeature;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.cluster.ClusterModule;
 import io.pganalytics.server.cluster.NodeRegistry;
+import io.pganalytics.server.collectors.CollectorsConfig;
+import io.pganalytics.server.collectors.CollectorsFeature;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
@@ -63,10 +65,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
     private final DatabaseModule database;
     private final ClusterModule cluster;
     private final ServerConfig serverConfig;
+    private final CollectorsFeature collectors;
 
     private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
                               Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
-                              ServerConfig serverConfig) {
+                              ServerConfig serverConfig, CollectorsFeature collectors) {
         this.resources = resources;
         this.webServer = webServer;
         this.gate = gate;
@@ -76,6 +79,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         this.database = database;
         this.cluster = cluster;
         this.serverConfig = serverConfig;
+        this.collectors = collectors;
     }
 
     /**
@@ -88,6 +92,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         DatabaseConfig databaseConfig = DatabaseConfig.from(config.get("database"));
         ClusterConfig clusterConfig = ClusterConfig.from(config.get("cluster"));
         AuthConfig authConfig = AuthConfig.from(config.get("auth"));
+        CollectorsConfig collectorsConfig = CollectorsConfig.from(config.get("collectors"));
         IngestConfig ingestConfig = IngestConfig.from(config.get("ingest"));
         if (ingestConfig.writers() > databaseConfig.poolSize() - 2) {
             throw new io.pganalytics.server.config.ConfigException("ingest.writers", ingestConfig.writers()
@@ -114,11 +119,17 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(auth);
             auth.start();
 
+            CollectorsFeature collectors = new CollectorsFeature(collectorsConfig, database.ebean(), cluster.hazelcast(), bodies, clock);
+            resources.push(collectors);
+            collectors.start();
+
             List<IngestListener> ingestListeners = new ArrayList<>();
+            ingestListeners.add(new CollectorHeartbeatListener(collectors));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners);
 
             List<ApiService> services = new ArrayList<>(auth.routes());
+            services.addAll(collectors.routes());
             services.addAll(ingest.routes());
             services.add(new OpenApiRoutes());
 
@@ -126,7 +137,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             RequestGate gate = new RequestGate(metrics, bodies);
             RouteCatalog catalog = new RouteCatalog();
             HttpRouting.Builder api = HttpRouting.builder();
-            routing(api, gate, bodies, auth.userAuthenticator(), CallerAuthenticator.NONE, catalog, services);
+            routing(api, gate, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
@@ -157,7 +168,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             }
             LOG.info("API listening on {}://{}:{}{}", tls.isPresent() ? "https" : "http", http.host(), webServer.port(), API_PREFIX);
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
-            return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig);
+            return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, collectors);
         } catch (IOException e) {
             closeAll(resources);
             throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
@@ -223,6 +234,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
     public ClusterModule cluster() {
         return cluster;
+    }
+
+    /** Collector identities and heartbeats: the ingest records each accepted batch's activity here. */
+    public CollectorsFeature collectors() {
+        return collectors;
     }
 
     public String nodeName() {

@@ -30,7 +30,7 @@ final class FigureCollector {
             active = true;
         } else if (family == MetricCatalog.ACTIVITY || family == MetricCatalog.INSTANCE || family == MetricCatalog.REPLICATION
                 || family == MetricCatalog.REPLICATION_SLOTS || family == MetricCatalog.WAL_RECEIVER || family == MetricCatalog.LOCKS
-                || family == MetricCatalog.HOST_CPU || family == MetricCatalog.HOST_MEMORY) {
+                || family == MetricCatalog.HOST_CPU || family == MetricCatalog.HOST_MEMORY || family == MetricCatalog.COLLECTOR_HEALTH) {
             active = figures.begin(family.name(), at);
         } else {
             active = false;
@@ -105,6 +105,16 @@ final class FigureCollector {
                 if (total > 0) {
                     figures.set("host_memory", "host_memory_used_ratio", 1 - number(values, "available_bytes") / total);
                     figures.set("host_memory", "host_memory_total_bytes", total);
+                }
+            }
+            case "collector_health" -> {
+                if ("collector".equals(get(values, "family"))) {
+                    if (get(values, "spool_depth") != null) {
+                        figures.set("collector_health", "collector_spool_depth", number(values, "spool_depth"));
+                    }
+                    if (get(values, "errors") != null) {
+                        figures.set("collector_health", "collector_errors", number(values, "errors"));
+                    }
                 }
             }
             default -> {
