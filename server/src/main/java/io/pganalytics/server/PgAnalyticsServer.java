@@ -1,7 +1,11 @@
 package io.pganalytics.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.MapConfig;
 import io.helidon.config.Config;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -20,7 +24,9 @@ import io.pganalytics.server.health.HealthCheck;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
+import io.pganalytics.server.http.EnvelopeDirectHandler;
 import io.pganalytics.server.http.ErrorMapping;
+import io.pganalytics.server.http.GzipRequestDecoding;
 import io.pganalytics.server.http.HttpConfig;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.http.OpenApiRoutes;
@@ -110,7 +116,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock);
             resources.push(database);
-            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName());
+            List<MapConfig> maps = new ArrayList<>(IngestFeature.mapConfigs(ingestConfig));
+            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName(), maps);
             resources.push(cluster);
             resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
 
@@ -154,6 +161,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     .host(http.host())
                     .port(http.port())
                     .shutdownGracePeriod(http.shutdownGrace())
+                    // gzip request bodies only, inflated lazily as handlers read (their limits stop zip bombs)
+                    .contentEncoding(ContentEncodingContext.create(encodings -> encodings
+                            .contentEncodingsDiscoverServices(false)
+                            .addContentEncoding(new GzipRequestDecoding())))
+                    .directHandlers(envelopes(mapper))
                     .routing(api)
                     .putSocket("admin", socket -> socket
                             .host(http.adminHost())
@@ -188,6 +200,15 @@ public final class PgAnalyticsServer implements AutoCloseable {
             service.register(rules);
         }
         ErrorMapping.registerFallback(api, "/api");
+    }
+
+    private static DirectHandlers envelopes(ObjectMapper mapper) {
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        EnvelopeDirectHandler envelope = new EnvelopeDirectHandler(mapper);
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, envelope);
+        }
+        return handlers.build();
     }
 
     private static void registerProcessMetrics(MetricsRegistry metrics, DatabaseModule database, ClusterModule cluster) {

@@ -90,7 +90,7 @@ final class StatementsCollector implements FamilyCollector {
         }
         String sql = statementsSql(caps);
         if (!sql.equals(trackerSql)) {
-            tracker = new DeltaTracker(MetricCatalog.STATEMENTS, 2);
+            tracker = DeltaTracker.countingNewKeysFromZero(MetricCatalog.STATEMENTS, 2);
             trackerSql = sql;
         }
         Instant at = context.clock().instant();

@@ -18,7 +18,9 @@ import java.util.Objects;
  * (e.g. the {@code stats_reset} of the database a table lives in) that are compared but not sent. For each key:
  * <ul>
  *   <li>no previous sample of that key (the first sample, a new key, or a key that vanished and came back):
- *       baseline, nothing sent;</li>
+ *       baseline, nothing sent; except, for trackers made with {@link #countingNewKeysFromZero}, a key never seen
+ *       before that appears after the first sample: its counters started at zero when the object was created, which
+ *       was during the interval, so its values are its delta (pg_stat_statements entries, read whole each time);</li>
  *   <li>a reset marker changed, or any counter went down: the interval is dropped for that key, and the new
  *       values become its baseline;</li>
  *   <li>otherwise counters become {@code current - previous} (null when either is null), gauges and labels
@@ -36,12 +38,29 @@ public final class DeltaTracker {
     private final int extraMarkers;
     private Map<List<Object>, List<Object>> previous;
     private Instant previousAt;
+    /** Keys ever seen, when new keys count from zero (to tell a new key from one that vanished and came back). */
+    private final java.util.Set<List<Object>> everSeen;
+    /** The most keys remembered; past it the memory starts over (a forgotten key that returns counts from zero). */
+    private static final int MAX_REMEMBERED_KEYS = 100_000;
 
     /**
      * @param family       the family the rows belong to
      * @param markerCount  how many reset-marker columns follow the family's columns in each row
      */
     public DeltaTracker(Family family, int markerCount) {
+        this(family, markerCount, false);
+    }
+
+    /**
+     * A tracker for views whose rows are born with zero counters and that are read whole each time
+     * (pg_stat_statements): a key never seen before that appears after the first sample is counted from zero.
+     */
+    public static DeltaTracker countingNewKeysFromZero(Family family, int markerCount) {
+        return new DeltaTracker(family, markerCount, true);
+    }
+
+    private DeltaTracker(Family family, int markerCount, boolean newKeysFromZero) {
+        this.everSeen = newKeysFromZero ? new java.util.HashSet<>() : null;
         this.family = family.name();
         this.width = family.columns().size();
         List<Integer> keys = new ArrayList<>();
@@ -81,6 +100,25 @@ public final class DeltaTracker {
         Instant beforeAt = previousAt;
         previous = current;
         previousAt = at;
+        // keys of this sample never seen in any earlier one (only tracked when new keys count from zero)
+        java.util.Set<List<Object>> neverSeen = null;
+        if (everSeen != null) {
+            if (everSeen.size() + current.size() > MAX_REMEMBERED_KEYS) {
+                everSeen.clear();
+                if (before != null) {
+                    everSeen.addAll(before.keySet());
+                }
+            }
+            if (before != null) {
+                neverSeen = new java.util.HashSet<>();
+                for (List<Object> key : current.keySet()) {
+                    if (!everSeen.contains(key)) {
+                        neverSeen.add(key);
+                    }
+                }
+            }
+            everSeen.addAll(current.keySet());
+        }
         if (before == null || beforeAt == null || !at.isAfter(beforeAt)) {
             return new Delta(null, List.of(), current.size(), 0);
         }
@@ -89,9 +127,14 @@ public final class DeltaTracker {
         int baselines = 0;
         int resets = 0;
         for (List<Object> row : rows) {
-            List<Object> old = before.get(key(row));
+            List<Object> key = key(row);
+            List<Object> old = before.get(key);
             if (old == null) {
-                baselines++;
+                if (neverSeen != null && neverSeen.contains(key)) {
+                    out.add(fromZero(row));
+                } else {
+                    baselines++;
+                }
                 continue;
             }
             List<Object> delta = difference(old, row);
@@ -102,6 +145,11 @@ public final class DeltaTracker {
             out.add(delta);
         }
         return new Delta(seconds, out, baselines, resets);
+    }
+
+    /** A new object's row: its counters are already the delta since it was created. */
+    private List<Object> fromZero(List<Object> row) {
+        return new ArrayList<>(row.subList(0, width));
     }
 
     /** Forgets everything: the next sample is a baseline. */

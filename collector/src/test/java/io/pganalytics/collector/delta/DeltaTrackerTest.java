@@ -106,4 +106,26 @@ class DeltaTrackerTest {
         assertNull(delta.intervalSeconds());
         assertTrue(delta.rows().isEmpty());
     }
+
+    @Test
+    void aStatementFirstSeenAfterTheBaselineIsCountedFromZeroButOneThatVanishedAndCameBackIsDropped() {
+        DeltaTracker tracker = DeltaTracker.countingNewKeysFromZero(FAMILY, 0);
+        assertNull(tracker.next(T0, List.of(row("a", 10L, 1.0, 5, RESET_1))).intervalSeconds(), "the first sample is a baseline");
+        DeltaTracker.Delta withNew = tracker.next(T0.plusSeconds(60), List.of(row("a", 12L, 1.5, 5, RESET_1), row("b", 40L, 8.0, 1, RESET_1)));
+        assertEquals(List.of(row("a", 2L, 0.5, 5, RESET_1), row("b", 40L, 8.0, 1, RESET_1)), withNew.rows(),
+                "b was created during the interval: its counters are its delta");
+        DeltaTracker.Delta vanished = tracker.next(T0.plusSeconds(120), List.of(row("a", 13L, 1.75, 5, RESET_1)));
+        assertEquals(List.of(row("a", 1L, 0.25, 5, RESET_1)), vanished.rows());
+        DeltaTracker.Delta back = tracker.next(T0.plusSeconds(180), List.of(row("a", 14L, 2.0, 5, RESET_1), row("b", 3L, 1.0, 1, RESET_1)));
+        assertEquals(List.of(row("a", 1L, 0.25, 5, RESET_1)), back.rows(), "a key that vanished and came back is a baseline again");
+        assertEquals(1, back.baselineKeys());
+    }
+
+    @Test
+    void aPlainTrackerTreatsNewKeysAsBaselines() {
+        DeltaTracker tracker = new DeltaTracker(FAMILY, 0);
+        tracker.next(T0, List.of(row("a", 10L, 1.0, 5, RESET_1)));
+        DeltaTracker.Delta delta = tracker.next(T0.plusSeconds(60), List.of(row("a", 11L, 1.0, 5, RESET_1), row("b", 9L, 1.0, 1, RESET_1)));
+        assertEquals(List.of(row("a", 1L, 0.0, 5, RESET_1)), delta.rows(), "a new table may be one the collector did not read before");
+    }
 }

@@ -67,10 +67,22 @@ final class BatchDecoder {
         this.clock = clock;
     }
 
+    /** Decodes a body held in memory, inflating it first when {@code gzip}. */
     DecodedBatch decode(byte[] body, boolean gzip) {
-        try (InputStream raw = new ByteArrayInputStream(body);
-             InputStream inflated = gzip ? new GZIPInputStream(raw, 16 * 1024) : raw;
-             InputStream limited = new LimitedStream(inflated, config.maxDecompressedBytes());
+        InputStream raw = new ByteArrayInputStream(body);
+        if (!gzip) {
+            return decode(raw);
+        }
+        try {
+            return decode(new GZIPInputStream(raw, 16 * 1024));
+        } catch (IOException e) {
+            throw ApiException.malformed("the body is not valid gzip: " + e.getMessage());
+        }
+    }
+
+    /** Decodes a body as it streams in (already inflated, e.g. by the web server), reading at most the limit. */
+    DecodedBatch decode(InputStream body) {
+        try (InputStream limited = new LimitedStream(body, config.maxDecompressedBytes());
              JsonParser parser = mapper.getFactory().createParser(limited)) {
             return parse(parser);
         } catch (ZipException | EOFException e) {
@@ -80,12 +92,21 @@ final class BatchDecoder {
         } catch (JsonParseException e) {
             throw ApiException.malformed("the batch is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw unreadable(e.getCause());
         } catch (IOException e) {
-            if (e.getCause() instanceof ApiException api) {
-                throw api;
-            }
-            throw ApiException.malformed("the batch could not be read: " + e.getMessage());
+            throw unreadable(e);
         }
+    }
+
+    private static ApiException unreadable(IOException e) {
+        if (e.getCause() instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof ZipException || e instanceof EOFException) {
+            return ApiException.malformed("the body is not valid gzip: " + e.getMessage());
+        }
+        return ApiException.malformed("the batch could not be read: " + e.getMessage());
     }
 
     private DecodedBatch parse(JsonParser parser) throws IOException {

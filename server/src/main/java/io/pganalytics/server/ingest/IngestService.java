@@ -53,10 +53,10 @@ final class IngestService {
         metrics.gauge("pganalytics_ingest_writers_busy", "batches being written on this node", () -> gate.busyWriters(config.writers()));
     }
 
-    IngestAck ingest(Caller collector, byte[] body, boolean gzip, String idempotencyKey) {
+    IngestAck ingest(Caller collector, java.io.InputStream body, String idempotencyKey) {
         long start = System.nanoTime();
         try {
-            IngestAck ack = ingestOnce(collector, body, gzip, idempotencyKey);
+            IngestAck ack = ingestOnce(collector, body, idempotencyKey);
             batches.inc(ack.duplicate() ? "duplicate" : "stored");
             return ack;
         } catch (ApiException e) {
@@ -70,7 +70,7 @@ final class IngestService {
         }
     }
 
-    private IngestAck ingestOnce(Caller collector, byte[] body, boolean gzip, String idempotencyKey) {
+    private IngestAck ingestOnce(Caller collector, java.io.InputStream body, String idempotencyKey) {
         if (idempotencyKey != null) {
             Optional<IngestAck> known = remembered(idempotencyKey);
             if (known.isPresent()) {
@@ -82,7 +82,7 @@ final class IngestService {
         IngestWriter.Result result;
         Instant receivedAt = clock.instant();
         try {
-            batch = decoder.decode(body, gzip);
+            batch = decoder.decode(body);
             if (idempotencyKey != null && !idempotencyKey.equals(batch.batchId())) {
                 throw ApiException.invalid("Idempotency-Key", "the header '" + idempotencyKey + "' differs from the batch's batchId '"
                         + batch.batchId() + "'");

@@ -60,8 +60,9 @@ class IngestServiceTest {
         hz.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
         hz.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        hazelcast = Hazelcast.newHazelcastInstance(hz);
         IngestConfig config = IngestConfig.from(ConfigLoader.load(null, Map.of(), Map.of()).get("ingest"));
+        IngestFeature.mapConfigs(config).forEach(hz::addMapConfig);
+        hazelcast = Hazelcast.newHazelcastInstance(hz);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         MetricsRegistry metrics = new MetricsRegistry();
         service = new IngestService(config, new BatchDecoder(config, JsonMapping.newMapper(), clock),
@@ -91,7 +92,7 @@ class IngestServiceTest {
     }
 
     private static IngestAck ingest(String json) {
-        return service.ingest(COLLECTOR, gzip(json), true, null);
+        return service.ingest(COLLECTOR, new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null);
     }
 
     @Test
@@ -147,7 +148,7 @@ class IngestServiceTest {
     @Test
     void anIdempotencyKeyThatDiffersFromTheBatchIdIsRefused() {
         ApiException e = assertThrows(ApiException.class,
-                () -> service.ingest(COLLECTOR, gzip(batch("key-" + UUID.randomUUID(), database("2026-11-21T11:30:00Z", 1))), true, "another-key"));
+                () -> service.ingest(COLLECTOR, new java.io.ByteArrayInputStream(batch("key-" + UUID.randomUUID(), database("2026-11-21T11:30:00Z", 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8)), "another-key"));
         assertTrue(e.getMessage().contains("Idempotency-Key"), e.getMessage());
     }
 

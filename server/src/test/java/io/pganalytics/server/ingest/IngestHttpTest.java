@@ -1,0 +1,91 @@
+package io.pganalytics.server.ingest;
+
+import io.pganalytics.server.PgAnalyticsServer;
+import io.pganalytics.server.testing.ApiClient;
+import io.pganalytics.server.testing.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.util.UUID;
+
+import static io.pganalytics.server.ingest.BatchDecoderTest.gzip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The ingest route over real HTTPS with a real collector credential. */
+class IngestHttpTest {
+    private static PgAnalyticsServer server;
+    private static ApiClient api;
+    private static String credential;
+    private static String admin;
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.start("ingesthttp");
+        api = new ApiClient(server);
+        admin = api.loginAdmin();
+        String token = api.post("/collectors/registration-tokens", admin, "{\"note\":\"ingest test\"}").json().get("token").asText();
+        ApiClient.Response registered = api.post("/collectors/register", null,
+                "{\"token\":\"" + token + "\",\"name\":\"c1\",\"hostname\":\"h1\",\"collectorVersion\":\"3.5.0\"}");
+        assertEquals(201, registered.status(), registered.body());
+        credential = registered.json().get("credential").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static ApiClient.Response post(String token, byte[] body, String encoding, String key) {
+        HttpRequest.Builder request = api.request("/ingest", token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (encoding != null) {
+            request.header("Content-Encoding", encoding);
+        }
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return api.send(request.build());
+    }
+
+    private static String recentBatch(String id) {
+        String at = java.time.Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        return IngestServiceTest.batch(id, IngestServiceTest.database(at, 60));
+    }
+
+    @Test
+    void aGzipBatchIsAcknowledgedAfterItsCommitAndItsDuplicateIsNotStoredAgain() {
+        String id = "http-" + UUID.randomUUID();
+        byte[] body = gzip(recentBatch(id));
+        ApiClient.Response first = post(credential, body, "gzip", id);
+        assertEquals(200, first.status(), first.body());
+        assertFalse(first.json().get("duplicate").asBoolean());
+        assertEquals(1, first.json().get("acceptedRows").get("database").asInt());
+        ApiClient.Response again = post(credential, body, "gzip", id);
+        assertEquals(200, again.status(), again.body());
+        assertTrue(again.json().get("duplicate").asBoolean());
+    }
+
+    @Test
+    void aCorruptGzipGetsA400EnvelopeAndAnUnknownEncodingA415() {
+        byte[] body = gzip(recentBatch("corrupt-" + UUID.randomUUID()));
+        body[body.length / 2] ^= 0x33;
+        body[body.length / 2 + 1] ^= 0x33;
+        ApiClient.Response corrupt = post(credential, body, "gzip", null);
+        assertEquals(400, corrupt.status(), corrupt.body());
+        assertEquals("malformed_request", corrupt.json().get("errorType").asText());
+        ApiClient.Response brotli = post(credential, body, "br", null);
+        assertEquals(415, brotli.status(), brotli.body());
+    }
+
+    @Test
+    void onlyACollectorCredentialMayIngest() {
+        byte[] body = gzip(recentBatch("auth-" + UUID.randomUUID()));
+        assertEquals(401, post(null, body, "gzip", null).status());
+        assertEquals(401, post(admin, body, "gzip", null).status(), "a person's token is not a collector credential");
+        assertEquals(401, post("pgac_00000000-0000-0000-0000-000000000000_bogus", body, "gzip", null).status());
+    }
+}
