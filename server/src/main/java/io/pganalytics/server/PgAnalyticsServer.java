@@ -117,7 +117,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock);
             resources.push(database);
-            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName());
+            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName(), List.of(
+                    IngestFeature.clusterConfig(ingestConfig), QueryFeature.clusterConfig(queryConfig), LiveFeature.clusterConfig(liveConfig)));
             resources.push(cluster);
             resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
 

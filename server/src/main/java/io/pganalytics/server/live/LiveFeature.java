@@ -28,6 +28,11 @@ public final class LiveFeature implements AutoCloseable {
         this.routes = new LiveRoutes(hub, config, instanceExists);
     }
 
+    /** The member's settings for the live topic: apply them before the member starts. */
+    public static java.util.function.Consumer<com.hazelcast.config.Config> clusterConfig(LiveConfig config) {
+        return LiveHub::configure;
+    }
+
     public List<ApiService> routes() {
         return List.of(routes);
     }

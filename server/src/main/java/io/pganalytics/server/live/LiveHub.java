@@ -62,10 +62,6 @@ final class LiveHub implements AutoCloseable {
         this.config = config;
         this.mapper = mapper;
         this.fromDatabase = fromDatabase;
-        // A reliable topic is a ring buffer: a slow listener loses the oldest messages instead of blocking publishers.
-        hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig("_hz_rb_" + TOPIC).setCapacity(1000));
-        hazelcast.getConfig().addReliableTopicConfig(new ReliableTopicConfig(TOPIC)
-                .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
         this.topic = hazelcast.getReliableTopic(TOPIC);
         this.latest = hazelcast.getMap(LATEST);
         this.ids = hazelcast.getFlakeIdGenerator(EVENT_IDS);
@@ -79,6 +75,14 @@ final class LiveHub implements AutoCloseable {
         this.events = metrics.counter("pganalytics_live_events_total", "live-stream events by outcome on this node", "result");
         metrics.gauge("pganalytics_live_subscribers", "open live streams on this node", open::get);
         this.registration = topic.addMessageListener(new Listener());
+    }
+
+    /** The member's settings for the topic: applied before the member starts. */
+    static void configure(com.hazelcast.config.Config hz) {
+        // A reliable topic is a ring buffer: a slow listener loses the oldest messages instead of blocking publishers.
+        hz.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + TOPIC).setCapacity(1000));
+        hz.addReliableTopicConfig(new ReliableTopicConfig(TOPIC)
+                .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
     }
 
     /** Publishes an ingest's figures for one instance to every node (this one included). Never blocks on subscribers. */

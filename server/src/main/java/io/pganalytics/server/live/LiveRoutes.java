@@ -19,8 +19,9 @@ import java.util.function.LongPredicate;
 
 /**
  * {@code GET /instances/{id}/live}: one server-sent-event stream per request, held by the request's (virtual) thread
- * until the client leaves or the node shuts down. Events are {@code update}s with an {@code id:}; a comment line
- * {@code : ping} is sent after {@code live.heartbeat} without one.
+ * until the client leaves or the node shuts down. Events are {@code update}s with an {@code id:}; after
+ * {@code live.heartbeat} without one, a {@code :ping} comment and an empty {@code ping} event (no id, so it does not
+ * move the client's Last-Event-ID).
  */
 final class LiveRoutes implements ApiService {
     private static final Logger LOG = LoggerFactory.getLogger(LiveRoutes.class);
@@ -78,7 +79,9 @@ final class LiveRoutes implements ApiService {
         while (true) {
             LiveEvent event = subscriber.next(config.heartbeat());
             if (event == null) {
-                sink.emit(SseEvent.builder().comment("ping").build());
+                // Helidon 4.3.0 cannot write an event without data, so the heartbeat is a "ping" event with empty data
+                // behind a comment line: EventSource clients ignore it unless they listen for "ping".
+                sink.emit(SseEvent.builder().comment("ping").name("ping").data("").build());
             } else if (event == LiveEvent.END) {
                 return;
             } else if (event.id() > sent) {

@@ -41,18 +41,6 @@ final class HazelcastQueryCache implements QueryCache {
 
     HazelcastQueryCache(HazelcastInstance hazelcast, QueryConfig config, ObjectMapper mapper, MetricsRegistry metrics) {
         this.ttlSeconds = config.cacheTtl().toSeconds();
-        int ttl = (int) Math.max(1, ttlSeconds);
-        EvictionConfig eviction = new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-                .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(config.cacheMaxEntries());
-        NearCacheConfig near = new NearCacheConfig(MAP)
-                .setInMemoryFormat(InMemoryFormat.OBJECT)
-                .setCacheLocalEntries(true)
-                .setInvalidateOnChange(true)
-                .setTimeToLiveSeconds(ttl)
-                .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(config.cacheMaxEntries()));
-        hazelcast.getConfig().addMapConfig(new MapConfig(MAP).setTimeToLiveSeconds(ttl).setEvictionConfig(eviction)
-                .setNearCacheConfig(near));
         this.answers = hazelcast.getMap(MAP);
         this.generations = hazelcast.getMap(GENERATIONS);
         this.generationIds = hazelcast.getFlakeIdGenerator(GENERATION_IDS);
@@ -62,6 +50,21 @@ final class HazelcastQueryCache implements QueryCache {
     }
 
     /** The cached answer for {@code key} in {@code scope}'s current generation, or {@code compute}'s (then cached). */
+    /** The member's settings for the cache's map and its near cache: applied before the member starts. */
+    static void configure(com.hazelcast.config.Config hz, QueryConfig config) {
+        int ttl = (int) Math.max(1, config.cacheTtl().toSeconds());
+        EvictionConfig eviction = new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+                .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(config.cacheMaxEntries());
+        NearCacheConfig near = new NearCacheConfig(MAP)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setCacheLocalEntries(true)
+                .setInvalidateOnChange(true)
+                .setTimeToLiveSeconds(ttl)
+                .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(config.cacheMaxEntries()));
+        hz.addMapConfig(new MapConfig(MAP).setTimeToLiveSeconds(ttl).setEvictionConfig(eviction).setNearCacheConfig(near));
+    }
+
     @Override
     public <T> T get(long scope, String key, Class<T> type, Supplier<T> compute) {
         Long generation = generations.get(scope);

@@ -32,6 +32,11 @@ public final class QueryFeature {
         this.routes = new QueryRoutes(service, planner, bodies);
     }
 
+    /** The member's settings for the query cache (its map and near cache): apply them before the member starts. */
+    public static java.util.function.Consumer<com.hazelcast.config.Config> clusterConfig(QueryConfig config) {
+        return hz -> HazelcastQueryCache.configure(hz, config);
+    }
+
     public List<ApiService> routes() {
         return List.of(routes);
     }
