@@ -27,13 +27,15 @@ public final class ClusterModule implements AutoCloseable {
     }
 
     /**
-     * Starts the member with the map settings the features need (eviction, TTLs, near caches). They are part of the
-     * member's static configuration: Hazelcast's dynamic configuration travels by Java serialization, which the
-     * JVM-wide filter refuses.
+     * Starts the member with the features' data-structure settings (maps with their TTLs, eviction and near caches,
+     * topics) in its static configuration. They must not be added at run time with {@code getConfig().addXxxConfig}:
+     * Hazelcast then ships them to every joining member in a pre-join operation whose MapConfig carries a
+     * Java-serialised {@code Properties}, which the JVM-wide deserialisation filter rejects, so a second node could
+     * never join.
      */
-    public static ClusterModule start(ClusterConfig config, String nodeName, java.util.List<com.hazelcast.config.MapConfig> maps) {
+    public static ClusterModule start(ClusterConfig config, String nodeName, java.util.List<java.util.function.Consumer<Config>> features) {
         Config hz = hazelcastConfig(config, nodeName);
-        maps.forEach(hz::addMapConfig);
+        features.forEach(feature -> feature.accept(hz));
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(hz);
         LOG.info("cluster: member {} of '{}' at {}, {} member(s), join {}", nodeName, config.name(),
                 hazelcast.getCluster().getLocalMember().getAddress(), hazelcast.getCluster().getMembers().size(),

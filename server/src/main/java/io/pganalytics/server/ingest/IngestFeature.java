@@ -15,6 +15,7 @@ import io.pganalytics.server.series.Partitions;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The ingest, wired: its routes and its listeners. */
 public final class IngestFeature {
@@ -32,9 +33,9 @@ public final class IngestFeature {
         this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
     }
 
-    /** The Hazelcast map settings this feature needs, given to the member before it starts. */
-    public static List<MapConfig> mapConfigs(IngestConfig config) {
-        return List.of(new MapConfig(RECENT_BATCHES)
+    /** The member's settings for this feature's map: apply them before the member starts (see ClusterModule.start). */
+    public static Consumer<com.hazelcast.config.Config> clusterConfig(IngestConfig config) {
+        return hz -> hz.addMapConfig(new MapConfig(RECENT_BATCHES)
                 .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, config.idempotencyCacheTtl().toSeconds()))
                 .setEvictionConfig(new EvictionConfig()
                         .setEvictionPolicy(EvictionPolicy.LRU)

@@ -61,7 +61,7 @@ class IngestServiceTest {
         hz.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         IngestConfig config = IngestConfig.from(ConfigLoader.load(null, Map.of(), Map.of()).get("ingest"));
-        IngestFeature.mapConfigs(config).forEach(hz::addMapConfig);
+        IngestFeature.clusterConfig(config).accept(hz);
         hazelcast = Hazelcast.newHazelcastInstance(hz);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         MetricsRegistry metrics = new MetricsRegistry();
