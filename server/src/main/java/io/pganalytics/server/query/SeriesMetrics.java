@@ -16,6 +16,7 @@ final class SeriesMetrics {
 
     private static final List<SeriesMetric> ALL = List.of(
             rate("tps", "1/s", "transactions (commits + rollbacks) per second", MetricCatalog.DATABASE, "xact_commit + xact_rollback"),
+            count("transactions", "transactions (commits + rollbacks) in each step", MetricCatalog.DATABASE, "xact_commit + xact_rollback"),
             rate("commits", "1/s", "commits per second", MetricCatalog.DATABASE, "xact_commit"),
             rate("rollbacks", "1/s", "rollbacks per second", MetricCatalog.DATABASE, "xact_rollback"),
             ratio("cache_hit_ratio", "shared buffer hits / (hits + reads)", MetricCatalog.DATABASE, "blks_hit", "blks_hit + blks_read"),

@@ -75,6 +75,7 @@ class CollectorToServerTest {
                 // The first sample is the baseline; once a delta row arrives, every later commit will be counted.
                 awaitAtLeast(() -> count(server, "SELECT count(*) FROM ts.database WHERE datname = 'bench'"), 1,
                         Duration.ofSeconds(60), dir);
+                java.time.Instant workloadStart = java.time.Instant.now();
                 long committed = monitored.runWorkload(4, 8_000);
                 assertTrue(committed > 1_000, "the workload committed " + committed + " transactions");
 
@@ -95,6 +96,31 @@ class CollectorToServerTest {
                         JOIN ts.statement_text t ON t.instance_id = s.instance_id AND t.dbid = s.dbid AND t.queryid = s.queryid
                         WHERE t.query LIKE 'UPDATE bench_accounts SET abalance%'""");
                 assertTrue(meanMillis > 0 && meanMillis < 100, "plausible mean time: " + meanMillis + " ms");
+
+                // The same through the public query API, as the console reads it.
+                JsonNode fleet = api.get("/instances?search=e2e", admin).json();
+                assertEquals("up", fleet.get("items").get(0).get("status").asText(), fleet.toString());
+                long instanceId = fleet.get("items").get(0).get("id").asLong();
+                String window = "from=" + workloadStart.minusSeconds(120) + "&to=" + java.time.Instant.now().plusSeconds(60);
+                JsonNode series = api.get("/instances/" + instanceId + "/series?metric=transactions&step=60s&" + window, admin).json();
+                double transactions = 0;
+                for (JsonNode point : series.get("points")) {
+                    transactions += point.get(1).asDouble();
+                }
+                double apiError = Math.abs(transactions - committed) / committed;
+                assertTrue(apiError < 0.02, "the transactions series sums to " + transactions + " vs " + committed + " committed; " + series);
+                JsonNode tps = api.get("/instances/" + instanceId + "/series?metric=tps&" + window, admin).json();
+                assertTrue(tps.get("points").size() > 0, tps.toString());
+                JsonNode top = api.get("/instances/" + instanceId + "/queries/top?orderBy=calls&limit=10&" + window, admin).json();
+                JsonNode update = null;
+                for (JsonNode item : top.get("items")) {
+                    if (item.get("text").asText().startsWith("UPDATE bench_accounts SET abalance")) {
+                        update = item;
+                    }
+                }
+                assertTrue(update != null, "the workload's UPDATE is among the top queries: " + top);
+                assertTrue(Math.abs(update.get("calls").asLong() - committed) <= committed * 0.02 + 10, update.toString());
+                assertTrue(update.get("meanTimeMs").asDouble() > 0 && update.get("meanTimeMs").asDouble() < 100, update.toString());
 
                 JsonNode collectors = api.get("/collectors", admin).json().get("items");
                 assertEquals("e2e-collector", collectors.get(0).get("name").asText());
