@@ -1,6 +1,7 @@
 package io.pganalytics.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.MapConfig;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -28,6 +29,8 @@ import io.pganalytics.server.http.TlsMaterial;
 import io.pganalytics.server.ingest.IngestConfig;
 import io.pganalytics.server.ingest.IngestFeature;
 import io.pganalytics.server.ingest.IngestListener;
+import io.pganalytics.server.maintenance.MaintenanceConfig;
+import io.pganalytics.server.maintenance.MaintenanceFeature;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +92,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         ClusterConfig clusterConfig = ClusterConfig.from(config.get("cluster"));
         AuthConfig authConfig = AuthConfig.from(config.get("auth"));
         IngestConfig ingestConfig = IngestConfig.from(config.get("ingest"));
+        MaintenanceConfig maintenanceConfig = MaintenanceConfig.from(config.get("maintenance"), ingestConfig);
         if (ingestConfig.writers() > databaseConfig.poolSize() - 2) {
             throw new io.pganalytics.server.config.ConfigException("ingest.writers", ingestConfig.writers()
                     + " writers need more connections than database.pool-size (" + databaseConfig.poolSize()
@@ -105,7 +109,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock);
             resources.push(database);
-            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName());
+            List<MapConfig> maps = new ArrayList<>(IngestFeature.mapConfigs(ingestConfig));
+            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName(), maps);
             resources.push(cluster);
             resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
 
@@ -117,6 +122,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
             List<IngestListener> ingestListeners = new ArrayList<>();
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners);
+
+            MaintenanceFeature maintenance = new MaintenanceFeature(maintenanceConfig, database.dataSource(), database.dialect(),
+                    cluster.hazelcast(), clock, metrics, ingest.partitions());
+            resources.push(maintenance);
+            maintenance.start();
 
             List<ApiService> services = new ArrayList<>(auth.routes());
             services.addAll(ingest.routes());

@@ -23,7 +23,18 @@ public final class ClusterModule implements AutoCloseable {
     }
 
     public static ClusterModule start(ClusterConfig config, String nodeName) {
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config, nodeName));
+        return start(config, nodeName, java.util.List.of());
+    }
+
+    /**
+     * Starts the member with the map settings the features need (eviction, TTLs, near caches). They are part of the
+     * member's static configuration: Hazelcast's dynamic configuration travels by Java serialization, which the
+     * JVM-wide filter refuses.
+     */
+    public static ClusterModule start(ClusterConfig config, String nodeName, java.util.List<com.hazelcast.config.MapConfig> maps) {
+        Config hz = hazelcastConfig(config, nodeName);
+        maps.forEach(hz::addMapConfig);
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(hz);
         LOG.info("cluster: member {} of '{}' at {}, {} member(s), join {}", nodeName, config.name(),
                 hazelcast.getCluster().getLocalMember().getAddress(), hazelcast.getCluster().getMembers().size(),
                 config.join().name().toLowerCase(java.util.Locale.ROOT));

@@ -22,23 +22,33 @@ public final class IngestFeature {
     public static final String RECENT_BATCHES = "pga.ingest-recent-batches";
 
     private final IngestRoutes routes;
+    private final Partitions partitions = new Partitions();
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
-        hazelcast.getConfig().addMapConfig(new MapConfig(RECENT_BATCHES)
-                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, config.idempotencyCacheTtl().toSeconds()))
-                .setEvictionConfig(new EvictionConfig()
-                        .setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-                        .setSize(config.idempotencyCacheSize())));
-        IngestWriter writer = new IngestWriter(dataSource, dialect, new Partitions(), metrics);
+        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, metrics);
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), writer,
                 new WriteGate(config.writers(), config.queueCapacity(), config.queueWait()),
                 hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
         this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
     }
 
+    /** The Hazelcast map settings this feature needs, given to the member before it starts. */
+    public static List<MapConfig> mapConfigs(IngestConfig config) {
+        return List.of(new MapConfig(RECENT_BATCHES)
+                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, config.idempotencyCacheTtl().toSeconds()))
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                        .setSize(config.idempotencyCacheSize())));
+    }
+
     public List<ApiService> routes() {
         return List.of(routes);
+    }
+
+    /** The partitions this node's ingest knows to exist, for maintenance to forget those it drops. */
+    public Partitions partitions() {
+        return partitions;
     }
 }
