@@ -178,7 +178,7 @@ CREATE TABLE ts.database_1m (
     datminmxid_age_last bigint,
     stats_reset_last timestamptz
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX database_1m_key ON ts.database_1m (instance_id, bucket, datname);
+CREATE UNIQUE INDEX database_1m_key ON ts.database_1m (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')));
 CREATE TABLE ts.database_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -226,7 +226,7 @@ CREATE TABLE ts.database_1h (
     datminmxid_age_last bigint,
     stats_reset_last timestamptz
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX database_1h_key ON ts.database_1h (instance_id, bucket, datname);
+CREATE UNIQUE INDEX database_1h_key ON ts.database_1h (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')));
 
 CREATE TABLE ts.activity (
     instance_id bigint NOT NULL,
@@ -298,7 +298,7 @@ CREATE TABLE ts.activity_1m (
     oldest_xmin_age_max bigint,
     oldest_xmin_age_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX activity_1m_key ON ts.activity_1m (instance_id, bucket, datname);
+CREATE UNIQUE INDEX activity_1m_key ON ts.activity_1m (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')));
 CREATE TABLE ts.activity_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -350,7 +350,7 @@ CREATE TABLE ts.activity_1h (
     oldest_xmin_age_max bigint,
     oldest_xmin_age_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX activity_1h_key ON ts.activity_1h (instance_id, bucket, datname);
+CREATE UNIQUE INDEX activity_1h_key ON ts.activity_1h (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')));
 
 CREATE TABLE ts.wait_events (
     instance_id bigint NOT NULL,
@@ -378,7 +378,7 @@ CREATE TABLE ts.wait_events_1m (
     backends_max bigint,
     backends_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX wait_events_1m_key ON ts.wait_events_1m (instance_id, bucket, datname, backend_type, wait_event_type, wait_event);
+CREATE UNIQUE INDEX wait_events_1m_key ON ts.wait_events_1m (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (backend_type IS NULL), (coalesce(backend_type, '')), (wait_event_type IS NULL), (coalesce(wait_event_type, '')), (wait_event IS NULL), (coalesce(wait_event, '')));
 CREATE TABLE ts.wait_events_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -393,7 +393,7 @@ CREATE TABLE ts.wait_events_1h (
     backends_max bigint,
     backends_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX wait_events_1h_key ON ts.wait_events_1h (instance_id, bucket, datname, backend_type, wait_event_type, wait_event);
+CREATE UNIQUE INDEX wait_events_1h_key ON ts.wait_events_1h (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (backend_type IS NULL), (coalesce(backend_type, '')), (wait_event_type IS NULL), (coalesce(wait_event_type, '')), (wait_event IS NULL), (coalesce(wait_event, '')));
 
 CREATE TABLE ts.statements (
     instance_id bigint NOT NULL,
@@ -464,7 +464,7 @@ CREATE TABLE ts.statements_1m (
     wal_fpi bigint,
     wal_bytes bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX statements_1m_key ON ts.statements_1m (instance_id, bucket, dbid, userid, queryid, toplevel);
+CREATE UNIQUE INDEX statements_1m_key ON ts.statements_1m (instance_id, bucket, (dbid IS NULL), (coalesce(dbid, 0)), (userid IS NULL), (coalesce(userid, 0)), (queryid IS NULL), (coalesce(queryid, 0)), (toplevel IS NULL), (coalesce(toplevel, false)));
 CREATE TABLE ts.statements_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -499,7 +499,7 @@ CREATE TABLE ts.statements_1h (
     wal_fpi bigint,
     wal_bytes bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX statements_1h_key ON ts.statements_1h (instance_id, bucket, dbid, userid, queryid, toplevel);
+CREATE UNIQUE INDEX statements_1h_key ON ts.statements_1h (instance_id, bucket, (dbid IS NULL), (coalesce(dbid, 0)), (userid IS NULL), (coalesce(userid, 0)), (queryid IS NULL), (coalesce(queryid, 0)), (toplevel IS NULL), (coalesce(toplevel, false)));
 
 CREATE TABLE ts.tables (
     instance_id bigint NOT NULL,
@@ -605,7 +605,7 @@ CREATE TABLE ts.tables_1m (
     indexes_bytes_max bigint,
     indexes_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX tables_1m_key ON ts.tables_1m (instance_id, bucket, datname, schemaname, relname);
+CREATE UNIQUE INDEX tables_1m_key ON ts.tables_1m (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (schemaname IS NULL), (coalesce(schemaname, '')), (relname IS NULL), (coalesce(relname, '')));
 CREATE TABLE ts.tables_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -668,7 +668,7 @@ CREATE TABLE ts.tables_1h (
     indexes_bytes_max bigint,
     indexes_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX tables_1h_key ON ts.tables_1h (instance_id, bucket, datname, schemaname, relname);
+CREATE UNIQUE INDEX tables_1h_key ON ts.tables_1h (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (schemaname IS NULL), (coalesce(schemaname, '')), (relname IS NULL), (coalesce(relname, '')));
 
 CREATE TABLE ts.indexes (
     instance_id bigint NOT NULL,
@@ -714,7 +714,7 @@ CREATE TABLE ts.indexes_1m (
     is_primary_last boolean,
     last_idx_scan_last timestamptz
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX indexes_1m_key ON ts.indexes_1m (instance_id, bucket, datname, schemaname, relname, indexrelname);
+CREATE UNIQUE INDEX indexes_1m_key ON ts.indexes_1m (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (schemaname IS NULL), (coalesce(schemaname, '')), (relname IS NULL), (coalesce(relname, '')), (indexrelname IS NULL), (coalesce(indexrelname, '')));
 CREATE TABLE ts.indexes_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -738,7 +738,7 @@ CREATE TABLE ts.indexes_1h (
     is_primary_last boolean,
     last_idx_scan_last timestamptz
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX indexes_1h_key ON ts.indexes_1h (instance_id, bucket, datname, schemaname, relname, indexrelname);
+CREATE UNIQUE INDEX indexes_1h_key ON ts.indexes_1h (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (schemaname IS NULL), (coalesce(schemaname, '')), (relname IS NULL), (coalesce(relname, '')), (indexrelname IS NULL), (coalesce(indexrelname, '')));
 
 CREATE TABLE ts.bgwriter (
     instance_id bigint NOT NULL,
@@ -909,7 +909,7 @@ CREATE TABLE ts.io_1m (
     fsync_time double precision,
     stats_reset_last timestamptz
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX io_1m_key ON ts.io_1m (instance_id, bucket, backend_type, object, context);
+CREATE UNIQUE INDEX io_1m_key ON ts.io_1m (instance_id, bucket, (backend_type IS NULL), (coalesce(backend_type, '')), (object IS NULL), (coalesce(object, '')), (context IS NULL), (coalesce(context, '')));
 CREATE TABLE ts.io_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -936,7 +936,7 @@ CREATE TABLE ts.io_1h (
     fsync_time double precision,
     stats_reset_last timestamptz
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX io_1h_key ON ts.io_1h (instance_id, bucket, backend_type, object, context);
+CREATE UNIQUE INDEX io_1h_key ON ts.io_1h (instance_id, bucket, (backend_type IS NULL), (coalesce(backend_type, '')), (object IS NULL), (coalesce(object, '')), (context IS NULL), (coalesce(context, '')));
 
 CREATE TABLE ts.replication (
     instance_id bigint NOT NULL,
@@ -1010,7 +1010,7 @@ CREATE TABLE ts.replication_slots_1m (
     confirmed_flush_lag_bytes_max bigint,
     confirmed_flush_lag_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX replication_slots_1m_key ON ts.replication_slots_1m (instance_id, bucket, slot_name);
+CREATE UNIQUE INDEX replication_slots_1m_key ON ts.replication_slots_1m (instance_id, bucket, (slot_name IS NULL), (coalesce(slot_name, '')));
 CREATE TABLE ts.replication_slots_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -1044,7 +1044,7 @@ CREATE TABLE ts.replication_slots_1h (
     confirmed_flush_lag_bytes_max bigint,
     confirmed_flush_lag_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX replication_slots_1h_key ON ts.replication_slots_1h (instance_id, bucket, slot_name);
+CREATE UNIQUE INDEX replication_slots_1h_key ON ts.replication_slots_1h (instance_id, bucket, (slot_name IS NULL), (coalesce(slot_name, '')));
 
 CREATE TABLE ts.wal_receiver (
     instance_id bigint NOT NULL,
@@ -1155,7 +1155,7 @@ CREATE TABLE ts.vacuum_1m (
     max_dead_item_bytes_max bigint,
     max_dead_item_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX vacuum_1m_key ON ts.vacuum_1m (instance_id, bucket, datname, schemaname, relname);
+CREATE UNIQUE INDEX vacuum_1m_key ON ts.vacuum_1m (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (schemaname IS NULL), (coalesce(schemaname, '')), (relname IS NULL), (coalesce(relname, '')));
 CREATE TABLE ts.vacuum_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -1206,7 +1206,7 @@ CREATE TABLE ts.vacuum_1h (
     max_dead_item_bytes_max bigint,
     max_dead_item_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX vacuum_1h_key ON ts.vacuum_1h (instance_id, bucket, datname, schemaname, relname);
+CREATE UNIQUE INDEX vacuum_1h_key ON ts.vacuum_1h (instance_id, bucket, (datname IS NULL), (coalesce(datname, '')), (schemaname IS NULL), (coalesce(schemaname, '')), (relname IS NULL), (coalesce(relname, '')));
 
 CREATE TABLE ts.host_cpu (
     instance_id bigint NOT NULL,
@@ -1490,7 +1490,7 @@ CREATE TABLE ts.host_disk_1m (
     io_time_ms bigint,
     weighted_io_time_ms bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX host_disk_1m_key ON ts.host_disk_1m (instance_id, bucket, device);
+CREATE UNIQUE INDEX host_disk_1m_key ON ts.host_disk_1m (instance_id, bucket, (device IS NULL), (coalesce(device, '')));
 CREATE TABLE ts.host_disk_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -1510,7 +1510,7 @@ CREATE TABLE ts.host_disk_1h (
     io_time_ms bigint,
     weighted_io_time_ms bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX host_disk_1h_key ON ts.host_disk_1h (instance_id, bucket, device);
+CREATE UNIQUE INDEX host_disk_1h_key ON ts.host_disk_1h (instance_id, bucket, (device IS NULL), (coalesce(device, '')));
 
 CREATE TABLE ts.host_filesystem (
     instance_id bigint NOT NULL,
@@ -1546,7 +1546,7 @@ CREATE TABLE ts.host_filesystem_1m (
     available_bytes_max bigint,
     available_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX host_filesystem_1m_key ON ts.host_filesystem_1m (instance_id, bucket, path);
+CREATE UNIQUE INDEX host_filesystem_1m_key ON ts.host_filesystem_1m (instance_id, bucket, (path IS NULL), (coalesce(path, '')));
 CREATE TABLE ts.host_filesystem_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -1568,7 +1568,7 @@ CREATE TABLE ts.host_filesystem_1h (
     available_bytes_max bigint,
     available_bytes_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX host_filesystem_1h_key ON ts.host_filesystem_1h (instance_id, bucket, path);
+CREATE UNIQUE INDEX host_filesystem_1h_key ON ts.host_filesystem_1h (instance_id, bucket, (path IS NULL), (coalesce(path, '')));
 
 CREATE TABLE ts.host_network (
     instance_id bigint NOT NULL,
@@ -1601,7 +1601,7 @@ CREATE TABLE ts.host_network_1m (
     tx_errors bigint,
     tx_dropped bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX host_network_1m_key ON ts.host_network_1m (instance_id, bucket, interface);
+CREATE UNIQUE INDEX host_network_1m_key ON ts.host_network_1m (instance_id, bucket, (interface IS NULL), (coalesce(interface, '')));
 CREATE TABLE ts.host_network_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -1617,7 +1617,7 @@ CREATE TABLE ts.host_network_1h (
     tx_errors bigint,
     tx_dropped bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX host_network_1h_key ON ts.host_network_1h (instance_id, bucket, interface);
+CREATE UNIQUE INDEX host_network_1h_key ON ts.host_network_1h (instance_id, bucket, (interface IS NULL), (coalesce(interface, '')));
 
 CREATE TABLE ts.collector_health (
     instance_id bigint NOT NULL,
@@ -1669,7 +1669,7 @@ CREATE TABLE ts.collector_health_1m (
     skipped_ticks_max bigint,
     skipped_ticks_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX collector_health_1m_key ON ts.collector_health_1m (instance_id, bucket, family);
+CREATE UNIQUE INDEX collector_health_1m_key ON ts.collector_health_1m (instance_id, bucket, (family IS NULL), (coalesce(family, '')));
 CREATE TABLE ts.collector_health_1h (
     instance_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
@@ -1705,7 +1705,7 @@ CREATE TABLE ts.collector_health_1h (
     skipped_ticks_max bigint,
     skipped_ticks_last bigint
 ) PARTITION BY RANGE (bucket);
-CREATE UNIQUE INDEX collector_health_1h_key ON ts.collector_health_1h (instance_id, bucket, family);
+CREATE UNIQUE INDEX collector_health_1h_key ON ts.collector_health_1h (instance_id, bucket, (family IS NULL), (coalesce(family, '')));
 
 CREATE TABLE ts.statement_text (
     instance_id bigint NOT NULL,

@@ -1,6 +1,7 @@
 package io.pganalytics.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.MapConfig;
 import io.helidon.config.Config;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.encoding.ContentEncodingContext;
@@ -37,6 +38,8 @@ import io.pganalytics.server.ingest.IngestFeature;
 import io.pganalytics.server.ingest.IngestListener;
 import io.pganalytics.server.live.LiveConfig;
 import io.pganalytics.server.live.LiveFeature;
+import io.pganalytics.server.maintenance.MaintenanceConfig;
+import io.pganalytics.server.maintenance.MaintenanceFeature;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.query.QueryConfig;
 import io.pganalytics.server.query.QueryFeature;
@@ -112,6 +115,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         IngestConfig ingestConfig = IngestConfig.from(config.get("ingest"));
         QueryConfig queryConfig = QueryConfig.from(config.get("query"));
         LiveConfig liveConfig = LiveConfig.from(config.get("live"));
+        MaintenanceConfig maintenanceConfig = MaintenanceConfig.from(config.get("maintenance"), ingestConfig);
         if (ingestConfig.writers() > databaseConfig.poolSize() - 2) {
             throw new io.pganalytics.server.config.ConfigException("ingest.writers", ingestConfig.writers()
                     + " writers need more connections than database.pool-size (" + databaseConfig.poolSize()
@@ -152,6 +156,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     new CollectorHeartbeatListener(collectors)));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners);
+
+            MaintenanceFeature maintenance = new MaintenanceFeature(maintenanceConfig, database.dataSource(), database.dialect(),
+                    cluster.hazelcast(), clock, metrics, ingest.partitions());
+            resources.push(maintenance);
+            maintenance.start();
 
             List<ApiService> services = new ArrayList<>(auth.routes());
             services.addAll(collectors.routes());

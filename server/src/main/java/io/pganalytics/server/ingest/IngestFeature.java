@@ -23,10 +23,11 @@ public final class IngestFeature {
     public static final String RECENT_BATCHES = "pga.ingest-recent-batches";
 
     private final IngestRoutes routes;
+    private final Partitions partitions = new Partitions();
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
-        IngestWriter writer = new IngestWriter(dataSource, dialect, new Partitions(), metrics);
+        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, metrics);
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), writer,
                 new WriteGate(config.writers(), config.queueCapacity(), config.queueWait()),
                 hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
@@ -45,5 +46,10 @@ public final class IngestFeature {
 
     public List<ApiService> routes() {
         return List.of(routes);
+    }
+
+    /** The partitions this node's ingest knows to exist, for maintenance to forget those it drops. */
+    public Partitions partitions() {
+        return partitions;
     }
 }

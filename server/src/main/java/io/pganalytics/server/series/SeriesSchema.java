@@ -185,6 +185,32 @@ public final class SeriesSchema {
         return keys;
     }
 
+    /**
+     * The expressions of the rollup table's unique index, which is also the {@code ON CONFLICT} target of the plain
+     * dialect's rollup job. A key may be NULL (a backend waiting on no event, a database-less background worker), and a
+     * unique index treats NULLs as distinct, so a rerun would add a second row where it should update the first.
+     * {@code NULLS NOT DISTINCT} needs PostgreSQL 15, so each key is indexed as the pair ({@code key IS NULL},
+     * {@code coalesce(key, zero)}): one-to-one with the key's values including NULL, while the column keeps its NULL.
+     */
+    public static List<String> rollupConflictTarget(Family family) {
+        List<String> target = new ArrayList<>(List.of("instance_id", "bucket"));
+        for (Column key : family.keyColumns()) {
+            target.add("(" + key.name() + " IS NULL)");
+            target.add("(coalesce(" + key.name() + ", " + zero(key.type()) + "))");
+        }
+        return target;
+    }
+
+    private static String zero(ColumnType type) {
+        return switch (type) {
+            case TEXT -> "''";
+            case INT8 -> "0";
+            case FLOAT8 -> "0.0";
+            case BOOL -> "false";
+            case TIMESTAMPTZ -> "'-infinity'::timestamptz";
+        };
+    }
+
     /** Every statement of the time-series schema for a dialect, in order, ending with semicolons. */
     public static String ddl(TimeSeriesDialect dialect) {
         StringBuilder sql = new StringBuilder();
@@ -253,7 +279,7 @@ public final class SeriesSchema {
                 .append("\n) PARTITION BY RANGE (bucket);\n");
         // The rollup job rewrites whole buckets; the unique key makes a rerun idempotent (ON CONFLICT DO UPDATE).
         sql.append("CREATE UNIQUE INDEX ").append(family.name()).append(resolution.suffix).append("_key ON ").append(table)
-                .append(" (").append(String.join(", ", rollupKeyColumns(family))).append(");\n");
+                .append(" (").append(String.join(", ", rollupConflictTarget(family))).append(");\n");
     }
 
     private static void hypertable(StringBuilder sql, String table, String timeColumn, String chunk, Family family) {

@@ -1,0 +1,49 @@
+package io.pganalytics.server.testing;
+
+import io.pganalytics.server.cluster.ClusterConfig;
+import io.pganalytics.server.cluster.ClusterModule;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Real Hazelcast members in this JVM, configured as server nodes are (through {@link ClusterModule}): bound to
+ * 127.0.0.1, no multicast, no auto-detection, no phone-home, joined by a member list of free ports.
+ */
+public final class HazelcastMembers {
+    private final String clusterName = "test-" + UUID.randomUUID();
+    private final List<Integer> ports = new ArrayList<>();
+
+    /** Reserves ports for up to {@code size} members of one cluster. */
+    public HazelcastMembers(int size) {
+        for (int i = 0; i < size; i++) {
+            ports.add(TestServers.freePort());
+        }
+    }
+
+    /** Starts member {@code index} (0-based) and waits until it sees {@code expectedMembers}. */
+    public ClusterModule start(int index, int expectedMembers) {
+        List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+        ClusterModule member = ClusterModule.start(new ClusterConfig(clusterName, ClusterConfig.Join.MEMBERS, members, "",
+                "127.0.0.1", ports.get(index), false), "node-" + index + "-" + UUID.randomUUID().toString().substring(0, 6));
+        Eventually.await(Duration.ofSeconds(60), "member " + index + " sees " + expectedMembers + " members",
+                () -> member.memberCount() >= expectedMembers);
+        // partitions (and their backups) have migrated: an entry put now survives any one member's crash
+        var partitions = member.hazelcast().getPartitionService();
+        var self = member.hazelcast().getCluster().getLocalMember();
+        // partitions are assigned on first use: touch a map so that the join migrates some of them to the new member
+        member.hazelcast().getMap("pga.test-warm-up").size();
+        Eventually.await(Duration.ofSeconds(60), "the cluster is safe after member " + index + " joined",
+                () -> (expectedMembers == 1 || partitions.getPartitions().stream().anyMatch(p -> self.equals(p.getOwner())))
+                        && partitions.isClusterSafe());
+        return member;
+    }
+
+    /** A single member of a cluster of its own. */
+    public static ClusterModule single() {
+        return ClusterModule.start(new ClusterConfig("test-" + UUID.randomUUID(), ClusterConfig.Join.NONE, List.of(), "",
+                "127.0.0.1", TestServers.freePort(), false), "node-" + UUID.randomUUID().toString().substring(0, 6));
+    }
+}
