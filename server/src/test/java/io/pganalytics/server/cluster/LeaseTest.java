@@ -108,7 +108,8 @@ class LeaseTest {
         Eventually.await(TTL.multipliedBy(5), "node B takes the lease over",
                 () -> (taken[0] = leasesB.tryAcquire(job).orElse(null)) != null);
         long waitedMillis = (System.nanoTime() - stopped) / 1_000_000;
-        assertTrue(waitedMillis >= TTL.toMillis() - 500, "taken over after " + waitedMillis + " ms, before the lease expired");
+        // Hazelcast keeps record times in whole seconds, so an entry's TTL may end up to a second early.
+        assertTrue(waitedMillis >= TTL.toMillis() - 1_100, "taken over after " + waitedMillis + " ms, before the lease expired");
         taken[0].close();
     }
 
