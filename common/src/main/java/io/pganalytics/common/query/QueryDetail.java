@@ -1,0 +1,26 @@
+package io.pganalytics.common.query;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/instances/{id}/queries/{queryid}}: one statement, its full text and timeline.
+ *
+ * @param instanceId  the instance
+ * @param queryid     the statement
+ * @param dbid        the database asked for, or null for all databases the statement ran in
+ * @param datname     the database's name (the first one's when several)
+ * @param text        the full normalised text, or null when its text never arrived
+ * @param from        the range's start
+ * @param to          the range's end
+ * @param resolution  raw, 1m or 1h
+ * @param stepSeconds the width of each timeline point
+ * @param totals      the totals over the range (its text is the excerpt)
+ * @param timeline    one point per step with calls, in time order (at most 1000)
+ */
+public record QueryDetail(long instanceId, long queryid, Long dbid, String datname, String text, Instant from, Instant to,
+                          String resolution, long stepSeconds, QueryStat totals, List<QueryPoint> timeline) {
+    public QueryDetail {
+        timeline = timeline == null ? List.of() : List.copyOf(timeline);
+    }
+}
