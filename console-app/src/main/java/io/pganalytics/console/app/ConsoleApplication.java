@@ -1,16 +1,23 @@
 package io.pganalytics.console.app;
 
+import io.pganalytics.console.common.ConsoleHome;
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
 
-/** The JavaFX application: builds the composition root and shows the main window. */
+/** The JavaFX application: hands the primary stage to the composition root. */
 public final class ConsoleApplication extends Application {
+    private CompositionRoot root;
+
     @Override
     public void start(Stage stage) {
-        stage.setTitle("pgAnalytics");
-        stage.setScene(new Scene(new Label("pgAnalytics"), 1200, 800));
-        stage.show();
+        root = new CompositionRoot(ConsoleHome.fromEnvironment());
+        root.start(stage);
+    }
+
+    @Override
+    public void stop() {
+        if (root != null) {
+            root.close();
+        }
     }
 }
