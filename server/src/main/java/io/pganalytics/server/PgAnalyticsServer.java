@@ -28,7 +28,11 @@ import io.pganalytics.server.http.TlsMaterial;
 import io.pganalytics.server.ingest.IngestConfig;
 import io.pganalytics.server.ingest.IngestFeature;
 import io.pganalytics.server.ingest.IngestListener;
+import io.pganalytics.server.live.LiveConfig;
+import io.pganalytics.server.live.LiveFeature;
 import io.pganalytics.server.metrics.MetricsRegistry;
+import io.pganalytics.server.query.QueryConfig;
+import io.pganalytics.server.query.QueryFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +67,13 @@ public final class PgAnalyticsServer implements AutoCloseable {
     private final DatabaseModule database;
     private final ClusterModule cluster;
     private final ServerConfig serverConfig;
+    private final LiveFeature live;
+    private final QueryFeature query;
+    private final List<IngestListener> ingestListeners;
 
     private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
                               Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
-                              ServerConfig serverConfig) {
+                              ServerConfig serverConfig, LiveFeature live, QueryFeature query, List<IngestListener> ingestListeners) {
         this.resources = resources;
         this.webServer = webServer;
         this.gate = gate;
@@ -76,6 +83,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
         this.database = database;
         this.cluster = cluster;
         this.serverConfig = serverConfig;
+        this.live = live;
+        this.query = query;
+        this.ingestListeners = List.copyOf(ingestListeners);
     }
 
     /**
@@ -89,6 +99,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
         ClusterConfig clusterConfig = ClusterConfig.from(config.get("cluster"));
         AuthConfig authConfig = AuthConfig.from(config.get("auth"));
         IngestConfig ingestConfig = IngestConfig.from(config.get("ingest"));
+        QueryConfig queryConfig = QueryConfig.from(config.get("query"));
+        LiveConfig liveConfig = LiveConfig.from(config.get("live"));
         if (ingestConfig.writers() > databaseConfig.poolSize() - 2) {
             throw new io.pganalytics.server.config.ConfigException("ingest.writers", ingestConfig.writers()
                     + " writers need more connections than database.pool-size (" + databaseConfig.poolSize()
@@ -105,7 +117,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock);
             resources.push(database);
-            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName());
+            ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName(), List.of(
+                    IngestFeature.clusterConfig(ingestConfig), QueryFeature.clusterConfig(queryConfig), LiveFeature.clusterConfig(liveConfig)));
             resources.push(cluster);
             resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
 
@@ -114,12 +127,20 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(auth);
             auth.start();
 
-            List<IngestListener> ingestListeners = new ArrayList<>();
+            QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
+                    metrics, clock);
+            LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
+                    query::latestFigures);
+            resources.push(live);
+            // Cache invalidation first: a live event may make a client ask for the new data at once.
+            List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener()));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners);
 
             List<ApiService> services = new ArrayList<>(auth.routes());
             services.addAll(ingest.routes());
+            services.addAll(query.routes());
+            services.addAll(live.routes());
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
@@ -157,7 +178,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             }
             LOG.info("API listening on {}://{}:{}{}", tls.isPresent() ? "https" : "http", http.host(), webServer.port(), API_PREFIX);
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
-            return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig);
+            return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, live,
+                    query, ingestListeners);
         } catch (IOException e) {
             closeAll(resources);
             throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
@@ -225,6 +247,24 @@ public final class PgAnalyticsServer implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Tells this node's ingest listeners (query cache, live stream) of a stored batch, as the ingest does after each
+     * commit: for tests that put data in with SQL, and for tools that replay batches.
+     */
+    public void afterIngest(io.pganalytics.server.ingest.StoredBatch batch) {
+        for (IngestListener listener : ingestListeners) {
+            listener.stored(batch);
+        }
+    }
+
+    public LiveFeature live() {
+        return live;
+    }
+
+    public QueryFeature query() {
+        return query;
+    }
+
     public String nodeName() {
         return serverConfig.nodeName();
     }
@@ -235,6 +275,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        // Live streams never end by themselves: end them first, or the drain would wait for them its whole grace.
+        live.endStreams();
         try {
             int left = gate.drain(http.shutdownGrace());
             if (left > 0) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param counts   instances per status in the whole fleet (ignoring the filters): {@code up}, {@code stale}, {@code down}
  * @param statusAt the time the statuses were computed for
  */
-public record InstancePage(List<InstanceSummary> items, long total, int offset, int limit, Map<InstanceStatus, Long> counts,
+public record InstancePage(List<InstanceSummary> items, long total, int offset, int limit, Map<String, Long> counts,
                            java.time.Instant statusAt) {
     public InstancePage {
         items = items == null ? List.of() : List.copyOf(items);

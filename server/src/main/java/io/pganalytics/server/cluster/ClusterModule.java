@@ -23,7 +23,20 @@ public final class ClusterModule implements AutoCloseable {
     }
 
     public static ClusterModule start(ClusterConfig config, String nodeName) {
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(hazelcastConfig(config, nodeName));
+        return start(config, nodeName, java.util.List.of());
+    }
+
+    /**
+     * Starts the member with the features' data-structure settings (maps with their TTLs, eviction and near caches,
+     * topics) in its static configuration. They must not be added at run time with {@code getConfig().addXxxConfig}:
+     * Hazelcast then ships them to every joining member in a pre-join operation whose MapConfig carries a
+     * Java-serialised {@code Properties}, which the JVM-wide deserialisation filter rejects, so a second node could
+     * never join.
+     */
+    public static ClusterModule start(ClusterConfig config, String nodeName, java.util.List<java.util.function.Consumer<Config>> features) {
+        Config hz = hazelcastConfig(config, nodeName);
+        features.forEach(feature -> feature.accept(hz));
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(hz);
         LOG.info("cluster: member {} of '{}' at {}, {} member(s), join {}", nodeName, config.name(),
                 hazelcast.getCluster().getLocalMember().getAddress(), hazelcast.getCluster().getMembers().size(),
                 config.join().name().toLowerCase(java.util.Locale.ROOT));

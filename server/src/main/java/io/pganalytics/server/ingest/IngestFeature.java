@@ -15,6 +15,7 @@ import io.pganalytics.server.series.Partitions;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The ingest, wired: its routes and its listeners. */
 public final class IngestFeature {
@@ -25,17 +26,21 @@ public final class IngestFeature {
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
-        hazelcast.getConfig().addMapConfig(new MapConfig(RECENT_BATCHES)
-                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, config.idempotencyCacheTtl().toSeconds()))
-                .setEvictionConfig(new EvictionConfig()
-                        .setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-                        .setSize(config.idempotencyCacheSize())));
         IngestWriter writer = new IngestWriter(dataSource, dialect, new Partitions(), metrics);
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), writer,
                 new WriteGate(config.writers(), config.queueCapacity(), config.queueWait()),
                 hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
         this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
+    }
+
+    /** The member's settings for this feature's map: apply them before the member starts (see ClusterModule.start). */
+    public static Consumer<com.hazelcast.config.Config> clusterConfig(IngestConfig config) {
+        return hz -> hz.addMapConfig(new MapConfig(RECENT_BATCHES)
+                .setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, config.idempotencyCacheTtl().toSeconds()))
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                        .setSize(config.idempotencyCacheSize())));
     }
 
     public List<ApiService> routes() {

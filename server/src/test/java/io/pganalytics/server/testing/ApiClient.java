@@ -80,6 +80,29 @@ public final class ApiClient {
         }
     }
 
+    /** Sends with any body handler (a streaming one for server-sent events), returning once the headers arrived. */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A viewer's access token: creates the user (as admin) and logs in. */
+    public String loginNewViewer(String username) {
+        String admin = loginAdmin();
+        Response created = post("/users", admin, "{\"username\":" + quote(username) + ",\"password\":" + quote(TestServers.ADMIN_PASSWORD)
+                + ",\"roles\":[\"viewer\"]}");
+        if (created.status() != 201) {
+            throw new AssertionError("creating viewer " + username + " failed: " + created.status() + " " + created.body());
+        }
+        return login(username, TestServers.ADMIN_PASSWORD);
+    }
+
     public HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {

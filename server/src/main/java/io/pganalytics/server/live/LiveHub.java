@@ -1,0 +1,248 @@
+package io.pganalytics.server.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.ReliableTopicConfig;
+import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.flakeidgen.FlakeIdGenerator;
+import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import com.hazelcast.topic.ReliableMessageListener;
+import com.hazelcast.topic.TopicOverloadPolicy;
+import io.pganalytics.common.query.LiveUpdate;
+import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.ingest.InstanceUpdate;
+import io.pganalytics.server.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+
+/**
+ * This node's end of the live stream: publishes updates to the cluster's topic, hears every node's, keeps the last
+ * few per instance and hands them to this node's subscribers.
+ */
+final class LiveHub implements AutoCloseable {
+    static final String TOPIC = "pga.instance-updates";
+    static final String LATEST = "pga.live-latest";
+    static final String EVENT_IDS = "pga.live-event-ids";
+    private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
+
+    private final LiveConfig config;
+    private final ObjectMapper mapper;
+    private final ITopic<String> topic;
+    private final IMap<Long, String> latest;
+    private final FlakeIdGenerator ids;
+    private final UUID registration;
+    private final LongFunction<Optional<LiveUpdate>> fromDatabase;
+    private final Map<Long, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final Map<Long, Deque<LiveEvent>> recent;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final MetricsRegistry.Counter events;
+
+    LiveHub(LiveConfig config, HazelcastInstance hazelcast, ObjectMapper mapper, MetricsRegistry metrics,
+            LongFunction<Optional<LiveUpdate>> fromDatabase) {
+        this.config = config;
+        this.mapper = mapper;
+        this.fromDatabase = fromDatabase;
+        this.topic = hazelcast.getReliableTopic(TOPIC);
+        this.latest = hazelcast.getMap(LATEST);
+        this.ids = hazelcast.getFlakeIdGenerator(EVENT_IDS);
+        int maxInstances = config.maxInstances();
+        this.recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Deque<LiveEvent>> eldest) {
+                return size() > maxInstances;
+            }
+        });
+        this.events = metrics.counter("pganalytics_live_events_total", "live-stream events by outcome on this node", "result");
+        metrics.gauge("pganalytics_live_subscribers", "open live streams on this node", open::get);
+        this.registration = topic.addMessageListener(new Listener());
+    }
+
+    /** The member's settings for the topic: applied before the member starts. */
+    static void configure(com.hazelcast.config.Config hz) {
+        // A reliable topic is a ring buffer: a slow listener loses the oldest messages instead of blocking publishers.
+        hz.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + TOPIC).setCapacity(1000));
+        hz.addReliableTopicConfig(new ReliableTopicConfig(TOPIC)
+                .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
+    }
+
+    /** Publishes an ingest's figures for one instance to every node (this one included). Never blocks on subscribers. */
+    void publish(InstanceUpdate update) {
+        LiveUpdate live = new LiveUpdate(ids.newId(), update.instanceId(), update.name(), update.collectedAt(), update.families(),
+                update.figures(), update.waits());
+        String json;
+        try {
+            json = mapper.writeValueAsString(live);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the live update of instance " + update.instanceId(), e);
+        }
+        latest.setAsync(update.instanceId(), json);
+        topic.publishAsync(json);
+    }
+
+    /** Opens a subscription, or 503 when this node has as many as it may. */
+    Subscriber subscribe(long instanceId) {
+        if (closed.get()) {
+            throw ApiException.unavailable("this server node is shutting down: reconnect to another node", Duration.ofSeconds(1));
+        }
+        int now = open.incrementAndGet();
+        if (now > config.maxSubscribers()) {
+            open.decrementAndGet();
+            events.inc("refused");
+            throw ApiException.unavailable("this node serves its maximum of " + config.maxSubscribers()
+                    + " live streams (live.max-subscribers): retry later or on another node", Duration.ofSeconds(5));
+        }
+        Subscriber subscriber = new Subscriber(instanceId, config.queueCapacity());
+        subscribers.computeIfAbsent(instanceId, id -> new CopyOnWriteArraySet<>()).add(subscriber);
+        return subscriber;
+    }
+
+    void unsubscribe(Subscriber subscriber) {
+        Set<Subscriber> set = subscribers.get(subscriber.instanceId());
+        if (set != null && set.remove(subscriber)) {
+            open.decrementAndGet();
+        }
+    }
+
+    /**
+     * What a new stream starts with. Without {@code lastEventId}: the latest known update (this node's memory, the
+     * cluster's, or else the database's figures under id 0). With it: the kept updates after it, or the latest when
+     * that id is unknown here (older than what is kept, or newer, from before a cluster restart).
+     */
+    List<LiveEvent> initial(long instanceId, Optional<Long> lastEventId) {
+        List<LiveEvent> kept;
+        synchronized (recent) {
+            Deque<LiveEvent> deque = recent.get(instanceId);
+            kept = deque == null ? List.of() : new ArrayList<>(deque);
+        }
+        if (lastEventId.isPresent() && !kept.isEmpty()) {
+            long last = lastEventId.get();
+            if (last <= kept.getLast().id()) {
+                return kept.stream().filter(e -> e.id() > last).toList();
+            }
+            return List.of(kept.getLast());
+        }
+        Optional<LiveEvent> newest = kept.isEmpty() ? latestInCluster(instanceId) : Optional.of(kept.getLast());
+        if (newest.isPresent() && lastEventId.isPresent() && lastEventId.get() == newest.get().id()) {
+            return List.of();
+        }
+        return newest.map(List::of).orElse(List.of());
+    }
+
+    private Optional<LiveEvent> latestInCluster(long instanceId) {
+        String json = latest.get(instanceId);
+        if (json != null) {
+            try {
+                return Optional.of(new LiveEvent(mapper.readValue(json, LiveUpdate.class).eventId(), instanceId, json));
+            } catch (JsonProcessingException e) {
+                LOG.warn("live: unreadable latest update of instance {}: {}", instanceId, e.getOriginalMessage());
+            }
+        }
+        return fromDatabase.apply(instanceId).map(update -> {
+            try {
+                return new LiveEvent(update.eventId(), instanceId, mapper.writeValueAsString(update));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialise the figures of instance " + instanceId, e);
+            }
+        });
+    }
+
+    void sent() {
+        events.inc("sent");
+    }
+
+    int openStreams() {
+        return open.get();
+    }
+
+    /** Ends every stream of this node (before the HTTP drain) and refuses new ones. */
+    void endStreams() {
+        closed.set(true);
+        subscribers.values().forEach(set -> set.forEach(Subscriber::end));
+    }
+
+    @Override
+    public void close() {
+        endStreams();
+        try {
+            topic.removeMessageListener(registration);
+        } catch (RuntimeException e) {
+            // The member may already be leaving; nothing to undo then.
+            LOG.debug("live: removing the topic listener: {}", e.toString());
+        }
+    }
+
+    private void deliver(String json) {
+        LiveUpdate update;
+        try {
+            update = mapper.readValue(json, LiveUpdate.class);
+        } catch (JsonProcessingException e) {
+            LOG.warn("live: dropping an unreadable update from the topic: {}", e.getOriginalMessage());
+            return;
+        }
+        LiveEvent event = new LiveEvent(update.eventId(), update.instanceId(), json);
+        synchronized (recent) {
+            Deque<LiveEvent> deque = recent.computeIfAbsent(update.instanceId(), id -> new ArrayDeque<>());
+            deque.addLast(event);
+            while (deque.size() > config.replayEvents()) {
+                deque.removeFirst();
+            }
+        }
+        Set<Subscriber> set = subscribers.get(update.instanceId());
+        if (set != null) {
+            for (Subscriber subscriber : set) {
+                int drops = subscriber.offer(event);
+                if (drops > 0) {
+                    events.add(drops, "dropped");
+                }
+            }
+        }
+    }
+
+    /** Hears every node's updates, from the next one on; a gap (this node fell behind) is tolerated, never fatal. */
+    private final class Listener implements ReliableMessageListener<String> {
+        @Override
+        public void onMessage(Message<String> message) {
+            deliver(message.getMessageObject());
+        }
+
+        @Override
+        public long retrieveInitialSequence() {
+            return -1;
+        }
+
+        @Override
+        public void storeSequence(long sequence) {
+        }
+
+        @Override
+        public boolean isLossTolerant() {
+            return true;
+        }
+
+        @Override
+        public boolean isTerminal(Throwable failure) {
+            LOG.warn("live: an update could not be delivered: {}", failure.toString());
+            return false;
+        }
+    }
+}

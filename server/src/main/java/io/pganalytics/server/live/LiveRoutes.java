@@ -1,0 +1,126 @@
+package io.pganalytics.server.live;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import io.pganalytics.server.http.Access;
+import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.http.ApiRules;
+import io.pganalytics.server.http.ApiService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongPredicate;
+
+/**
+ * {@code GET /instances/{id}/live}: one server-sent-event stream per request, held by the request's (virtual) thread
+ * until the client leaves or the node shuts down. Events are {@code update}s with an {@code id:}; after
+ * {@code live.heartbeat} without one, a {@code :ping} comment and an empty {@code ping} event (no id, so it does not
+ * move the client's Last-Event-ID).
+ */
+final class LiveRoutes implements ApiService {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRoutes.class);
+    private static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+
+    private final LiveHub hub;
+    private final LiveConfig config;
+    private final LongPredicate instanceExists;
+
+    LiveRoutes(LiveHub hub, LiveConfig config, LongPredicate instanceExists) {
+        this.hub = hub;
+        this.config = config;
+        this.instanceExists = instanceExists;
+    }
+
+    @Override
+    public void register(ApiRules rules) {
+        rules.get("/instances/{id}/live", Access.VIEWER, this::live);
+    }
+
+    private void live(ServerRequest request, ServerResponse response) {
+        long id = id(request.path().pathParameters().get("id"));
+        if (!instanceExists.test(id)) {
+            throw ApiException.notFound("no monitored instance with id " + id);
+        }
+        Optional<Long> lastEventId = request.headers().first(LAST_EVENT_ID).flatMap(LiveRoutes::eventId);
+        Subscriber subscriber = hub.subscribe(id);
+        try {
+            List<LiveEvent> initial = hub.initial(id, lastEventId);
+            long lastSent = initial.isEmpty() ? lastEventId.orElse(Long.MIN_VALUE) : initial.getLast().id();
+            response.header("X-Accel-Buffering", "no");
+            SseSink sink = response.sink(SseSink.TYPE);
+            try {
+                for (LiveEvent event : initial) {
+                    emit(sink, event);
+                }
+                stream(sink, subscriber, lastSent);
+            } finally {
+                closeQuietly(sink, id);
+            }
+        } catch (UncheckedIOException e) {
+            LOG.debug("live: instance {}: the client went away: {}", id, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hub.unsubscribe(subscriber);
+            if (subscriber.dropped() > 0) {
+                LOG.info("live: instance {}: a slow client missed {} event(s)", id, subscriber.dropped());
+            }
+        }
+    }
+
+    private void stream(SseSink sink, Subscriber subscriber, long lastSent) throws InterruptedException {
+        long sent = lastSent;
+        while (true) {
+            LiveEvent event = subscriber.next(config.heartbeat());
+            if (event == null) {
+                // Helidon 4.3.0 cannot write an event without data, so the heartbeat is a "ping" event with empty data
+                // behind a comment line: EventSource clients ignore it unless they listen for "ping".
+                sink.emit(SseEvent.builder().comment("ping").name("ping").data("").build());
+            } else if (event == LiveEvent.END) {
+                return;
+            } else if (event.id() > sent) {
+                emit(sink, event);
+                sent = event.id();
+            }
+        }
+    }
+
+    private void emit(SseSink sink, LiveEvent event) {
+        sink.emit(SseEvent.builder().id(Long.toString(event.id())).name("update").data(event.json()).build());
+        hub.sent();
+    }
+
+    private static void closeQuietly(SseSink sink, long id) {
+        try {
+            sink.close();
+        } catch (UncheckedIOException e) {
+            LOG.debug("live: instance {}: closing a broken stream: {}", id, e.getMessage());
+        }
+    }
+
+    private static long id(String text) {
+        try {
+            long id = Long.parseLong(text);
+            if (id >= 1) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.invalid("id", "must be a positive instance id, was '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+    }
+
+    private static Optional<Long> eventId(String text) {
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // not one of ours: start afresh with the latest update
+        }
+    }
+}

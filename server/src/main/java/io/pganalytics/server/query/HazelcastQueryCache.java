@@ -1,0 +1,106 @@
+package io.pganalytics.server.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NearCacheConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.flakeidgen.FlakeIdGenerator;
+import com.hazelcast.map.IMap;
+import io.pganalytics.server.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The query cache: answers cached in Hazelcast as JSON strings (never Java serialization), shared by every node, with a near
+ * cache on each member for the answers it reads most. A key carries its scope's <em>generation</em>: an instance's
+ * id (or {@link QueryCache#FLEET} for fleet-wide answers) and the generation number last set for it. An ingest for an
+ * instance sets a new generation (one write, however many answers were cached), so every later request misses;
+ * the old entries are never read again and leave by TTL or eviction. Entries live at most {@code query.cache-ttl},
+ * which also bounds how long a time-dependent answer (a status, a range ending "now") may be served.
+ */
+final class HazelcastQueryCache implements QueryCache {
+    static final String MAP = "pga.query-cache";
+    static final String GENERATIONS = "pga.query-cache-generations";
+    static final String GENERATION_IDS = "pga.query-cache-generation";
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastQueryCache.class);
+
+    private final IMap<String, String> answers;
+    private final IMap<Long, Long> generations;
+    private final FlakeIdGenerator generationIds;
+    private final ObjectMapper mapper;
+    private final long ttlSeconds;
+    private final MetricsRegistry.Counter requests;
+
+    HazelcastQueryCache(HazelcastInstance hazelcast, QueryConfig config, ObjectMapper mapper, MetricsRegistry metrics) {
+        this.ttlSeconds = config.cacheTtl().toSeconds();
+        this.answers = hazelcast.getMap(MAP);
+        this.generations = hazelcast.getMap(GENERATIONS);
+        this.generationIds = hazelcast.getFlakeIdGenerator(GENERATION_IDS);
+        this.mapper = mapper;
+        this.requests = metrics.counter("pganalytics_query_cache_requests_total", "query API answers served from the cache (hit) or computed (miss)",
+                "result");
+    }
+
+    /** The cached answer for {@code key} in {@code scope}'s current generation, or {@code compute}'s (then cached). */
+    /** The member's settings for the cache's map and its near cache: applied before the member starts. */
+    static void configure(com.hazelcast.config.Config hz, QueryConfig config) {
+        int ttl = (int) Math.max(1, config.cacheTtl().toSeconds());
+        EvictionConfig eviction = new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+                .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(config.cacheMaxEntries());
+        NearCacheConfig near = new NearCacheConfig(MAP)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setCacheLocalEntries(true)
+                .setInvalidateOnChange(true)
+                .setTimeToLiveSeconds(ttl)
+                .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT).setSize(config.cacheMaxEntries()));
+        hz.addMapConfig(new MapConfig(MAP).setTimeToLiveSeconds(ttl).setEvictionConfig(eviction).setNearCacheConfig(near));
+    }
+
+    @Override
+    public <T> T get(long scope, String key, Class<T> type, Supplier<T> compute) {
+        Long generation = generations.get(scope);
+        String fullKey = scope + ":" + (generation == null ? 0 : generation) + ":" + key;
+        String cached = answers.get(fullKey);
+        if (cached != null) {
+            try {
+                T value = mapper.readValue(cached, type);
+                requests.inc("hit");
+                return value;
+            } catch (JsonProcessingException e) {
+                // An entry written by a node of another release: compute it afresh.
+                LOG.warn("query cache: unreadable entry {} ({}): recomputing", fullKey, e.getOriginalMessage());
+            }
+        }
+        requests.inc("miss");
+        T value = compute.get();
+        try {
+            answers.set(fullKey, mapper.writeValueAsString(value), ttlSeconds, TimeUnit.SECONDS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + type.getSimpleName() + " for the query cache", e);
+        }
+        return value;
+    }
+
+    /** New data for the instance: its answers, and the fleet's, move to a new generation. */
+    @Override
+    public void invalidate(long instanceId) {
+        long generation = generationIds.newId();
+        generations.set(instanceId, generation);
+        generations.set(FLEET, generation);
+    }
+
+    @Override
+    public long nearCacheHits() {
+        var stats = answers.getLocalMapStats().getNearCacheStats();
+        return stats == null ? 0 : stats.getHits();
+    }
+}
