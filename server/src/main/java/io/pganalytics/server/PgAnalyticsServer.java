@@ -11,6 +11,8 @@ import io.pganalytics.server.auth.AuthFeature;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.cluster.ClusterModule;
 import io.pganalytics.server.cluster.NodeRegistry;
+import io.pganalytics.server.collectors.CollectorsConfig;
+import io.pganalytics.server.collectors.CollectorsFeature;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
@@ -70,10 +72,12 @@ public final class PgAnalyticsServer implements AutoCloseable {
     private final LiveFeature live;
     private final QueryFeature query;
     private final List<IngestListener> ingestListeners;
+    private final CollectorsFeature collectors;
 
     private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
                               Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
-                              ServerConfig serverConfig, LiveFeature live, QueryFeature query, List<IngestListener> ingestListeners) {
+                              ServerConfig serverConfig, LiveFeature live, QueryFeature query, List<IngestListener> ingestListeners,
+                              CollectorsFeature collectors) {
         this.resources = resources;
         this.webServer = webServer;
         this.gate = gate;
@@ -86,6 +90,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         this.live = live;
         this.query = query;
         this.ingestListeners = List.copyOf(ingestListeners);
+        this.collectors = collectors;
     }
 
     /**
@@ -106,6 +111,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     + " writers need more connections than database.pool-size (" + databaseConfig.poolSize()
                     + ") leaves after 2 for queries: lower ingest.writers or raise database.pool-size");
         }
+        CollectorsConfig collectorsConfig = CollectorsConfig.from(config.get("collectors"));
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -127,6 +133,10 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(auth);
             auth.start();
 
+            CollectorsFeature collectors = new CollectorsFeature(collectorsConfig, database.ebean(), cluster.hazelcast(), bodies, clock);
+            resources.push(collectors);
+            collectors.start();
+
             QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
                     metrics, clock);
             LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
@@ -141,13 +151,14 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(ingest.routes());
             services.addAll(query.routes());
             services.addAll(live.routes());
+            services.addAll(collectors.routes());
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
             RequestGate gate = new RequestGate(metrics, bodies);
             RouteCatalog catalog = new RouteCatalog();
             HttpRouting.Builder api = HttpRouting.builder();
-            routing(api, gate, bodies, auth.userAuthenticator(), CallerAuthenticator.NONE, catalog, services);
+            routing(api, gate, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
@@ -179,7 +190,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             LOG.info("API listening on {}://{}:{}{}", tls.isPresent() ? "https" : "http", http.host(), webServer.port(), API_PREFIX);
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
             return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, live,
-                    query, ingestListeners);
+                    query, ingestListeners, collectors);
         } catch (IOException e) {
             closeAll(resources);
             throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
@@ -263,6 +274,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
     public QueryFeature query() {
         return query;
+    }
+
+    /** Collector identities and heartbeats: the ingest records each accepted batch's activity here. */
+    public CollectorsFeature collectors() {
+        return collectors;
     }
 
     public String nodeName() {

@@ -12,6 +12,8 @@ import java.util.Optional;
 /** Authenticates people by the access token in {@code Authorization: Bearer <token>}. */
 final class UserAuthenticator implements CallerAuthenticator {
     private static final String BEARER = "bearer ";
+    private static final String COLLECTOR_CREDENTIAL_PREFIX = "pgac_";
+    private static final String REGISTRATION_TOKEN_PREFIX = "pgart_";
 
     private final AccessTokens tokens;
 
@@ -29,6 +31,12 @@ final class UserAuthenticator implements CallerAuthenticator {
         if (value.length() < BEARER.length() || !value.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
             throw ApiException.unauthenticated("the Authorization header must be 'Bearer <access token>'");
         }
-        return Optional.of(tokens.verify(value.substring(BEARER.length()).trim()));
+        String token = value.substring(BEARER.length()).trim();
+        if (token.startsWith(COLLECTOR_CREDENTIAL_PREFIX) || token.startsWith(REGISTRATION_TOKEN_PREFIX)) {
+            // Said plainly rather than left to fail as a malformed JWT: a collector never acts as a person.
+            throw ApiException.unauthenticated("a collector's credential or registration token cannot be used on people's routes: "
+                    + "sign in with a user's access token");
+        }
+        return Optional.of(tokens.verify(token));
     }
 }

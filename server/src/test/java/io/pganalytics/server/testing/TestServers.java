@@ -34,6 +34,11 @@ public final class TestServers {
      * (and {@code cluster.join=members} with each other's ports in {@code overrides}) form one deployment.
      */
     public static PgAnalyticsServer start(String databaseUrl, String clusterName, Map<String, String> overrides) {
+        return start(databaseUrl, clusterName, overrides, Clock.systemUTC());
+    }
+
+    /** As {@link #start(String, String, Map)}, with a clock the test controls (see {@link ManualClock}). */
+    public static PgAnalyticsServer start(String databaseUrl, String clusterName, Map<String, String> overrides, Clock clock) {
         Map<String, String> settings = new HashMap<>();
         settings.put("server.data-dir", tempDir().toString());
         settings.put("server.node-name", "test-" + UUID.randomUUID().toString().substring(0, 8));
@@ -49,7 +54,7 @@ public final class TestServers {
         settings.put("cluster.port-auto-increment", "false");
         settings.putAll(overrides);
         Config config = ConfigLoader.load(null, Map.of(), settings);
-        return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), Clock.systemUTC());
+        return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), clock);
     }
 
     public static String newClusterName() {

@@ -1,0 +1,27 @@
+package io.pganalytics.common.collectors;
+
+import java.time.Instant;
+
+/**
+ * A registration token as listed: never its secret.
+ *
+ * @param id                 the token's id
+ * @param note               the note given at creation, or null
+ * @param createdBy          the admin who created it
+ * @param createdAt          when it was created
+ * @param expiresAt          after this it is refused
+ * @param state              active, used, expired or revoked
+ * @param usedAt             when a collector registered with it, or null
+ * @param usedByCollectorId  the collector that registered with it, or null
+ * @param revokedAt          when an admin revoked it, or null
+ */
+public record RegistrationTokenView(long id,
+                                    String note,
+                                    String createdBy,
+                                    Instant createdAt,
+                                    Instant expiresAt,
+                                    RegistrationTokenState state,
+                                    Instant usedAt,
+                                    String usedByCollectorId,
+                                    Instant revokedAt) {
+}

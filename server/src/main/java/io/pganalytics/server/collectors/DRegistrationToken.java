@@ -1,0 +1,93 @@
+package io.pganalytics.server.collectors;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A one-time registration token, kept only as its SHA-256.
+ * Public only because the generated query bean (in {@code .query}) must name it; nothing outside this package uses it.
+ */
+@Entity
+@Table(name = "collector_registration_token")
+public class DRegistrationToken {
+    @Id
+    private Long id;
+    @Column(nullable = false)
+    private byte[] tokenHash;
+    @Column(length = 500)
+    private String note;
+    @Column(nullable = false, length = 64)
+    private String createdBy;
+    @Column(nullable = false)
+    private Instant createdAt;
+    @Column(nullable = false)
+    private Instant expiresAt;
+    private Instant usedAt;
+    private UUID usedByCollectorId;
+    private Instant revokedAt;
+
+    Long getId() {
+        return id;
+    }
+
+    byte[] getTokenHash() {
+        return tokenHash;
+    }
+
+    void setTokenHash(byte[] tokenHash) {
+        this.tokenHash = tokenHash;
+    }
+
+    String getNote() {
+        return note;
+    }
+
+    void setNote(String note) {
+        this.note = note;
+    }
+
+    String getCreatedBy() {
+        return createdBy;
+    }
+
+    void setCreatedBy(String createdBy) {
+        this.createdBy = createdBy;
+    }
+
+    Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    void setCreatedAt(Instant createdAt) {
+        this.createdAt = createdAt;
+    }
+
+    Instant getExpiresAt() {
+        return expiresAt;
+    }
+
+    void setExpiresAt(Instant expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    Instant getUsedAt() {
+        return usedAt;
+    }
+
+    UUID getUsedByCollectorId() {
+        return usedByCollectorId;
+    }
+
+    Instant getRevokedAt() {
+        return revokedAt;
+    }
+
+    @Override
+    public String toString() {
+        return "DRegistrationToken[id=" + id + ", expiresAt=" + expiresAt + ", usedAt=" + usedAt + ", revokedAt=" + revokedAt + "]";
+    }
+}
