@@ -42,8 +42,8 @@ public record TimeRange(String label, Duration length, Instant from, Instant to)
         return isCustom() ? from : clock.instant().minus(length);
     }
 
-    /** The end of the range as of {@code clock} (a preset ends a minute ahead, so that the newest samples are in). */
+    /** The end of the range as of {@code clock}. */
     public Instant end(Clock clock) {
-        return isCustom() ? to : clock.instant().plusSeconds(60);
+        return isCustom() ? to : clock.instant();
     }
 }

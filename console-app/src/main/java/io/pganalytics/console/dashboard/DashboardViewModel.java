@@ -209,6 +209,7 @@ public final class DashboardViewModel {
 
     private void loaded(SeriesResponse response) {
         chartDone();
+        series.remove(response.metric()); // a new answer is drawn even when it equals the old one
         series.put(response.metric(), response.points());
         if (state.get() == State.UNREACHABLE && live == null) {
             setState(State.LIVE, "Live");

@@ -87,10 +87,10 @@ public final class FleetViewModel {
         instances.setAll(page.items());
         loaded.set(true);
         updatedAt.set(Instant.now());
-        Map<InstanceStatus, Long> counts = page.counts();
+        Map<String, Long> counts = page.counts();
         summary.set(String.format(Locale.ROOT, "%d instance%s  ·  %d up  ·  %d stale  ·  %d down", page.total(),
-                page.total() == 1 ? "" : "s", counts.getOrDefault(InstanceStatus.UP, 0L),
-                counts.getOrDefault(InstanceStatus.STALE, 0L), counts.getOrDefault(InstanceStatus.DOWN, 0L)));
+                page.total() == 1 ? "" : "s", counts.getOrDefault(InstanceStatus.UP.wireName(), 0L),
+                counts.getOrDefault(InstanceStatus.STALE.wireName(), 0L), counts.getOrDefault(InstanceStatus.DOWN.wireName(), 0L)));
     }
 
     private void failed(Throwable failure) {

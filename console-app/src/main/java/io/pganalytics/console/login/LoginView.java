@@ -74,11 +74,6 @@ public final class LoginView {
         StackPane root = new StackPane(page);
         root.getStyleClass().add("welcome");
         Platform.runLater(() -> (model.usernameProperty().get().isEmpty() ? username : password).requestFocus());
-        model.usernameProperty().addListener((o, old, now) -> {
-            if (old.isEmpty() && !now.isEmpty() && username.isFocused()) {
-                password.requestFocus();
-            }
-        });
         return root;
     }
 

@@ -4,6 +4,11 @@ import io.pganalytics.common.api.ErrorType;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.console.common.ConsoleHome;
 import io.pganalytics.console.testing.TestServer;
+import io.pganalytics.console.testing.Workload;
+import io.pganalytics.common.query.IndexStat;
+import io.pganalytics.common.query.InstanceSummary;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +113,24 @@ class HttpConsoleApiTest {
         ApiException e = assertThrows(ApiException.class, () -> new HttpConnector(new ConsoleHome(home)).probe(nowhere));
         assertEquals(ApiException.Kind.UNREACHABLE, e.kind());
         assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
+    }
+
+    @Test
+    void readsWhatTheIngestStored() {
+        Workload workload = Workload.register(server);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        workload.send(now.minusSeconds(120), 600, 12);
+        workload.send(now.minusSeconds(60), 660, 14);
+        ConsoleApi api = pinnedApi();
+        api.login("admin", TestServers.ADMIN_PASSWORD);
+        InstanceSummary instance = api.instances(100).items().stream().filter(i -> i.name().equals(Workload.INSTANCE)).findFirst().orElseThrow();
+        Instant from = now.minusSeconds(3600);
+        Instant to = now.plusSeconds(60);
+        assertFalse(api.series(instance.id(), "tps", from, to).points().isEmpty(), "tps points");
+        assertTrue(api.topQueries(instance.id(), from, to, "total_time", 10).items().stream()
+                .anyMatch(q -> Workload.STATEMENT.equals(q.text())), "the workload's statement");
+        assertFalse(api.tables(instance.id(), from, to, 100).items().isEmpty(), "tables");
+        assertTrue(api.indexes(instance.id(), from, to, 100).items().stream().anyMatch(IndexStat::unused), "an unused index");
     }
 
     @Test
