@@ -41,7 +41,16 @@ public final class Figures {
     }
 
     public static String seconds(Double seconds) {
-        return seconds == null || seconds.isNaN() ? NONE : milliseconds(seconds * 1000);
+        if (seconds == null || seconds.isNaN()) {
+            return NONE;
+        }
+        if (seconds >= 86_400) {
+            return String.format(Locale.ROOT, "%.1f d", seconds / 86_400);
+        }
+        if (seconds >= 3600) {
+            return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+        }
+        return milliseconds(seconds * 1000);
     }
 
     public static String bytes(Long bytes) {

@@ -38,7 +38,7 @@ import java.util.Map;
 
 /** Live tiles over the charts of the time range. */
 public final class DashboardView {
-    private static final double TILE = 210;
+    private static final double TILE = 196;
 
     private final DashboardViewModel model;
     private final ObservableValue<Theme> theme;
@@ -87,7 +87,7 @@ public final class DashboardView {
         maxConnections(connections, model.maxConnectionsProperty().get());
 
         Tile cache = tile("tile-cache", TileBuilder.create().skinType(Tile.SkinType.PERCENTAGE).title("Cache hit ratio")
-                .unit("%").decimals(1).maxValue(100).description("shared buffers"));
+                .unit("%").decimals(1).maxValue(100).maxValueVisible(false).description("shared buffers"));
         bind(cache, model.cacheHitPercentProperty());
 
         Tile longest = tile("tile-longest", TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Longest transaction")
@@ -110,10 +110,10 @@ public final class DashboardView {
         deadlocks.setText(Figures.count((long) model.conflictsProperty().get()) + " recovery conflicts");
 
         Tile cpu = tile("tile-cpu", TileBuilder.create().skinType(Tile.SkinType.PERCENTAGE).title("Host CPU busy").unit("%")
-                .decimals(0).maxValue(100));
+                .decimals(0).maxValue(100).maxValueVisible(false));
         bind(cpu, model.cpuPercentProperty());
         Tile memory = tile("tile-memory", TileBuilder.create().skinType(Tile.SkinType.PERCENTAGE).title("Host memory used")
-                .unit("%").decimals(0).maxValue(100));
+                .unit("%").decimals(0).maxValue(100).maxValueVisible(false));
         bind(memory, model.memoryPercentProperty());
         for (Tile host : List.of(cpu, memory)) {
             host.visibleProperty().bind(model.hostMetricsProperty());

@@ -24,14 +24,19 @@ public final class Workload {
     public static final String INSTANCE = "orders-primary";
     public static final String STATEMENT = "SELECT * FROM orders WHERE customer_id = $1";
     public static final long QUERYID = 4_242_424_242L;
-    private static final TargetRef TARGET = new TargetRef("7301234567890123456", INSTANCE, "db1.example.com", 5432);
-
     private final ApiClient api;
     private final String credential;
+    private final TargetRef target;
 
-    private Workload(ApiClient api, String credential) {
+    private Workload(ApiClient api, String credential, TargetRef target) {
         this.api = api;
         this.credential = credential;
+        this.target = target;
+    }
+
+    /** The same collector monitoring another instance. */
+    public Workload target(String name, String systemIdentifier, String host) {
+        return new Workload(api, credential, new TargetRef(systemIdentifier, name, host, 5432));
     }
 
     /** Registers a collector with a one-time token an admin created. */
@@ -44,7 +49,7 @@ public final class Workload {
                 + ",\"name\":\"console-test\",\"hostname\":\"db1.example.com\",\"collectorVersion\":\"3.5.0\"}");
         check(registered, 201);
         JsonNode identity = registered.json();
-        return new Workload(api, identity.get("credential").asText());
+        return new Workload(api, identity.get("credential").asText(), new TargetRef("7301234567890123456", INSTANCE, "db1.example.com", 5432));
     }
 
     /** One minute of the workload ending at {@code at}: {@code commits} transactions, {@code connections} backends. */
@@ -65,13 +70,13 @@ public final class Workload {
                 "rows", commits, "shared_blks_read", 40)));
         snapshots.add(snapshot(MetricCatalog.STATEMENT_TEXTS, at, null, values("dbid", 16384, "queryid", QUERYID,
                 "datname", "shop", "query", STATEMENT)));
-        snapshots.add(new Snapshot(TARGET, MetricCatalog.TABLES.name(), at, 60.0, MetricCatalog.TABLES.columnNames(), List.of(
+        snapshots.add(new Snapshot(target, MetricCatalog.TABLES.name(), at, 60.0, MetricCatalog.TABLES.columnNames(), List.of(
                 row(MetricCatalog.TABLES, values("datname", "shop", "schemaname", "public", "relname", "orders", "seq_scan", 2,
                         "idx_scan", commits, "n_live_tup", 120_000, "n_dead_tup", 3_400, "total_bytes", 48L * 1024 * 1024,
                         "table_bytes", 40L * 1024 * 1024, "indexes_bytes", 8L * 1024 * 1024, "last_autovacuum", at.minusSeconds(3600).toString())),
                 row(MetricCatalog.TABLES, values("datname", "shop", "schemaname", "public", "relname", "customers", "seq_scan", 30,
                         "idx_scan", 5, "n_live_tup", 9_000, "n_dead_tup", 12, "total_bytes", 2L * 1024 * 1024)))));
-        snapshots.add(new Snapshot(TARGET, MetricCatalog.INDEXES.name(), at, 60.0, MetricCatalog.INDEXES.columnNames(), List.of(
+        snapshots.add(new Snapshot(target, MetricCatalog.INDEXES.name(), at, 60.0, MetricCatalog.INDEXES.columnNames(), List.of(
                 row(MetricCatalog.INDEXES, values("datname", "shop", "schemaname", "public", "relname", "orders", "indexrelname",
                         "orders_pkey", "idx_scan", commits, "size_bytes", 4L * 1024 * 1024, "is_valid", true, "is_unique", true, "is_primary", true)),
                 row(MetricCatalog.INDEXES, values("datname", "shop", "schemaname", "public", "relname", "orders", "indexrelname",
@@ -83,8 +88,8 @@ public final class Workload {
         check(api.send(request), 200);
     }
 
-    private static Snapshot snapshot(Family family, Instant at, Double interval, Map<String, Object> values) {
-        return new Snapshot(TARGET, family.name(), at, interval, family.columnNames(), List.of(row(family, values)));
+    private Snapshot snapshot(Family family, Instant at, Double interval, Map<String, Object> values) {
+        return new Snapshot(target, family.name(), at, interval, family.columnNames(), List.of(row(family, values)));
     }
 
     private static List<Object> row(Family family, Map<String, Object> values) {
