@@ -1,4 +1,4 @@
-package io.pganalytics.server;
+package io.pganalytics.console.architecture;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaAccess;
@@ -18,8 +18,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Keeps STYLE.md's boundaries honest across every module's main classes (the server's test class path holds the
- * collector and console jars for this reason).
+ * Keeps STYLE.md's boundaries honest across every module's main classes. It lives in the console, the last module of
+ * the reactor, whose test class path holds the common, server and collector jars (the server's only as a test
+ * dependency, so no module depends on one built after it).
  */
 class ArchitectureTest {
     private static JavaClasses all;
@@ -29,7 +30,7 @@ class ArchitectureTest {
         all = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.pganalytics");
-        for (String module : new String[]{"io.pganalytics.common.", "io.pganalytics.server.", "io.pganalytics.collector."}) {
+        for (String module : new String[]{"io.pganalytics.common.", "io.pganalytics.server.", "io.pganalytics.collector.", "io.pganalytics.console."}) {
             assertTrue(all.stream().anyMatch(c -> c.getName().startsWith(module)), "no classes of " + module + " were imported");
         }
     }
@@ -99,7 +100,38 @@ class ArchitectureTest {
     void viewModelsHaveNoSceneGraph() {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..")
-                .allowEmptyShould(true)
+                .check(all);
+    }
+
+    @Test
+    void viewsDoNoInputOrOutput() {
+        noClasses().that().resideInAPackage("io.pganalytics.console..").and().haveSimpleNameEndingWith("View")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "java.nio.file..", "java.net..")
+                .because("a View builds nodes and binds them; IO happens in a Service, off the FX thread")
+                .check(all);
+    }
+
+    @Test
+    void viewsDoNotCallServices() {
+        noClasses().that().resideInAPackage("io.pganalytics.console..").and().haveSimpleNameEndingWith("View")
+                .should().dependOnClassesThat().haveSimpleNameEndingWith("Service")
+                .orShould().dependOnClassesThat().resideInAPackage("io.pganalytics.console.api..")
+                .because("a View talks to its ViewModel only; the ViewModel calls the Service")
+                .check(all);
+    }
+
+    @Test
+    void theConsoleTalksToServersOverHttpOnly() {
+        noClasses().that().resideInAPackage("io.pganalytics.console..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.pganalytics.server..", "io.pganalytics.collector..",
+                        "java.sql..", "org.postgresql..")
+                .check(all);
+    }
+
+    @Test
+    void onlyTheApiPackageSpeaksHttp() {
+        noClasses().that().resideInAPackage("io.pganalytics.console..").and().resideOutsideOfPackage("io.pganalytics.console.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "javax.net.ssl..")
                 .check(all);
     }
 

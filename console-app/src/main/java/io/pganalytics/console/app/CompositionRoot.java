@@ -1,0 +1,222 @@
+package io.pganalytics.console.app;
+
+import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.query.InstanceSummary;
+import io.pganalytics.console.api.ConsoleApi;
+import io.pganalytics.console.api.HttpConnector;
+import io.pganalytics.console.common.Background;
+import io.pganalytics.console.common.ConsoleHome;
+import io.pganalytics.console.common.Notices;
+import io.pganalytics.console.common.TimeRange;
+import io.pganalytics.console.common.ui.FxNotices;
+import io.pganalytics.console.common.ui.Theme;
+import io.pganalytics.console.connect.ConnectService;
+import io.pganalytics.console.connect.ConnectView;
+import io.pganalytics.console.connect.ConnectViewModel;
+import io.pganalytics.console.dashboard.DashboardService;
+import io.pganalytics.console.dashboard.DashboardViewModel;
+import io.pganalytics.console.fleet.FleetService;
+import io.pganalytics.console.fleet.FleetView;
+import io.pganalytics.console.fleet.FleetViewModel;
+import io.pganalytics.console.login.LoginService;
+import io.pganalytics.console.login.LoginView;
+import io.pganalytics.console.login.LoginViewModel;
+import io.pganalytics.console.queries.QueriesService;
+import io.pganalytics.console.queries.QueriesViewModel;
+import io.pganalytics.console.tables.TablesService;
+import io.pganalytics.console.tables.TablesViewModel;
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.stream.Collectors;
+
+/**
+ * Wires the console by hand: one {@link Background}, one connector, one {@link ConsoleApi} per signed-in server,
+ * and a view-model and view per screen. Navigation lives here too: screens ask for the next one through callbacks.
+ */
+public final class CompositionRoot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CompositionRoot.class);
+
+    private final Background background = Background.withDaemonThreads(Platform::runLater);
+    private final HttpConnector connector;
+    private final WindowSettings settings;
+    private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
+    private final Clock clock = Clock.systemUTC();
+    private Stage stage;
+    private MainWindow window;
+    private Notices notices;
+    private ConsoleApi api;
+
+    private FleetViewModel fleet;
+    private FleetView fleetView;
+    private InstanceScreen instance;
+
+    public CompositionRoot(ConsoleHome home) {
+        this.connector = new HttpConnector(home);
+        this.settings = new WindowSettings(home);
+    }
+
+    public void start(Stage primary) {
+        this.stage = primary;
+        WindowSettings.Saved saved = settings.load();
+        theme.set(saved.theme());
+        window = new MainWindow(theme, this::showFleet, this::signOut, saved.width(), saved.height());
+        notices = new FxNotices(() -> stage);
+        stage.setTitle("pgAnalytics");
+        stage.setScene(window.scene());
+        stage.setMinWidth(960);
+        stage.setMinHeight(640);
+        place(saved);
+        stage.setOnHiding(e -> remember());
+        shortcuts();
+        showConnect();
+        stage.show();
+    }
+
+    @Override
+    public void close() {
+        stopScreens();
+        if (api != null) {
+            api.close();
+        }
+        background.close();
+    }
+
+    // ---- navigation
+
+    void showConnect() {
+        stopScreens();
+        ConnectViewModel model = new ConnectViewModel(new ConnectService(connector, background), this::connected);
+        window.showWelcome(new ConnectView(model).build());
+        stage.setTitle("pgAnalytics");
+    }
+
+    private void connected(ConsoleApi opened) {
+        if (api != null && api != opened) {
+            api.close();
+        }
+        api = opened;
+        api.onSessionExpired(reason -> Platform.runLater(() -> {
+            if (api == opened) {
+                notices.error("Signed out", reason);
+                showLogin(reason, false);
+            }
+        }));
+        showLogin("", true);
+    }
+
+    void showLogin(String reason, boolean tryResume) {
+        stopScreens();
+        LoginViewModel model = new LoginViewModel(new LoginService(api, background), reason, this::signedIn, this::showConnect);
+        window.showWelcome(new LoginView(model).build());
+        model.start(tryResume);
+        stage.setTitle("pgAnalytics · " + api.address());
+    }
+
+    private void signedIn(UserView user) {
+        String roles = user.roles().stream().map(r -> r.wireName()).collect(Collectors.joining(", "));
+        window.account(user.username() + " (" + roles + ")  ·  " + api.address().host());
+        showFleet();
+    }
+
+    void showFleet() {
+        if (api == null || api.user().isEmpty()) {
+            return;
+        }
+        stopScreens();
+        fleet = new FleetViewModel(new FleetService(api, background), this::showInstance);
+        fleetView = new FleetView(fleet);
+        window.showSignedIn(fleetView.build(), "");
+        fleet.start();
+    }
+
+    void showInstance(InstanceSummary summary) {
+        stopScreens();
+        ObjectProperty<TimeRange> range = new SimpleObjectProperty<>(TimeRange.LAST_HOUR);
+        DashboardViewModel dashboard = new DashboardViewModel(new DashboardService(api, background), summary, range, clock);
+        QueriesViewModel queries = new QueriesViewModel(new QueriesService(api, background), summary.id(), range, clock);
+        TablesViewModel tables = new TablesViewModel(new TablesService(api, background), summary.id(), range, clock);
+        instance = new InstanceScreen(dashboard, queries, tables, theme);
+        window.showSignedIn(instance.build(this::showFleet), "›  " + summary.name());
+        stage.setTitle("pgAnalytics · " + summary.name());
+    }
+
+    private void signOut() {
+        ConsoleApi signingOut = api;
+        stopScreens();
+        background.run(() -> {
+            signingOut.logout();
+            return true;
+        }, done -> showLogin("You signed out.", false), failure -> showLogin("You signed out.", false));
+    }
+
+    private void stopScreens() {
+        if (fleet != null) {
+            fleet.stop();
+            fleet = null;
+            fleetView = null;
+        }
+        if (instance != null) {
+            instance.stop();
+            instance = null;
+        }
+    }
+
+    // ---- window
+
+    private void shortcuts() {
+        var accelerators = window.scene().getAccelerators();
+        accelerators.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> {
+            if (fleetView != null) {
+                fleetView.focusSearch();
+            }
+        });
+        accelerators.put(new KeyCodeCombination(KeyCode.F5), () -> {
+            if (fleet != null) {
+                fleet.refresh();
+            } else if (instance != null) {
+                instance.refresh();
+            }
+        });
+        accelerators.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> theme.set(theme.get().other()));
+        accelerators.put(new KeyCodeCombination(KeyCode.LEFT, KeyCombination.ALT_DOWN), () -> {
+            if (instance != null) {
+                showFleet();
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            int tab = i;
+            accelerators.put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString(i + 1)), KeyCombination.SHORTCUT_DOWN), () -> {
+                if (instance != null) {
+                    instance.selectTab(tab);
+                }
+            });
+        }
+    }
+
+    private void place(WindowSettings.Saved saved) {
+        if (Double.isNaN(saved.x()) || Double.isNaN(saved.y())) {
+            return;
+        }
+        boolean visible = Screen.getScreensForRectangle(saved.x(), saved.y(), Math.max(100, saved.width()), 100).size() > 0;
+        if (visible) {
+            stage.setX(saved.x());
+            stage.setY(saved.y());
+        }
+        stage.setMaximized(saved.maximized());
+    }
+
+    private void remember() {
+        settings.save(new WindowSettings.Saved(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized(), theme.get()));
+        LOG.debug("window remembered at {},{} {}x{}", stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight());
+    }
+}

@@ -1,0 +1,76 @@
+package io.pganalytics.console.app;
+
+import io.pganalytics.console.common.ui.Theme;
+import io.pganalytics.console.common.ui.Widgets;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+
+/** The window's frame: an application bar (once signed in) over the current screen. */
+final class MainWindow {
+    private final BorderPane root = new BorderPane();
+    private final Scene scene;
+    private final StringProperty location = new SimpleStringProperty("");
+    private final StringProperty account = new SimpleStringProperty("");
+    private final HBox bar;
+
+    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onSignOut, double width, double height) {
+        Label mark = Widgets.label("pg", "brand-mark-small");
+        Label name = Widgets.label("pgAnalytics", "app-name");
+        Button fleet = new Button("Fleet");
+        fleet.setId("nav-fleet");
+        fleet.getStyleClass().add("nav-button");
+        fleet.setOnAction(e -> onFleet.run());
+        Label where = new Label();
+        where.getStyleClass().add("breadcrumb");
+        where.textProperty().bind(location);
+        Label who = new Label();
+        who.setId("account");
+        who.getStyleClass().add("muted");
+        who.textProperty().bind(account);
+        Button themeButton = new Button();
+        themeButton.setId("theme-toggle");
+        themeButton.getStyleClass().add("nav-button");
+        themeButton.textProperty().bind(theme.map(t -> t == Theme.DARK ? "Light theme" : "Dark theme"));
+        themeButton.setTooltip(new Tooltip("Switch between the light and dark theme (Ctrl+T)"));
+        themeButton.setOnAction(e -> theme.set(theme.get().other()));
+        Button signOut = new Button("Sign out");
+        signOut.setId("sign-out");
+        signOut.getStyleClass().add("nav-button");
+        signOut.setOnAction(e -> onSignOut.run());
+        bar = new HBox(10, mark, name, fleet, where, Widgets.grow(), who, themeButton, signOut);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("app-bar");
+        scene = new Scene(root, width, height);
+        theme.addListener((o, a, t) -> t.applyTo(scene));
+        theme.get().applyTo(scene);
+    }
+
+    Scene scene() {
+        return scene;
+    }
+
+    /** A welcome screen (connect, sign in): no application bar. */
+    void showWelcome(Node content) {
+        root.setTop(null);
+        root.setCenter(content);
+    }
+
+    void showSignedIn(Node content, String where) {
+        root.setTop(bar);
+        root.setCenter(content);
+        location.set(where);
+    }
+
+    void account(String text) {
+        account.set(text);
+    }
+}

@@ -1,0 +1,2 @@
+/** Start-up: the JavaFX application, the composition root that wires every feature, and navigation between screens. */
+package io.pganalytics.console.app;

@@ -1,0 +1,74 @@
+package io.pganalytics.console.common.ui;
+
+import io.pganalytics.common.query.InstanceStatus;
+import javafx.beans.value.ObservableValue;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.shape.Circle;
+
+/** Small building blocks every view uses, so that they look the same everywhere. */
+public final class Widgets {
+    private Widgets() {
+    }
+
+    /** A status light: green up, amber stale, red down, grey unknown (colours from the stylesheet). */
+    public static Circle statusLight(InstanceStatus status) {
+        Circle light = new Circle(6);
+        light.getStyleClass().addAll("status-light", status == null ? "status-unknown" : "status-" + status.wireName());
+        return light;
+    }
+
+    public static Region grow() {
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        return spacer;
+    }
+
+    public static Label label(String text, String... styleClasses) {
+        Label label = new Label(text);
+        label.getStyleClass().addAll(styleClasses);
+        return label;
+    }
+
+    /** A small spinner shown while {@code busy}. */
+    public static ProgressIndicator spinner(ObservableValue<Boolean> busy) {
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.getStyleClass().add("small-spinner");
+        spinner.setMaxSize(18, 18);
+        spinner.visibleProperty().bind(busy);
+        spinner.managedProperty().bind(busy);
+        return spinner;
+    }
+
+    /** A banner line (info, warning or error) shown while its text is not empty. */
+    public static Label banner(ObservableValue<String> text, String kind) {
+        Label banner = new Label();
+        banner.getStyleClass().addAll("banner", "banner-" + kind);
+        banner.textProperty().bind(text);
+        banner.setMaxWidth(Double.MAX_VALUE);
+        banner.setWrapText(true);
+        banner.visibleProperty().bind(banner.textProperty().isNotEmpty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        return banner;
+    }
+
+    /** The product's mark and name, as the welcome screens show it. */
+    public static Node brand() {
+        Label logo = label("pg", "brand-mark");
+        Label name = label("pgAnalytics", "brand-name");
+        Label tagline = label("PostgreSQL operations console", "muted");
+        javafx.scene.layout.VBox words = new javafx.scene.layout.VBox(0, name, tagline);
+        HBox brand = new HBox(12, logo, words);
+        brand.setAlignment(javafx.geometry.Pos.CENTER);
+        return brand;
+    }
+
+    public static <T extends Node> T styled(T node, String... styleClasses) {
+        node.getStyleClass().addAll(styleClasses);
+        return node;
+    }
+}

@@ -1,0 +1,31 @@
+package io.pganalytics.console.fleet;
+
+import io.pganalytics.common.query.InstancePage;
+import io.pganalytics.console.api.ConsoleApi;
+import io.pganalytics.console.common.Background;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+/** Loads the fleet off the FX thread. */
+public final class FleetService {
+    /** The server's largest page: the console shows fleets up to this size on one screen. */
+    static final int MAX_INSTANCES = 500;
+
+    private final ConsoleApi api;
+    private final Background background;
+
+    public FleetService(ConsoleApi api, Background background) {
+        this.api = api;
+        this.background = background;
+    }
+
+    public void load(Consumer<InstancePage> onPage, Consumer<Throwable> onFailure) {
+        background.run(() -> api.instances(MAX_INSTANCES), onPage, onFailure);
+    }
+
+    public ScheduledFuture<?> every(Duration period, Runnable action) {
+        return background.every(period, action);
+    }
+}
