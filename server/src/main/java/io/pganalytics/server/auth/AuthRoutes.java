@@ -1,5 +1,6 @@
 package io.pganalytics.server.auth;
 
+import io.pganalytics.server.http.RequestParameters;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -33,7 +34,7 @@ final class AuthRoutes implements ApiService {
 
     private void login(ServerRequest request, ServerResponse response) {
         LoginRequest login = bodies.read(request, LoginRequest.class);
-        bodies.ok(response, auth.login(login, ClientAddress.of(request)));
+        bodies.ok(response, auth.login(login, RequestParameters.clientAddress(request)));
     }
 
     private void refresh(ServerRequest request, ServerResponse response) {

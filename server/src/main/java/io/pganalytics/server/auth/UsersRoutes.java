@@ -1,5 +1,6 @@
 package io.pganalytics.server.auth;
 
+import io.pganalytics.server.http.RequestParameters;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -35,8 +36,8 @@ final class UsersRoutes implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        int limit = intParameter(request, "limit", DEFAULT_LIMIT, 1, UserService.MAX_PAGE);
-        int offset = intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = RequestParameters.intParameter(request, "limit", DEFAULT_LIMIT, 1, UserService.MAX_PAGE);
+        int offset = RequestParameters.intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
         bodies.ok(response, users.list(offset, limit));
     }
 
@@ -62,27 +63,7 @@ final class UsersRoutes implements ApiService {
 
     private static long id(ServerRequest request) {
         String text = request.path().pathParameters().get("id");
-        return UserService.parseId(text).orElseThrow(() -> ApiException.notFound("no user with id '" + abbreviate(text) + "'"));
+        return UserService.parseId(text).orElseThrow(() -> ApiException.notFound("no user with id '" + RequestParameters.abbreviate(text) + "'"));
     }
 
-    private static int intParameter(ServerRequest request, String name, int defaultValue, int min, int max) {
-        Optional<String> text = request.query().first(name).asOptional();
-        if (text.isEmpty()) {
-            return defaultValue;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(text.get());
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid(name, "must be a whole number from " + min + " to " + max);
-        }
-        if (value < min || value > max) {
-            throw ApiException.invalid(name, "must be from " + min + " to " + max + ", was " + value);
-        }
-        return value;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 }

@@ -1,5 +1,6 @@
 package io.pganalytics.server.collectors;
 
+import io.pganalytics.server.http.RequestParameters;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -37,8 +38,8 @@ final class CollectorsRoutes implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        int limit = RequestParts.intParameter(request, "limit", RequestParts.DEFAULT_LIMIT, 1, CollectorService.MAX_PAGE);
-        int offset = RequestParts.intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = RequestParameters.intParameter(request, "limit", 100, 1, CollectorService.MAX_PAGE);
+        int offset = RequestParameters.intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
         bodies.ok(response, collectors.list(offset, limit));
     }
 
@@ -60,6 +61,6 @@ final class CollectorsRoutes implements ApiService {
     private static UUID id(ServerRequest request) {
         String text = request.path().pathParameters().get("id");
         return CollectorService.parseId(text)
-                .orElseThrow(() -> ApiException.notFound("no collector with id '" + RequestParts.abbreviate(text) + "'"));
+                .orElseThrow(() -> ApiException.notFound("no collector with id '" + RequestParameters.abbreviate(text) + "'"));
     }
 }

@@ -1,5 +1,6 @@
 package io.pganalytics.server.collectors;
 
+import io.pganalytics.server.http.RequestParameters;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -36,13 +37,13 @@ final class RegistrationRoutes implements ApiService {
         // The API prefix is whatever the path holds before this route's own part.
         String path = request.path().path();
         String apiPrefix = path.endsWith(REGISTER) ? path.substring(0, path.length() - REGISTER.length()) : "";
-        bodies.created(response, registration.register(body, RequestParts.clientAddress(request),
-                RequestParts.apiBaseUrl(request, apiPrefix)));
+        bodies.created(response, registration.register(body, RequestParameters.clientAddress(request),
+                RequestParameters.apiBaseUrl(request, apiPrefix)));
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        int limit = RequestParts.intParameter(request, "limit", RequestParts.DEFAULT_LIMIT, 1, RegistrationService.MAX_PAGE);
-        int offset = RequestParts.intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = RequestParameters.intParameter(request, "limit", 100, 1, RegistrationService.MAX_PAGE);
+        int offset = RequestParameters.intParameter(request, "offset", 0, 0, Integer.MAX_VALUE);
         bodies.ok(response, registration.listTokens(offset, limit));
     }
 
@@ -57,7 +58,7 @@ final class RegistrationRoutes implements ApiService {
     private void revoke(ServerRequest request, ServerResponse response) {
         String text = request.path().pathParameters().get("id");
         if (text == null || !text.matches("\\d{1,18}")) {
-            throw ApiException.notFound("no registration token with id '" + RequestParts.abbreviate(text) + "'");
+            throw ApiException.notFound("no registration token with id '" + RequestParameters.abbreviate(text) + "'");
         }
         registration.revokeToken(Long.parseLong(text), ApiRules.caller(request));
         response.status(Status.NO_CONTENT_204).send();

@@ -6,7 +6,7 @@
  * <p>
  * The public face is {@link io.pganalytics.server.collectors.CollectorsConfig} and
  * {@link io.pganalytics.server.collectors.CollectorsFeature}; everything else, entities included, stays in this package.
- * ({@code RegistryEntry}, {@code Heartbeat} and {@code RegistrationThrottle.RecordFailure} are public only because
+ * ({@code RegistryEntry} and {@code Heartbeat} are public only because
  * Hazelcast instantiates them by name when it reads them: they are Hazelcast {@code DataSerializable}s, never Java
  * serialization.)
  */

@@ -1,5 +1,6 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.server.http.RequestParameters;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.query.InstanceStatus;
@@ -51,8 +52,8 @@ final class QueryRoutes implements ApiService {
             }
             return s;
         }).orElse(null);
-        bodies.ok(response, service.fleet(status, search, integer(request, "offset", 0, 0, 1_000_000),
-                integer(request, "limit", 100, 1, MAX_LIMIT)));
+        bodies.ok(response, service.fleet(status, search, RequestParameters.intParameter(request, "offset", 0, 0, 1_000_000),
+                RequestParameters.intParameter(request, "limit", 100, 1, MAX_LIMIT)));
     }
 
     private void instance(ServerRequest request, ServerResponse response) {
@@ -69,8 +70,8 @@ final class QueryRoutes implements ApiService {
         long id = id(request);
         StatementRepository.Order order = text(request, "orderBy").map(s -> choice("orderBy", s, StatementRepository.Order.class))
                 .orElse(StatementRepository.Order.TOTAL_TIME);
-        bodies.ok(response, service.topQueries(id, range(request), order, integer(request, "offset", 0, 0, 1_000_000),
-                integer(request, "limit", 50, 1, MAX_LIMIT)));
+        bodies.ok(response, service.topQueries(id, range(request), order, RequestParameters.intParameter(request, "offset", 0, 0, 1_000_000),
+                RequestParameters.intParameter(request, "limit", 50, 1, MAX_LIMIT)));
     }
 
     private void query(ServerRequest request, ServerResponse response) {
@@ -82,7 +83,7 @@ final class QueryRoutes implements ApiService {
 
     private void waits(ServerRequest request, ServerResponse response) {
         long id = id(request);
-        bodies.ok(response, service.waits(id, range(request), integer(request, "limit", 20, 1, MAX_LIMIT)));
+        bodies.ok(response, service.waits(id, range(request), RequestParameters.intParameter(request, "limit", 20, 1, MAX_LIMIT)));
     }
 
     private void tables(ServerRequest request, ServerResponse response) {
@@ -90,7 +91,7 @@ final class QueryRoutes implements ApiService {
         ObjectRepository.TableOrder order = text(request, "orderBy").map(s -> choice("orderBy", s, ObjectRepository.TableOrder.class))
                 .orElse(ObjectRepository.TableOrder.TOTAL_BYTES);
         bodies.ok(response, service.tables(id, range(request), database(request), order,
-                integer(request, "offset", 0, 0, 1_000_000), integer(request, "limit", 100, 1, MAX_LIMIT)));
+                RequestParameters.intParameter(request, "offset", 0, 0, 1_000_000), RequestParameters.intParameter(request, "limit", 100, 1, MAX_LIMIT)));
     }
 
     private void indexes(ServerRequest request, ServerResponse response) {
@@ -103,7 +104,7 @@ final class QueryRoutes implements ApiService {
             default -> throw ApiException.invalid("unused", "must be true or false");
         }).orElse(false);
         bodies.ok(response, service.indexes(id, range(request), database(request), unusedOnly, order,
-                integer(request, "offset", 0, 0, 1_000_000), integer(request, "limit", 100, 1, MAX_LIMIT)));
+                RequestParameters.intParameter(request, "offset", 0, 0, 1_000_000), RequestParameters.intParameter(request, "limit", 100, 1, MAX_LIMIT)));
     }
 
     /** The {@code {id}} path parameter: a positive whole number, else 400. */
@@ -142,23 +143,6 @@ final class QueryRoutes implements ApiService {
         } catch (NumberFormatException e) {
             throw ApiException.invalid(name, "must be a whole number, was '" + RangePlanner.abbreviate(text) + "'");
         }
-    }
-
-    private static int integer(ServerRequest request, String name, int defaultValue, int min, int max) {
-        Optional<String> text = text(request, name);
-        if (text.isEmpty()) {
-            return defaultValue;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(text.get());
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid(name, "must be a whole number from " + min + " to " + max);
-        }
-        if (value < min || value > max) {
-            throw ApiException.invalid(name, "must be from " + min + " to " + max + ", was " + value);
-        }
-        return value;
     }
 
     private static <E extends Enum<E>> E choice(String name, String text, Class<E> type) {
