@@ -67,6 +67,9 @@ public final class DatabaseModule implements AutoCloseable {
                     .ddlGenerate(false)
                     .ddlRun(false)
                     .runMigration(false)
+                    // The server stops Ebean itself (close(), after the features that still write); Ebean's own JVM
+                    // hook would stop its executor first and fail the last heartbeat commit's notification.
+                    .shutdownHook(false)
                     .clock(clock)
                     .databasePlatformName("postgres")
                     .build();
