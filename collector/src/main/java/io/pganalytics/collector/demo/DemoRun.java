@@ -103,8 +103,9 @@ final class DemoRun implements AutoCloseable {
         if (server != null) {
             out.println("stopping the server (pid " + server.pid() + ")...");
             server.close();
-            // A JVM ended by SIGTERM exits with 143 after its shutdown hooks ran: that is the clean stop.
-            out.println(server.exitStatus().filter(s -> s != 0 && s != 143)
+            // A JVM ended by SIGTERM (or by Ctrl-C, which reaches the server too) exits with 143 (130) after its
+            // shutdown hooks ran: that is the clean stop.
+            out.println(server.exitStatus().filter(s -> s != 0 && s != 143 && s != 130)
                     .map(s -> "  the server exited with status " + s + ": see " + server.log())
                     .orElse("  server stopped"));
             server = null;
