@@ -37,7 +37,7 @@ import java.util.concurrent.CountDownLatch;
  * reporter reports on all of them. {@link #close()} stops them in that order, so that whatever was collected
  * is in the spool (on disk) before the process exits.
  */
-final class CollectorAgent implements AutoCloseable {
+public final class CollectorAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorAgent.class);
 
     private final Spool spool;
@@ -57,7 +57,7 @@ final class CollectorAgent implements AutoCloseable {
         this.schedulers = schedulers;
     }
 
-    static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
+    public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
                                 String version, String hostname, Clock clock) throws IOException {
         Spool spool = Spool.open(config.spool(), PayloadCodec.PLAIN, clock);
         SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock).start();
@@ -125,7 +125,7 @@ final class CollectorAgent implements AutoCloseable {
     }
 
     /** Blocks until {@link #close()} has finished. */
-    void awaitStop() throws InterruptedException {
+    public void awaitStop() throws InterruptedException {
         stopped.await();
     }
 

@@ -2,6 +2,7 @@ package io.pganalytics.collector;
 
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.demo.DemoCommand;
 import io.pganalytics.collector.register.RegisterCommand;
 import io.pganalytics.collector.simulate.SimulateCommand;
 
@@ -61,6 +62,7 @@ public final class Main {
                 case "check" -> CheckCommand.run(rest, out, env);
                 case "register" -> RegisterCommand.run(rest, out, err, env, version);
                 case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
+                case "demo" -> DemoCommand.run(rest, out, err, env, version);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -80,6 +82,7 @@ public final class Main {
                 + "  missing and how to fix it; --json prints one snapshot of every family.") + "\n"
                 + indent(RegisterCommand.USAGE) + "\n"
                 + indent(SimulateCommand.USAGE) + "\n"
+                + indent(DemoCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 

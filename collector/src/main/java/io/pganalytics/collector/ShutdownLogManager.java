@@ -19,7 +19,7 @@ public final class ShutdownLogManager extends LogManager {
     }
 
     /** Resets now: the collector has logged its last line. */
-    static void resetFinally() {
+    public static void resetFinally() {
         if (LogManager.getLogManager() instanceof ShutdownLogManager manager) {
             manager.finalReset = true;
             manager.reset();

@@ -53,6 +53,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -209,6 +210,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             }
             LOG.info("API listening on {}://{}:{}{}", tls.isPresent() ? "https" : "http", http.host(), webServer.port(), API_PREFIX);
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
+            writeRuntimeFile(serverConfig, http, webServer, tls, database, mapper);
             return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, collectors,
                     live, query, ingestListeners);
         } catch (IOException e) {
@@ -218,6 +220,16 @@ public final class PgAnalyticsServer implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    private static void writeRuntimeFile(ServerConfig serverConfig, HttpConfig http, WebServer webServer, Optional<TlsMaterial> tls,
+                                         DatabaseModule database, ObjectMapper mapper) {
+        String api = (tls.isPresent() ? "https" : "http") + "://" + RuntimeFile.localHost(http.host()) + ":" + webServer.port() + API_PREFIX;
+        String admin = "http://" + RuntimeFile.localHost(http.adminHost()) + ":" + webServer.port("admin");
+        RuntimeFile.Content content = new RuntimeFile.Content(api, admin, ProcessHandle.current().pid(), serverConfig.nodeName(),
+                Instant.now(), tls.map(TlsMaterial::fingerprint).orElse(null),
+                database.embeddedPort().isPresent() ? database.embeddedPort().getAsInt() : null);
+        LOG.info("runtime information written to {}", RuntimeFile.write(serverConfig.dataDir(), content, mapper));
     }
 
     /** The API routing: the request gate, every feature's routes, the error mapping and the 404 fallback. */
@@ -310,6 +322,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
         return query;
     }
 
+    /** Where this node keeps its embedded database, TLS material and runtime file. */
+    public java.nio.file.Path dataDir() {
+        return serverConfig.dataDir();
+    }
+
     public String nodeName() {
         return serverConfig.nodeName();
     }
@@ -332,6 +349,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         }
         webServer.stop();
         closeAll(resources);
+        RuntimeFile.delete(serverConfig.dataDir());
         LOG.info("pgAnalytics server node {} stopped", serverConfig.nodeName());
     }
 

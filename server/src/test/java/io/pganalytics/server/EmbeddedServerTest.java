@@ -1,6 +1,8 @@
 package io.pganalytics.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.config.Config;
+import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.config.ConfigLoader;
 import io.pganalytics.server.testing.ApiClient;
 import io.pganalytics.server.testing.TestServers;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Quick start path: no database configured, so the server runs its own PostgreSQL in the data directory. */
@@ -44,6 +48,7 @@ class EmbeddedServerTest {
             assertEquals(201, created.status(), created.body());
             migrationsAfterFirstStart = migrationCount(server);
         }
+        assertFalse(Files.exists(dataDir.resolve("runtime.json")), "the runtime file is deleted when the server stops");
         try (PgAnalyticsServer server = start(dataDir, cluster)) {
             ApiClient api = new ApiClient(server);
             String dora = api.login("dora", "correct horse battery staple");
@@ -53,6 +58,25 @@ class EmbeddedServerTest {
                     "the bootstrap admin is created once");
             assertEquals(migrationsAfterFirstStart, migrationCount(server), "a second start applies no migration");
         }
+    }
+
+    @Test
+    void writesItsRuntimeFileOwnerOnlyWithTheEmbeddedDatabasePortThatTrustsLocalPostgres(@TempDir Path dataDir) throws Exception {
+        Path file = dataDir.resolve("runtime.json");
+        try (PgAnalyticsServer server = start(dataDir, TestServers.newClusterName())) {
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(file));
+            JsonNode runtime = JsonMapping.newMapper().readTree(file.toFile());
+            assertEquals("https://127.0.0.1:" + server.port() + "/api/v1", runtime.get("apiUrl").asText());
+            assertEquals("http://127.0.0.1:" + server.adminPort(), runtime.get("adminUrl").asText());
+            assertEquals(ProcessHandle.current().pid(), runtime.get("pid").asLong());
+            assertEquals(server.tls().orElseThrow().fingerprint(), runtime.get("certificateSha256").asText());
+            int port = runtime.get("embeddedPostgresPort").asInt();
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                assertTrue(rs.next() && rs.getBoolean(1), "the embedded PostgreSQL trusts local connections as superuser postgres");
+            }
+        }
+        assertFalse(Files.exists(file), "deleted at stop");
     }
 
     private static PgAnalyticsServer start(Path dataDir, String cluster) {

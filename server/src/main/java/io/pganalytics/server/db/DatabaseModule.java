@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * The database as the rest of the server sees it: a pool, the Ebean {@link Database} for metadata, and the chosen
@@ -66,6 +67,9 @@ public final class DatabaseModule implements AutoCloseable {
                     .ddlGenerate(false)
                     .ddlRun(false)
                     .runMigration(false)
+                    // The server stops Ebean itself (close(), after the features that still write); Ebean's own JVM
+                    // hook would stop its executor first and fail the last heartbeat commit's notification.
+                    .shutdownHook(false)
                     .clock(clock)
                     .databasePlatformName("postgres")
                     .build();
@@ -96,6 +100,11 @@ public final class DatabaseModule implements AutoCloseable {
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(hikari);
+    }
+
+    /** The embedded PostgreSQL's port on 127.0.0.1 (it trusts local connections as {@code postgres}); empty with an external database. */
+    public OptionalInt embeddedPort() {
+        return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
     }
 
     public DataSource dataSource() {
