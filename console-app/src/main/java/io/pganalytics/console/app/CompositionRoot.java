@@ -66,6 +66,11 @@ public final class CompositionRoot implements AutoCloseable {
     }
 
     public void start(Stage primary) {
+        start(primary, new StartupArguments(java.util.Optional.empty(), java.util.Optional.empty()));
+    }
+
+    /** Shows the window; with a server in the arguments, connects to it at once. */
+    public void start(Stage primary, StartupArguments arguments) {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
@@ -78,8 +83,12 @@ public final class CompositionRoot implements AutoCloseable {
         place(saved);
         stage.setOnHiding(e -> remember());
         shortcuts();
-        showConnect();
+        ConnectViewModel connect = showConnect();
         stage.show();
+        arguments.server().ifPresent(server -> {
+            connect.addressProperty().set(server);
+            connect.connectExpecting(arguments.trustFingerprint().orElse(null));
+        });
     }
 
     @Override
@@ -93,11 +102,12 @@ public final class CompositionRoot implements AutoCloseable {
 
     // ---- navigation
 
-    void showConnect() {
+    ConnectViewModel showConnect() {
         stopScreens();
         ConnectViewModel model = new ConnectViewModel(new ConnectService(connector, background), this::connected);
         window.showWelcome(new ConnectView(model).build());
         stage.setTitle("pgAnalytics");
+        return model;
     }
 
     private void connected(ConsoleApi opened) {

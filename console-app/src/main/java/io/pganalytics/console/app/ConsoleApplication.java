@@ -10,8 +10,9 @@ public final class ConsoleApplication extends Application {
 
     @Override
     public void start(Stage stage) {
+        StartupArguments arguments = StartupArguments.parse(getParameters().getRaw());
         root = new CompositionRoot(ConsoleHome.fromEnvironment());
-        root.start(stage);
+        root.start(stage, arguments);
     }
 
     @Override

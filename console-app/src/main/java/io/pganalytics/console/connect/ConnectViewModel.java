@@ -43,6 +43,7 @@ public final class ConnectViewModel {
     private final BooleanProperty decisionPending = new SimpleBooleanProperty();
     private final StringProperty fingerprint = new SimpleStringProperty("");
     private final StringProperty certificateDetails = new SimpleStringProperty("");
+    private String expectedFingerprint;
 
     public ConnectViewModel(ConnectService service, Consumer<ConsoleApi> onConnected) {
         this.service = service;
@@ -56,6 +57,20 @@ public final class ConnectViewModel {
         if (!knownServers.isEmpty()) {
             address.set(knownServers.getFirst());
         }
+    }
+
+    /**
+     * Connects, trusting the server's certificate without asking if its SHA-256 fingerprint is exactly
+     * {@code fingerprint} (given on the command line by whoever started the server); any other certificate is put to
+     * the person as usual.
+     */
+    public void connectExpecting(String fingerprint) {
+        expectedFingerprint = fingerprint == null ? null : normalise(fingerprint);
+        connect();
+    }
+
+    private static String normalise(String fingerprint) {
+        return fingerprint.trim().replace(":", "").toUpperCase(java.util.Locale.ROOT);
     }
 
     /** Makes first contact with the server at {@link #addressProperty()}. */
@@ -93,6 +108,15 @@ public final class ConnectViewModel {
     }
 
     private void probed(Probe probe) {
+        if (probe.needsDecision() && expectedFingerprint != null && probe.fingerprint() != null
+                && expectedFingerprint.equals(normalise(probe.fingerprint()))) {
+            LOG.info("connect to {}: certificate {} trusted as given on the command line", probe.address(), probe.fingerprint());
+            service.trustAndOpen(probe, this::connected, this::failed);
+            return;
+        }
+        if (probe.needsDecision() && expectedFingerprint != null) {
+            error.set("The server's certificate is not the one given with --trust-fingerprint: compare it below before trusting it.");
+        }
         if (probe.needsDecision()) {
             busy.set(false);
             boolean changed = probe.verdict() == Probe.Verdict.CERTIFICATE_CHANGED;
