@@ -200,6 +200,19 @@ public final class CollectionScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * After a target's first successful probe, collects at once every family whose ticks were deferred for want of
+     * it: the first ticks fire before the probe answers, and a family with a long interval (instance: a minute) would
+     * otherwise leave a new target without its version and role for that long.
+     */
+    private void runFamiliesThatNeverRan(TargetRuntime target) {
+        List<Unit> waiting;
+        synchronized (this) {
+            waiting = units.stream().filter(u -> u.target == target && u.runs.get() == 0).toList();
+        }
+        waiting.forEach(this::tick);
+    }
+
     private void requestProbe(TargetRuntime target) {
         if (target.backoff.active(clock.instant()) || !target.probing.compareAndSet(false, true)) {
             return;
@@ -214,6 +227,9 @@ public final class CollectionScheduler implements AutoCloseable {
             target.ref = new TargetRef(caps.systemIdentifier(), target.spec.name(), target.spec.host(), target.spec.port());
             target.capabilities = caps;
             target.lastProbeError = null;
+            if (before == null) {
+                runFamiliesThatNeverRan(target);
+            }
             int ended = target.backoff.succeeded();
             if (before == null || before.serverVersionNum() != caps.serverVersionNum() || before.inRecovery() != caps.inRecovery()) {
                 LOG.info("target {}: PostgreSQL {} {}{}", target.spec.name(), caps.serverVersion(),

@@ -72,6 +72,19 @@ class CollectionSchedulerTest {
     }
 
     @Test
+    void aNewTargetIsCollectedAsSoonAsItIsProbedEvenForFamiliesWithLongIntervals() throws Exception {
+        Instance pg = EmbeddedPostgresVersions.withPgStatStatements(MAJOR);
+        RecordingSink sink = new RecordingSink();
+        ScheduleSettings settings = settings(Map.of("instance", Duration.ofHours(1), "database", Duration.ofHours(1)),
+                new ConnectionSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        try (CollectionScheduler scheduler = new CollectionScheduler(List.of(pg.target("fresh")), 2, sink, Clock.systemUTC(), settings)) {
+            scheduler.start();
+            await(() -> sink.count("fresh", "instance") >= 1, Duration.ofSeconds(20));
+            await(() -> stats(scheduler, "fresh", "database").runs() >= 1, Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
     void aFamilyNeverOverlapsItselfAndItsMissedTicksAreSkippedNotQueued() throws Exception {
         Instance pg = EmbeddedPostgresVersions.withPgStatStatements(MAJOR);
         pg.execute("postgres", "DROP DATABASE IF EXISTS sched_lock", "CREATE DATABASE sched_lock");

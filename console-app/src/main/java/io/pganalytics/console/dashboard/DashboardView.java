@@ -212,6 +212,7 @@ public final class DashboardView {
             }
         }
         chart.getData().setAll(List.of(series));
+        Widgets.fitTimeAxis((NumberAxis) chart.getXAxis(), series.getData().stream().map(XYChart.Data::getXValue).toList());
         chart.setUserData(points.size());
     }
 

@@ -150,6 +150,7 @@ public final class QueriesView {
             }
         }
         chart.getData().setAll(List.of(calls, mean));
+        Widgets.fitTimeAxis((NumberAxis) chart.getXAxis(), calls.getData().stream().map(XYChart.Data::getXValue).toList());
     }
 
     private static String oneLine(String text) {

@@ -71,4 +71,22 @@ public final class Widgets {
         node.getStyleClass().addAll(styleClasses);
         return node;
     }
+
+    /**
+     * Lets a time axis (epoch seconds) range over its data, except with fewer than two distinct times, where automatic
+     * ranging would spread one point over decades: the axis then shows ten minutes around it.
+     */
+    public static void fitTimeAxis(javafx.scene.chart.NumberAxis axis, java.util.Collection<? extends Number> times) {
+        java.util.Set<Long> distinct = new java.util.TreeSet<>();
+        times.forEach(t -> distinct.add(t.longValue()));
+        if (distinct.size() >= 2) {
+            axis.setAutoRanging(true);
+            return;
+        }
+        long centre = distinct.isEmpty() ? java.time.Instant.now().getEpochSecond() : distinct.iterator().next();
+        axis.setAutoRanging(false);
+        axis.setLowerBound(centre - 300);
+        axis.setUpperBound(centre + 300);
+        axis.setTickUnit(120);
+    }
 }
