@@ -76,8 +76,9 @@ public final class DashboardView {
     }
 
     private Node tiles() {
+        // A tile clamps its value to [minValue, maxValue] (default 0..100): a rate has no natural maximum.
         Tile tps = tile("tile-tps", TileBuilder.create().skinType(Tile.SkinType.SPARK_LINE).title("Transactions / s").unit("tx/s")
-                .decimals(1).averagingPeriod(40).smoothing(true));
+                .decimals(1).averagingPeriod(40).smoothing(true).minValue(0).maxValue(Double.MAX_VALUE / 4));
         bind(tps, model.tpsProperty());
 
         Tile connections = tile("tile-connections", TileBuilder.create().skinType(Tile.SkinType.GAUGE).title("Connections")
@@ -90,11 +91,11 @@ public final class DashboardView {
                 .unit("%").decimals(1).maxValue(100).maxValueVisible(false).description("shared buffers"));
         bind(cache, model.cacheHitPercentProperty());
 
-        Tile longest = tile("tile-longest", TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Longest transaction")
+        Tile longest = tile("tile-longest", TileBuilder.create().skinType(Tile.SkinType.NUMBER).minValue(0).maxValue(Double.MAX_VALUE / 4).title("Longest transaction")
                 .unit("s").decimals(1).description("oldest open transaction"));
         bind(longest, model.longestTransactionProperty());
 
-        Tile lag = tile("tile-lag", TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Replication lag")
+        Tile lag = tile("tile-lag", TileBuilder.create().skinType(Tile.SkinType.NUMBER).minValue(0).maxValue(Double.MAX_VALUE / 4).title("Replication lag")
                 .unit("s").decimals(1).description("largest replay lag"));
         bind(lag, model.replicationLagProperty());
 
@@ -103,7 +104,7 @@ public final class DashboardView {
         model.waits().addListener((javafx.collections.ListChangeListener<DashboardViewModel.Wait>) c -> waits(waits));
         waits(waits);
 
-        Tile deadlocks = tile("tile-deadlocks", TileBuilder.create().skinType(Tile.SkinType.NUMBER).title("Deadlocks")
+        Tile deadlocks = tile("tile-deadlocks", TileBuilder.create().skinType(Tile.SkinType.NUMBER).minValue(0).maxValue(Double.MAX_VALUE / 4).title("Deadlocks")
                 .decimals(0).description("since the dashboard opened"));
         bind(deadlocks, model.deadlocksProperty());
         model.conflictsProperty().addListener((o, a, v) -> deadlocks.setText(Figures.count(v.longValue()) + " recovery conflicts"));
