@@ -1,5 +1,6 @@
 package io.pganalytics.collector;
 
+import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.register.RegisterCommand;
@@ -61,6 +62,7 @@ public final class Main {
                 case "check" -> CheckCommand.run(rest, out, env);
                 case "register" -> RegisterCommand.run(rest, out, err, env, version);
                 case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
+                case "bench" -> BenchCommand.run(rest, out, err, version);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -80,6 +82,7 @@ public final class Main {
                 + "  missing and how to fix it; --json prints one snapshot of every family.") + "\n"
                 + indent(RegisterCommand.USAGE) + "\n"
                 + indent(SimulateCommand.USAGE) + "\n"
+                + indent(BenchCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 
