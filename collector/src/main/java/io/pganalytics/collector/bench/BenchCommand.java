@@ -40,16 +40,25 @@ public final class BenchCommand {
             bench [--collectors N] [--interval S] [--duration D] [--drain-timeout D]
                   [--server-jar FILE] [--server-heap SIZE] [--database-url JDBC --database-user U --database-password-file F]
                   [--raw-batches N | --no-raw-copy] [--dashboard [--history-days N] [--history-step D] [--rounds N]]
+                  [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-window D] [--saturation-window D]
+                   [--collector-jvm-options "..."]]
                   [--work-dir DIR]
               Starts a server from its jar (embedded PostgreSQL in a temporary directory unless --database-url), issues
               N registration tokens and registers N collectors through the API, runs them as 'simulate' does (a mid-size
               instance each) and reports batches/s, rows/s, success, send latency p50/p95/p99, the server's and
               PostgreSQL's CPU and memory, PostgreSQL rows/s and storage per instance-day; then the same kind of rows
               COPY'd straight into the same tables (the physical limit), and with --dashboard the query API's latency
-              over a generated history. docs/BENCHMARKS.md has the method and the figures.""";
+              over a generated history. --collectors 0 skips the ingest phase. --overhead runs one real collector
+              ('run') per listed target count and thread count against databases of the embedded PostgreSQL and
+              reports its CPU, memory and the time its statements take there; --saturation-window also runs the
+              largest count with every interval at 1 s (throughput of 1 thread against 8). docs/BENCHMARKS.md has the
+              method and the figures.""";
 
     /** Held so that the level sticks: a line per spool opened would bury the report under thousands of collectors. */
     private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
+
+    /** The collector JVM's settings for a host agent, as docs/COLLECTOR.md recommends them. */
+    static final String DEFAULT_COLLECTOR_JVM_OPTIONS = "-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -Xss512k";
 
     private BenchCommand() {
     }
@@ -58,16 +67,21 @@ public final class BenchCommand {
             throws UsageException, InterruptedException {
         CommandLine line = CommandLine.parse("bench", args, Set.of("collectors", "interval", "duration", "drain-timeout",
                 "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
-                "history-days", "history-step", "rounds", "work-dir"), Set.of("no-raw-copy", "dashboard"));
-        Settings settings = new Settings(line.integer("collectors", 500, 1, 10_000),
+                "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",
+                "overhead-warmup", "saturation-window", "collector-jvm-options"), Set.of("no-raw-copy", "dashboard"));
+        Settings settings = new Settings(line.integer("collectors", 500, 0, 10_000),
                 line.duration("interval", Duration.ofSeconds(60)), line.duration("duration", Duration.ofMinutes(3)),
                 line.duration("drain-timeout", Duration.ofSeconds(120)),
-                line.path("server-jar").orElse(Path.of("server/target/pganalytics-server.jar")),
+                line.path("server-jar").orElseGet(BenchCommand::defaultServerJar),
                 line.value("server-heap").orElse("1g"), line.value("database-url").orElse(null),
                 line.value("database-user").orElse("postgres"), password(line), line.path("database-password-file"),
                 line.flag("no-raw-copy") ? 0 : line.integer("raw-batches", 3_000, 1, 1_000_000),
                 line.flag("dashboard"), line.integer("history-days", 7, 1, 30),
-                line.duration("history-step", Duration.ofMinutes(5)), line.integer("rounds", 100, 1, 100));
+                line.duration("history-step", Duration.ofMinutes(5)), line.integer("rounds", 100, 1, 100),
+                integers(line, "overhead", ""), integers(line, "overhead-threads", "1,8"),
+                line.duration("overhead-warmup", Duration.ofSeconds(30)), line.duration("overhead-window", Duration.ofMinutes(2)),
+                line.duration("saturation-window", Duration.ZERO),
+                line.value("collector-jvm-options").orElse(DEFAULT_COLLECTOR_JVM_OPTIONS));
         SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean temporary = line.value("work-dir").isEmpty();
         Path workDir = null;
@@ -85,6 +99,39 @@ public final class BenchCommand {
         }
     }
 
+    /** The server jar built beside this collector jar (collector/target/ -> server/target/), else ./server/target/. */
+    private static Path defaultServerJar() {
+        try {
+            Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path sibling = here.getParent().resolve("../../server/target/pganalytics-server.jar").normalize();
+            if (Files.isRegularFile(sibling)) {
+                return sibling;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall back to the working directory
+        }
+        return Path.of("server/target/pganalytics-server.jar");
+    }
+
+    private static List<Integer> integers(CommandLine line, String name, String fallback) throws UsageException {
+        List<Integer> values = new ArrayList<>();
+        for (String part : line.value(name).orElse(fallback).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                int value = Integer.parseInt(part.strip());
+                if (value < 1 || value > 100) {
+                    throw new NumberFormatException();
+                }
+                values.add(value);
+            } catch (NumberFormatException e) {
+                throw new UsageException("bench: --" + name + " takes numbers from 1 to 100 separated by commas, got '" + part + "'");
+            }
+        }
+        return values;
+    }
+
     private static String password(CommandLine line) throws UsageException {
         if (line.path("database-password-file").isEmpty()) {
             return null;
@@ -99,7 +146,9 @@ public final class BenchCommand {
     record Settings(int collectors, Duration interval, Duration duration, Duration drainTimeout, Path serverJar,
                     String serverHeap, String databaseUrl, String databaseUser, String databasePassword,
                     java.util.Optional<Path> passwordFile, int rawBatches,
-                    boolean dashboard, int historyDays, Duration historyStep, int rounds) {
+                    boolean dashboard, int historyDays, Duration historyStep, int rounds, List<Integer> overheadTargets,
+                    List<Integer> overheadThreads, Duration overheadWarmUp, Duration overheadWindow,
+                    Duration saturationWindow, String collectorJvmOptions) {
     }
 
     /** One bench run: its server, its phases and the report. */
@@ -132,6 +181,13 @@ public final class BenchCommand {
                 AdminApi api = new AdminApi(http, server.apiBase(), server.adminPassword());
                 api.login();
                 ServerDatabase database = new ServerDatabase(server.jdbcUrl(), settings.databaseUser(), settings.databasePassword());
+                if (!settings.overheadTargets().isEmpty()) {
+                    overhead(server, database, http, api);
+                }
+                if (settings.collectors() == 0) {
+                    report.print();
+                    return 0;
+                }
                 List<CollectorIdentity> identities = register(api, http, server);
                 SimulationResult result = ingest(server, database, http, identities);
                 if (settings.rawBatches() > 0) {
@@ -145,6 +201,30 @@ public final class BenchCommand {
                 report.print();
                 return result.success() ? 0 : 1;
             }
+        }
+
+        private void overhead(ServerProcess server, ServerDatabase database, HttpClient http, AdminApi api)
+                throws SQLException, IOException, InterruptedException, RegistrationException {
+            int most = settings.overheadTargets().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            out.println("bench: collector overhead: preparing " + most + " databases of 50 tables and 20 indexes");
+            CollectorOverhead overhead = new CollectorOverhead(database, server.apiBase(), http, api,
+                    workDir.resolve("overhead"), database.port(), out, version,
+                    List.of(settings.collectorJvmOptions().split("\\s+")));
+            overhead.prepare(most);
+            List<CollectorOverhead.Figures> figures = new ArrayList<>();
+            for (int targets : settings.overheadTargets()) {
+                for (int threads : settings.overheadThreads()) {
+                    figures.add(overhead.measure(targets, threads, null, settings.overheadWarmUp(), settings.overheadWindow()));
+                }
+            }
+            if (!settings.saturationWindow().isZero()) {
+                for (int threads : settings.overheadThreads()) {
+                    figures.add(overhead.measure(most, threads, Duration.ofSeconds(1), Duration.ofSeconds(20),
+                            settings.saturationWindow()));
+                }
+            }
+            report.overhead(figures);
+            api.login();
         }
 
         private List<CollectorIdentity> register(AdminApi api, HttpClient http, ServerProcess server)

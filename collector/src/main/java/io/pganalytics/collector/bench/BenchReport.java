@@ -75,6 +75,18 @@ final class BenchReport {
         }
     }
 
+    void overhead(List<CollectorOverhead.Figures> figures) {
+        lines.add("");
+        lines.add("### Collector overhead: one collector process, targets = databases of the embedded PostgreSQL (50 tables, 20 indexes each)");
+        lines.add("| targets | threads | intervals | window | collector CPU (% of one core) | peak RSS | its statements on the DB (ms per minute) | DB share of one core | statement calls/s |");
+        lines.add("|---|---|---|---|---|---|---|---|---|");
+        for (CollectorOverhead.Figures f : figures) {
+            lines.add(String.format(Locale.ROOT, "| %d | %d | %s | %.0f s | %.2f %% | %d MiB | %.1f | %.3f %% | %.1f |",
+                    f.targets(), f.threads(), f.intervals(), f.windowSeconds(), f.cpuPercentOfCore(), f.peakRss() >> 20,
+                    f.statementMillisPerMinute(), f.databasePercentOfCore(), f.callsPerSecond()));
+        }
+    }
+
     private static double ms(LatencyHistogram h, double q) {
         return h == null ? Double.NaN : h.percentile(q).toNanos() / 1e6;
     }

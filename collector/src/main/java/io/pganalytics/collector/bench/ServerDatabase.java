@@ -31,6 +31,20 @@ final class ServerDatabase {
         return DriverManager.getConnection(url, properties);
     }
 
+    /** Another database of the same PostgreSQL server, as the same user. */
+    Connection connectTo(String databaseName) throws SQLException {
+        int slash = url.lastIndexOf('/');
+        int query = url.indexOf('?', slash);
+        String other = url.substring(0, slash + 1) + databaseName + (query < 0 ? "" : url.substring(query));
+        return DriverManager.getConnection(other, properties);
+    }
+
+    /** The port in the JDBC URL (5432 when absent). */
+    int port() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(url);
+        return m.find() ? Integer.parseInt(m.group(1)) : 5432;
+    }
+
     /** pg_stat_database.tup_inserted of the server's database (statistics are flushed within a second or so). */
     long tuplesInserted() throws SQLException {
         return single("SELECT tup_inserted FROM pg_stat_database WHERE datname = current_database()");
