@@ -158,6 +158,8 @@ public final class BenchCommand {
         private final PrintStream out;
         private final String version;
         private final BenchReport report;
+        /** The history the dashboard phase writes ends before the ingest phase's first batch. */
+        private Instant ingestStarted = Instant.now();
 
         Bench(Settings settings, Path workDir, PrintStream out, String version) {
             this.settings = settings;
@@ -251,6 +253,7 @@ public final class BenchCommand {
         private SimulationResult ingest(ServerProcess server, ServerDatabase database, HttpClient http,
                                         List<CollectorIdentity> identities) throws IOException, InterruptedException, SQLException {
             ResourceWatch watch = new ResourceWatch(server.pid(), server.postmasterPid());
+            ingestStarted = Instant.now();
             long tuplesBefore = database.tuplesInserted();
             long bytesBefore = database.timeSeriesBytes();
             watch.start();
@@ -268,9 +271,8 @@ public final class BenchCommand {
                 throws SQLException, IOException, InterruptedException {
             List<Long> ids = database.instanceIds();
             out.println("bench: writing " + settings.historyDays() + " days of history for " + ids.size() + " instances");
-            Instant now = Instant.now();
             DashboardBench.History history = DashboardBench.generate(database, ids, settings.historyDays(),
-                    settings.historyStep(), now.minus(settings.duration()).minusSeconds(120), out);
+                    settings.historyStep(), ingestStarted.minusSeconds(120), out);
             api.login();
             out.println("bench: timing the query API");
             report.dashboard(history, DashboardBench.measure(api, ids, settings.rounds(), Instant.now()));

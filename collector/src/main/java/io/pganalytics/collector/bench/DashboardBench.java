@@ -47,7 +47,8 @@ final class DashboardBench {
     /**
      * Writes the history up to {@code end}: database snapshots raw for 6 h at 1 min (the 1-hour series), as 1-minute
      * rollups for {@code days} at {@code step} and 1-hour rollups for {@code days} (the 24-hour and 7-day series),
-     * and statements raw for the last hour at {@code step} (top queries).
+     * and statements raw for the last hour at {@code step} (top queries). Coarsest first: the server's rollup job
+     * then finds its buckets taken and updates them, where the other order would make this COPY collide with it.
      */
     static History generate(ServerDatabase database, List<Long> instanceIds, int days, Duration step, Instant end,
                             PrintStream out) throws SQLException, IOException {
@@ -60,25 +61,24 @@ final class DashboardBench {
             partitions(c, start, endMinute);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             Family db = MetricCatalog.DATABASE;
-            rows += copy(copy, "ts.database", rawColumns(db), instanceIds, endMinute.minus(Duration.ofHours(6)), endMinute,
-                    Duration.ofMinutes(1), (id, t, random, sink) -> {
-                        for (int i = 0; i < DATABASES.size(); i++) {
-                            sink.add(raw(id, t, 60.0, SyntheticInstance.row(db, i, t, random)));
-                        }
-                    });
-            out.println("bench: history: ts.database raw written (" + rows + " rows so far)");
-            rows += copy(copy, "ts.database_1m", rollupColumns(db), instanceIds, start, endMinute, step, (id, t, random, sink) -> {
-                for (int i = 0; i < DATABASES.size(); i++) {
-                    sink.add(rollup(db, id, t, 1, 60.0, SyntheticInstance.row(db, i, t, random)));
-                }
-            });
-            out.println("bench: history: ts.database_1m written (" + rows + " rows so far)");
             rows += copy(copy, "ts.database_1h", rollupColumns(db), instanceIds, start.truncatedTo(ChronoUnit.HOURS),
                     endMinute.truncatedTo(ChronoUnit.HOURS), Duration.ofHours(1), (id, t, random, sink) -> {
                         for (int i = 0; i < DATABASES.size(); i++) {
                             sink.add(rollup(db, id, t, 60, 3600.0, SyntheticInstance.row(db, i, t, random)));
                         }
                     });
+            rows += copy(copy, "ts.database_1m", rollupColumns(db), instanceIds, start, endMinute, step, (id, t, random, sink) -> {
+                for (int i = 0; i < DATABASES.size(); i++) {
+                    sink.add(rollup(db, id, t, 1, 60.0, SyntheticInstance.row(db, i, t, random)));
+                }
+            });
+            rows += copy(copy, "ts.database", rawColumns(db), instanceIds, endMinute.minus(Duration.ofHours(6)), endMinute,
+                    Duration.ofMinutes(1), (id, t, random, sink) -> {
+                        for (int i = 0; i < DATABASES.size(); i++) {
+                            sink.add(raw(id, t, 60.0, SyntheticInstance.row(db, i, t, random)));
+                        }
+                    });
+            out.println("bench: history: ts.database rollups and raw rows written (" + rows + " rows so far)");
             Family st = MetricCatalog.STATEMENTS;
             rows += copy(copy, "ts.statements", rawColumns(st), instanceIds, endMinute.minus(Duration.ofHours(1)), endMinute,
                     step, (id, t, random, sink) -> {
