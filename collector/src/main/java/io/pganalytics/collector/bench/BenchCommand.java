@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 public final class BenchCommand {
     public static final String USAGE = """
             bench [--collectors N] [--interval S] [--duration D] [--drain-timeout D]
-                  [--server-jar FILE] [--server-heap SIZE] [--database-url JDBC --database-user U --database-password-file F]
+                  [--server-jar FILE] [--server-heap SIZE] [--server-jvm-options "..."] [--database-url JDBC --database-user U --database-password-file F]
                   [--raw-batches N | --no-raw-copy] [--dashboard [--history-days N] [--history-step D] [--rounds N]]
                   [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-window D] [--saturation-window D]
                    [--collector-jvm-options "..."]]
@@ -68,7 +68,7 @@ public final class BenchCommand {
         CommandLine line = CommandLine.parse("bench", args, Set.of("collectors", "interval", "duration", "drain-timeout",
                 "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
                 "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",
-                "overhead-warmup", "saturation-window", "collector-jvm-options"), Set.of("no-raw-copy", "dashboard"));
+                "overhead-warmup", "saturation-window", "collector-jvm-options", "server-jvm-options"), Set.of("no-raw-copy", "dashboard"));
         Settings settings = new Settings(line.integer("collectors", 500, 0, 10_000),
                 line.duration("interval", Duration.ofSeconds(60)), line.duration("duration", Duration.ofMinutes(3)),
                 line.duration("drain-timeout", Duration.ofSeconds(120)),
@@ -81,7 +81,8 @@ public final class BenchCommand {
                 integers(line, "overhead", ""), integers(line, "overhead-threads", "1,8"),
                 line.duration("overhead-warmup", Duration.ofSeconds(30)), line.duration("overhead-window", Duration.ofMinutes(2)),
                 line.duration("saturation-window", Duration.ZERO),
-                line.value("collector-jvm-options").orElse(DEFAULT_COLLECTOR_JVM_OPTIONS));
+                line.value("collector-jvm-options").orElse(DEFAULT_COLLECTOR_JVM_OPTIONS),
+                line.value("server-jvm-options").orElse(""));
         SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean temporary = line.value("work-dir").isEmpty();
         Path workDir = null;
@@ -148,7 +149,7 @@ public final class BenchCommand {
                     java.util.Optional<Path> passwordFile, int rawBatches,
                     boolean dashboard, int historyDays, Duration historyStep, int rounds, List<Integer> overheadTargets,
                     List<Integer> overheadThreads, Duration overheadWarmUp, Duration overheadWindow,
-                    Duration saturationWindow, String collectorJvmOptions) {
+                    Duration saturationWindow, String collectorJvmOptions, String serverJvmOptions) {
     }
 
     /** One bench run: its server, its phases and the report. */
@@ -177,7 +178,7 @@ public final class BenchCommand {
                 settings.passwordFile().ifPresent(f -> env.put("PGANALYTICS_DATABASE_PASSWORD__FILE", f.toAbsolutePath().toString()));
             }
             try (ServerProcess server = ServerProcess.start(settings.serverJar(), workDir.resolve("server"),
-                    settings.serverHeap(), settings.databaseUrl(), env, Duration.ofMinutes(3))) {
+                    settings.serverHeap(), settings.serverJvmOptions(), settings.databaseUrl(), env, Duration.ofMinutes(3))) {
                 // the server under test has a self-signed certificate generated at its first start
                 HttpClient http = new ServerTls(null, true).newClient(Duration.ofSeconds(10));
                 AdminApi api = new AdminApi(http, server.apiBase(), server.adminPassword());

@@ -44,7 +44,7 @@ final class ServerProcess implements AutoCloseable {
      * @param databaseUrl a JDBC URL, or null for the embedded PostgreSQL
      * @param extraEnv    further PGANALYTICS_... settings
      */
-    static ServerProcess start(Path serverJar, Path dataDir, String heap, String databaseUrl, Map<String, String> extraEnv,
+    static ServerProcess start(Path serverJar, Path dataDir, String heap, String jvmOptions, String databaseUrl, Map<String, String> extraEnv,
                                Duration readyTimeout) throws IOException, InterruptedException {
         if (!Files.isRegularFile(serverJar)) {
             throw new IOException("no server jar at " + serverJar + ": build it with ./mvnw -B -DskipTests package, or pass --server-jar");
@@ -53,7 +53,13 @@ final class ServerProcess implements AutoCloseable {
         int apiPort = freePort();
         int adminPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseG1GC", "-jar", serverJar.toAbsolutePath().toString(),
+                "-Xmx" + heap, "-XX:+UseG1GC"));
+        for (String option : jvmOptions.strip().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);  // e.g. -XX:StartFlightRecording=... to profile the server
+            }
+        }
+        command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(),
                 "--data-dir", dataDir.toString(), "--port", String.valueOf(apiPort), "--admin-port", String.valueOf(adminPort)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("server.log").toFile());
