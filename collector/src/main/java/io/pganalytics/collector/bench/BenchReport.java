@@ -45,6 +45,8 @@ final class BenchReport {
         } else {
             row("PostgreSQL CPU / memory", "not measured (--database-url: not a child of the server)");
         }
+        row("load generator (the bench JVM: simulated collectors) CPU", "%.2f cores", f.loadGeneratorCores());
+        row("machine load average (1 min) at the end", "%.2f on %d cores", f.machineLoad(), Runtime.getRuntime().availableProcessors());
         row("PostgreSQL rows/s (pg_stat_database.tup_inserted)", "%.0f", tuplesInserted / f.seconds());
         row("storage added / per instance-day (ts.*, raw + rollups, indexes)", "%.1f MiB / %.1f MiB",
                 bytesAdded / 1048576.0, bytesAdded / 1048576.0 / instanceDays);

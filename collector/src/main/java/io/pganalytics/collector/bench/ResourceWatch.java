@@ -9,7 +9,12 @@ import java.util.OptionalLong;
  */
 final class ResourceWatch {
     record Figures(double seconds, double serverCpuSeconds, long serverPeakRss, double postgresCpuSeconds,
-                   long postgresPeakPss, boolean postgresMeasured) {
+                   long postgresPeakPss, boolean postgresMeasured, double loadGeneratorCpuSeconds, double machineLoad) {
+        /** The bench's own JVM: the simulated collectors, on the same cores as the server. */
+        double loadGeneratorCores() {
+            return loadGeneratorCpuSeconds / seconds;
+        }
+
         double serverCores() {
             return serverCpuSeconds / seconds;
         }
@@ -26,6 +31,8 @@ final class ResourceWatch {
     private long startNanos;
     private double serverCpuStart;
     private double postgresCpuStart;
+    private double selfCpuStart;
+    private final long self = ProcessHandle.current().pid();
     private volatile long serverPeak;
     private volatile long postgresPeak;
 
@@ -38,6 +45,7 @@ final class ResourceWatch {
         startNanos = System.nanoTime();
         serverCpuStart = ProcessSampler.cpuSeconds(serverPid);
         postgresCpuStart = ProcessSampler.cpuSeconds(ProcessSampler.withChildren(postmaster));
+        selfCpuStart = ProcessSampler.cpuSeconds(self);
         running = true;
         sampler = Thread.ofPlatform().daemon().name("bench-resources").start(() -> {
             while (running) {
@@ -64,6 +72,8 @@ final class ResourceWatch {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         List<Long> postgres = ProcessSampler.withChildren(postmaster);
         return new Figures(seconds, ProcessSampler.cpuSeconds(serverPid) - serverCpuStart, serverPeak,
-                ProcessSampler.cpuSeconds(postgres) - postgresCpuStart, postgresPeak, postmaster.isPresent());
+                ProcessSampler.cpuSeconds(postgres) - postgresCpuStart, postgresPeak, postmaster.isPresent(),
+                ProcessSampler.cpuSeconds(self) - selfCpuStart,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 }
