@@ -1,5 +1,6 @@
 package io.pganalytics.collector;
 
+import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.demo.DemoCommand;
@@ -63,6 +64,7 @@ public final class Main {
                 case "register" -> RegisterCommand.run(rest, out, err, env, version);
                 case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
                 case "demo" -> DemoCommand.run(rest, out, err, env, version);
+                case "bench" -> BenchCommand.run(rest, out, err, version);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -83,6 +85,7 @@ public final class Main {
                 + indent(RegisterCommand.USAGE) + "\n"
                 + indent(SimulateCommand.USAGE) + "\n"
                 + indent(DemoCommand.USAGE) + "\n"
+                + indent(BenchCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 

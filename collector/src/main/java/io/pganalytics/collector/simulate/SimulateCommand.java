@@ -77,39 +77,71 @@ public final class SimulateCommand {
             throw new UsageException("simulate: give --token, --token-file or --identities-dir");
         }
         ShippingSettings shipping = ShippingSettings.DEFAULTS;
-        Clock clock = Clock.systemUTC();
         Path workDir = null;
         boolean temporary = line.value("work-dir").isEmpty();
-        List<SimulatedCollector> simulated = new ArrayList<>();
         try {
             HttpClient http = new ServerTls(line.path("ca-file").orElse(null), line.flag("insecure"))
                     .newClient(shipping.connectTimeout());
             List<CollectorIdentity> identities = SimulationIdentities.obtain(collectors, identitiesDir, tokens, server,
                     new RegistrationClient(http, shipping.requestTimeout()), version, out);
             workDir = temporary ? Files.createTempDirectory("pganalytics-simulate") : Files.createDirectories(line.path("work-dir").orElseThrow());
-            for (int i = 0; i < collectors; i++) {
-                String name = String.format("sim-%04d", i + 1);
-                TargetRef target = new TargetRef(String.valueOf(7_000_000_000_000_000_000L + i), name, name + ".simulated", 5432);
-                simulated.add(new SimulatedCollector(name, identities.get(i), new SyntheticInstance(target, i), server, http,
-                        workDir, spoolMaxBytes, shipping, clock, version, i).start());
-            }
-            Simulation simulation = new Simulation(simulated, out);
-            simulation.generate(interval, duration);
-            boolean drained = simulation.drain(drainTimeout);
-            return simulation.report(drained) ? 0 : 1;
+            SimulationResult result = drive(new Plan(server, http, identities, interval, duration, drainTimeout,
+                    spoolMaxBytes, workDir, version), out);
+            result.print(out);
+            return result.success() ? 0 : 1;
         } catch (RegistrationException | IOException | UncheckedIOException e) {
             err.println("simulate: " + e.getMessage());
             return 1;
         } finally {
-            for (SimulatedCollector collector : simulated) {
-                try {
-                    collector.close();
-                } catch (IOException e) {
-                    err.println("simulate: closing " + collector.name() + ": " + e.getMessage());
-                }
-            }
             if (temporary && workDir != null) {
                 deleteTree(workDir);
+            }
+        }
+    }
+
+    /**
+     * What to simulate: the server, the one shared HTTP client, an identity per collector, the pace and the
+     * spools' directory.
+     */
+    public record Plan(URI server, HttpClient http, List<CollectorIdentity> identities, Duration interval,
+                       Duration duration, Duration drainTimeout, long spoolMaxBytes, Path workDir, String version) {
+    }
+
+    /**
+     * Runs the plan's collectors through their real spools and shippers (progress on {@code out} every 10 s),
+     * waits for the spools to drain and returns the figures. The benchmark calls this too.
+     */
+    public static SimulationResult drive(Plan plan, PrintStream out) throws IOException, InterruptedException {
+        List<SimulatedCollector> simulated = new ArrayList<>();
+        try {
+            Clock clock = Clock.systemUTC();
+            for (int i = 0; i < plan.identities().size(); i++) {
+                String name = String.format("sim-%04d", i + 1);
+                TargetRef target = new TargetRef(String.valueOf(7_000_000_000_000_000_000L + i), name, name + ".simulated", 5432);
+                simulated.add(new SimulatedCollector(name, plan.identities().get(i), new SyntheticInstance(target, i),
+                        plan.server(), plan.http(), plan.workDir(), plan.spoolMaxBytes(), ShippingSettings.DEFAULTS,
+                        clock, plan.version(), i).start());
+            }
+            Simulation simulation = new Simulation(simulated, out);
+            simulation.generate(plan.interval(), plan.duration());
+            boolean drained = simulation.drain(plan.drainTimeout());
+            return simulation.result(drained);
+        } finally {
+            closeAll(simulated, out);
+        }
+    }
+
+    /** Closes every collector at once: each may wait for its request in flight, and thousands in a row add up. */
+    private static void closeAll(List<SimulatedCollector> simulated, PrintStream out) {
+        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SimulatedCollector collector : simulated) {
+                closing.submit(() -> {
+                    try {
+                        collector.close();
+                    } catch (IOException e) {
+                        out.println("simulate: closing " + collector.name() + ": " + e.getMessage());
+                    }
+                });
             }
         }
     }
@@ -212,23 +244,12 @@ public final class SimulateCommand {
                     t.pending, millis(t.latency.percentile(0.95)));
         }
 
-        /** Prints the report; true when every generated batch was acknowledged. */
-        boolean report(boolean drained) {
+        SimulationResult result(boolean drained) {
             Totals t = totals();
             double elapsed = (System.nanoTime() - startedNanos) / 1e9;
-            out.println("simulate: " + collectors.size() + " collectors, " + String.format(Locale.ROOT, "%.1f", elapsed) + " s");
-            out.printf(Locale.ROOT, "  batches generated    %d (spool errors %d, dropped from full spools %d)%n",
-                    t.generated, t.spoolErrors, t.dropped);
-            out.printf(Locale.ROOT, "  requests sent        %d%n", t.attempts);
-            out.printf(Locale.ROOT, "  acknowledged         %d (%.1f batches/s, duplicates %d)%n", t.acknowledged,
-                    t.acknowledged / elapsed, t.duplicates);
-            out.printf(Locale.ROOT, "  failed attempts      %d (429/503 %d, errors %d), refused %d%n", t.failed,
-                    t.retryLater, t.failures, t.quarantined);
-            out.printf(Locale.ROOT, "  undelivered          %d%s%n", t.pending, drained ? "" : " (the spools did not drain in time)");
-            out.printf(Locale.ROOT, "  send latency ms      p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n",
-                    millis(t.latency.percentile(0.50)), millis(t.latency.percentile(0.95)),
-                    millis(t.latency.percentile(0.99)), millis(t.latency.max()));
-            return t.pending == 0 && t.spoolErrors == 0 && t.quarantined == 0 && t.dropped == 0 && t.generated > 0;
+            return new SimulationResult(collectors.size(), elapsed, t.generated, t.spoolErrors, t.dropped, t.attempts,
+                    t.acknowledged, t.duplicates, t.retryLater, t.failures, t.quarantined, t.pending, drained,
+                    t.rows, t.latency);
         }
 
         private Totals totals() {
@@ -236,6 +257,7 @@ public final class SimulateCommand {
             for (SimulatedCollector c : collectors) {
                 ShipperStats s = c.shipper().stats();
                 t.generated += c.generated();
+                t.rows += c.rows();
                 t.spoolErrors += c.spoolErrors();
                 t.dropped += c.spool().stats().droppedBatches();
                 t.pending += c.spool().stats().pendingBatches();
@@ -258,6 +280,7 @@ public final class SimulateCommand {
 
     private static final class Totals {
         long generated;
+        long rows;
         long spoolErrors;
         long dropped;
         long pending;

@@ -36,6 +36,7 @@ final class SimulatedCollector implements AutoCloseable {
     private final ObjectMapper mapper = JsonMapping.newMapper();
     private final AtomicLong generated = new AtomicLong();
     private final AtomicLong spoolErrors = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
 
     SimulatedCollector(String name, CollectorIdentity identity, SyntheticInstance instance, URI server, HttpClient http,
                        Path workDir, long spoolMaxBytes, ShippingSettings shipping, Clock clock, String version,
@@ -69,6 +70,7 @@ final class SimulatedCollector implements AutoCloseable {
             }
             spool.append(instance.target().name(), batch.batchId(), now, bytes.toByteArray());
             generated.incrementAndGet();
+            rows.addAndGet(batch.snapshots().stream().mapToLong(s -> s.rows().size()).sum());
         } catch (IOException | RuntimeException e) {
             spoolErrors.incrementAndGet();
         }
@@ -80,6 +82,11 @@ final class SimulatedCollector implements AutoCloseable {
 
     long generated() {
         return generated.get();
+    }
+
+    /** Rows of every batch spooled so far. */
+    long rows() {
+        return rows.get();
     }
 
     long spoolErrors() {

@@ -21,11 +21,11 @@ import java.util.stream.Stream;
  * (reused run after run), then registrations with the given tokens for the rest (written into the directory
  * when there is one, so the next run needs no token).
  */
-final class SimulationIdentities {
+public final class SimulationIdentities {
     private SimulationIdentities() {
     }
 
-    static List<CollectorIdentity> obtain(int count, Path identitiesDir, Iterator<String> tokens, URI server,
+    public static List<CollectorIdentity> obtain(int count, Path identitiesDir, Iterator<String> tokens, URI server,
                                           RegistrationClient client, String version, PrintStream out)
             throws IOException, RegistrationException, InterruptedException {
         List<CollectorIdentity> identities = new ArrayList<>();

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * row), a handful of sessions and wait events. Rows follow the catalogue's columns; object names are stable
  * from one interval to the next, counters are small non-negative deltas, gauges drift.
  */
-final class SyntheticInstance {
+public final class SyntheticInstance {
     private static final List<String> DATABASES = List.of("app", "reporting", "postgres");
     private static final Map<Family, Integer> ROWS_PER_INTERVAL = rowsPerInterval();
     private static final List<Family> FIRST_INTERVAL_ONLY = List.of(MetricCatalog.SETTINGS, MetricCatalog.STATEMENT_TEXTS);
@@ -28,12 +28,12 @@ final class SyntheticInstance {
     private final SplittableRandom random;
     private boolean first = true;
 
-    SyntheticInstance(TargetRef target, long seed) {
+    public SyntheticInstance(TargetRef target, long seed) {
         this.target = target;
         this.random = new SplittableRandom(seed);
     }
 
-    TargetRef target() {
+    public TargetRef target() {
         return target;
     }
 
@@ -60,7 +60,7 @@ final class SyntheticInstance {
     }
 
     /** One interval's snapshots of every simulated family. */
-    List<Snapshot> collect(Instant now, double intervalSeconds) {
+    public List<Snapshot> collect(Instant now, double intervalSeconds) {
         List<Snapshot> snapshots = new ArrayList<>();
         for (Map.Entry<Family, Integer> entry : ROWS_PER_INTERVAL.entrySet()) {
             Family family = entry.getKey();
@@ -79,14 +79,22 @@ final class SyntheticInstance {
     }
 
     private List<Object> row(Family family, int index, Instant now) {
+        return row(family, index, now, random);
+    }
+
+    /**
+     * One synthetic row of {@code family} in catalogue column order: the key follows {@code index} (stable from one
+     * interval to the next), counters are small deltas, gauges drift. The benchmark's history generator uses it.
+     */
+    public static List<Object> row(Family family, int index, Instant now, SplittableRandom random) {
         List<Object> row = new ArrayList<>(family.columns().size());
         for (Column column : family.columns()) {
-            row.add(value(family, column, index, now));
+            row.add(value(family, column, index, now, random));
         }
         return row;
     }
 
-    private Object value(Family family, Column column, int index, Instant now) {
+    private static Object value(Family family, Column column, int index, Instant now, SplittableRandom random) {
         return switch (column.type()) {
             case TEXT -> text(family, column, index);
             case INT8 -> column.role() == ColumnRole.KEY ? (long) index + 1 : (long) random.nextInt(0, 5_000);

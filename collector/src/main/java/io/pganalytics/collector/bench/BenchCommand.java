@@ -1,0 +1,290 @@
+package io.pganalytics.collector.bench;
+
+import io.pganalytics.collector.cli.CommandLine;
+import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.register.RegistrationClient;
+import io.pganalytics.collector.register.RegistrationException;
+import io.pganalytics.collector.ship.ServerTls;
+import io.pganalytics.collector.simulate.SimulateCommand;
+import io.pganalytics.collector.simulate.SimulationResult;
+import io.pganalytics.common.wire.CollectorIdentity;
+import io.pganalytics.common.wire.RegistrationRequest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench}: a real server in a child JVM, N collectors registered through the real API and driven by the
+ * simulation through the real ingest path, then the raw-COPY limit and, on request, the dashboard's latency.
+ * Exit status 0 when every batch was acknowledged (speed never fails it), 1 otherwise.
+ */
+public final class BenchCommand {
+    public static final String USAGE = """
+            bench [--collectors N] [--interval S] [--duration D] [--drain-timeout D]
+                  [--server-jar FILE] [--server-heap SIZE] [--server-jvm-options "..."] [--database-url JDBC --database-user U --database-password-file F]
+                  [--raw-batches N | --no-raw-copy] [--dashboard [--history-days N] [--history-step D] [--rounds N]]
+                  [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-window D] [--saturation-window D]
+                   [--collector-jvm-options "..."]]
+                  [--work-dir DIR]
+              Starts a server from its jar (embedded PostgreSQL in a temporary directory unless --database-url), issues
+              N registration tokens and registers N collectors through the API, runs them as 'simulate' does (a mid-size
+              instance each) and reports batches/s, rows/s, success, send latency p50/p95/p99, the server's and
+              PostgreSQL's CPU and memory, PostgreSQL rows/s and storage per instance-day; then the same kind of rows
+              COPY'd straight into the same tables (the physical limit), and with --dashboard the query API's latency
+              over a generated history. --collectors 0 skips the ingest phase. --overhead runs one real collector
+              ('run') per listed target count and thread count against databases of the embedded PostgreSQL and
+              reports its CPU, memory and the time its statements take there; --saturation-window also runs the
+              largest count with every interval at 1 s (throughput of 1 thread against 8). docs/BENCHMARKS.md has the
+              method and the figures.""";
+
+    /** Held so that the level sticks: a line per spool opened would bury the report under thousands of collectors. */
+    private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
+
+    /** The collector JVM's settings for a host agent, as docs/COLLECTOR.md recommends them. */
+    static final String DEFAULT_COLLECTOR_JVM_OPTIONS = "-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -Xss512k";
+
+    private BenchCommand() {
+    }
+
+    public static int run(List<String> args, PrintStream out, PrintStream err, String version)
+            throws UsageException, InterruptedException {
+        CommandLine line = CommandLine.parse("bench", args, Set.of("collectors", "interval", "duration", "drain-timeout",
+                "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
+                "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",
+                "overhead-warmup", "saturation-window", "collector-jvm-options", "server-jvm-options"), Set.of("no-raw-copy", "dashboard"));
+        Settings settings = new Settings(line.integer("collectors", 500, 0, 10_000),
+                line.duration("interval", Duration.ofSeconds(60)), line.duration("duration", Duration.ofMinutes(3)),
+                line.duration("drain-timeout", Duration.ofSeconds(120)),
+                line.path("server-jar").orElseGet(BenchCommand::defaultServerJar),
+                line.value("server-heap").orElse("1g"), line.value("database-url").orElse(null),
+                line.value("database-user").orElse("postgres"), password(line), line.path("database-password-file"),
+                line.flag("no-raw-copy") ? 0 : line.integer("raw-batches", 3_000, 1, 1_000_000),
+                line.flag("dashboard"), line.integer("history-days", 7, 1, 30),
+                line.duration("history-step", Duration.ofMinutes(5)), line.integer("rounds", 100, 1, 100),
+                integers(line, "overhead", ""), integers(line, "overhead-threads", "1,8"),
+                line.duration("overhead-warmup", Duration.ofSeconds(30)), line.duration("overhead-window", Duration.ofMinutes(2)),
+                line.duration("saturation-window", Duration.ZERO),
+                line.value("collector-jvm-options").orElse(DEFAULT_COLLECTOR_JVM_OPTIONS),
+                line.value("server-jvm-options").orElse(""));
+        SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
+        boolean temporary = line.value("work-dir").isEmpty();
+        Path workDir = null;
+        try {
+            workDir = temporary ? Files.createTempDirectory("pganalytics-bench")
+                    : Files.createDirectories(line.path("work-dir").orElseThrow());
+            return new Bench(settings, workDir, out, version).run();
+        } catch (IOException | UncheckedIOException | SQLException | RegistrationException | ExecutionException e) {
+            err.println("bench: " + e.getMessage());
+            return 1;
+        } finally {
+            if (temporary && workDir != null) {
+                deleteTree(workDir);
+            }
+        }
+    }
+
+    /** The server jar built beside this collector jar (collector/target/ -> server/target/), else ./server/target/. */
+    private static Path defaultServerJar() {
+        try {
+            Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path sibling = here.getParent().resolve("../../server/target/pganalytics-server.jar").normalize();
+            if (Files.isRegularFile(sibling)) {
+                return sibling;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall back to the working directory
+        }
+        return Path.of("server/target/pganalytics-server.jar");
+    }
+
+    private static List<Integer> integers(CommandLine line, String name, String fallback) throws UsageException {
+        List<Integer> values = new ArrayList<>();
+        for (String part : line.value(name).orElse(fallback).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                int value = Integer.parseInt(part.strip());
+                if (value < 1 || value > 100) {
+                    throw new NumberFormatException();
+                }
+                values.add(value);
+            } catch (NumberFormatException e) {
+                throw new UsageException("bench: --" + name + " takes numbers from 1 to 100 separated by commas, got '" + part + "'");
+            }
+        }
+        return values;
+    }
+
+    private static String password(CommandLine line) throws UsageException {
+        if (line.path("database-password-file").isEmpty()) {
+            return null;
+        }
+        try {
+            return Files.readString(line.path("database-password-file").orElseThrow()).strip();
+        } catch (IOException e) {
+            throw new UsageException("bench: cannot read --database-password-file: " + e.getMessage());
+        }
+    }
+
+    record Settings(int collectors, Duration interval, Duration duration, Duration drainTimeout, Path serverJar,
+                    String serverHeap, String databaseUrl, String databaseUser, String databasePassword,
+                    java.util.Optional<Path> passwordFile, int rawBatches,
+                    boolean dashboard, int historyDays, Duration historyStep, int rounds, List<Integer> overheadTargets,
+                    List<Integer> overheadThreads, Duration overheadWarmUp, Duration overheadWindow,
+                    Duration saturationWindow, String collectorJvmOptions, String serverJvmOptions) {
+    }
+
+    /** One bench run: its server, its phases and the report. */
+    private static final class Bench {
+        private final Settings settings;
+        private final Path workDir;
+        private final PrintStream out;
+        private final String version;
+        private final BenchReport report;
+        /** The history the dashboard phase writes ends before the ingest phase's first batch. */
+        private Instant ingestStarted = Instant.now();
+
+        Bench(Settings settings, Path workDir, PrintStream out, String version) {
+            this.settings = settings;
+            this.workDir = workDir;
+            this.out = out;
+            this.version = version;
+            this.report = new BenchReport(settings, out);
+        }
+
+        int run() throws IOException, InterruptedException, SQLException, RegistrationException, ExecutionException {
+            out.println("bench: starting the server from " + settings.serverJar());
+            Map<String, String> env = new java.util.HashMap<>();
+            if (settings.databaseUrl() != null) {
+                env.put("PGANALYTICS_DATABASE_USER", settings.databaseUser());
+                settings.passwordFile().ifPresent(f -> env.put("PGANALYTICS_DATABASE_PASSWORD__FILE", f.toAbsolutePath().toString()));
+            }
+            try (ServerProcess server = ServerProcess.start(settings.serverJar(), workDir.resolve("server"),
+                    settings.serverHeap(), settings.serverJvmOptions(), settings.databaseUrl(), env, Duration.ofMinutes(3))) {
+                // the server under test has a self-signed certificate generated at its first start
+                HttpClient http = new ServerTls(null, true).newClient(Duration.ofSeconds(10));
+                AdminApi api = new AdminApi(http, server.apiBase(), server.adminPassword());
+                api.login();
+                ServerDatabase database = new ServerDatabase(server.jdbcUrl(), settings.databaseUser(), settings.databasePassword());
+                if (!settings.overheadTargets().isEmpty()) {
+                    overhead(server, database, http, api);
+                }
+                if (settings.collectors() == 0) {
+                    report.print();
+                    return 0;
+                }
+                List<CollectorIdentity> identities = register(api, http, server);
+                SimulationResult result = ingest(server, database, http, identities);
+                if (settings.rawBatches() > 0) {
+                    long batches = Math.min(settings.rawBatches(), Math.max(1, result.acknowledged()));
+                    out.println("bench: raw COPY of " + batches + " batches");
+                    report.raw(RawCopy.run(database, database.instanceIds(), batches));
+                }
+                if (settings.dashboard()) {
+                    dashboard(api, database);
+                }
+                report.print();
+                return result.success() ? 0 : 1;
+            }
+        }
+
+        private void overhead(ServerProcess server, ServerDatabase database, HttpClient http, AdminApi api)
+                throws SQLException, IOException, InterruptedException, RegistrationException {
+            int most = settings.overheadTargets().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            out.println("bench: collector overhead: preparing " + most + " databases of 50 tables and 20 indexes");
+            CollectorOverhead overhead = new CollectorOverhead(database, server.apiBase(), http, api,
+                    workDir.resolve("overhead"), database.port(), out, version,
+                    List.of(settings.collectorJvmOptions().split("\\s+")));
+            overhead.prepare(most);
+            List<CollectorOverhead.Figures> figures = new ArrayList<>();
+            for (int targets : settings.overheadTargets()) {
+                for (int threads : settings.overheadThreads()) {
+                    figures.add(overhead.measure(targets, threads, null, settings.overheadWarmUp(), settings.overheadWindow()));
+                }
+            }
+            if (!settings.saturationWindow().isZero()) {
+                for (int threads : settings.overheadThreads()) {
+                    figures.add(overhead.measure(most, threads, Duration.ofSeconds(1), Duration.ofSeconds(20),
+                            settings.saturationWindow()));
+                }
+            }
+            report.overhead(figures);
+            api.login();
+        }
+
+        private List<CollectorIdentity> register(AdminApi api, HttpClient http, ServerProcess server)
+                throws IOException, InterruptedException, ExecutionException, RegistrationException {
+            long start = System.nanoTime();
+            RegistrationClient client = new RegistrationClient(http, Duration.ofSeconds(30));
+            List<Future<CollectorIdentity>> futures = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+                for (int i = 0; i < settings.collectors(); i++) {
+                    String name = String.format("sim-%04d", i + 1);
+                    futures.add(pool.submit(() -> client.register(server.apiBase(),
+                            new RegistrationRequest(api.registrationToken("bench " + name), name, "bench " + name, version))));
+                }
+            }
+            List<CollectorIdentity> identities = new ArrayList<>();
+            for (Future<CollectorIdentity> future : futures) {
+                identities.add(future.get());
+            }
+            out.printf("bench: issued %d tokens and registered %d collectors in %.1f s%n", identities.size(),
+                    identities.size(), (System.nanoTime() - start) / 1e9);
+            return identities;
+        }
+
+        private SimulationResult ingest(ServerProcess server, ServerDatabase database, HttpClient http,
+                                        List<CollectorIdentity> identities) throws IOException, InterruptedException, SQLException {
+            ResourceWatch watch = new ResourceWatch(server.pid(), server.postmasterPid());
+            ingestStarted = Instant.now();
+            long tuplesBefore = database.tuplesInserted();
+            long bytesBefore = database.timeSeriesBytes();
+            watch.start();
+            SimulationResult result = SimulateCommand.drive(new SimulateCommand.Plan(server.apiBase(), http, identities,
+                    settings.interval(), settings.duration(), settings.drainTimeout(), 64L * 1024 * 1024,
+                    workDir.resolve("spools"), version), out);
+            ResourceWatch.Figures figures = watch.stop();
+            Thread.sleep(1_500);  // statistics reach pg_stat_database within a second
+            report.ingest(result, figures, database.tuplesInserted() - tuplesBefore,
+                    database.timeSeriesBytes() - bytesBefore, database.timeSeriesBytes());
+            return result;
+        }
+
+        private void dashboard(AdminApi api, ServerDatabase database)
+                throws SQLException, IOException, InterruptedException {
+            List<Long> ids = database.instanceIds();
+            out.println("bench: writing " + settings.historyDays() + " days of history for " + ids.size() + " instances");
+            DashboardBench.History history = DashboardBench.generate(database, ids, settings.historyDays(),
+                    settings.historyStep(), ingestStarted.minusSeconds(120), out);
+            api.login();
+            out.println("bench: timing the query API");
+            report.dashboard(history, DashboardBench.measure(api, ids, settings.rounds(), Instant.now()));
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory left behind is harmless
+        }
+    }
+}

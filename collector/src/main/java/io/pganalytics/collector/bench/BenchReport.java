@@ -1,0 +1,104 @@
+package io.pganalytics.collector.bench;
+
+import io.pganalytics.collector.ship.LatencyHistogram;
+import io.pganalytics.collector.simulate.SimulationResult;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Collects each phase's figures and prints them as Markdown tables at the end (pasted into docs/BENCHMARKS.md). */
+final class BenchReport {
+    private final BenchCommand.Settings settings;
+    private final PrintStream out;
+    private final List<String> lines = new ArrayList<>();
+    private double endToEndRowsPerSecond;
+
+    BenchReport(BenchCommand.Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    void ingest(SimulationResult r, ResourceWatch.Figures f, long tuplesInserted, long bytesAdded, long bytesTotal) {
+        r.print(out);
+        double seconds = r.elapsedSeconds();
+        endToEndRowsPerSecond = r.rows() / seconds;
+        double instanceDays = r.collectors() * settings.duration().toSeconds() / 86_400.0;
+        lines.add(String.format(Locale.ROOT, "### Ingest: %d collectors, one batch each every %d s, for %d s (+ drain)",
+                r.collectors(), settings.interval().toSeconds(), settings.duration().toSeconds()));
+        lines.add("| figure | value |");
+        lines.add("|---|---|");
+        row("batches generated / acknowledged", "%d / %d (%.2f %% success; duplicates %d)", r.generated(), r.acknowledged(),
+                r.successPercent(), r.duplicates());
+        row("failed attempts (429/503, errors) / refused / undelivered", "%d (%d, %d) / %d / %d", r.failedAttempts(),
+                r.retryLater(), r.failures(), r.quarantined(), r.pending());
+        row("batches/s, rows/s (acknowledged, over generation + drain)", "%.1f, %.0f", r.acknowledged() / seconds,
+                r.rows() / seconds);
+        row("send latency p50 / p95 / p99 / max (client side)", "%.1f / %.1f / %.1f / %.1f ms", r.latencyMillis(0.50),
+                r.latencyMillis(0.95), r.latencyMillis(0.99), r.latency().max().toNanos() / 1e6);
+        row("server CPU (mean over the run) / peak RSS", "%.2f cores / %d MiB", f.serverCores(), f.serverPeakRss() >> 20);
+        if (f.postgresMeasured()) {
+            row("PostgreSQL CPU / peak PSS (postmaster + backends)", "%.2f cores / %d MiB", f.postgresCores(),
+                    f.postgresPeakPss() >> 20);
+        } else {
+            row("PostgreSQL CPU / memory", "not measured (--database-url: not a child of the server)");
+        }
+        row("load generator (the bench JVM: simulated collectors) CPU", "%.2f cores", f.loadGeneratorCores());
+        row("machine load average (1 min) at the end", "%.2f on %d cores", f.machineLoad(), Runtime.getRuntime().availableProcessors());
+        row("PostgreSQL rows/s (pg_stat_database.tup_inserted)", "%.0f", tuplesInserted / f.seconds());
+        row("storage added / per instance-day (ts.*, raw + rollups, indexes)", "%.1f MiB / %.1f MiB",
+                bytesAdded / 1048576.0, bytesAdded / 1048576.0 / instanceDays);
+        row("ts.* total after the run", "%.1f MiB", bytesTotal / 1048576.0);
+    }
+
+    void raw(RawCopy.Result raw) {
+        lines.add("");
+        lines.add("### The physical limit: the same kind of rows COPY'd by one JDBC loop, one transaction per batch");
+        lines.add("| figure | value |");
+        lines.add("|---|---|");
+        row("batches / rows / seconds (COPY + commit only)", "%d / %d / %.1f", raw.batches(), raw.rows(), raw.seconds());
+        row("raw rows/s", "%.0f", raw.rowsPerSecond());
+        row("end-to-end rows/s ÷ raw rows/s", "%.3f (end-to-end is the offered load unless the server fell behind)",
+                endToEndRowsPerSecond / raw.rowsPerSecond());
+    }
+
+    void dashboard(DashboardBench.History history, DashboardBench.Latencies latencies) {
+        lines.add("");
+        lines.add(String.format(Locale.ROOT, "### Dashboard: %d instances, %d days of history (%d rows at a %d-minute step, written in %.0f s), %d requests per route",
+                history.instances(), history.days(), history.rows(), history.step().toMinutes(), history.seconds(), settings.rounds()));
+        lines.add("| route | cold p50 | cold p99 | cached p50 | cached p99 |");
+        lines.add("|---|---|---|---|---|");
+        for (Map.Entry<String, LatencyHistogram> e : latencies.cold().entrySet()) {
+            LatencyHistogram cached = latencies.cached().get(e.getKey());
+            lines.add(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms |", e.getKey(),
+                    ms(e.getValue(), 0.5), ms(e.getValue(), 0.99), ms(cached, 0.5), ms(cached, 0.99)));
+        }
+    }
+
+    void overhead(List<CollectorOverhead.Figures> figures) {
+        lines.add("");
+        lines.add("### Collector overhead: one collector process, targets = databases of the embedded PostgreSQL (50 tables, 20 indexes each)");
+        lines.add("| targets | threads | intervals | window | collector CPU (% of one core) | peak RSS | its statements on the DB (ms per minute) | DB share of one core | statement calls/s |");
+        lines.add("|---|---|---|---|---|---|---|---|---|");
+        for (CollectorOverhead.Figures f : figures) {
+            lines.add(String.format(Locale.ROOT, "| %d | %d | %s | %.0f s | %.2f %% | %d MiB | %.1f | %.3f %% | %.1f |",
+                    f.targets(), f.threads(), f.intervals(), f.windowSeconds(), f.cpuPercentOfCore(), f.peakRss() >> 20,
+                    f.statementMillisPerMinute(), f.databasePercentOfCore(), f.callsPerSecond()));
+        }
+    }
+
+    private static double ms(LatencyHistogram h, double q) {
+        return h == null ? Double.NaN : h.percentile(q).toNanos() / 1e6;
+    }
+
+    private void row(String figure, String format, Object... args) {
+        lines.add("| " + figure + " | " + String.format(Locale.ROOT, format, args) + " |");
+    }
+
+    void print() {
+        out.println();
+        lines.forEach(out::println);
+    }
+}
