@@ -191,6 +191,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     .host(http.host())
                     .port(http.port())
                     .shutdownGracePeriod(http.shutdownGrace())
+                    // without it a response written in two segments (headers, then a body of a few KiB) waits for the
+                    // client's delayed ACK: 40 ms added to every larger answer (seen in the dashboard benchmark)
+                    .connectionOptions(options -> options.tcpNoDelay(true))
                     // gzip request bodies only, inflated lazily as handlers read (their limits stop zip bombs)
                     .contentEncoding(ContentEncodingContext.create(encodings -> encodings
                             .contentEncodingsDiscoverServices(false)
