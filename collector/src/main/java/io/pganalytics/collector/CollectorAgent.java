@@ -1,6 +1,7 @@
 package io.pganalytics.collector;
 
 import io.pganalytics.collector.catalog.CatalogSettings;
+import io.pganalytics.collector.catalog.QueryTextLedger;
 import io.pganalytics.collector.config.CollectorConfig;
 import io.pganalytics.collector.config.TargetConfig;
 import io.pganalytics.collector.health.FamilyTiming;
@@ -39,6 +40,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class CollectorAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorAgent.class);
+    /** Spooled batches whose query texts are remembered until they are acknowledged (a few per target and minute). */
+    private static final int MAX_BATCHES_WITH_TEXTS = 100_000;
 
     private final Spool spool;
     private final SpoolBatcher batcher;
@@ -60,6 +63,8 @@ public final class CollectorAgent implements AutoCloseable {
     public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
                                 String version, String hostname, Clock clock) throws IOException {
         Spool spool = Spool.open(config.spool(), PayloadCodec.PLAIN, clock);
+        QueryTextLedger texts = new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, CatalogSettings.DEFAULTS.textResendAfter());
+        spool.listener(new QueryTextReceipts(texts, MAX_BATCHES_WITH_TEXTS));
         SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock).start();
         String credential = identity.credential();
         IngestClient client = new IngestClient(config.tls().newClient(config.shipping().connectTimeout()), server,
@@ -67,7 +72,7 @@ public final class CollectorAgent implements AutoCloseable {
         Shipper shipper = new Shipper("collector", spool, client,
                 new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(), clock),
                 config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon()).start();
-        List<CollectionScheduler> schedulers = schedulers(config, env, batcher, clock);
+        List<CollectionScheduler> schedulers = schedulers(config, env, batcher, texts, clock);
         HealthReporter health = new HealthReporter(spool, batcher, shipper,
                 () -> timings(schedulers), batcher, clock, config.healthInterval()).start();
         schedulers.forEach(CollectionScheduler::start);
@@ -81,7 +86,7 @@ public final class CollectorAgent implements AutoCloseable {
      * with their own overrides get their own scheduler); the configured threads are shared out between them.
      */
     private static List<CollectionScheduler> schedulers(CollectorConfig config, Map<String, String> env,
-                                                        SpoolBatcher batcher, Clock clock) {
+                                                        SpoolBatcher batcher, QueryTextLedger texts, Clock clock) {
         Map<Map<String, Duration>, List<TargetSpec>> groups = new LinkedHashMap<>();
         for (TargetConfig target : config.targets()) {
             Map<String, Duration> intervals = new TreeMap<>(config.intervals());
@@ -103,7 +108,7 @@ public final class CollectorAgent implements AutoCloseable {
             threadsLeft = Math.max(1, threadsLeft - threads);
             groupsLeft--;
             schedulers.add(new CollectionScheduler(group.getValue(), threads, batcher, clock,
-                    withCatalog.withIntervals(group.getKey())));
+                    withCatalog.withIntervals(group.getKey()), texts));
         }
         return schedulers;
     }

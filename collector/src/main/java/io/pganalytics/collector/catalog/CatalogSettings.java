@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param maxIndexesPerDatabase   largest indexes read per database (default 2000)
  * @param vacuumTablesPerDatabase tables with the oldest transaction IDs read per database (default 100)
  * @param maxQueryTextLength      query texts are cut to this many characters (default 16384)
- * @param textResendAfter         a query text is sent again after this long even if it was sent before (default 24 h)
+ * @param textResendAfter         a query text sent but neither acknowledged nor known lost after this long is sent again
+ *                                (default 1 h: a safety net; acknowledgements and losses are reported as they happen)
  * @param settingsResendAfter     settings are sent at least this often even when unchanged (default 1 h)
  */
 public record CatalogSettings(int statementsTopN,
@@ -21,7 +22,7 @@ public record CatalogSettings(int statementsTopN,
                               Duration textResendAfter,
                               Duration settingsResendAfter) {
     public static final CatalogSettings DEFAULTS = new CatalogSettings(100, 1000, 2000, 100, 16384,
-            Duration.ofHours(24), Duration.ofHours(1));
+            Duration.ofHours(1), Duration.ofHours(1));
 
     public CatalogSettings {
         statementsTopN = clamp(statementsTopN, 1, 10_000);
@@ -29,7 +30,7 @@ public record CatalogSettings(int statementsTopN,
         maxIndexesPerDatabase = clamp(maxIndexesPerDatabase, 1, 200_000);
         vacuumTablesPerDatabase = clamp(vacuumTablesPerDatabase, 1, 100_000);
         maxQueryTextLength = clamp(maxQueryTextLength, 64, 1 << 19);
-        textResendAfter = textResendAfter == null ? Duration.ofHours(24) : textResendAfter;
+        textResendAfter = textResendAfter == null ? Duration.ofHours(1) : textResendAfter;
         settingsResendAfter = settingsResendAfter == null ? Duration.ofHours(1) : settingsResendAfter;
     }
 

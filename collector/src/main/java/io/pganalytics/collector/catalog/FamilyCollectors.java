@@ -13,8 +13,16 @@ public final class FamilyCollectors {
     private FamilyCollectors() {
     }
 
-    /** Every PostgreSQL family, for one target. Host families come from {@code collector.host}. */
+    /**
+     * Every PostgreSQL family, for one target, with a ledger of its own: without delivery reports, a query text is
+     * sent again once its claim lapses ({@code check}, tests).
+     */
     public static List<FamilyCollector> create(TargetSpec spec, CatalogSettings settings) {
+        return create(spec, settings, new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, settings.textResendAfter()));
+    }
+
+    /** Every PostgreSQL family, for one target. Host families come from {@code collector.host}. */
+    public static List<FamilyCollector> create(TargetSpec spec, CatalogSettings settings, QueryTextLedger texts) {
         List<FamilyCollector> collectors = new ArrayList<>();
         collectors.add(new InstanceCollector(settings));
         collectors.add(new SqlFamilyCollector(MetricCatalog.DATABASE, Lane.INSTANCE, Queries.DATABASE,
@@ -25,7 +33,7 @@ public final class FamilyCollectors {
                 statsVisibility("pg_stat_activity per database"), null));
         collectors.add(new SqlFamilyCollector(MetricCatalog.WAIT_EVENTS, Lane.INSTANCE, Queries.WAIT_EVENTS,
                 statsVisibility("wait events sampled from pg_stat_activity"), null));
-        collectors.add(new StatementsCollector(settings));
+        collectors.add(new StatementsCollector(settings, spec, texts));
         collectors.add(new SqlFamilyCollector(MetricCatalog.TABLES, Lane.DATABASES, Queries.TABLES,
                 caps -> Availability.yes("pg_stat_user_tables + statio + sizes in up to " + spec.maxDatabases()
                         + " databases, " + settings.maxTablesPerDatabase() + " largest tables each"),

@@ -4,6 +4,7 @@ import io.pganalytics.collector.delta.DeltaTracker;
 import io.pganalytics.collector.delta.TopN;
 import io.pganalytics.collector.probe.Capabilities;
 import io.pganalytics.collector.probe.Probe;
+import io.pganalytics.collector.target.TargetSpec;
 import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.wire.Snapshot;
@@ -11,37 +12,40 @@ import io.pganalytics.common.wire.Snapshot;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import static io.pganalytics.common.catalog.ColumnType.INT8;
 import static io.pganalytics.common.catalog.ColumnType.TEXT;
 
 /**
  * pg_stat_statements: deltas per (dbid, userid, queryid, toplevel), the top N by total execution time plus an
- * "other" row, and each query's text once per (dbid, queryid), read with {@code pg_stat_statements(true)} only for
- * ids not sent yet. The query text is built from the extension's columns, which differ between its versions
+ * "other" row, and each query's text until the server has acknowledged it (see {@link QueryTextLedger}), read with
+ * {@code pg_stat_statements(true)} only for those ids. A target that includes or excludes databases gets the
+ * statements of its databases only. The query text is built from the extension's columns, which differ between its versions
  * (1.8 renamed total_time to total_exec_time; 1.9 added toplevel and pg_stat_statements_info; 1.10 temp block
  * times; 1.11, PostgreSQL 17, renamed blk_read_time to shared_blk_read_time and added stats_since).
  */
 final class StatementsCollector implements FamilyCollector {
     static final String PRELOAD_FIX = "pg_stat_statements is not in shared_preload_libraries: add it and restart";
-    private static final int MAX_SENT_TEXTS = 50_000;
+    /** The datname column of {@link #statementsSql}'s rows. */
+    private static final int DATNAME = 4;
 
     private final CatalogSettings settings;
+    private final TargetSpec spec;
+    private final QueryTextLedger texts;
     private DeltaTracker tracker;
     private String trackerSql;
-    /** (dbid, queryid) to when its text was last sent; least recently sent first. */
-    private final LinkedHashMap<List<Long>, Instant> sentTexts = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Long>, Instant> eldest) {
-            return size() > MAX_SENT_TEXTS;
-        }
-    };
 
-    StatementsCollector(CatalogSettings settings) {
+    /**
+     * @param spec  whose include/exclude lists also select the statements (by their database)
+     * @param texts which texts the server has: a text is sent until a batch holding it is acknowledged
+     */
+    StatementsCollector(CatalogSettings settings, TargetSpec spec, QueryTextLedger texts) {
         this.settings = settings;
+        this.spec = spec;
+        this.texts = texts;
     }
 
     @Override
@@ -74,7 +78,8 @@ final class StatementsCollector implements FamilyCollector {
                     + " is installed but its library is not loaded", PRELOAD_FIX);
         }
         String detail = "pg_stat_statements " + caps.extensionVersion("pg_stat_statements") + ": top "
-                + settings.statementsTopN() + " by total time + other, texts once per queryid";
+                + settings.statementsTopN() + " by total time + other, each text until acknowledged"
+                + (spec.filtersDatabases() ? ", of the included databases" : "");
         if (!caps.privileges().seesAllStats()) {
             return Availability.partial(detail, "other roles' statements have no queryid or text: GRANT pg_read_all_stats TO "
                     + caps.user());
@@ -96,6 +101,9 @@ final class StatementsCollector implements FamilyCollector {
         Instant at = context.clock().instant();
         List<List<Object>> rows = context.connections().onInstance(context.queryTimeout(), context.timer(),
                 session -> session.query(sql, Snapshots.readTypes(MetricCatalog.STATEMENTS, 2)));
+        if (spec.filtersDatabases()) {
+            rows = rows.stream().filter(r -> r.get(DATNAME) instanceof String datname && spec.includes(datname)).toList();
+        }
         DeltaTracker.Delta delta = tracker.next(at, rows);
         if (delta.intervalSeconds() == null) {
             return List.of();
@@ -108,45 +116,54 @@ final class StatementsCollector implements FamilyCollector {
         List<List<Object>> top = TopN.cut(MetricCatalog.STATEMENTS, active, "total_exec_time", settings.statementsTopN());
         List<Snapshot> out = new ArrayList<>();
         out.add(Snapshots.of(context.target(), MetricCatalog.STATEMENTS, at, delta.intervalSeconds(), top));
-        List<List<Object>> texts = texts(context, caps, top, at);
-        if (!texts.isEmpty()) {
-            out.add(Snapshots.of(context.target(), MetricCatalog.STATEMENT_TEXTS, at, null, texts));
+        List<List<Object>> textRows = texts(context, caps, top, at);
+        if (!textRows.isEmpty()) {
+            out.add(Snapshots.of(context.target(), MetricCatalog.STATEMENT_TEXTS, at, null, textRows));
         }
         return out;
     }
 
+    /**
+     * The texts of the top statements the server has not acknowledged and that are not on their way already. A
+     * claimed text the view no longer has (evicted, or a role's query hidden) is released at once.
+     */
     private List<List<Object>> texts(CollectContext context, Capabilities caps, List<List<Object>> top, Instant at)
             throws SQLException {
-        Map<List<Long>, Boolean> wanted = new LinkedHashMap<>();
+        Set<QueryTextLedger.TextKey> candidates = new LinkedHashSet<>();
         for (List<Object> row : top) {
-            Long dbid = (Long) row.get(0);
-            Long queryid = (Long) row.get(2);
-            if (dbid == null || queryid == null || (dbid == 0L && queryid == 0L)) {
-                continue;
-            }
-            List<Long> key = List.of(dbid, queryid);
-            Instant sent = sentTexts.get(key);
-            if (sent == null || !at.isBefore(sent.plus(settings.textResendAfter()))) {
-                wanted.put(key, Boolean.TRUE);
+            if (row.get(0) instanceof Long dbid && row.get(2) instanceof Long queryid && !(dbid == 0L && queryid == 0L)) {
+                candidates.add(new QueryTextLedger.TextKey(dbid, queryid));
             }
         }
-        if (wanted.isEmpty()) {
+        if (candidates.isEmpty()) {
             return List.of();
         }
-        Long[] ids = wanted.keySet().stream().map(k -> k.get(1)).distinct().toArray(Long[]::new);
+        List<QueryTextLedger.TextKey> claimed = texts.claim(context.target(), candidates, at);
+        if (claimed.isEmpty()) {
+            return List.of();
+        }
+        Set<QueryTextLedger.TextKey> wanted = new LinkedHashSet<>(claimed);
+        Long[] ids = claimed.stream().map(QueryTextLedger.TextKey::queryid).distinct().toArray(Long[]::new);
         String sql = "SELECT s.dbid::int8, s.queryid, d.datname::text, left(s.query, " + settings.maxQueryTextLength() + ")"
                 + " FROM " + Probe.quoteIdent(caps.pgStatStatementsSchema()) + ".pg_stat_statements(true) s"
                 + " LEFT JOIN pg_database d ON d.oid = s.dbid WHERE s.queryid = ANY (?)";
-        List<List<Object>> rows = context.connections().onInstance(context.queryTimeout(), context.timer(),
-                session -> session.query(sql, List.of(INT8, INT8, TEXT, TEXT), (Object) ids));
+        List<List<Object>> rows;
+        try {
+            rows = context.connections().onInstance(context.queryTimeout(), context.timer(),
+                    session -> session.query(sql, List.of(INT8, INT8, TEXT, TEXT), (Object) ids));
+        } catch (SQLException | RuntimeException e) {
+            texts.lost(context.target(), claimed);
+            throw e;
+        }
         List<List<Object>> out = new ArrayList<>();
         for (List<Object> row : rows) {
-            List<Long> key = List.of((Long) row.get(0), (Long) row.get(1));
-            if (wanted.remove(key) != null && row.get(3) != null) {
+            QueryTextLedger.TextKey key = new QueryTextLedger.TextKey((Long) row.get(0), (Long) row.get(1));
+            if (row.get(3) != null && wanted.remove(key)) {
                 out.add(row);
-                sentTexts.remove(key);
-                sentTexts.put(key, at);
             }
+        }
+        if (!wanted.isEmpty()) {
+            texts.lost(context.target(), wanted);
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.pganalytics.collector.schedule;
 import io.pganalytics.collector.catalog.CollectContext;
 import io.pganalytics.collector.catalog.FamilyCollector;
 import io.pganalytics.collector.catalog.FamilyCollectors;
+import io.pganalytics.collector.catalog.QueryTextLedger;
 import io.pganalytics.collector.catalog.Lane;
 import io.pganalytics.collector.catalog.MissingCapabilityException;
 import io.pganalytics.collector.host.HostCollectors;
@@ -58,9 +59,19 @@ public final class CollectionScheduler implements AutoCloseable {
     private final List<Unit> units = new ArrayList<>();
     private ExecutorService workers;
     private ScheduledExecutorService ticks;
+    private final QueryTextLedger texts;
     private boolean started;
 
     public CollectionScheduler(List<TargetSpec> targets, int threads, SnapshotSink sink, Clock clock, ScheduleSettings settings) {
+        this(targets, threads, sink, clock, settings, null);
+    }
+
+    /**
+     * @param texts which query texts the server has (the agent's, told of deliveries by the spool); null for a
+     *              ledger of this scheduler's own, whose claims only lapse
+     */
+    public CollectionScheduler(List<TargetSpec> targets, int threads, SnapshotSink sink, Clock clock, ScheduleSettings settings,
+                               QueryTextLedger texts) {
         this.specs = List.copyOf(targets);
         if (threads < MIN_THREADS || threads > MAX_THREADS) {
             int clamped = Math.max(MIN_THREADS, Math.min(MAX_THREADS, threads));
@@ -71,6 +82,8 @@ public final class CollectionScheduler implements AutoCloseable {
         this.sink = sink;
         this.clock = clock;
         this.settings = settings == null ? ScheduleSettings.DEFAULTS : settings;
+        this.texts = texts != null ? texts
+                : new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, this.settings.catalog().textResendAfter());
     }
 
     /** The worker count actually used (after clamping). */
@@ -89,7 +102,7 @@ public final class CollectionScheduler implements AutoCloseable {
             TargetRuntime target = new TargetRuntime(spec, new TargetConnections(spec, settings.connections()), workers,
                     new Backoff(settings.initialBackoff(), settings.maxBackoff()));
             targets.add(target);
-            List<FamilyCollector> collectors = new ArrayList<>(FamilyCollectors.create(spec, settings.catalog()));
+            List<FamilyCollector> collectors = new ArrayList<>(FamilyCollectors.create(spec, settings.catalog(), texts));
             if (settings.hostMetrics() && spec.isLocal()) {
                 collectors.addAll(HostCollectors.create(spec));
             }

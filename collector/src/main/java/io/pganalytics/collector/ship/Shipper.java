@@ -140,7 +140,7 @@ public final class Shipper implements AutoCloseable {
                     LOG.warn("shipper {}: target {}: batch {} refused by the server ({}); moved to quarantine {}",
                             name, batch.targetKey(), batch.batchId(), refused.message(), quarantine.directory());
                     quarantine.put(batch, refused.status(), refused.message());
-                    spool.acknowledge(batch.sequence());
+                    spool.discard(batch.sequence());
                     synchronized (this) {
                         quarantined++;
                     }

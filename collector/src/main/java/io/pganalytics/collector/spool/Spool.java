@@ -63,6 +63,7 @@ public final class Spool implements Closeable {
     private long gapCount;
     private long discardedBytes;
     private boolean closed;
+    private volatile DeliveryListener listener = DeliveryListener.NONE;
 
     private Spool(SpoolSettings settings, PayloadCodec codec, Clock clock) {
         this.settings = settings;
@@ -80,6 +81,15 @@ public final class Spool implements Closeable {
 
     public Path directory() {
         return settings.directory();
+    }
+
+    /** Who hears of acknowledged and lost batches (called with the spool's lock held). */
+    public void listener(DeliveryListener listener) {
+        this.listener = listener == null ? DeliveryListener.NONE : listener;
+    }
+
+    public DeliveryListener listener() {
+        return listener;
     }
 
     /**
@@ -176,6 +186,29 @@ public final class Spool implements Closeable {
             acknowledgedSequence = sequence;
             cursor.write(acknowledgedSequence);
             deleteAcknowledgedSegments();
+            listener.delivered(sequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes the oldest unacknowledged batch, {@code sequence}, as undelivered: the server refused it and it was put
+     * aside (quarantined). Its listener hears it was lost, not delivered.
+     */
+    public void discard(long sequence) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (sequence <= acknowledgedSequence) {
+                return;
+            }
+            if (sequence != acknowledgedSequence + 1) {
+                throw new IllegalArgumentException("spool " + directory() + ": cannot discard " + sequence
+                        + ", the oldest unacknowledged batch is " + (acknowledgedSequence + 1));
+            }
+            listener.lost(sequence, sequence);
+            acknowledge(sequence);
         } finally {
             lock.unlock();
         }
@@ -388,6 +421,7 @@ public final class Spool implements Closeable {
         LOG.warn("spool {}: full ({} bytes left, max {}); dropped the {} oldest unsent batches, created {} to {}",
                 directory(), bytesLeft, settings.maxBytes(), lost, from, to);
         recordGap(lost, from, to, "spool full");
+        listener.lost(firstLost, oldest.lastSequence());
         acknowledgedSequence = oldest.lastSequence();
         if (head != null && head.sequence() <= acknowledgedSequence) {
             head = null;

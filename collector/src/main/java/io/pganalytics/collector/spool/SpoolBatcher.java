@@ -68,6 +68,7 @@ public final class SpoolBatcher implements SnapshotSink, AutoCloseable {
     public void publish(List<Snapshot> snapshots) {
         for (Snapshot snapshot : snapshots) {
             if (stopping || !queue.offer(snapshot)) {
+                spool.listener().unspooled(List.of(snapshot));
                 long dropped = droppedSnapshots.incrementAndGet();
                 if (dropped == 1 || dropped % 1000 == 0) {
                     LOG.warn("spool writer: queue of {} snapshots is full or closing; {} snapshots dropped so far",
@@ -179,10 +180,12 @@ public final class SpoolBatcher implements SnapshotSink, AutoCloseable {
         MetricBatch metricBatch = new MetricBatch(MetricBatch.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 collectorVersion, now, batch.snapshots);
         try {
-            spool.append(key, metricBatch.batchId(), now, gzipJson(metricBatch));
+            long sequence = spool.append(key, metricBatch.batchId(), now, gzipJson(metricBatch));
             spooledBatches.incrementAndGet();
+            spool.listener().spooled(sequence, batch.snapshots);
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             failedBatches.incrementAndGet();
+            spool.listener().unspooled(batch.snapshots);
             LOG.error("spool writer: target {}: could not spool a batch of {} snapshots ({} rows): {}",
                     key, batch.snapshots.size(), batch.rows, e.toString());
         }

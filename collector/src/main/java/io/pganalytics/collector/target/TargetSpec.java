@@ -68,6 +68,11 @@ public record TargetSpec(String name,
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]") || h.startsWith("/");
     }
 
+    /** True when include or exclude patterns are set: not every database of the instance is read. */
+    public boolean filtersDatabases() {
+        return !includeDatabases.isEmpty() || !excludeDatabases.isEmpty();
+    }
+
     /** True when the database passes include/exclude. */
     public boolean includes(String datname) {
         boolean included = includeDatabases.isEmpty() || includeDatabases.stream().anyMatch(p -> matches(p, datname));

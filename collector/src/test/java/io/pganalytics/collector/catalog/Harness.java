@@ -25,18 +25,22 @@ final class Harness implements AutoCloseable {
     final TargetConnections connections;
     final Capabilities capabilities;
     final Map<String, FamilyCollector> collectors = new LinkedHashMap<>();
-    private final TargetRef ref;
+    final TargetRef ref;
 
     Harness(Instance instance, String name) throws SQLException {
         this(instance.target(name));
     }
 
     Harness(TargetSpec spec) throws SQLException {
+        this(spec, new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, CatalogSettings.DEFAULTS.textResendAfter()));
+    }
+
+    Harness(TargetSpec spec, QueryTextLedger texts) throws SQLException {
         this.connections = new TargetConnections(spec, new ConnectionSettings(Duration.ofSeconds(5), Duration.ofSeconds(20),
                 Duration.ofSeconds(2), Duration.ofSeconds(30)));
         this.capabilities = Probe.run(connections, Duration.ofSeconds(10), Clock.systemUTC());
         this.ref = new TargetRef(capabilities.systemIdentifier(), spec.name(), spec.host(), spec.port());
-        for (FamilyCollector collector : FamilyCollectors.create(spec, CatalogSettings.DEFAULTS)) {
+        for (FamilyCollector collector : FamilyCollectors.create(spec, CatalogSettings.DEFAULTS, texts)) {
             collectors.put(collector.family().name(), collector);
         }
         for (FamilyCollector collector : HostCollectors.create(spec)) {
