@@ -6,10 +6,13 @@ import io.pganalytics.common.catalog.Family;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns successive samples of one family (on one target, one database) into per-interval deltas.
@@ -26,22 +29,28 @@ import java.util.Objects;
  *   <li>otherwise counters become {@code current - previous} (null when either is null), gauges and labels
  *       are sent as read.</li>
  * </ul>
- * Only the latest sample is kept, so memory is bounded by the number of keys in one sample. Not thread-safe:
- * the scheduler never runs a family twice at once for a target.
+ * Only the latest sample is kept, so memory is bounded by the number of keys in one sample, and compactly: per key
+ * its counters as one {@code long[]} (doubles by their bits, with null and type masks) and its reset markers, not
+ * the boxed row (about 230 bytes per pg_stat_statements entry retained, against 800 for boxed rows). Not
+ * thread-safe: the scheduler never runs a family twice at once for a target.
  */
 public final class DeltaTracker {
+    /** The most keys remembered; past it the memory starts over (a forgotten key that returns counts from zero). */
+    private static final int MAX_REMEMBERED_KEYS = 100_000;
+    private static final int MAX_COUNTERS = 64;
+
     private final String family;
     private final int width;
     private final int[] keyColumns;
+    /** The family's counter columns, in order. */
+    private final int[] counterColumns;
     private final boolean[] counters;
     private final int[] markerColumns;
     private final int extraMarkers;
-    private Map<List<Object>, List<Object>> previous;
+    private Map<Key, Previous> previous;
     private Instant previousAt;
     /** Keys ever seen, when new keys count from zero (to tell a new key from one that vanished and came back). */
-    private final java.util.Set<List<Object>> everSeen;
-    /** The most keys remembered; past it the memory starts over (a forgotten key that returns counts from zero). */
-    private static final int MAX_REMEMBERED_KEYS = 100_000;
+    private final Set<Key> everSeen;
 
     /**
      * @param family       the family the rows belong to
@@ -60,10 +69,11 @@ public final class DeltaTracker {
     }
 
     private DeltaTracker(Family family, int markerCount, boolean newKeysFromZero) {
-        this.everSeen = newKeysFromZero ? new java.util.HashSet<>() : null;
+        this.everSeen = newKeysFromZero ? new HashSet<>() : null;
         this.family = family.name();
         this.width = family.columns().size();
         List<Integer> keys = new ArrayList<>();
+        List<Integer> counterList = new ArrayList<>();
         this.counters = new boolean[width];
         for (int i = 0; i < width; i++) {
             ColumnRole role = family.columns().get(i).role();
@@ -71,8 +81,16 @@ public final class DeltaTracker {
                 keys.add(i);
             }
             counters[i] = role == ColumnRole.COUNTER;
+            if (counters[i]) {
+                counterList.add(i);
+            }
+        }
+        if (counterList.size() > MAX_COUNTERS) {
+            throw new IllegalArgumentException("family " + family.name() + " has " + counterList.size() + " counters; at most "
+                    + MAX_COUNTERS + " are tracked");
         }
         this.keyColumns = keys.stream().mapToInt(Integer::intValue).toArray();
+        this.counterColumns = counterList.stream().mapToInt(Integer::intValue).toArray();
         List<Integer> markers = new ArrayList<>();
         for (int i = 0; i < width; i++) {
             if (family.columns().get(i).name().equals("stats_reset")) {
@@ -88,20 +106,24 @@ public final class DeltaTracker {
 
     /** Feeds one sample taken at {@code at}; returns what to send. */
     public Delta next(Instant at, List<List<Object>> rows) {
-        Map<List<Object>, List<Object>> current = new HashMap<>(Math.max(16, rows.size() * 2));
+        Map<Key, Previous> current = HashMap.newHashMap(rows.size());
+        List<Key> rowKeys = new ArrayList<>(rows.size());
+        Map<Object, Object> sharedMarkers = new HashMap<>();
         for (List<Object> row : rows) {
             if (row.size() != width + extraMarkers) {
                 throw new IllegalArgumentException("family " + family + ": row has " + row.size() + " values, expected "
                         + (width + extraMarkers));
             }
-            current.put(key(row), row);
+            Key key = key(row);
+            rowKeys.add(key);
+            current.put(key, remember(row, sharedMarkers));
         }
-        Map<List<Object>, List<Object>> before = previous;
+        Map<Key, Previous> before = previous;
         Instant beforeAt = previousAt;
         previous = current;
         previousAt = at;
         // keys of this sample never seen in any earlier one (only tracked when new keys count from zero)
-        java.util.Set<List<Object>> neverSeen = null;
+        Set<Key> neverSeen = null;
         if (everSeen != null) {
             if (everSeen.size() + current.size() > MAX_REMEMBERED_KEYS) {
                 everSeen.clear();
@@ -110,8 +132,8 @@ public final class DeltaTracker {
                 }
             }
             if (before != null) {
-                neverSeen = new java.util.HashSet<>();
-                for (List<Object> key : current.keySet()) {
+                neverSeen = new HashSet<>();
+                for (Key key : current.keySet()) {
                     if (!everSeen.contains(key)) {
                         neverSeen.add(key);
                     }
@@ -126,9 +148,10 @@ public final class DeltaTracker {
         List<List<Object>> out = new ArrayList<>();
         int baselines = 0;
         int resets = 0;
-        for (List<Object> row : rows) {
-            List<Object> key = key(row);
-            List<Object> old = before.get(key);
+        for (int r = 0; r < rows.size(); r++) {
+            List<Object> row = rows.get(r);
+            Key key = rowKeys.get(r);
+            Previous old = before.get(key);
             if (old == null) {
                 if (neverSeen != null && neverSeen.contains(key)) {
                     out.add(fromZero(row));
@@ -158,43 +181,74 @@ public final class DeltaTracker {
         previousAt = null;
     }
 
-    private List<Object> key(List<Object> row) {
-        if (keyColumns.length == 0) {
-            return List.of();
+    private Key key(List<Object> row) {
+        Object[] values = new Object[keyColumns.length];
+        for (int i = 0; i < keyColumns.length; i++) {
+            values[i] = row.get(keyColumns[i]);
         }
-        List<Object> key = new ArrayList<>(keyColumns.length);
-        for (int index : keyColumns) {
-            key.add(row.get(index));
+        return new Key(values);
+    }
+
+    /** What the next sample needs of this row: its counters and its reset markers (equal markers shared). */
+    private Previous remember(List<Object> row, Map<Object, Object> sharedMarkers) {
+        int n = counterColumns.length;
+        long[] values = new long[n];
+        long nulls = 0;
+        long doubles = 0;
+        for (int c = 0; c < n; c++) {
+            Object value = row.get(counterColumns[c]);
+            switch (value) {
+                case null -> nulls |= 1L << c;
+                case Long l -> values[c] = l;
+                case Integer i -> values[c] = i;
+                case Number number -> {
+                    values[c] = Double.doubleToRawLongBits(number.doubleValue());
+                    doubles |= 1L << c;
+                }
+                default -> throw new IllegalArgumentException("family " + family + ": counter column " + counterColumns[c]
+                        + " is not a number: " + value.getClass().getSimpleName());
+            }
         }
-        return key;
+        Object[] markers = null;
+        if (markerColumns.length > 0) {
+            markers = new Object[markerColumns.length];
+            for (int m = 0; m < markerColumns.length; m++) {
+                Object marker = row.get(markerColumns[m]);
+                markers[m] = marker == null ? null : sharedMarkers.computeIfAbsent(marker, v -> v);
+            }
+        }
+        return new Previous(values, nulls, doubles, markers);
     }
 
     /** The delta row, or null when the key was reset in between. */
-    private List<Object> difference(List<Object> old, List<Object> row) {
-        for (int index : markerColumns) {
-            Object a = index < old.size() ? old.get(index) : null;
-            Object b = index < row.size() ? row.get(index) : null;
-            if (!Objects.equals(a, b)) {
+    private List<Object> difference(Previous old, List<Object> row) {
+        for (int m = 0; m < markerColumns.length; m++) {
+            if (!Objects.equals(old.markers[m], row.get(markerColumns[m]))) {
                 return null;
             }
         }
         List<Object> out = new ArrayList<>(width);
+        int c = 0;
         for (int i = 0; i < width; i++) {
             Object value = row.get(i);
             if (!counters[i]) {
                 out.add(value);
                 continue;
             }
-            Object was = old.get(i);
-            if (value == null || was == null) {
+            int index = c++;
+            boolean wasNull = (old.nulls & (1L << index)) != 0;
+            if (value == null || wasNull) {
                 out.add(null);
-            } else if (value instanceof Long now && was instanceof Long then) {
+            } else if ((value instanceof Long || value instanceof Integer) && (old.doubles & (1L << index)) == 0) {
+                long now = ((Number) value).longValue();
+                long then = old.values[index];
                 if (now < then) {
                     return null;
                 }
                 out.add(now - then);
-            } else if (value instanceof Number now && was instanceof Number then) {
-                double d = now.doubleValue() - then.doubleValue();
+            } else if (value instanceof Number now) {
+                double then = (old.doubles & (1L << index)) != 0 ? Double.longBitsToDouble(old.values[index]) : old.values[index];
+                double d = now.doubleValue() - then;
                 if (d < 0) {
                     return null;
                 }
@@ -205,6 +259,37 @@ public final class DeltaTracker {
             }
         }
         return out;
+    }
+
+    /** A row's key values, hashed once. */
+    private static final class Key {
+        private final Object[] values;
+        private final int hash;
+
+        Key(Object[] values) {
+            this.values = values;
+            this.hash = Arrays.hashCode(values);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && hash == key.hash && Arrays.equals(values, key.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * A row of the previous sample: counters by position among the counter columns, as longs or double bits.
+     *
+     * @param nulls   bit c set: counter c was null
+     * @param doubles bit c set: counter c holds a double's bits
+     * @param markers the reset markers, or null when the family has none
+     */
+    private record Previous(long[] values, long nulls, long doubles, Object[] markers) {
     }
 
     /**
