@@ -93,15 +93,18 @@ final class StatementsCollector implements FamilyCollector {
         if (!availability(caps).available()) {
             throw new MissingCapabilityException("statements: " + availability(caps).detail());
         }
-        String sql = statementsSql(caps);
+        String sql = statementsSql(caps, spec.filtersDatabases());
         if (!sql.equals(trackerSql)) {
             tracker = DeltaTracker.countingNewKeysFromZero(MetricCatalog.STATEMENTS, 2);
             trackerSql = sql;
         }
         Instant at = context.clock().instant();
         List<List<Object>> rows = context.connections().onInstance(context.queryTimeout(), context.timer(),
-                session -> session.query(sql, Snapshots.readTypes(MetricCatalog.STATEMENTS, 2)));
-        if (spec.filtersDatabases()) {
+                session -> spec.filtersDatabases()
+                        ? session.query(sql, Snapshots.readTypes(MetricCatalog.STATEMENTS, 2),
+                                likePatterns(spec.includeDatabases(), "%"), likePatterns(spec.excludeDatabases(), null))
+                        : session.query(sql, Snapshots.readTypes(MetricCatalog.STATEMENTS, 2)));
+        if (spec.filtersDatabases()) { // the SQL filtered already; the target's own matching has the last word
             rows = rows.stream().filter(r -> r.get(DATNAME) instanceof String datname && spec.includes(datname)).toList();
         }
         DeltaTracker.Delta delta = tracker.next(at, rows);
@@ -170,6 +173,13 @@ final class StatementsCollector implements FamilyCollector {
 
     /** The statements query for the installed extension's columns, with two reset markers at the end. */
     static String statementsSql(Capabilities caps) {
+        return statementsSql(caps, false);
+    }
+
+    /**
+     * @param filtered with two text[] parameters of LIKE patterns: the databases to include (any) and to exclude
+     */
+    static String statementsSql(Capabilities caps, boolean filtered) {
         String schema = Probe.quoteIdent(caps.pgStatStatementsSchema());
         String version = caps.extensionVersion("pg_stat_statements");
         boolean hasInfo = version != null && compareVersions(version, "1.9") >= 0;
@@ -195,7 +205,18 @@ final class StatementsCollector implements FamilyCollector {
         return "SELECT " + String.join(", ", select)
                 + " FROM " + schema + ".pg_stat_statements(false) s"
                 + " LEFT JOIN pg_database d ON d.oid = s.dbid LEFT JOIN pg_roles r ON r.oid = s.userid"
-                + " WHERE s.queryid IS NOT NULL";
+                + " WHERE s.queryid IS NOT NULL"
+                + (filtered ? " AND d.datname LIKE ANY (?) AND NOT (d.datname LIKE ANY (?))" : "");
+    }
+
+    /** The target's {@code *} patterns as LIKE patterns ({@code %} and {@code _} escaped); {@code whenEmpty} if none. */
+    static String[] likePatterns(List<String> patterns, String whenEmpty) {
+        if (patterns.isEmpty()) {
+            return whenEmpty == null ? new String[0] : new String[]{whenEmpty};
+        }
+        return patterns.stream()
+                .map(p -> p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%'))
+                .toArray(String[]::new);
     }
 
     private static String column(Capabilities caps, String name, String present, String absent) {

@@ -25,7 +25,9 @@ class StatementsCollectorTest {
         String mine = "stmts_mine_" + DATABASES.incrementAndGet();
         String theirs = "stmts_theirs_" + DATABASES.incrementAndGet();
         pg.execute("postgres", "CREATE DATABASE " + mine, "CREATE DATABASE " + theirs);
-        try (Harness harness = new Harness(pg.target("filtered").withDatabases(List.of(mine), List.of(), 10))) {
+        // a wildcard, and underscores that LIKE would take for any character unless escaped
+        List<String> include = List.of(mine.replace("mine", "mi*"));
+        try (Harness harness = new Harness(pg.target("filtered").withDatabases(include, List.of("stmts_theirs*"), 10))) {
             assertTrue(harness.collect("statements").isEmpty(), "the first sample is a baseline");
             pg.execute(mine, "SELECT count(*) AS in_mine FROM pg_class");
             pg.execute(theirs, "SELECT count(*) AS in_theirs FROM pg_class");
@@ -67,6 +69,13 @@ class StatementsCollectorTest {
             pg.execute(db, "SELECT count(*) AS " + marker + " FROM pg_class");
             assertTrue(textsOf(harness.collect("statements"), marker).isEmpty(), "acknowledged: never again");
         }
+    }
+
+    @Test
+    void theTargetsWildcardsBecomeEscapedLikePatterns() {
+        assertEquals(List.of("app\\_%", "a\\%b"), List.of(StatementsCollector.likePatterns(List.of("app_*", "a%b"), "%")));
+        assertEquals(List.of("%"), List.of(StatementsCollector.likePatterns(List.of(), "%")));
+        assertEquals(List.of(), List.of(StatementsCollector.likePatterns(List.of(), null)));
     }
 
     private static List<List<Object>> textsOf(List<Snapshot> snapshots, String marker) {
