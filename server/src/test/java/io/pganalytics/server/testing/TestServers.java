@@ -6,6 +6,8 @@ import io.pganalytics.server.config.ConfigLoader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +15,18 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Starts real server nodes for tests: real HTTPS on a free port, a real Hazelcast member on 127.0.0.1 with a cluster
  * name of its own, a real PostgreSQL database. The admin password is fixed so that tests can log in.
  */
 public final class TestServers {
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORT_SPAN = 12_000;
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_SPAN));
+
     public static final String ADMIN_PASSWORD = "Tangerine-Otter-Lighthouse-42";
 
     private TestServers() {
@@ -61,13 +69,26 @@ public final class TestServers {
         return "test-" + UUID.randomUUID();
     }
 
+    /**
+     * A port that was free a moment ago, below the kernel's ephemeral range (32768 and up on Linux): a port the
+     * kernel hands out (port 0) can be taken as the source port of any outgoing connection between this call and the
+     * member's bind, which made cluster tests fail now and then. Ports are taken in turn from a random start, so
+     * that two test JVMs on one machine rarely meet.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < PORT_SPAN; attempt++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException busy) {
+                // taken: try the next one
+            }
         }
+        throw new IllegalStateException("no free port between " + FIRST_PORT + " and " + (FIRST_PORT + PORT_SPAN));
     }
+
 
     public static Path tempDir() {
         try {
