@@ -29,7 +29,7 @@ class AdmissionTest {
     }
 
     @Test
-    void bodiesBeyondTheNodesByteBudgetAreRefusedAsTheyAreReadAndTheirBytesGiveBack() throws IOException {
+    void bodiesBeyondTheNodesByteBudgetAreRefusedAsTheyAreReadAndTheirBytesAreGivenBack() throws IOException {
         Admission admission = new Admission(4, 1000, 800);
         Admission.Place first = admission.admit();
         assertEquals(600, first.meter(new ByteArrayInputStream(new byte[600])).readAllBytes().length);
