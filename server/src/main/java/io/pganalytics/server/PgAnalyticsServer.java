@@ -157,6 +157,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     new CollectorHeartbeatListener(collectors)));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners);
+            resources.push(ingest);
 
             MaintenanceFeature maintenance = new MaintenanceFeature(maintenanceConfig, database.dataSource(), database.dialect(),
                     cluster.hazelcast(), clock, metrics, ingest.partitions());

@@ -16,9 +16,15 @@ import java.time.Duration;
  * @param maxTextLength        characters in one text value (query texts are the longest)
  * @param maxAge               how old a snapshot may be (a collector's spool after a long outage)
  * @param maxFutureSkew        how far ahead of the server's clock a snapshot may be
- * @param writers              batches written at once by this node (each holds a database connection)
- * @param queueCapacity        batches waiting for a writer before this node answers 429
- * @param queueWait            how long a batch waits for a writer before 429
+ * @param writers              group transactions written at once by this node (each writer holds a database connection
+ *                             while it writes)
+ * @param queueCapacity        places for batches beyond the writers': a node admits at most writers + queue-capacity
+ *                             batches at once (being read, decoded and waiting, or written) and answers 429 beyond
+ * @param queueWait            how long a decoded batch waits for a writer to take it before 429
+ * @param groupMaxBatches      the most batches a writer takes into one transaction
+ * @param groupMaxRows         the most rows a writer takes into one transaction (a bigger batch is written alone)
+ * @param maxAdmittedBytes     the inflated bytes of all the batches admitted on this node at once: the memory the ingest
+ *                             may hold; a batch that would exceed it is refused with 429 as it is read
  * @param idempotencyRetention how long the database remembers a batch id (at least max-age: older batches are refused anyway)
  * @param idempotencyCacheTtl  how long the cluster's memory remembers a batch id (the retries of a live collector)
  * @param idempotencyCacheSize the most batch ids each node keeps in memory
@@ -34,6 +40,9 @@ public record IngestConfig(long maxCompressedBytes,
                            int writers,
                            int queueCapacity,
                            Duration queueWait,
+                           int groupMaxBatches,
+                           int groupMaxRows,
+                           long maxAdmittedBytes,
                            Duration idempotencyRetention,
                            Duration idempotencyCacheTtl,
                            int idempotencyCacheSize) {
@@ -55,15 +64,23 @@ public record IngestConfig(long maxCompressedBytes,
             throw Settings.problem(node, "idempotency-retention", "must be at least ingest.max-age (" + maxAge
                     + "): a batch old enough to be accepted must still be recognised as a duplicate");
         }
+        long admitted = Settings.bytes(node, "max-admitted-bytes", Math.max(128L << 20, decompressed), 1024, 64L << 30);
+        if (admitted < decompressed) {
+            throw Settings.problem(node, "max-admitted-bytes", "must be at least ingest.max-decompressed-bytes (" + decompressed
+                    + "): a batch of the largest accepted size could never be admitted");
+        }
         return new IngestConfig(compressed, decompressed,
                 Settings.integer(node, "max-snapshots", 2_000, 1, 100_000),
                 rowsPerSnapshot, rowsPerBatch,
                 Settings.integer(node, "max-text-length", 100_000, 256, 10_000_000),
                 maxAge,
                 Settings.duration(node, "max-future-skew", Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(1)),
-                Settings.integer(node, "writers", 8, 1, 256),
+                Settings.integer(node, "writers", 2, 1, 256),
                 Settings.integer(node, "queue-capacity", 64, 0, 100_000),
                 Settings.duration(node, "queue-wait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1)),
+                Settings.integer(node, "group-max-batches", 16, 1, 1_000),
+                Settings.integer(node, "group-max-rows", 20_000, 1, 10_000_000),
+                admitted,
                 retention,
                 Settings.duration(node, "idempotency-cache-ttl", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
                 Settings.integer(node, "idempotency-cache-size", 200_000, 1_000, 50_000_000));

@@ -17,19 +17,21 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The ingest, wired: its routes and its listeners. */
-public final class IngestFeature {
+/** The ingest, wired: its routes, its listeners and its writers (closing it lets them finish what is queued). */
+public final class IngestFeature implements AutoCloseable {
     /** Batch ids acknowledged recently, shared by every node (the durable record is the {@code ingest_batch} table). */
     public static final String RECENT_BATCHES = "pga.ingest-recent-batches";
 
     private final IngestRoutes routes;
+    private final GroupCommitter committer;
     private final Partitions partitions = new Partitions();
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
         IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, metrics);
-        IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), writer,
-                new WriteGate(config.writers(), config.queueCapacity(), config.queueWait()),
+        this.committer = GroupCommitter.start(writer, config.writers(), config.groupMaxBatches(), config.groupMaxRows(), metrics);
+        IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), committer,
+                new Admission(config.writers() + config.queueCapacity(), config.maxAdmittedBytes(), config.maxDecompressedBytes()),
                 hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
         this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
     }
@@ -46,6 +48,11 @@ public final class IngestFeature {
 
     public List<ApiService> routes() {
         return List.of(routes);
+    }
+
+    @Override
+    public void close() {
+        committer.close();
     }
 
     /** The partitions this node's ingest knows to exist, for maintenance to forget those it drops. */

@@ -14,21 +14,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The ingest's rules: drop duplicates (the cluster's memory first, then the database), wait for a writer's turn or
- * answer 429, decode and validate, write in one transaction, remember the batch id, answer, then tell the listeners.
+ * The ingest's rules: drop duplicates the cluster remembers before anything costly, take a place on this node or
+ * answer 429, read and decode the body under that place (no connection held), wait for a writer's group commit or
+ * answer 429, remember the batch id, answer, then tell the listeners.
  */
 final class IngestService {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
     private final IngestConfig config;
     private final BatchDecoder decoder;
-    private final IngestWriter writer;
-    private final WriteGate gate;
+    private final GroupCommitter committer;
+    private final Admission admission;
     private final IMap<String, String> recentBatches;
     private final List<IngestListener> listeners;
     private final Clock clock;
@@ -36,12 +36,12 @@ final class IngestService {
     private final MetricsRegistry.Counter rows;
     private final MetricsRegistry.Histogram latency;
 
-    IngestService(IngestConfig config, BatchDecoder decoder, IngestWriter writer, WriteGate gate, IMap<String, String> recentBatches,
-                  List<IngestListener> listeners, Clock clock, MetricsRegistry metrics) {
+    IngestService(IngestConfig config, BatchDecoder decoder, GroupCommitter committer, Admission admission,
+                  IMap<String, String> recentBatches, List<IngestListener> listeners, Clock clock, MetricsRegistry metrics) {
         this.config = config;
         this.decoder = decoder;
-        this.writer = writer;
-        this.gate = gate;
+        this.committer = committer;
+        this.admission = admission;
         this.recentBatches = recentBatches;
         this.listeners = List.copyOf(listeners);
         this.clock = clock;
@@ -49,8 +49,10 @@ final class IngestService {
         this.rows = metrics.counter("pganalytics_ingest_rows_total", "rows written by family", "family");
         this.latency = metrics.histogram("pganalytics_ingest_batch_seconds", "time from a batch's arrival to its acknowledgement",
                 MetricsRegistry.latencyBuckets());
-        metrics.gauge("pganalytics_ingest_queue_depth", "batches waiting for a writer on this node", gate::waiting);
-        metrics.gauge("pganalytics_ingest_writers_busy", "batches being written on this node", () -> gate.busyWriters(config.writers()));
+        metrics.gauge("pganalytics_ingest_admitted_batches", "batches admitted on this node: being read, waiting or written",
+                admission::admitted);
+        metrics.gauge("pganalytics_ingest_admitted_bytes", "inflated bytes of the batches admitted on this node",
+                admission::admittedBytes);
     }
 
     IngestAck ingest(Caller collector, java.io.InputStream body, String idempotencyKey) {
@@ -77,12 +79,12 @@ final class IngestService {
                 return known.get();
             }
         }
-        gate.acquire();
         DecodedBatch batch;
         IngestWriter.Result result;
-        Instant receivedAt = clock.instant();
-        try {
-            batch = decoder.decode(body);
+        Instant receivedAt;
+        try (Admission.Place place = admission.admit()) {
+            receivedAt = clock.instant();
+            batch = decoder.decode(place.meter(body));
             if (idempotencyKey != null && !idempotencyKey.equals(batch.batchId())) {
                 throw ApiException.invalid("Idempotency-Key", "the header '" + idempotencyKey + "' differs from the batch's batchId '"
                         + batch.batchId() + "'");
@@ -93,15 +95,15 @@ final class IngestService {
                     return known.get();
                 }
             }
-            Map<String, Integer> counts = batch.rowsPerFamily();
-            result = writer.write(batch, collector.id(), receivedAt, AcceptedCounts.format(counts));
+            result = committer.write(new IngestWriter.Pending(batch, collector.id(), receivedAt), config.queueWait())
+                    .orElseThrow(() -> admission.busy("no writer was free within " + config.queueWait()
+                            + " (ingest.queue-wait): retry this batch later"));
+            admission.written();
             recentBatches.set(batch.batchId(), AcceptedCounts.format(result.accepted()),
                     config.idempotencyCacheTtl().toSeconds(), TimeUnit.SECONDS);
         } catch (SQLException e) {
             LOG.warn("ingest: collector {}: the database refused a batch: {}", collector.id(), e.getMessage());
             throw ApiException.unavailable("the batch could not be stored now: retry later", Duration.ofSeconds(5));
-        } finally {
-            gate.release();
         }
         if (result.duplicate()) {
             return new IngestAck(batch.batchId(), true, result.accepted());

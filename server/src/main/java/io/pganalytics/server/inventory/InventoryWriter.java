@@ -6,28 +6,113 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Registers instances and databases as batches arrive, on the ingest's own connection so that the inventory and the
- * rows commit together. An upsert per instance per batch: cheap, and it keeps names, versions and roles current.
+ * rows commit together. One upsert statement for the instances of a whole write (a group of batches) and one for
+ * their databases: cheap, and it keeps names, versions and roles current. Rows are upserted in address order, so
+ * that two writes sighting the same instances lock their rows in the same order and cannot deadlock.
  */
 public final class InventoryWriter {
+    private static final Comparator<Address> ADDRESS_ORDER = Comparator.comparing(Address::systemIdentifier)
+            .thenComparing(Address::host).thenComparingInt(Address::port);
 
-    /** What a batch says about one instance. */
-    public record InstanceSighting(TargetRef target, String collectorId, String serverVersion, Long serverVersionNum,
-                                   Boolean inRecovery, Instant receivedAt, Instant collectedAt) {
+    /** What identifies an instance in the inventory (the constraint {@code monitored_instance_address}). */
+    public record Address(String systemIdentifier, String host, int port) {
+        public static Address of(TargetRef target) {
+            return new Address(target.systemIdentifier(), target.host(), target.port());
+        }
     }
 
-    /** Upserts the instance and returns its id. */
-    public long upsertInstance(Connection connection, InstanceSighting sighting) throws SQLException {
+    /** What a batch says about one instance and the databases it reported. */
+    public record InstanceSighting(TargetRef target, String collectorId, String serverVersion, Long serverVersionNum,
+                                   Boolean inRecovery, Instant receivedAt, Instant collectedAt, Collection<String> databases) {
+
+        /** This sighting taken as the later one: its values win, the earlier one's fill what it does not know. */
+        InstanceSighting over(InstanceSighting earlier) {
+            Set<String> both = new TreeSet<>(earlier.databases);
+            both.addAll(databases);
+            return new InstanceSighting(target, collectorId,
+                    serverVersion != null ? serverVersion : earlier.serverVersion,
+                    serverVersionNum != null ? serverVersionNum : earlier.serverVersionNum,
+                    inRecovery != null ? inRecovery : earlier.inRecovery,
+                    receivedAt.isAfter(earlier.receivedAt) ? receivedAt : earlier.receivedAt,
+                    collectedAt.isAfter(earlier.collectedAt) ? collectedAt : earlier.collectedAt, both);
+        }
+    }
+
+    /**
+     * Upserts every instance sighted (once per address: the latest sample's sighting wins, as if they had been
+     * upserted one by one in the order they were collected) and its databases; returns each address's id.
+     */
+    public Map<Address, Long> register(Connection connection, List<InstanceSighting> sightings) throws SQLException {
+        Map<Address, InstanceSighting> merged = merge(sightings);
+        if (merged.isEmpty()) {
+            return Map.of();
+        }
+        Map<Address, Long> ids = upsertInstances(connection, merged.values());
+        upsertDatabases(connection, merged, ids);
+        return ids;
+    }
+
+    static Map<Address, InstanceSighting> merge(List<InstanceSighting> sightings) {
+        List<InstanceSighting> byTime = new ArrayList<>(sightings);
+        byTime.sort(Comparator.comparing(InstanceSighting::collectedAt)); // stable: arrival order among equal times
+        Map<Address, InstanceSighting> merged = new TreeMap<>(ADDRESS_ORDER);
+        for (InstanceSighting sighting : byTime) {
+            merged.merge(Address.of(sighting.target()), sighting, (earlier, later) -> later.over(earlier));
+        }
+        return merged;
+    }
+
+    private static Map<Address, Long> upsertInstances(Connection connection, Collection<InstanceSighting> sightings)
+            throws SQLException {
+        int n = sightings.size();
+        String[] systemIdentifiers = new String[n];
+        String[] hosts = new String[n];
+        Integer[] ports = new Integer[n];
+        String[] names = new String[n];
+        String[] collectors = new String[n];
+        String[] versions = new String[n];
+        Integer[] versionNums = new Integer[n];
+        Boolean[] recovery = new Boolean[n];
+        String[] received = new String[n];
+        String[] collected = new String[n];
+        int i = 0;
+        for (InstanceSighting s : sightings) {
+            TargetRef t = s.target();
+            systemIdentifiers[i] = t.systemIdentifier();
+            hosts[i] = t.host();
+            ports[i] = t.port();
+            names[i] = t.name();
+            collectors[i] = s.collectorId();
+            versions[i] = s.serverVersion();
+            versionNums[i] = s.serverVersionNum() == null ? null : (int) Math.min(Integer.MAX_VALUE, s.serverVersionNum());
+            recovery[i] = s.inRecovery();
+            received[i] = s.receivedAt().toString();
+            collected[i] = s.collectedAt().toString();
+            i++;
+        }
         try (PreparedStatement ps = connection.prepareStatement("""
                 INSERT INTO monitored_instance AS i (system_identifier, host, port, name, collector_id, server_version,
                     server_version_num, in_recovery, first_seen_at, last_seen_at, last_collected_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT s.system_identifier, s.host, s.port, s.name, s.collector_id, s.server_version,
+                    s.server_version_num, s.in_recovery, s.received_at, s.received_at, s.collected_at
+                FROM unnest(?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::bool[],
+                    ?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY
+                    AS s(system_identifier, host, port, name, collector_id, server_version, server_version_num,
+                         in_recovery, received_at, collected_at, position)
+                ORDER BY s.position
                 ON CONFLICT ON CONSTRAINT monitored_instance_address DO UPDATE SET
                     name = EXCLUDED.name,
                     collector_id = EXCLUDED.collector_id,
@@ -37,47 +122,52 @@ public final class InventoryWriter {
                     last_seen_at = greatest(i.last_seen_at, EXCLUDED.last_seen_at),
                     last_collected_at = greatest(i.last_collected_at, EXCLUDED.last_collected_at),
                     version = i.version + 1
-                RETURNING id""")) {
-            TargetRef t = sighting.target();
-            ps.setString(1, t.systemIdentifier());
-            ps.setString(2, t.host());
-            ps.setInt(3, t.port());
-            ps.setString(4, t.name());
-            ps.setString(5, sighting.collectorId());
-            ps.setString(6, sighting.serverVersion());
-            if (sighting.serverVersionNum() == null) {
-                ps.setNull(7, Types.INTEGER);
-            } else {
-                ps.setInt(7, (int) Math.min(Integer.MAX_VALUE, sighting.serverVersionNum()));
-            }
-            if (sighting.inRecovery() == null) {
-                ps.setNull(8, Types.BOOLEAN);
-            } else {
-                ps.setBoolean(8, sighting.inRecovery());
-            }
-            ps.setTimestamp(9, Timestamp.from(sighting.receivedAt()));
-            ps.setTimestamp(10, Timestamp.from(sighting.receivedAt()));
-            ps.setTimestamp(11, Timestamp.from(sighting.collectedAt()));
+                RETURNING id, system_identifier, host, port""")) {
+            ps.setArray(1, connection.createArrayOf("text", systemIdentifiers));
+            ps.setArray(2, connection.createArrayOf("text", hosts));
+            ps.setArray(3, connection.createArrayOf("int4", ports));
+            ps.setArray(4, connection.createArrayOf("text", names));
+            ps.setArray(5, connection.createArrayOf("text", collectors));
+            ps.setArray(6, connection.createArrayOf("text", versions));
+            ps.setArray(7, connection.createArrayOf("int4", versionNums));
+            ps.setArray(8, connection.createArrayOf("bool", recovery));
+            ps.setArray(9, connection.createArrayOf("text", received));
+            ps.setArray(10, connection.createArrayOf("text", collected));
+            Map<Address, Long> ids = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                while (rs.next()) {
+                    ids.put(new Address(rs.getString(2), rs.getString(3), rs.getInt(4)), rs.getLong(1));
+                }
             }
+            return ids;
         }
     }
 
-    /** Records the databases a batch reported for an instance. */
-    public void upsertDatabases(Connection connection, long instanceId, Collection<String> databases, Instant at) throws SQLException {
-        if (databases.isEmpty()) {
+    /** Records the databases each instance reported. */
+    private static void upsertDatabases(Connection connection, Map<Address, InstanceSighting> sightings, Map<Address, Long> ids)
+            throws SQLException {
+        List<Long> instances = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> times = new ArrayList<>();
+        sightings.forEach((address, sighting) -> {
+            for (String datname : new TreeSet<>(sighting.databases())) {
+                instances.add(ids.get(address));
+                names.add(datname);
+                times.add(sighting.receivedAt().toString());
+            }
+        });
+        if (instances.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement("""
                 INSERT INTO monitored_database (instance_id, datname, first_seen_at, last_seen_at)
-                SELECT ?, unnest(?::text[]), ?, ?
+                SELECT d.instance_id, d.datname, d.seen_at, d.seen_at
+                FROM unnest(?::int8[], ?::text[], ?::timestamptz[]) WITH ORDINALITY AS d(instance_id, datname, seen_at, position)
+                ORDER BY d.position
                 ON CONFLICT (instance_id, datname) DO UPDATE SET last_seen_at = greatest(monitored_database.last_seen_at, EXCLUDED.last_seen_at)""")) {
-            ps.setLong(1, instanceId);
-            ps.setArray(2, connection.createArrayOf("text", databases.stream().sorted().toArray()));
-            ps.setTimestamp(3, Timestamp.from(at));
-            ps.setTimestamp(4, Timestamp.from(at));
+            ps.setArray(1, connection.createArrayOf("int8", instances.toArray()));
+            ps.setArray(2, connection.createArrayOf("text", names.toArray()));
+            ps.setArray(3, connection.createArrayOf("text", times.toArray()));
             ps.executeUpdate();
         }
     }

@@ -43,6 +43,7 @@ class IngestServiceTest {
     private static final Caller COLLECTOR = new Caller(Caller.Kind.COLLECTOR, "c-1", "collector one", Set.of(), "");
     private static HikariDataSource dataSource;
     private static HazelcastInstance hazelcast;
+    private static GroupCommitter committer;
     private static IngestService service;
     private static final List<StoredBatch> heard = new CopyOnWriteArrayList<>();
 
@@ -65,14 +66,15 @@ class IngestServiceTest {
         hazelcast = Hazelcast.newHazelcastInstance(hz);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         MetricsRegistry metrics = new MetricsRegistry();
-        service = new IngestService(config, new BatchDecoder(config, JsonMapping.newMapper(), clock),
-                new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(), metrics),
-                new WriteGate(2, 4, java.time.Duration.ofSeconds(1)), hazelcast.getMap(IngestFeature.RECENT_BATCHES),
+        committer = GroupCommitter.start(new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(), metrics), 2, 16, 20_000, metrics);
+        service = new IngestService(config, new BatchDecoder(config, JsonMapping.newMapper(), clock), committer,
+                new Admission(6, config.maxAdmittedBytes(), config.maxDecompressedBytes()), hazelcast.getMap(IngestFeature.RECENT_BATCHES),
                 List.of(heard::add), clock, metrics);
     }
 
     @AfterAll
     static void stop() {
+        committer.close();
         hazelcast.shutdown();
         dataSource.close();
     }
