@@ -63,6 +63,7 @@ public final class Spool implements Closeable {
     private long gapCount;
     private long discardedBytes;
     private boolean closed;
+    private long wakeups;
     private volatile DeliveryListener listener = DeliveryListener.NONE;
 
     private Spool(SpoolSettings settings, PayloadCodec codec, Clock clock) {
@@ -143,19 +144,34 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** The oldest unacknowledged batch, waiting up to {@code timeout} for one to be appended. */
+    /**
+     * The oldest unacknowledged batch, waiting up to {@code timeout} for one to be appended, or until
+     * {@link #wakeReaders()} (empty then).
+     */
     public Optional<SpooledBatch> awaitNext(Duration timeout) throws IOException, InterruptedException {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
+            long wakeupsBefore = wakeups;
             while (true) {
                 ensureOpen();
                 SpooledBatch batch = locateHead();
-                if (batch != null || remaining <= 0) {
+                if (batch != null || remaining <= 0 || wakeups != wakeupsBefore) {
                     return Optional.ofNullable(batch);
                 }
                 remaining = appended.awaitNanos(remaining);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes every {@link #awaitNext} return now (a reader that is stopping need not wait out its timeout). */
+    public void wakeReaders() {
+        lock.lock();
+        try {
+            wakeups++;
+            appended.signalAll();
         } finally {
             lock.unlock();
         }

@@ -56,6 +56,36 @@ class SpoolTest {
     }
 
     @Test
+    void aWaitingReaderReturnsWithTheBatchAppendedOrEmptyWhenWokenAndNotAfterItsTimeout() throws Exception {
+        try (Spool spool = open(1 << 20, 16 * 1024)) {
+            java.util.concurrent.CompletableFuture<Optional<SpooledBatch>> appended = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> await(spool));
+            Thread.sleep(200);
+            assertFalse(appended.isDone(), "still waiting: nothing was appended");
+            byte[] payload = Samples.gzipJson(Samples.batch("a", 0, 0));
+            spool.append("a", "batch-0000", Instant.now(), payload);
+            SpooledBatch batch = appended.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+            assertArrayEquals(payload, batch.payload());
+            spool.acknowledge(batch.sequence());
+
+            java.util.concurrent.CompletableFuture<Optional<SpooledBatch>> woken = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> await(spool));
+            Thread.sleep(200);
+            assertFalse(woken.isDone());
+            spool.wakeReaders();
+            assertTrue(woken.get(10, java.util.concurrent.TimeUnit.SECONDS).isEmpty(), "woken long before its 5-minute timeout");
+        }
+    }
+
+    private static Optional<SpooledBatch> await(Spool spool) {
+        try {
+            return spool.awaitNext(java.time.Duration.ofMinutes(5));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void unacknowledgedBatchesSurviveReopeningInAppendOrder() throws IOException {
         try (Spool spool = open(1 << 20, 16 * 1024)) {
             for (long i = 0; i < 50; i++) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.pganalytics.common.api.ErrorDetail;
 import io.pganalytics.common.catalog.Column;
 import io.pganalytics.common.catalog.ColumnRole;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,6 +51,8 @@ final class BatchDecoder {
     private static final Set<String> BATCH_FIELDS = Set.of("schemaVersion", "batchId", "collectorVersion", "createdAt", "snapshots");
     private static final Set<String> SNAPSHOT_FIELDS = Set.of("target", "family", "collectedAt", "intervalSeconds", "columns", "rows");
     private static final Set<String> TARGET_FIELDS = Set.of("systemIdentifier", "name", "host", "port");
+    /** The snapshot fields its rows depend on: when all came before {@code rows}, the rows are streamed. */
+    private static final Set<String> HEADER_FIELDS = Set.of("target", "family", "collectedAt", "intervalSeconds", "columns");
     private static final int MAX_KEY_LENGTH = 1024;
     /** Stands for a system identifier the collector could not read. */
     static final String UNKNOWN_SYSTEM_IDENTIFIER = "0";
@@ -147,8 +151,7 @@ final class BatchDecoder {
                         if (++totals[0] > config.maxSnapshots()) {
                             throw ApiException.tooLarge("the batch has more than " + config.maxSnapshots() + " snapshots");
                         }
-                        JsonNode snapshot = snapshotReader.readTree(parser);
-                        totals[1] += snapshot(snapshot, "snapshots[" + (totals[0] - 1) + "]", targets, totals[1]);
+                        totals[1] += snapshot(parser, "snapshots[" + (totals[0] - 1) + "]", targets, totals[1]);
                     }
                 }
                 default -> throw new IllegalStateException(field);
@@ -181,17 +184,55 @@ final class BatchDecoder {
                 createdAt == null ? clock.instant() : createdAt, List.copyOf(targets.values()), totals[1]);
     }
 
-    /** Validates and encodes one snapshot; returns its row count. */
-    private int snapshot(JsonNode node, String path, Map<TargetRef, DecodedBatch.TargetPart> targets, int rowsSoFar) {
-        if (!node.isObject()) {
+    /**
+     * Validates and encodes one snapshot, the parser on its START_OBJECT; returns its row count. The fields before
+     * {@code rows} are read as small trees; the rows, the bulk of a batch, are streamed straight into the COPY
+     * encoding when every field they depend on came first (the order collectors write), and otherwise read as a tree
+     * and encoded once the object is complete.
+     */
+    private int snapshot(JsonParser parser, String path, Map<TargetRef, DecodedBatch.TargetPart> targets, int rowsSoFar)
+            throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw ApiException.invalid(path, "must be an object");
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+        Map<String, JsonNode> header = new HashMap<>();
+        JsonNode bufferedRows = null;
+        int streamed = -1;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
             if (!SNAPSHOT_FIELDS.contains(name)) {
                 throw ApiException.malformed("unknown field '" + name + "' in " + path + "; known fields: " + SNAPSHOT_FIELDS);
             }
+            if (header.containsKey(name) || (name.equals("rows") && (bufferedRows != null || streamed >= 0))) {
+                throw ApiException.malformed("field '" + name + "' appears twice in " + path);
+            }
+            JsonToken token = parser.nextToken();
+            if (name.equals("rows") && header.keySet().containsAll(HEADER_FIELDS)) {
+                streamed = rowWriter(header, path, targets).write(parser, rowsSoFar);
+            } else {
+                JsonNode value = token == JsonToken.VALUE_NULL ? NullNode.getInstance() : snapshotReader.readTree(parser);
+                if (name.equals("rows")) {
+                    bufferedRows = value;
+                } else {
+                    header.put(name, value);
+                }
+            }
         }
+        if (streamed >= 0) {
+            return streamed;
+        }
+        RowWriter writer = rowWriter(header, path, targets);
+        if (bufferedRows == null || !bufferedRows.isArray()) {
+            throw ApiException.invalid(path + ".rows", "must be an array");
+        }
+        try (JsonParser rows = bufferedRows.traverse(mapper)) {
+            rows.nextToken();
+            return writer.write(rows, rowsSoFar);
+        }
+    }
+
+    /** Checks a snapshot's fields other than its rows and prepares the writer of its rows. */
+    private RowWriter rowWriter(Map<String, JsonNode> node, String path, Map<TargetRef, DecodedBatch.TargetPart> targets) {
         TargetRef target = target(node.get("target"), path + ".target");
         String familyName = requiredText(node, "family", path, 64);
         Family family = MetricCatalog.byName(familyName)
@@ -207,20 +248,9 @@ final class BatchDecoder {
         if (interval == null && hasCounterColumn(family, positions)) {
             throw ApiException.invalid(path + ".intervalSeconds", "is required: family " + family.name() + " carries counters");
         }
-        JsonNode rows = node.get("rows");
-        if (rows == null || !rows.isArray()) {
-            throw ApiException.invalid(path + ".rows", "must be an array");
-        }
-        if (rows.size() > config.maxRowsPerSnapshot()) {
-            throw ApiException.tooLarge(path + " has " + rows.size() + " rows; the limit is " + config.maxRowsPerSnapshot());
-        }
-        if (rowsSoFar + rows.size() > config.maxRowsPerBatch()) {
-            throw ApiException.tooLarge("the batch has more than " + config.maxRowsPerBatch() + " rows");
-        }
         DecodedBatch.TargetPart part = targets.computeIfAbsent(target, DecodedBatch.TargetPart::new);
         part.seen(collectedAt);
-        new RowWriter(family, positions, collectedAt, interval, part, path).write(rows);
-        return rows.size();
+        return new RowWriter(family, positions, collectedAt, interval, part, path);
     }
 
     private static boolean hasCounterColumn(Family family, int[] positions) {
@@ -292,8 +322,15 @@ final class BatchDecoder {
         return node.asDouble();
     }
 
+    private static String requiredText(Map<String, JsonNode> fields, String field, String path, int maxLength) {
+        return requiredValue(fields.get(field), field, path, maxLength);
+    }
+
     private static String requiredText(JsonNode parent, String field, String path, int maxLength) {
-        JsonNode node = parent.get(field);
+        return requiredValue(parent.get(field), field, path, maxLength);
+    }
+
+    private static String requiredValue(JsonNode node, String field, String path, int maxLength) {
         if (node == null || !node.isTextual() || node.asText().isEmpty()) {
             throw ApiException.invalid(path + "." + field, "is required and must be a non-empty string");
         }
@@ -346,34 +383,57 @@ final class BatchDecoder {
             this.values = new Object[family.columns().size()];
         }
 
-        void write(JsonNode rows) {
+        /** Encodes the rows array the parser is on (its START_ARRAY); returns the row count. */
+        int write(JsonParser parser, int rowsSoFar) throws IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                throw ApiException.invalid(path + ".rows", "must be an array");
+            }
             CopyEncoder out = part.rows(family, collectedAt);
             FigureCollector figures = new FigureCollector(family, collectedAt, interval, part);
-            for (int r = 0; r < rows.size(); r++) {
-                JsonNode row = rows.get(r);
-                if (!row.isArray() || row.size() != positions.length) {
-                    throw ApiException.invalid(path + ".rows[" + r + "]", "must be an array of " + positions.length + " values, one per column");
+            CopyEncoder shared = new CopyEncoder().startRow().value(collectedAt);
+            String head = (interval == null ? shared.nullValue() : shared.value(interval)).encodedText();
+            int r = 0;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                if (r == config.maxRowsPerSnapshot()) {
+                    throw ApiException.tooLarge(path + " has more than " + config.maxRowsPerSnapshot()
+                            + " rows (ingest.max-rows-per-snapshot)");
+                }
+                if (rowsSoFar + r == config.maxRowsPerBatch()) {
+                    throw ApiException.tooLarge("the batch has more than " + config.maxRowsPerBatch() + " rows");
+                }
+                String rowPath = path + ".rows[" + r + "]";
+                if (parser.currentToken() != JsonToken.START_ARRAY) {
+                    throw wrongWidth(rowPath);
                 }
                 java.util.Arrays.fill(values, null);
-                for (int i = 0; i < positions.length; i++) {
+                int i = 0;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    if (i == positions.length) {
+                        throw wrongWidth(rowPath);
+                    }
                     Column column = family.columns().get(positions[i]);
-                    values[positions[i]] = value(row.get(i), column, path + ".rows[" + r + "][" + i + "]");
+                    values[positions[i]] = value(parser, column, rowPath + "[" + i + "]");
+                    i++;
+                }
+                if (i != positions.length) {
+                    throw wrongWidth(rowPath);
                 }
                 if (family == MetricCatalog.STATEMENT_TEXTS) {
                     requireStatementText(r);
                 }
-                out.startRow().value(collectedAt);
-                if (interval == null) {
-                    out.nullValue();
-                } else {
-                    out.value(interval);
-                }
-                for (int c = 0; c < values.length; c++) {
-                    encode(out, values[c]);
+                out.startRow().encoded(head);
+                for (Object value : values) {
+                    encode(out, value);
                 }
                 out.endRow();
                 figures.row(values);
+                r++;
             }
+            return r;
+        }
+
+        private ApiException wrongWidth(String rowPath) {
+            return ApiException.invalid(rowPath, "must be an array of " + positions.length + " values, one per column");
         }
 
         private void requireStatementText(int r) {
@@ -384,17 +444,22 @@ final class BatchDecoder {
             }
         }
 
-        private Object value(JsonNode node, Column column, String at) {
-            if (node == null || node.isNull()) {
+        /** The value the parser is on, checked against its column; arrays and objects are refused. */
+        private Object value(JsonParser parser, Column column, String at) throws IOException {
+            JsonToken token = parser.currentToken();
+            if (token == JsonToken.VALUE_NULL) {
                 return null;
             }
             String what = family.name() + "." + column.name();
+            if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+                throw ApiException.invalid(at, what + " must be a single value, not " + (token == JsonToken.START_ARRAY ? "an array" : "an object"));
+            }
             return switch (column.type()) {
                 case TEXT -> {
-                    if (!node.isTextual()) {
+                    if (token != JsonToken.VALUE_STRING) {
                         throw ApiException.invalid(at, what + " must be a string");
                     }
-                    String text = node.asText();
+                    String text = parser.getText();
                     int limit = column.role() == ColumnRole.KEY ? MAX_KEY_LENGTH : config.maxTextLength();
                     if (text.length() > limit) {
                         throw ApiException.invalid(at, what + " is longer than " + limit + " characters");
@@ -405,36 +470,39 @@ final class BatchDecoder {
                     yield text;
                 }
                 case INT8 -> {
-                    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+                    if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                         throw ApiException.invalid(at, what + " must be a whole number within 64 bits");
                     }
-                    long value = node.asLong();
+                    long value = parser.getLongValue();
                     if (column.role() == ColumnRole.COUNTER && value < 0) {
                         throw ApiException.invalid(at, what + " is a counter delta and cannot be negative (" + value + ")");
                     }
                     yield value;
                 }
                 case FLOAT8 -> {
-                    if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
+                    if (!token.isNumeric()) {
                         throw ApiException.invalid(at, what + " must be a finite number");
                     }
-                    double value = node.asDouble();
+                    double value = parser.getDoubleValue();
+                    if (!Double.isFinite(value)) {
+                        throw ApiException.invalid(at, what + " must be a finite number");
+                    }
                     if (column.role() == ColumnRole.COUNTER && value < 0) {
                         throw ApiException.invalid(at, what + " is a counter delta and cannot be negative (" + value + ")");
                     }
                     yield value;
                 }
                 case BOOL -> {
-                    if (!node.isBoolean()) {
+                    if (!token.isBoolean()) {
                         throw ApiException.invalid(at, what + " must be true or false");
                     }
-                    yield node.asBoolean();
+                    yield token == JsonToken.VALUE_TRUE;
                 }
                 case TIMESTAMPTZ -> {
-                    if (!node.isTextual()) {
+                    if (token != JsonToken.VALUE_STRING) {
                         throw ApiException.invalid(at, what + " must be an ISO-8601 instant string");
                     }
-                    yield instant(node.asText(), at);
+                    yield instant(parser.getText(), at);
                 }
             };
         }

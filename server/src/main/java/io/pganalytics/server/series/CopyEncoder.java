@@ -66,6 +66,21 @@ public final class CopyEncoder {
         return this;
     }
 
+    /**
+     * Appends fields that are already in COPY text form, such as {@link #encodedText()} of another encoder: values
+     * shared by many rows (a snapshot's collection time and interval) are encoded once, not once per row.
+     */
+    public CopyEncoder encoded(String fields) {
+        separator();
+        out.append(fields);
+        return this;
+    }
+
+    /** What was encoded so far, as text (for {@link #encoded}). */
+    public String encodedText() {
+        return out.toString();
+    }
+
     public void endRow() {
         out.append('\n');
         lineStart = true;

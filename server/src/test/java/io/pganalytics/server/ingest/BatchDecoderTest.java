@@ -135,6 +135,24 @@ class BatchDecoderTest {
     }
 
     @Test
+    void rowsBeforeTheFieldsTheyDependOnAreReadWholeAndEncodedTheSameAsRowsStreamedInOrder() {
+        String rows = "[[\"app\",600,0,990,10],[\"postgres\",60,0,0,0]]";
+        String inOrder = databaseSnapshot(rows);
+        String rowsFirst = "{\"rows\":" + rows + "," + inOrder.substring(1, inOrder.indexOf(",\"rows\":")) + "}";
+        DecodedBatch streamed = decode(batch(inOrder));
+        DecodedBatch buffered = decode(batch(rowsFirst));
+        assertEquals(2, buffered.rows());
+        byte[] expected = streamed.targets().getFirst().families().get(io.pganalytics.common.catalog.MetricCatalog.DATABASE).withPrefix("1");
+        byte[] actual = buffered.targets().getFirst().families().get(io.pganalytics.common.catalog.MetricCatalog.DATABASE).withPrefix("1");
+        assertEquals(new String(expected, StandardCharsets.UTF_8), new String(actual, StandardCharsets.UTF_8));
+        assertMessage(batch(databaseSnapshot("[[\"app\",[1],0,0,0]]")), "rows[0][1]", "not an array");
+        assertMessage(batch(databaseSnapshot("[[\"app\",1,0,0,0,7]]")), "snapshots[0].rows[0]", "5 values");
+        assertMessage(batch(databaseSnapshot("[7]")), "snapshots[0].rows[0]", "5 values");
+        assertMessage(batch(databaseSnapshot("{}")), "snapshots[0].rows", "must be an array");
+        assertMessage(batch("{\"rows\":[]," + inOrder.substring(1, inOrder.indexOf(",\"rows\":")) + ",\"rows\":[]}"), "not valid JSON", "Duplicate field 'rows'");
+    }
+
+    @Test
     void rowLimitsPerSnapshotAndPerBatchAreEnforced() {
         String hundredOne = "[" + String.join(",", java.util.Collections.nCopies(101, "[\"a\",1,0,0,0]")) + "]";
         assertEquals(ErrorType.PAYLOAD_TOO_LARGE, refused(batch(databaseSnapshot(hundredOne))).type());
