@@ -186,6 +186,8 @@ public final class SimulateCommand {
         private final List<SimulatedCollector> collectors;
         private final PrintStream out;
         private final long startedNanos = System.nanoTime();
+        /** Whether the first interval's latencies were set aside (sends after it are the steady state). */
+        private boolean steadySince;
 
         Simulation(List<SimulatedCollector> collectors, PrintStream out) {
             this.collectors = collectors;
@@ -203,7 +205,17 @@ public final class SimulateCommand {
                 long offset = intervalNanos * i / collectors.size();
                 timer.scheduleAtFixedRate(() -> collector.tick(seconds), offset, intervalNanos, TimeUnit.NANOSECONDS);
             }
-            waitWithProgress(duration, () -> false);
+            // The first interval is every collector's first batch (settings, query texts) and the server's warm-up:
+            // the steady state's latencies are those recorded once every collector has its first batch acknowledged.
+            long end = System.nanoTime() + duration.toNanos();
+            waitWithProgress(duration.compareTo(interval) < 0 ? duration : interval, () -> false);
+            waitWithProgress(Duration.ofNanos(Math.max(0, end - System.nanoTime())),
+                    () -> collectors.stream().allMatch(c -> c.shipper().stats().acknowledged() > 0));
+            if (end - System.nanoTime() > 0) {
+                collectors.forEach(c -> c.shipper().takeIntervalLatency());
+                steadySince = true;
+            }
+            waitWithProgress(Duration.ofNanos(Math.max(0, end - System.nanoTime())), () -> false);
             timer.shutdown();
             if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
                 timer.shutdownNow();
@@ -247,9 +259,13 @@ public final class SimulateCommand {
         SimulationResult result(boolean drained) {
             Totals t = totals();
             double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+            LatencyHistogram steady = new LatencyHistogram();
+            if (steadySince) {
+                collectors.forEach(c -> steady.add(c.shipper().takeIntervalLatency()));
+            }
             return new SimulationResult(collectors.size(), elapsed, t.generated, t.spoolErrors, t.dropped, t.attempts,
                     t.acknowledged, t.duplicates, t.retryLater, t.failures, t.quarantined, t.pending, drained,
-                    t.rows, t.latency);
+                    t.rows, t.latency, steady);
         }
 
         private Totals totals() {

@@ -62,6 +62,12 @@ class SimulateCommandTest {
         assertTrue(out.contains("registered 2 collectors"), out);
         assertTrue(out.contains("undelivered          0"), out);
         assertTrue(out.matches("(?s).*send latency ms\\s+p50 [0-9.]+\\s+p95 [0-9.]+\\s+p99 [0-9.]+.*"), out);
+        java.util.regex.Matcher steady = java.util.regex.Pattern.compile("after 1st interval\\s+p50 [0-9.]+\\s+p95 [0-9.]+\\s+p99 [0-9.]+"
+                + "\\s+max [0-9.]+ \\((\\d+) sends\\)").matcher(out);
+        java.util.regex.Matcher all = java.util.regex.Pattern.compile("acknowledged\\s+(\\d+) ").matcher(out);
+        assertTrue(steady.find() && all.find(), out);
+        long steadySends = Long.parseLong(steady.group(1));
+        assertTrue(steadySends > 0 && steadySends < Long.parseLong(all.group(1)), "the first interval's sends are set aside: " + out);
         try (var files = Files.list(identities)) {
             assertEquals(2, files.count());
         }
