@@ -3,7 +3,8 @@ rem pgAnalytics launcher for Windows: builds what is missing, then runs a part o
 rem   pganalytics demo [--headless] [--exit-after 120s] [--verify-within 60s] [--data-dir DIR]
 rem                                              the whole product with live data: server, workload, collector, console
 rem   pganalytics server [server options]      the server on embedded defaults (see --help)
-rem   pganalytics collector [collector options] the collector agent (see --help)
+rem   pganalytics collector [collector options] the collector agent (see --help); 'collector run' with the agent's
+rem                                              small-footprint JVM settings (docs\COLLECTOR.md, "Overhead")
 rem   pganalytics console [console options]    the JavaFX console
 rem Needs a JDK 21 or newer: JAVA_HOME when it points at one, else java on the PATH.
 setlocal EnableExtensions
@@ -21,6 +22,7 @@ rem mvnw.cmd builds with the JDK in JAVA_HOME.
 for %%D in ("%JAVA%\..\..") do set "JAVA_HOME=%%~fD"
 
 set "COMMAND=%~1"
+set "SUBCOMMAND=%~2"
 set "REST="
 :collect
 shift
@@ -38,9 +40,16 @@ if /i "%COMMAND%"=="server" (
   "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%SERVER_JAR%" %REST%
   exit /b %ERRORLEVEL%
 )
+rem The agent's footprint (docs\COLLECTOR.md, "Overhead"): C1 only, a small serial heap for about 8 targets; give
+rem more with PGANALYTICS_JAVA_OPTS=-Xmx... (it comes last, so it wins). Compact headers are a product flag from JDK 25.
+set "AGENT_OPTS="
+if /i "%COMMAND%"=="collector" if /i "%SUBCOMMAND%"=="run" (
+  set "AGENT_OPTS=-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+  if %PGA_MAJOR% GEQ 25 set "AGENT_OPTS=-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseCompactObjectHeaders"
+)
 if /i "%COMMAND%"=="collector" (
   call :build_if_missing "%COLLECTOR_JAR%" || exit /b 1
-  "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%COLLECTOR_JAR%" %REST%
+  "%JAVA%" %AGENT_OPTS% %PGANALYTICS_JAVA_OPTS% -jar "%COLLECTOR_JAR%" %REST%
   exit /b %ERRORLEVEL%
 )
 if /i "%COMMAND%"=="demo" (
@@ -63,7 +72,7 @@ call :usage 1>&2
 exit /b 2
 
 :usage
-for /f "tokens=1* delims=:" %%L in ('findstr /n "^rem" "%~f0"') do if %%L LEQ 7 if %%L GEQ 2 (
+for /f "tokens=1* delims=:" %%L in ('findstr /n "^rem" "%~f0"') do if %%L LEQ 8 if %%L GEQ 2 (
   set "LINE=%%M"
   call echo(%%LINE:~4%%
 )

@@ -40,8 +40,8 @@ public final class BenchCommand {
             bench [--collectors N] [--interval S] [--duration D] [--drain-timeout D]
                   [--server-jar FILE] [--server-heap SIZE] [--server-jvm-options "..."] [--database-url JDBC --database-user U --database-password-file F]
                   [--raw-batches N | --no-raw-copy] [--dashboard [--history-days N] [--history-step D] [--rounds N]]
-                  [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-window D] [--saturation-window D]
-                   [--collector-jvm-options "..."]]
+                  [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-warmup D] [--overhead-window D]
+                   [--saturation-window D] [--target-rtt D] [--collector-jvm-options "..."] [--collector-env "K=V ..."]]
                   [--work-dir DIR]
               Starts a server from its jar (embedded PostgreSQL in a temporary directory unless --database-url), issues
               N registration tokens and registers N collectors through the API, runs them as 'simulate' does (a mid-size
@@ -51,14 +51,14 @@ public final class BenchCommand {
               over a generated history. --collectors 0 skips the ingest phase. --overhead runs one real collector
               ('run') per listed target count and thread count against databases of the embedded PostgreSQL and
               reports its CPU, memory and the time its statements take there; --saturation-window also runs the
-              largest count with every interval at 1 s (throughput of 1 thread against 8). docs/BENCHMARKS.md has the
-              method and the figures.""";
+              largest count with every interval at 1 s (throughput of 1 thread against 8). --target-rtt (e.g. 5ms)
+              puts a TCP proxy in front of each target that delays every chunk by half of it each way, as a network
+              would. The collector JVM gets the options docs/COLLECTOR.md recommends (heap by target count) and
+              MALLOC_ARENA_MAX=2 unless --collector-jvm-options / --collector-env say otherwise. docs/BENCHMARKS.md has
+              the method and the figures.""";
 
     /** Held so that the level sticks: a line per spool opened would bury the report under thousands of collectors. */
     private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
-
-    /** The collector JVM's settings for a host agent, as docs/COLLECTOR.md recommends them. */
-    static final String DEFAULT_COLLECTOR_JVM_OPTIONS = "-Xms16m -Xmx64m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -Xss512k";
 
     private BenchCommand() {
     }
@@ -68,7 +68,8 @@ public final class BenchCommand {
         CommandLine line = CommandLine.parse("bench", args, Set.of("collectors", "interval", "duration", "drain-timeout",
                 "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
                 "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",
-                "overhead-warmup", "saturation-window", "collector-jvm-options", "server-jvm-options"), Set.of("no-raw-copy", "dashboard"));
+                "overhead-warmup", "saturation-window", "collector-jvm-options", "collector-env", "target-rtt",
+                "server-jvm-options"), Set.of("no-raw-copy", "dashboard"));
         Settings settings = new Settings(line.integer("collectors", 500, 0, 10_000),
                 line.duration("interval", Duration.ofSeconds(60)), line.duration("duration", Duration.ofMinutes(3)),
                 line.duration("drain-timeout", Duration.ofSeconds(120)),
@@ -81,8 +82,7 @@ public final class BenchCommand {
                 integers(line, "overhead", ""), integers(line, "overhead-threads", "1,8"),
                 line.duration("overhead-warmup", Duration.ofSeconds(30)), line.duration("overhead-window", Duration.ofMinutes(2)),
                 line.duration("saturation-window", Duration.ZERO),
-                line.value("collector-jvm-options").orElse(DEFAULT_COLLECTOR_JVM_OPTIONS),
-                line.value("server-jvm-options").orElse(""));
+                collectorJvm(line), targetRtt(line), line.value("server-jvm-options").orElse(""));
         SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean temporary = line.value("work-dir").isEmpty();
         Path workDir = null;
@@ -133,6 +133,27 @@ public final class BenchCommand {
         return values;
     }
 
+    private static CollectorJvm collectorJvm(CommandLine line) throws UsageException {
+        try {
+            return CollectorJvm.of(line.value("collector-jvm-options").orElse(null),
+                    line.value("collector-env").orElse(CollectorJvm.RECOMMENDED_ENVIRONMENT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bench: " + e.getMessage());
+        }
+    }
+
+    /** The round trip to each target; "0" (the default) connects straight to PostgreSQL. */
+    private static Duration targetRtt(CommandLine line) throws UsageException {
+        if (line.value("target-rtt").map(v -> v.strip().matches("0+(ms|s)?")).orElse(true)) {
+            return Duration.ZERO;
+        }
+        Duration rtt = line.duration("target-rtt", Duration.ZERO);
+        if (rtt.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new UsageException("bench: --target-rtt above 1 s is not a network, got " + rtt.toMillis() + " ms");
+        }
+        return rtt;
+    }
+
     private static String password(CommandLine line) throws UsageException {
         if (line.path("database-password-file").isEmpty()) {
             return null;
@@ -149,7 +170,7 @@ public final class BenchCommand {
                     java.util.Optional<Path> passwordFile, int rawBatches,
                     boolean dashboard, int historyDays, Duration historyStep, int rounds, List<Integer> overheadTargets,
                     List<Integer> overheadThreads, Duration overheadWarmUp, Duration overheadWindow,
-                    Duration saturationWindow, String collectorJvmOptions, String serverJvmOptions) {
+                    Duration saturationWindow, CollectorJvm collectorJvm, Duration targetRtt, String serverJvmOptions) {
     }
 
     /** One bench run: its server, its phases and the report. */
@@ -211,8 +232,8 @@ public final class BenchCommand {
             int most = settings.overheadTargets().stream().mapToInt(Integer::intValue).max().orElseThrow();
             out.println("bench: collector overhead: preparing " + most + " databases of 50 tables and 20 indexes");
             CollectorOverhead overhead = new CollectorOverhead(database, server.apiBase(), http, api,
-                    workDir.resolve("overhead"), database.port(), out, version,
-                    List.of(settings.collectorJvmOptions().split("\\s+")));
+                    workDir.resolve("overhead"), database.port(), out, version, settings.collectorJvm(),
+                    settings.targetRtt());
             overhead.prepare(most);
             List<CollectorOverhead.Figures> figures = new ArrayList<>();
             for (int targets : settings.overheadTargets()) {

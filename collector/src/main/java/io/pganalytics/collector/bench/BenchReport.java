@@ -80,13 +80,32 @@ final class BenchReport {
     void overhead(List<CollectorOverhead.Figures> figures) {
         lines.add("");
         lines.add("### Collector overhead: one collector process, targets = databases of the embedded PostgreSQL (50 tables, 20 indexes each)");
-        lines.add("| targets | threads | intervals | window | collector CPU (% of one core) | peak RSS | its statements on the DB (ms per minute) | DB share of one core | statement calls/s |");
-        lines.add("|---|---|---|---|---|---|---|---|---|");
+        lines.add("| targets | threads | intervals | target RTT (SELECT 1 median) | window | collector CPU (% of one core) | peak RSS | heap after GC "
+                + "| its statements on the DB (ms per minute) | DB share of one core | statement calls/s "
+                + "| collections at once (mean) | sessions opened in the window | bench JVM CPU (proxy) |");
+        lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (CollectorOverhead.Figures f : figures) {
-            lines.add(String.format(Locale.ROOT, "| %d | %d | %s | %.0f s | %.2f %% | %d MiB | %.1f | %.3f %% | %.1f |",
-                    f.targets(), f.threads(), f.intervals(), f.windowSeconds(), f.cpuPercentOfCore(), f.peakRss() >> 20,
-                    f.statementMillisPerMinute(), f.databasePercentOfCore(), f.callsPerSecond()));
+            lines.add(String.format(Locale.ROOT, "| %d | %d | %s | %d ms (%.2f ms) | %.0f s | %.2f %% | %d MiB | %s | %.1f | %.3f %% | %.1f "
+                            + "| %.1f | %s | %.1f %% |", f.targets(), f.threads(), f.intervals(), f.rtt().toMillis(), f.selectOneMillis(),
+                    f.windowSeconds(), f.cpuPercentOfCore(), f.peakRss() >> 20, mebibytes(f.heapAfterGc()),
+                    f.statementMillisPerMinute(), f.databasePercentOfCore(), f.callsPerSecond(), f.busySessions(),
+                    f.openedSessions() < 0 ? "n/a" : String.valueOf(f.openedSessions()),
+                    100 * f.proxyCpuSeconds() / f.windowSeconds()));
         }
+        List<CollectorOverhead.Figures> saturated = figures.stream().filter(f -> !"defaults".equals(f.intervals())).toList();
+        if (saturated.size() >= 2) {
+            CollectorOverhead.Figures first = saturated.getFirst();
+            CollectorOverhead.Figures last = saturated.getLast();
+            lines.add("");
+            lines.add(String.format(Locale.ROOT, "Throughput at saturation, %d threads ÷ %d: %.1f ÷ %.1f statement calls/s = **%.2f ×**",
+                    last.threads(), first.threads(), last.callsPerSecond(), first.callsPerSecond(),
+                    last.callsPerSecond() / first.callsPerSecond()));
+        }
+    }
+
+    /** "12 MiB", or "n/a" for a negative (unknown) size. */
+    static String mebibytes(long bytes) {
+        return bytes < 0 ? "n/a" : (bytes >> 20) + " MiB";
     }
 
     private static double ms(LatencyHistogram h, double q) {

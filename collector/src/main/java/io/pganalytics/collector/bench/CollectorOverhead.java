@@ -7,6 +7,8 @@ import io.pganalytics.common.wire.RegistrationRequest;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -32,10 +34,25 @@ import java.util.concurrent.TimeUnit;
 final class CollectorOverhead {
     static final String ROLE = "pga_bench_monitor";
     private static final String ROLE_PASSWORD = "bench-monitor-secret";
+    /** The target databases as a LIKE pattern. */
+    private static final String TARGET_DATABASES = "bench\\_t%";
 
-    /** One measured configuration. */
-    record Figures(int targets, int threads, String intervals, double windowSeconds, double cpuSeconds, long peakRss,
-                   double statementMillis, long calls) {
+    /** Per direction and proxied connection: enough for a burst of statement results in flight. */
+    private static final int PROXY_BUFFER_BYTES = 1024 * 1024;
+
+    /**
+     * One measured configuration.
+     *
+     * @param heapAfterGc     the collector's heap in use right after a full GC at the end of the window (-1: unknown)
+     * @param busySessions    mean number of the collector's sessions inside a transaction (collections in progress)
+     * @param openedSessions  sessions opened to the target databases during the window (-1: unknown)
+     * @param proxyCpuSeconds the bench JVM's CPU over the window, mostly the latency proxy's when there is one
+     * @param selectOneMillis the median time of {@code SELECT 1} on a target as the collector reaches it (through the
+     *                        proxy when there is one): the round trip a statement really waits
+     */
+    record Figures(int targets, int threads, String intervals, Duration rtt, double selectOneMillis, double windowSeconds,
+                   double cpuSeconds, long peakRss, long heapAfterGc, double statementMillis, long calls,
+                   double busySessions, long openedSessions, double proxyCpuSeconds) {
         double cpuPercentOfCore() {
             return 100 * cpuSeconds / windowSeconds;
         }
@@ -62,11 +79,17 @@ final class CollectorOverhead {
     private final int postgresPort;
     private final PrintStream out;
     private final String version;
-    private final List<String> jvmOptions;
+    private final CollectorJvm jvm;
+    private final Duration targetRtt;
 
+    /**
+     * @param targetRtt the round trip between the collector and its targets: 0 connects straight to PostgreSQL,
+     *                  more puts a {@link LatencyProxy} in front of each target
+     */
     CollectorOverhead(ServerDatabase database, URI server, HttpClient http, AdminApi api, Path workDir, int postgresPort,
-                      PrintStream out, String version, List<String> jvmOptions) {
-        this.jvmOptions = List.copyOf(jvmOptions);
+                      PrintStream out, String version, CollectorJvm jvm, Duration targetRtt) {
+        this.jvm = jvm;
+        this.targetRtt = targetRtt;
         this.database = database;
         this.server = server;
         this.http = http;
@@ -118,7 +141,96 @@ final class CollectorOverhead {
     Figures measure(int targets, int threads, Duration intervals, Duration warmUp, Duration window)
             throws IOException, InterruptedException, SQLException, RegistrationException {
         Path dir = Files.createDirectories(workDir.resolve("collector-" + targets + "x" + threads
-                + (intervals == null ? "" : "-" + intervals.toSeconds() + "s")));
+                + (intervals == null ? "" : "-" + intervals.toSeconds() + "s")
+                + (targetRtt.isZero() ? "" : "-rtt" + targetRtt.toMillis() + "ms")));
+        List<LatencyProxy> proxies = new ArrayList<>();
+        Process process = null;
+        try {
+            List<Integer> ports = targetPorts(targets, proxies);
+            double selectOne = MonitoredStatistics.selectOneMillis(ports.getFirst(), databaseName(1), ROLE, ROLE_PASSWORD);
+            Path config = writeConfig(dir, targets, threads, intervals, ports);
+            process = jvm.start(config, dir.resolve("collector.log"), targets);
+            Thread.sleep(warmUp.toMillis());
+            if (!process.isAlive()) {
+                throw new IOException("the collector exited with " + process.exitValue() + ": see " + dir.resolve("collector.log"));
+            }
+            Figures figures = window(process, targets, threads, intervals, window, selectOne);
+            print(figures);
+            return figures;
+        } finally {
+            if (process != null) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+            proxies.forEach(LatencyProxy::close);
+        }
+    }
+
+    /** The port of each target: PostgreSQL's, or a latency proxy's in front of it (added to {@code proxies}). */
+    private List<Integer> targetPorts(int targets, List<LatencyProxy> proxies) throws IOException {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < targets; i++) {
+            if (targetRtt.isZero()) {
+                ports.add(postgresPort);
+            } else {
+                proxies.add(LatencyProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), postgresPort),
+                        targetRtt.dividedBy(2), PROXY_BUFFER_BYTES));
+                ports.add(proxies.getLast().port());
+            }
+        }
+        return ports;
+    }
+
+    private void print(Figures f) {
+        out.printf(Locale.ROOT, "bench: collector %d targets, %d threads, intervals %s, RTT %d ms (SELECT 1: %.2f ms): "
+                        + "CPU %.2f %% of a core, RSS %d MiB, heap after GC %s, its statements %.1f ms/min (%.0f calls/s), "
+                        + "%.1f collections at once, %d sessions opened%n", f.targets(), f.threads(), f.intervals(),
+                f.rtt().toMillis(), f.selectOneMillis(), f.cpuPercentOfCore(), f.peakRss() >> 20,
+                BenchReport.mebibytes(f.heapAfterGc()), f.statementMillisPerMinute(), f.callsPerSecond(),
+                f.busySessions(), f.openedSessions());
+    }
+
+    /** Samples the running collector over the window; ends with a full GC of it to read its live heap. */
+    private Figures window(Process process, int targets, int threads, Duration intervals, Duration window,
+                           double selectOneMillis) throws SQLException, InterruptedException {
+        long benchPid = ProcessHandle.current().pid();
+        try (Connection sampler = database.connect()) {
+            double[] before = MonitoredStatistics.statementTotals(sampler, ROLE);
+            long sessionsBefore = MonitoredStatistics.sessionsOpened(sampler, TARGET_DATABASES);
+            double cpuBefore = ProcessSampler.cpuSeconds(process.pid());
+            double benchCpuBefore = ProcessSampler.cpuSeconds(benchPid);
+            long start = System.nanoTime();
+            long end = start + window.toNanos();
+            long peak = 0;
+            long busy = 0;
+            int samples = 0;
+            long nextRss = 0;
+            while (System.nanoTime() < end) {
+                if (System.nanoTime() >= nextRss) {
+                    peak = Math.max(peak, ProcessSampler.residentBytes(process.pid()));
+                    nextRss = System.nanoTime() + 2_000_000_000L;
+                }
+                busy += MonitoredStatistics.busySessions(sampler, ROLE);
+                samples++;
+                Thread.sleep(Math.min(250, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
+            peak = Math.max(peak, ProcessSampler.residentBytes(process.pid()));
+            double cpu = ProcessSampler.cpuSeconds(process.pid()) - cpuBefore;
+            double benchCpu = ProcessSampler.cpuSeconds(benchPid) - benchCpuBefore;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double[] after = MonitoredStatistics.statementTotals(sampler, ROLE);
+            long sessionsAfter = MonitoredStatistics.sessionsOpened(sampler, TARGET_DATABASES);
+            return new Figures(targets, threads, intervals == null ? "defaults" : intervals.toSeconds() + " s", targetRtt,
+                    selectOneMillis, seconds, cpu, peak, jvm.heapAfterGc(process.pid()), after[0] - before[0],
+                    (long) (after[1] - before[1]), samples == 0 ? 0 : (double) busy / samples,
+                    sessionsBefore < 0 || sessionsAfter < 0 ? -1 : sessionsAfter - sessionsBefore, benchCpu);
+        }
+    }
+
+    private Path writeConfig(Path dir, int targets, int threads, Duration intervals, List<Integer> ports)
+            throws IOException, RegistrationException, InterruptedException {
         Path identity = dir.resolve("identity.json");
         IdentityFile.write(identity, new RegistrationClient(http, Duration.ofSeconds(30)).register(server,
                 new RegistrationRequest(api.registrationToken("overhead " + dir.getFileName()), "overhead-" + dir.getFileName(),
@@ -126,56 +238,12 @@ final class CollectorOverhead {
         Path passwordFile = dir.resolve("monitor.password");
         Files.writeString(passwordFile, ROLE_PASSWORD + "\n");
         Path config = dir.resolve("collector.yaml");
-        Files.writeString(config, config(targets, threads, intervals, identity, dir.resolve("spool"), passwordFile));
-        Path jar = Path.of(URI.create(CollectorOverhead.class.getProtectionDomain().getCodeSource().getLocation().toString()));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("collector.log").toFile()).start();
-        try {
-            Thread.sleep(warmUp.toMillis());
-            if (!process.isAlive()) {
-                throw new IOException("the collector exited with " + process.exitValue() + ": see " + dir.resolve("collector.log"));
-            }
-            double[] before = statementTotals();
-            double cpuBefore = ProcessSampler.cpuSeconds(process.pid());
-            long start = System.nanoTime();
-            long peak = 0;
-            long end = start + window.toNanos();
-            while (System.nanoTime() < end) {
-                peak = Math.max(peak, ProcessSampler.residentBytes(process.pid()));
-                Thread.sleep(Math.min(2_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            }
-            peak = Math.max(peak, ProcessSampler.residentBytes(process.pid()));
-            double cpu = ProcessSampler.cpuSeconds(process.pid()) - cpuBefore;
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double[] after = statementTotals();
-            Figures figures = new Figures(targets, threads, intervals == null ? "defaults" : intervals.toSeconds() + " s",
-                    seconds, cpu, peak, after[0] - before[0], (long) (after[1] - before[1]));
-            out.printf(Locale.ROOT, "bench: collector %d targets, %d threads, intervals %s: CPU %.2f %% of a core, "
-                            + "RSS %d MiB, its statements %.1f ms/min (%.0f calls/s)%n", targets, threads, figures.intervals(),
-                    figures.cpuPercentOfCore(), peak >> 20, figures.statementMillisPerMinute(), figures.callsPerSecond());
-            return figures;
-        } finally {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        Files.writeString(config, config(targets, threads, intervals, identity, dir.resolve("spool"), passwordFile, ports));
+        return config;
     }
 
-    /** Execution + planning milliseconds and calls of the collector role's statements, over every database. */
-    private double[] statementTotals() throws SQLException {
-        try (Connection c = database.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-                SELECT coalesce(sum(s.total_exec_time + s.total_plan_time), 0), coalesce(sum(s.calls), 0)
-                FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = '""" + ROLE + "'")) {
-            rs.next();
-            return new double[] {rs.getDouble(1), rs.getDouble(2)};
-        }
-    }
-
-    private String config(int targets, int threads, Duration intervals, Path identity, Path spool, Path passwordFile) {
+    private String config(int targets, int threads, Duration intervals, Path identity, Path spool, Path passwordFile,
+                          List<Integer> ports) {
         StringBuilder yaml = new StringBuilder();
         yaml.append("server:\n  url: ").append(server).append("\n  insecure-skip-verify: true\n");
         yaml.append("identity-file: ").append(identity).append('\n');
@@ -191,7 +259,7 @@ final class CollectorOverhead {
         yaml.append("targets:\n");
         for (int i = 1; i <= targets; i++) {
             yaml.append("  - name: ").append(databaseName(i)).append('\n')
-                    .append("    url: postgresql://").append(ROLE).append("@127.0.0.1:").append(postgresPort).append('/')
+                    .append("    url: postgresql://").append(ROLE).append("@127.0.0.1:").append(ports.get(i - 1)).append('/')
                     .append(databaseName(i)).append('\n')
                     .append("    password-file: ").append(passwordFile).append('\n')
                     .append("    include-databases: [").append(databaseName(i)).append("]\n")

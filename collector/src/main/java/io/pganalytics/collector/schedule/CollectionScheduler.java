@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +61,7 @@ public final class CollectionScheduler implements AutoCloseable {
     private ExecutorService workers;
     private ScheduledExecutorService ticks;
     private final QueryTextLedger texts;
+    private ScheduledThreadPoolExecutor poolHousekeeping;
     private boolean started;
 
     public CollectionScheduler(List<TargetSpec> targets, int threads, SnapshotSink sink, Clock clock, ScheduleSettings settings) {
@@ -98,8 +100,12 @@ public final class CollectionScheduler implements AutoCloseable {
         started = true;
         workers = Executors.newFixedThreadPool(threads, named("pganalytics-collect-"));
         ticks = Executors.newSingleThreadScheduledExecutor(named("pganalytics-ticks-"));
+        // one thread for the idle and lifetime checks of every target's pool, not one per target
+        poolHousekeeping = new ScheduledThreadPoolExecutor(1, named("pganalytics-pool-housekeeper-"));
+        poolHousekeeping.setRemoveOnCancelPolicy(true);
         for (TargetSpec spec : specs) {
-            TargetRuntime target = new TargetRuntime(spec, new TargetConnections(spec, settings.connections()), workers,
+            TargetConnections connections = new TargetConnections(spec, settings.connections(), poolHousekeeping);
+            TargetRuntime target = new TargetRuntime(spec, connections, workers,
                     new Backoff(settings.initialBackoff(), settings.maxBackoff()));
             targets.add(target);
             List<FamilyCollector> collectors = new ArrayList<>(FamilyCollectors.create(spec, settings.catalog(), texts));
@@ -186,6 +192,7 @@ public final class CollectionScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             targets.forEach(target -> target.connections.close());
+            poolHousekeeping.shutdownNow();
         }
     }
 

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +43,14 @@ public final class TargetConnections implements AutoCloseable {
     private volatile boolean closed;
 
     public TargetConnections(TargetSpec spec, ConnectionSettings settings) {
+        this(spec, settings, null);
+    }
+
+    /**
+     * @param housekeeping where the pool's periodic checks run, shared by the targets of a collector (null: a thread of
+     *                     the pool's own). HikariCP otherwise starts a housekeeper thread per pool, one per target.
+     */
+    public TargetConnections(TargetSpec spec, ConnectionSettings settings, ScheduledExecutorService housekeeping) {
         this.spec = spec;
         this.settings = settings;
         HikariConfig config = new HikariConfig();
@@ -55,6 +64,7 @@ public final class TargetConnections implements AutoCloseable {
         config.setValidationTimeout(Math.max(250, settings.connectTimeout().toMillis()));
         config.setInitializationFailTimeout(-1);
         config.setReadOnly(false);
+        config.setScheduledExecutor(housekeeping);
         this.pool = new HikariDataSource(config);
     }
 
