@@ -278,13 +278,15 @@ public final class BenchCommand {
             ingestStarted = Instant.now();
             long tuplesBefore = database.tuplesInserted();
             long bytesBefore = database.timeSeriesBytes();
+            ServerHistogram latencyBefore = ServerHistogram.read(http, server.adminPort(), ServerHistogram.INGEST);
             watch.start();
             SimulationResult result = SimulateCommand.drive(new SimulateCommand.Plan(server.apiBase(), http, identities,
                     settings.interval(), settings.duration(), settings.drainTimeout(), 64L * 1024 * 1024,
                     workDir.resolve("spools"), version), out);
             ResourceWatch.Figures figures = watch.stop();
+            ServerHistogram serverLatency = ServerHistogram.read(http, server.adminPort(), ServerHistogram.INGEST).since(latencyBefore);
             Thread.sleep(1_500);  // statistics reach pg_stat_database within a second
-            report.ingest(result, figures, database.tuplesInserted() - tuplesBefore,
+            report.ingest(result, figures, serverLatency, database.tuplesInserted() - tuplesBefore,
                     database.timeSeriesBytes() - bytesBefore, database.timeSeriesBytes());
             return result;
         }

@@ -21,7 +21,8 @@ final class BenchReport {
         this.out = out;
     }
 
-    void ingest(SimulationResult r, ResourceWatch.Figures f, long tuplesInserted, long bytesAdded, long bytesTotal) {
+    void ingest(SimulationResult r, ResourceWatch.Figures f, ServerHistogram server, long tuplesInserted, long bytesAdded,
+                long bytesTotal) {
         r.print(out);
         double seconds = r.elapsedSeconds();
         endToEndRowsPerSecond = r.rows() / seconds;
@@ -38,6 +39,12 @@ final class BenchReport {
                 r.rows() / seconds);
         row("send latency p50 / p95 / p99 / max (client side)", "%.1f / %.1f / %.1f / %.1f ms", r.latencyMillis(0.50),
                 r.latencyMillis(0.95), r.latencyMillis(0.99), r.latency().max().toNanos() / 1e6);
+        row("send latency after the first interval p50 / p95 / p99 / max (client side)", "%.1f / %.1f / %.1f / %.1f ms (%d sends)",
+                r.steadyLatencyMillis(0.50), r.steadyLatencyMillis(0.95), r.steadyLatencyMillis(0.99),
+                r.steadyLatency().count() == 0 ? Double.NaN : r.steadyLatency().max().toNanos() / 1e6, r.steadyLatency().count());
+        row("ingest latency at the server p50 / p95 / p99 (arrival to acknowledgement, every request; its histogram)",
+                "%.0f / %.0f / %.0f ms; %.2f %% within 250 ms (%d requests)", server.quantileMillis(0.50),
+                server.quantileMillis(0.95), server.quantileMillis(0.99), server.percentAtMost(0.25), server.count());
         row("server CPU (mean over the run) / peak RSS", "%.2f cores / %d MiB", f.serverCores(), f.serverPeakRss() >> 20);
         if (f.postgresMeasured()) {
             row("PostgreSQL CPU / peak PSS (postmaster + backends)", "%.2f cores / %d MiB", f.postgresCores(),
