@@ -29,12 +29,13 @@ import static io.pganalytics.common.catalog.ColumnType.TEXT;
  */
 final class StatementsCollector implements FamilyCollector {
     static final String PRELOAD_FIX = "pg_stat_statements is not in shared_preload_libraries: add it and restart";
-    /** The datname column of {@link #statementsSql}'s rows. */
-    private static final int DATNAME = 4;
 
     private final CatalogSettings settings;
     private final TargetSpec spec;
     private final QueryTextLedger texts;
+    /** The target's database patterns as LIKE patterns, for a target that filters its databases. */
+    private final String[] includePatterns;
+    private final String[] excludePatterns;
     private DeltaTracker tracker;
     private String trackerSql;
 
@@ -46,6 +47,8 @@ final class StatementsCollector implements FamilyCollector {
         this.settings = settings;
         this.spec = spec;
         this.texts = texts;
+        this.includePatterns = likePatterns(spec.includeDatabases(), "%");
+        this.excludePatterns = likePatterns(spec.excludeDatabases(), null);
     }
 
     @Override
@@ -102,11 +105,8 @@ final class StatementsCollector implements FamilyCollector {
         List<List<Object>> rows = context.connections().onInstance(context.queryTimeout(), context.timer(),
                 session -> spec.filtersDatabases()
                         ? session.query(sql, Snapshots.readTypes(MetricCatalog.STATEMENTS, 2),
-                                likePatterns(spec.includeDatabases(), "%"), likePatterns(spec.excludeDatabases(), null))
+                                includePatterns, excludePatterns)
                         : session.query(sql, Snapshots.readTypes(MetricCatalog.STATEMENTS, 2)));
-        if (spec.filtersDatabases()) { // the SQL filtered already; the target's own matching has the last word
-            rows = rows.stream().filter(r -> r.get(DATNAME) instanceof String datname && spec.includes(datname)).toList();
-        }
         DeltaTracker.Delta delta = tracker.next(at, rows);
         if (delta.intervalSeconds() == null) {
             return List.of();

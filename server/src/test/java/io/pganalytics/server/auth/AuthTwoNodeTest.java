@@ -9,8 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,26 +23,9 @@ class AuthTwoNodeTest {
     @BeforeAll
     static void start() {
         String database = SharedPostgres.newDatabase("auth_two_nodes");
-        String cluster = TestServers.newClusterName();
-        int portA = TestServers.freePort();
-        int portB = TestServers.freePort();
-        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        nodeA = TestServers.start(database, cluster, Map.of("cluster.join", "members", "cluster.members", members,
-                "cluster.port", Integer.toString(portA)));
-        nodeB = TestServers.start(database, cluster, Map.of("cluster.join", "members", "cluster.members", members,
-                "cluster.port", Integer.toString(portB)));
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (nodeA.cluster().memberCount() < 2 || nodeB.cluster().memberCount() < 2) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the two members did not join within 60 s");
-            }
-            try {
-                Thread.sleep(100); // polling interval, bounded by the deadline above
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        TestServers.TwoNodes nodes = TestServers.startTwo(database, Map.of(), Map.of());
+        nodeA = nodes.a();
+        nodeB = nodes.b();
         apiA = new ApiClient(nodeA);
         apiB = new ApiClient(nodeB);
     }

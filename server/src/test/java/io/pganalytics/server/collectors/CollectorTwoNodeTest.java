@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -32,26 +31,14 @@ class CollectorTwoNodeTest {
     @BeforeAll
     static void start() {
         String database = SharedPostgres.newDatabase("collector_two_nodes");
-        String cluster = TestServers.newClusterName();
-        int portA = TestServers.freePort();
-        int portB = TestServers.freePort();
-        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        Map<String, String> common = Map.of("cluster.join", "members", "cluster.members", members,
-                "collectors.registration-rate-limit.failures-before-delay", "4");
-        nodeA = TestServers.start(database, cluster, with(common, "cluster.port", Integer.toString(portA)));
-        nodeB = TestServers.start(database, cluster, with(common, "cluster.port", Integer.toString(portB)));
-        CollectorTesting.await("the two members join", Duration.ofSeconds(60),
-                () -> nodeA.cluster().memberCount() == 2 && nodeB.cluster().memberCount() == 2);
+        Map<String, String> common = Map.of("collectors.registration-rate-limit.failures-before-delay", "4");
+        TestServers.TwoNodes nodes = TestServers.startTwo(database, common, common);
+        nodeA = nodes.a();
+        nodeB = nodes.b();
         apiA = new ApiClient(nodeA);
         apiB = new ApiClient(nodeB);
         adminA = apiA.loginAdmin();
         adminB = apiB.loginAdmin();
-    }
-
-    private static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> all = new java.util.HashMap<>(base);
-        all.put(key, value);
-        return all;
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -34,21 +33,9 @@ class IngestTwoNodeTest {
     @BeforeAll
     static void start() throws Exception {
         String database = SharedPostgres.newDatabase("ingest_two_nodes");
-        String cluster = TestServers.newClusterName();
-        int portA = TestServers.freePort();
-        int portB = TestServers.freePort();
-        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        nodeA = TestServers.start(database, cluster, Map.of("cluster.join", "members", "cluster.members", members,
-                "cluster.port", Integer.toString(portA)));
-        nodeB = TestServers.start(database, cluster, Map.of("cluster.join", "members", "cluster.members", members,
-                "cluster.port", Integer.toString(portB)));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (nodeA.cluster().memberCount() < 2 || nodeB.cluster().memberCount() < 2) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the two nodes did not form one cluster");
-            }
-            Thread.sleep(100);
-        }
+        TestServers.TwoNodes nodes = TestServers.startTwo(database, Map.of(), Map.of());
+        nodeA = nodes.a();
+        nodeB = nodes.b();
         apiA = new ApiClient(nodeA);
         apiB = new ApiClient(nodeB);
         String admin = apiA.loginAdmin();

@@ -47,21 +47,10 @@ class LiveTwoNodeTest {
     @BeforeAll
     static void start() throws InterruptedException {
         String database = SharedPostgres.newDatabase("live_two_nodes");
-        String cluster = TestServers.newClusterName();
-        int portA = TestServers.freePort();
-        int portB = TestServers.freePort();
-        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        nodeA = TestServers.start(database, cluster, Map.of("cluster.join", "members", "cluster.members", members,
-                "cluster.port", Integer.toString(portA), "live.max-subscribers", "2", "live.heartbeat", "500ms"));
-        nodeB = TestServers.start(database, cluster, Map.of("cluster.join", "members", "cluster.members", members,
-                "cluster.port", Integer.toString(portB), "live.heartbeat", "500ms"));
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (nodeA.cluster().memberCount() < 2 || nodeB.cluster().memberCount() < 2) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the two members did not join within 60 s");
-            }
-            Thread.sleep(100); // polling interval, bounded by the deadline above
-        }
+        TestServers.TwoNodes nodes = TestServers.startTwo(database,
+                Map.of("live.max-subscribers", "2", "live.heartbeat", "500ms"), Map.of("live.heartbeat", "500ms"));
+        nodeA = nodes.a();
+        nodeB = nodes.b();
         apiA = new ApiClient(nodeA);
         apiB = new ApiClient(nodeB);
         tokenA = apiA.loginNewViewer("live-viewer");

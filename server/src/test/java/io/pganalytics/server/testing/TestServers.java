@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -63,6 +64,34 @@ public final class TestServers {
         settings.putAll(overrides);
         Config config = ConfigLoader.load(null, Map.of(), settings);
         return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), clock);
+    }
+
+    /** Two nodes of one new cluster. */
+    public record TwoNodes(PgAnalyticsServer a, PgAnalyticsServer b) {
+    }
+
+    /**
+     * Two nodes on one database in one new cluster, joined by a member list of their ports, returned once each sees
+     * the other. {@code overridesA} and {@code overridesB} are each node's own settings.
+     */
+    public static TwoNodes startTwo(String databaseUrl, Map<String, String> overridesA, Map<String, String> overridesB) {
+        String cluster = newClusterName();
+        int portA = freePort();
+        int portB = freePort();
+        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+        PgAnalyticsServer a = start(databaseUrl, cluster, joined(overridesA, members, portA));
+        PgAnalyticsServer b = start(databaseUrl, cluster, joined(overridesB, members, portB));
+        Eventually.await(Duration.ofSeconds(60), "the two nodes form one cluster",
+                () -> a.cluster().memberCount() == 2 && b.cluster().memberCount() == 2);
+        return new TwoNodes(a, b);
+    }
+
+    private static Map<String, String> joined(Map<String, String> overrides, String members, int port) {
+        Map<String, String> all = new HashMap<>(overrides);
+        all.put("cluster.join", "members");
+        all.put("cluster.members", members);
+        all.put("cluster.port", Integer.toString(port));
+        return all;
     }
 
     public static String newClusterName() {
