@@ -132,8 +132,9 @@ final class IngestWriter {
 
     /**
      * Whether a failed group transaction is worth writing again batch by batch: the failure is one batch's data's (a
-     * constraint, a trigger, a deadlock, a timeout) rather than the database's being out of reach or out of resources,
-     * where every retry would fail the same way, each after its own wait.
+     * constraint, a trigger, a deadlock, a race for a new instance) rather than the database's being out of reach, out
+     * of resources or busy (a lock or statement timeout), where every retry would fail the same way, each after its
+     * own wait.
      */
     static boolean mayConcernOneBatch(SQLException e) {
         if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException) {
