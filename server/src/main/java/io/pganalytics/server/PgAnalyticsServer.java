@@ -198,7 +198,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     // gzip request bodies only, inflated lazily as handlers read (their limits stop zip bombs)
                     .contentEncoding(ContentEncodingContext.create(encodings -> encodings
                             .contentEncodingsDiscoverServices(false)
-                            .addContentEncoding(new GzipRequestDecoding())))
+                            .addContentEncoding(new GzipRequestDecoding(ingestConfig.maxCompressedBytes(), "ingest.max-compressed-bytes"))))
                     .directHandlers(envelopes(mapper))
                     .routing(api)
                     .putSocket("admin", socket -> socket

@@ -13,8 +13,31 @@ import java.util.zip.GZIPInputStream;
  * Lets request bodies arrive with {@code Content-Encoding: gzip} (collectors send their batches so). Decoding is lazy
  * and streaming: the inflated bytes are produced as the handler reads, so the handler's own limit on what it reads
  * stops a zip bomb at that limit. Responses are never compressed by this encoding.
+ * <p>
+ * The compressed bytes read are counted too, whatever the framing (Content-Length or chunked): past
+ * {@code maxCompressedBytes} the read fails with an IOException whose cause is a 413 {@link ApiException}, so that a
+ * limit on the body as sent holds even when no Content-Length announced its size.
  */
 public final class GzipRequestDecoding implements ContentEncoding {
+    private final long maxCompressedBytes;
+    private final String setting;
+
+    /**
+     * @param maxCompressedBytes the most bytes a gzip request body may have as sent
+     * @param setting            the configuration key of that limit, for the error message
+     */
+    public GzipRequestDecoding(long maxCompressedBytes, String setting) {
+        this.maxCompressedBytes = maxCompressedBytes;
+        this.setting = setting;
+    }
+
+    /**
+     * The body, failing its read past {@code limit} bytes with an IOException whose cause is a 413 ApiException
+     * naming {@code setting}: a limit on bytes actually read, for bodies sent chunked as well as with a Content-Length.
+     */
+    public static InputStream limitSent(InputStream body, long limit, String setting) {
+        return new SentBytesLimit(body, limit, setting);
+    }
 
     @Override
     public Set<String> ids() {
@@ -33,7 +56,7 @@ public final class GzipRequestDecoding implements ContentEncoding {
 
     @Override
     public ContentDecoder decoder() {
-        return LazyGzip::new;
+        return compressed -> new LazyGzip(limitSent(compressed, maxCompressedBytes, setting));
     }
 
     @Override
@@ -83,6 +106,52 @@ public final class GzipRequestDecoding implements ContentEncoding {
                 inflated.close();
             } else {
                 compressed.close();
+            }
+        }
+    }
+
+    /** Counts the bytes read from the wire and fails past the limit. */
+    private static final class SentBytesLimit extends java.io.FilterInputStream {
+        private final long limit;
+        private final String setting;
+        private long count;
+
+        SentBytesLimit(InputStream in, long limit, String setting) {
+            super(in);
+            this.limit = limit;
+            this.setting = setting;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count(skipped);
+            return skipped;
+        }
+
+        private void count(long n) throws IOException {
+            count += n;
+            if (count > limit) {
+                throw new IOException("request body past " + setting, ApiException.tooLarge("the request body has more than "
+                        + limit + " bytes as sent; the limit is " + limit + " (" + setting + ")"));
             }
         }
     }

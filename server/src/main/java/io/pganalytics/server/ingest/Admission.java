@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * database connection: the body is read and decoded under it, then the batch waits for a writer
  * ({@link GroupCommitter}).
  * <p>
+ * One collector holds at most {@code max-places-per-collector} of the places: a credential holding many unfinished
+ * uploads is told to come back later, alone, and the other collectors still find places.
+ * <p>
  * The Retry-After is spread at random over the time this node needs to write what was turned away (the batches
  * refused over the last seconds divided by the batches written per second, at least 2 s, at most a minute). A fixed
  * delay brings every refused collector back at the same moment: under 5,000 simulated collectors that made ten
@@ -25,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Admission {
     private final int size;
     private final Semaphore places;
+    private final int perCollector;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> held = new java.util.concurrent.ConcurrentHashMap<>();
     private final long maxBytes;
     private final long maxBatchBytes;
     private final AtomicLong bytes = new AtomicLong();
@@ -32,22 +37,41 @@ final class Admission {
 
     /**
      * @param places        batches admitted at once
+     * @param perCollector  batches of one collector admitted at once
      * @param maxBytes      their inflated bytes together
      * @param maxBatchBytes one batch's inflated bytes: beyond it the decoder refuses the batch (413), not this budget
      */
-    Admission(int places, long maxBytes, long maxBatchBytes) {
+    Admission(int places, int perCollector, long maxBytes, long maxBatchBytes) {
         this.size = places;
         this.places = new Semaphore(places);
+        this.perCollector = perCollector;
         this.maxBytes = maxBytes;
         this.maxBatchBytes = maxBatchBytes;
     }
 
-    /** Takes a place or throws 429; the caller closes the place once the batch was answered. */
-    Place admit() {
+    /** Takes a place for the collector's batch or throws 429; the caller closes the place once the batch was answered. */
+    Place admit(String collectorId) {
+        boolean[] taken = new boolean[1];
+        held.compute(collectorId, (id, count) -> {
+            int now = count == null ? 0 : count;
+            taken[0] = now < perCollector;
+            return taken[0] ? now + 1 : count;
+        });
+        if (!taken[0]) {
+            // not the node's backlog: a refusal that must not lengthen the other collectors' Retry-After
+            throw ApiException.rateLimited("collector " + collectorId + " already has " + perCollector
+                    + " batches on this node (ingest.max-places-per-collector): send the next when one was answered",
+                    rates.retryAfter());
+        }
         if (!places.tryAcquire()) {
+            release(collectorId);
             throw busy("this node holds as many batches as it may (" + size + "): retry this batch later");
         }
-        return new Place();
+        return new Place(collectorId);
+    }
+
+    private void release(String collectorId) {
+        held.computeIfPresent(collectorId, (id, count) -> count <= 1 ? null : count - 1);
     }
 
     /** A batch left the writers (stored or found a duplicate): the rate Retry-After is computed from. */
@@ -71,8 +95,13 @@ final class Admission {
 
     /** One admitted batch's share of the node: its place and the inflated bytes its body was charged. */
     final class Place implements AutoCloseable {
+        private final String collectorId;
         private long charged;
         private boolean closed;
+
+        private Place(String collectorId) {
+            this.collectorId = collectorId;
+        }
 
         /** The body, charged against the node's byte budget as it inflates; past the budget a read throws 429. */
         InputStream meter(InputStream body) {
@@ -116,6 +145,7 @@ final class Admission {
             closed = true;
             bytes.addAndGet(-charged);
             places.release();
+            release(collectorId);
         }
     }
 

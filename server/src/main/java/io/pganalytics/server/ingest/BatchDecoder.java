@@ -57,6 +57,13 @@ final class BatchDecoder {
     /** Stands for a system identifier the collector could not read. */
     static final String UNKNOWN_SYSTEM_IDENTIFIER = "0";
     private static final double MAX_INTERVAL_SECONDS = 2 * 86_400;
+    /**
+     * The instants stored: years 1 to 9999. PostgreSQL's timestamptz holds 4713 BC to 294276 AD, but no statistic of a
+     * monitored server lies outside four-digit years, and one that does (year 0, -5000, +300000) is a broken clock or
+     * a forged batch: refused as bad input (400) before the database would refuse it.
+     */
+    static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final IngestConfig config;
     private final ObjectMapper mapper;
@@ -356,11 +363,16 @@ final class BatchDecoder {
     }
 
     private static Instant instant(String text, String field) {
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "'" + text + "' is not an ISO-8601 instant such as 2026-01-02T03:04:05Z");
         }
+        if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
+            throw ApiException.invalid(field, "'" + text + "' is outside the instants this server stores (years 0001 to 9999)");
+        }
+        return instant;
     }
 
     /** Checks and encodes one snapshot's rows in catalogue order, absent columns as null. */
@@ -372,6 +384,10 @@ final class BatchDecoder {
         private final DecodedBatch.TargetPart part;
         private final String path;
         private final Object[] values;
+        /** The catalogue positions of the family's KEY columns; empty when its rows have no key. */
+        private final int[] keyPositions;
+        /** Each key seen in this snapshot and the row it was first seen in: keys are unique per snapshot. */
+        private final Map<List<Object>, Integer> keys = new HashMap<>();
 
         RowWriter(Family family, int[] positions, Instant collectedAt, Double interval, DecodedBatch.TargetPart part, String path) {
             this.family = family;
@@ -381,6 +397,8 @@ final class BatchDecoder {
             this.part = part;
             this.path = path;
             this.values = new Object[family.columns().size()];
+            this.keyPositions = java.util.stream.IntStream.range(0, family.columns().size())
+                    .filter(i -> family.columns().get(i).role() == ColumnRole.KEY).toArray();
         }
 
         /** Encodes the rows array the parser is on (its START_ARRAY); returns the row count. */
@@ -421,6 +439,7 @@ final class BatchDecoder {
                 if (family == MetricCatalog.STATEMENT_TEXTS) {
                     requireStatementText(r);
                 }
+                requireNewKey(r);
                 out.startRow().encoded(head);
                 for (Object value : values) {
                     encode(out, value);
@@ -430,6 +449,27 @@ final class BatchDecoder {
                 r++;
             }
             return r;
+        }
+
+        /** Refuses a row whose key (its KEY columns' values) an earlier row of the snapshot had. */
+        private void requireNewKey(int r) {
+            if (keyPositions.length == 0) {
+                return;
+            }
+            Object[] key = new Object[keyPositions.length];
+            for (int k = 0; k < key.length; k++) {
+                key[k] = values[keyPositions[k]];
+            }
+            Integer first = keys.putIfAbsent(java.util.Arrays.asList(key), r);
+            if (first != null) {
+                StringBuilder named = new StringBuilder();
+                for (int k = 0; k < key.length; k++) {
+                    named.append(k == 0 ? "" : ", ").append(family.columns().get(keyPositions[k]).name()).append('=').append(key[k]);
+                }
+                String shown = named.length() > 300 ? named.substring(0, 300) + "..." : named.toString();
+                throw ApiException.invalid(path + ".rows[" + r + "]", "family " + family.name() + ": the key (" + shown
+                        + ") appears twice in one snapshot (first at rows[" + first + "]); keys are unique per snapshot");
+            }
         }
 
         private ApiException wrongWidth(String rowPath) {
@@ -502,7 +542,7 @@ final class BatchDecoder {
                     if (token != JsonToken.VALUE_STRING) {
                         throw ApiException.invalid(at, what + " must be an ISO-8601 instant string");
                     }
-                    yield instant(parser.getText(), at);
+                    yield instant(parser.getText(), at + " (" + what + ")");
                 }
             };
         }

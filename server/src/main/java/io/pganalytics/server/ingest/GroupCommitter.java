@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * When a group's transaction fails for a reason that may be one batch's (a constraint, a trigger, a deadlock), its
  * batches are written again one by one, so that only the batch the database refuses fails. When the database is out
- * of reach, every batch of the group fails at once: retrying each would multiply the wait.
+ * of reach or too busy (a lock or statement timeout), every batch of the group fails at once: retrying each would
+ * multiply the wait.
  * <p>
  * The queue needs no bound of its own: every batch in it holds one of the places of {@link Admission}.
  */
@@ -47,6 +48,7 @@ final class GroupCommitter implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
     private final MetricsRegistry.Histogram groupBatches;
+    private final MetricsRegistry.Counter commitTimeouts;
 
     private GroupCommitter(IngestWriter writer, int maxBatches, int maxRows, MetricsRegistry metrics) {
         this.writer = writer;
@@ -54,6 +56,8 @@ final class GroupCommitter implements AutoCloseable {
         this.maxRows = maxRows;
         this.groupBatches = metrics.histogram("pganalytics_ingest_group_batches", "batches written per group transaction",
                 new double[]{1, 2, 4, 8, 16, 32, 64, 128, 256});
+        this.commitTimeouts = metrics.counter("pganalytics_ingest_commit_wait_timeouts_total",
+                "requests answered 503 because their batch was not committed within ingest.commit-wait");
         metrics.gauge("pganalytics_ingest_queue_depth", "decoded batches waiting for a writer on this node", depth::get);
         metrics.gauge("pganalytics_ingest_writers_busy", "writers writing a group on this node", busy::get);
     }
@@ -69,10 +73,11 @@ final class GroupCommitter implements AutoCloseable {
 
     /**
      * Queues the batch and waits for a writer to take it, at most {@code wait} while every writer is busy, then for
-     * its commit. Empty when no writer took it in time: nothing of it was written. Throws what the database answered
+     * its commit, at most {@code commitWait} (then 503: the write goes on, and if it commits, the batch's retry is a
+     * duplicate). Empty when no writer took it in time: nothing of it was written. Throws what the database answered
      * when the batch could not be stored.
      */
-    Optional<IngestWriter.Result> write(IngestWriter.Pending batch, Duration wait) throws SQLException {
+    Optional<IngestWriter.Result> write(IngestWriter.Pending batch, Duration wait, Duration commitWait) throws SQLException {
         Entry entry = new Entry(batch);
         lock.lock();
         try {
@@ -86,7 +91,7 @@ final class GroupCommitter implements AutoCloseable {
             lock.unlock();
         }
         try {
-            return awaitWriter(entry, wait) ? Optional.of(awaitCommit(entry)) : Optional.empty();
+            return awaitWriter(entry, wait) ? Optional.of(awaitCommit(entry, commitWait)) : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             withdraw(entry);
@@ -118,9 +123,14 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private IngestWriter.Result awaitCommit(Entry entry) throws InterruptedException, SQLException {
+    private IngestWriter.Result awaitCommit(Entry entry, Duration commitWait) throws InterruptedException, SQLException {
         try {
-            return entry.outcome.get();
+            return entry.outcome.get(commitWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            commitTimeouts.inc();
+            throw ApiException.unavailable("batch " + entry.batch.batch().batchId() + " was not committed within " + commitWait
+                    + " (ingest.commit-wait): retry it later (if it is stored meanwhile, the retry is answered as a duplicate)",
+                    Duration.ofSeconds(5));
         } catch (ExecutionException e) {
             switch (e.getCause()) {
                 case SQLException sql -> throw sql;

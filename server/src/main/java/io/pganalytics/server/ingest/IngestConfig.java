@@ -28,6 +28,13 @@ import java.time.Duration;
  * @param idempotencyRetention how long the database remembers a batch id (at least max-age: older batches are refused anyway)
  * @param idempotencyCacheTtl  how long the cluster's memory remembers a batch id (the retries of a live collector)
  * @param idempotencyCacheSize the most batch ids each node keeps in memory
+ * @param maxPlacesPerCollector the most places one collector may hold on this node at once: beyond it that collector,
+ *                             and only it, is answered 429 (one credential holding unfinished uploads cannot take them all)
+ * @param statementTimeout     the longest one statement of a group transaction may run (SET LOCAL statement_timeout)
+ * @param lockTimeout          the longest a group transaction, or the creation of a partition, waits for a lock
+ *                             (SET LOCAL lock_timeout); then the batches get 503 with Retry-After and nothing is written
+ * @param commitWait           the longest a request waits for its batch's commit once a writer took it; then 503 with
+ *                             Retry-After (a batch that still commits later is recognised as a duplicate on its retry)
  */
 public record IngestConfig(long maxCompressedBytes,
                            long maxDecompressedBytes,
@@ -45,7 +52,11 @@ public record IngestConfig(long maxCompressedBytes,
                            long maxAdmittedBytes,
                            Duration idempotencyRetention,
                            Duration idempotencyCacheTtl,
-                           int idempotencyCacheSize) {
+                           int idempotencyCacheSize,
+                           int maxPlacesPerCollector,
+                           Duration statementTimeout,
+                           Duration lockTimeout,
+                           Duration commitWait) {
 
     public static IngestConfig from(Config node) {
         long compressed = Settings.bytes(node, "max-compressed-bytes", 8L << 20, 1024, 256L << 20);
@@ -83,6 +94,10 @@ public record IngestConfig(long maxCompressedBytes,
                 admitted,
                 retention,
                 Settings.duration(node, "idempotency-cache-ttl", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)),
-                Settings.integer(node, "idempotency-cache-size", 200_000, 1_000, 50_000_000));
+                Settings.integer(node, "idempotency-cache-size", 200_000, 1_000, 50_000_000),
+                Settings.integer(node, "max-places-per-collector", 4, 1, 100_000),
+                Settings.duration(node, "statement-timeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                Settings.duration(node, "lock-timeout", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                Settings.duration(node, "commit-wait", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(30)));
     }
 }

@@ -24,14 +24,16 @@ public final class IngestFeature implements AutoCloseable {
 
     private final IngestRoutes routes;
     private final GroupCommitter committer;
-    private final Partitions partitions = new Partitions();
+    private final Partitions partitions;
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
-        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, metrics);
+        this.partitions = new Partitions(config.lockTimeout());
+        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, config, metrics);
         this.committer = GroupCommitter.start(writer, config.writers(), config.groupMaxBatches(), config.groupMaxRows(), metrics);
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), committer,
-                new Admission(config.writers() + config.queueCapacity(), config.maxAdmittedBytes(), config.maxDecompressedBytes()),
+                new Admission(config.writers() + config.queueCapacity(), config.maxPlacesPerCollector(), config.maxAdmittedBytes(),
+                        config.maxDecompressedBytes()),
                 hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
         this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
     }

@@ -6,10 +6,12 @@ import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.GzipRequestDecoding;
 import io.pganalytics.server.http.JsonBodies;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.InputStream;
 import java.util.Locale;
 
 /** {@code POST /api/v1/ingest}: a collector's batch, gzip or plain JSON, acknowledged after its commit. */
@@ -44,7 +46,12 @@ final class IngestRoutes implements ApiService {
             throw ApiException.malformed("the request body is empty: expected a batch");
         }
         String key = request.headers().first(HeaderNames.create("Idempotency-Key")).map(String::trim).orElse(null);
-        // Inflated by the web server as it is read (Content-Encoding: gzip); the decoder's limit bounds what is read.
-        bodies.ok(response, service.ingest(ApiRules.caller(request), request.content().inputStream(), key));
+        // Inflated by the web server as it is read (Content-Encoding: gzip), which also counts the bytes as sent against
+        // the limit (GzipRequestDecoding); a plain body is counted here. The decoder's limit bounds what is inflated.
+        boolean encoded = request.headers().first(HeaderNames.CONTENT_ENCODING).map(e -> !"identity".equalsIgnoreCase(e.trim()))
+                .orElse(false);
+        InputStream body = encoded ? request.content().inputStream()
+                : GzipRequestDecoding.limitSent(request.content().inputStream(), maxCompressedBytes, "ingest.max-compressed-bytes");
+        bodies.ok(response, service.ingest(ApiRules.caller(request), body, key));
     }
 }

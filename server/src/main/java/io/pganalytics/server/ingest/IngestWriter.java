@@ -37,19 +37,29 @@ import java.util.Set;
  * the group, in catalogue order (so that concurrent groups take table locks in the same order), query texts once per
  * (instance, database, queryid) through a staging table. Partitions are made sure of before the transaction, in their
  * own.
+ * <p>
+ * Every wait is bounded: the transaction runs with {@code SET LOCAL statement_timeout} and {@code lock_timeout}
+ * ({@code ingest.statement-timeout}, {@code ingest.lock-timeout}), and partitions are created with the same lock
+ * timeout. A batch id is its collector's: the durable record's key is (collector, batch id). An instance belongs to
+ * the collector that first wrote it (or to the next one once its owner was deleted); a batch carrying another
+ * collector's instance is refused whole and nothing of it is written, the rest of its group is.
  */
 final class IngestWriter {
     private static final String STAGING = "pga_statement_texts_in";
 
     private final DataSource dataSource;
     private final TimeSeriesDialect dialect;
+    private final String statementTimeout;
+    private final String lockTimeout;
     private final InventoryWriter inventory = new InventoryWriter();
     private final Partitions partitions;
     private final MetricsRegistry.Histogram copySeconds;
 
-    IngestWriter(DataSource dataSource, TimeSeriesDialect dialect, Partitions partitions, MetricsRegistry metrics) {
+    IngestWriter(DataSource dataSource, TimeSeriesDialect dialect, Partitions partitions, IngestConfig config, MetricsRegistry metrics) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.statementTimeout = config.statementTimeout().toMillis() + "ms";
+        this.lockTimeout = config.lockTimeout().toMillis() + "ms";
         this.partitions = partitions;
         this.copySeconds = metrics.histogram("pganalytics_ingest_copy_seconds", "time spent in COPY per group transaction",
                 MetricsRegistry.latencyBuckets());
@@ -59,8 +69,39 @@ final class IngestWriter {
     record Pending(DecodedBatch batch, String collectorId, Instant receivedAt) {
     }
 
-    /** One batch's outcome: written (with its instances' ids), or a duplicate of a batch stored before (with its counts). */
-    record Result(boolean duplicate, Map<String, Integer> accepted, Map<DecodedBatch.TargetPart, Long> instanceIds) {
+    /** What became of one batch of a group. */
+    enum Outcome {
+        /** Written now. */
+        STORED,
+        /** Stored by an earlier transaction: nothing written; its post-commit work may not have run, so it runs again. */
+        STORED_BEFORE,
+        /** The same batch twice in one group: the first copy was written, this one is its duplicate. */
+        COPY,
+        /** It carries an instance another collector owns: nothing of it was written. */
+        FORBIDDEN
+    }
+
+    /**
+     * One batch's outcome, with the rows it was acknowledged with and its instances' ids (for STORED and STORED_BEFORE);
+     * {@code refusal} says why a FORBIDDEN batch was refused.
+     */
+    record Result(Outcome outcome, Map<String, Integer> accepted, Map<DecodedBatch.TargetPart, Long> instanceIds, String refusal) {
+        boolean duplicate() {
+            return outcome == Outcome.STORED_BEFORE || outcome == Outcome.COPY;
+        }
+    }
+
+    /** A batch's durable identity: its collector's id and its own. */
+    record BatchKey(String collectorId, String batchId) implements Comparable<BatchKey> {
+        static BatchKey of(Pending pending) {
+            return new BatchKey(pending.collectorId(), pending.batch().batchId());
+        }
+
+        @Override
+        public int compareTo(BatchKey other) {
+            int c = collectorId.compareTo(other.collectorId);
+            return c != 0 ? c : batchId.compareTo(other.batchId);
+        }
     }
 
     /**
@@ -74,6 +115,7 @@ final class IngestWriter {
             }
             connection.setAutoCommit(false);
             try {
+                bound(connection);
                 List<Result> results = transaction(connection, group);
                 connection.commit();
                 return results;
@@ -90,48 +132,142 @@ final class IngestWriter {
 
     /**
      * Whether a failed group transaction is worth writing again batch by batch: the failure is one batch's data's (a
-     * constraint, a trigger, a deadlock, a timeout) rather than the database's being out of reach or out of resources,
-     * where every retry would fail the same way, each after its own wait.
+     * constraint, a trigger, a deadlock, a race for a new instance) rather than the database's being out of reach, out
+     * of resources or busy (a lock or statement timeout), where every retry would fail the same way, each after its
+     * own wait.
      */
     static boolean mayConcernOneBatch(SQLException e) {
         if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException) {
             return false;
         }
         String state = e.getSQLState();
-        return state != null && !state.startsWith("08") && !state.startsWith("53") && !state.startsWith("57P")
-                && !state.startsWith("58");
+        // a lock or statement timeout is the database's being busy: one by one, each batch would wait it out again
+        return state != null && !state.startsWith("08") && !state.startsWith("53") && !state.startsWith("57")
+                && !state.startsWith("58") && !state.equals(LOCK_NOT_AVAILABLE);
+    }
+
+    /** SQLState of a lock_timeout (and of NOWAIT). */
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    /**
+     * Whether the database refused the data itself (SQLState class 22, data exception, or 23, integrity constraint):
+     * the same batch would be refused again, so its sender is told so (4xx) rather than to retry.
+     */
+    static boolean refusesTheData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private void bound(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)")) {
+            ps.setString(1, statementTimeout);
+            ps.setString(2, lockTimeout);
+            ps.executeQuery().close();
+        }
     }
 
     private List<Result> transaction(Connection connection, List<Pending> group) throws SQLException {
-        Map<String, Pending> firsts = new LinkedHashMap<>();
+        Map<BatchKey, Pending> firsts = new LinkedHashMap<>();
         for (Pending pending : group) {
-            firsts.putIfAbsent(pending.batch().batchId(), pending);
+            firsts.putIfAbsent(BatchKey.of(pending), pending);
         }
-        Map<String, Map<String, Integer>> counts = new HashMap<>();
-        firsts.forEach((id, pending) -> counts.put(id, pending.batch().rowsPerFamily()));
-        Set<String> recorded = recordBatches(connection, firsts.values(), counts);
-        Map<String, Map<String, Integer>> earlier = new HashMap<>();
-        if (recorded.size() < firsts.size()) {
-            earlier = storedCounts(connection, firsts.keySet().stream().filter(id -> !recorded.contains(id)).toList());
+        Map<InventoryWriter.Address, InventoryWriter.Owner> owners = inventory.owners(connection, addresses(firsts.values()));
+        Map<BatchKey, String> refusals = refuseForeignInstances(connection, firsts.values(), owners);
+        List<Pending> allowed = firsts.values().stream().filter(p -> !refusals.containsKey(BatchKey.of(p))).toList();
+        Map<BatchKey, Map<String, Integer>> counts = new HashMap<>();
+        allowed.forEach(pending -> counts.put(BatchKey.of(pending), pending.batch().rowsPerFamily()));
+        Set<BatchKey> recorded = allowed.isEmpty() ? Set.of() : recordBatches(connection, allowed, counts);
+        Map<BatchKey, Map<String, Integer>> earlier = new HashMap<>();
+        if (recorded.size() < allowed.size()) {
+            earlier = storedCounts(connection, allowed.stream().map(BatchKey::of).filter(key -> !recorded.contains(key)).toList());
         }
-        List<Pending> written = firsts.values().stream().filter(p -> recorded.contains(p.batch().batchId())).toList();
+        List<Pending> written = allowed.stream().filter(p -> recorded.contains(BatchKey.of(p))).toList();
         Map<InventoryWriter.Address, Long> ids = inventory.register(connection, sightings(written));
         copyFamilies(connection, written, ids);
 
         List<Result> results = new ArrayList<>(group.size());
         for (Pending pending : group) {
-            String id = pending.batch().batchId();
-            if (!recorded.contains(id)) {
-                results.add(new Result(true, earlier.getOrDefault(id, Map.of()), Map.of()));
-            } else if (firsts.get(id) != pending) {
-                results.add(new Result(true, counts.get(id), Map.of()));
+            BatchKey key = BatchKey.of(pending);
+            if (refusals.containsKey(key)) {
+                results.add(new Result(Outcome.FORBIDDEN, Map.of(), Map.of(), refusals.get(key)));
+            } else if (!recorded.contains(key)) {
+                results.add(new Result(firsts.get(key) == pending ? Outcome.STORED_BEFORE : Outcome.COPY,
+                        earlier.getOrDefault(key, Map.of()), instanceIds(pending, owners), null));
+            } else if (firsts.get(key) != pending) {
+                results.add(new Result(Outcome.COPY, counts.get(key), Map.of(), null));
             } else {
                 Map<DecodedBatch.TargetPart, Long> instances = new LinkedHashMap<>();
                 pending.batch().targets().forEach(part -> instances.put(part, ids.get(InventoryWriter.Address.of(part.target()))));
-                results.add(new Result(false, counts.get(id), instances));
+                results.add(new Result(Outcome.STORED, counts.get(key), instances, null));
             }
         }
         return results;
+    }
+
+    private static List<InventoryWriter.Address> addresses(Iterable<Pending> batches) {
+        List<InventoryWriter.Address> addresses = new ArrayList<>();
+        for (Pending pending : batches) {
+            pending.batch().targets().forEach(part -> addresses.add(InventoryWriter.Address.of(part.target())));
+        }
+        return addresses;
+    }
+
+    /** The known instances' ids of a batch stored before (for its post-commit work); an unknown one is left out. */
+    private static Map<DecodedBatch.TargetPart, Long> instanceIds(Pending pending, Map<InventoryWriter.Address, InventoryWriter.Owner> owners) {
+        Map<DecodedBatch.TargetPart, Long> ids = new LinkedHashMap<>();
+        for (DecodedBatch.TargetPart part : pending.batch().targets()) {
+            InventoryWriter.Owner owner = owners.get(InventoryWriter.Address.of(part.target()));
+            if (owner != null) {
+                ids.put(part, owner.instanceId());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The batches of the group that carry an instance another collector owns, each with the reason. An instance nobody
+     * owns yet goes to the first batch of the group that carries it; one whose owner was deleted goes to its next writer.
+     */
+    private Map<BatchKey, String> refuseForeignInstances(Connection connection, Iterable<Pending> batches,
+                                                         Map<InventoryWriter.Address, InventoryWriter.Owner> owners) throws SQLException {
+        Map<InventoryWriter.Address, String> claims = new HashMap<>();
+        Set<String> foreignOwners = new HashSet<>();
+        owners.forEach((address, owner) -> {
+            if (owner.collectorId() != null) {
+                claims.put(address, owner.collectorId());
+            }
+        });
+        for (Pending pending : batches) {
+            for (DecodedBatch.TargetPart part : pending.batch().targets()) {
+                String claimant = claims.get(InventoryWriter.Address.of(part.target()));
+                if (claimant != null && !claimant.equals(pending.collectorId())) {
+                    foreignOwners.add(claimant);
+                }
+            }
+        }
+        Set<String> released = foreignOwners.isEmpty() ? Set.of() : inventory.deletedCollectors(connection, foreignOwners);
+        claims.values().removeIf(released::contains);
+        Map<BatchKey, String> refusals = new HashMap<>();
+        for (Pending pending : batches) {
+            String refusal = null;
+            for (DecodedBatch.TargetPart part : pending.batch().targets()) {
+                InventoryWriter.Address address = InventoryWriter.Address.of(part.target());
+                String owner = claims.get(address);
+                if (refusal == null && owner != null && !owner.equals(pending.collectorId())) {
+                    refusal = "instance " + part.target().name() + " (" + address.host() + ":" + address.port()
+                            + ", system identifier " + address.systemIdentifier() + ") belongs to another collector; "
+                            + "an admin releases it by deleting that collector";
+                }
+            }
+            if (refusal != null) {
+                refusals.put(BatchKey.of(pending), refusal);
+            } else {
+                // a refused batch claims nothing: the instances it carried stay free for the batches that may write them
+                pending.batch().targets().forEach(part -> claims.putIfAbsent(InventoryWriter.Address.of(part.target()), pending.collectorId()));
+            }
+        }
+        return refusals;
     }
 
     private void ensurePartitions(Connection connection, List<Pending> group) throws SQLException {
@@ -149,12 +285,11 @@ final class IngestWriter {
         }
     }
 
-    /** Inserts the batches' idempotency records; returns the ids inserted (the others were stored before). */
-    private static Set<String> recordBatches(Connection connection, Iterable<Pending> batches, Map<String, Map<String, Integer>> counts)
+    /** Inserts the batches' idempotency records; returns the keys inserted (the others were stored before). */
+    private static Set<BatchKey> recordBatches(Connection connection, List<Pending> batches, Map<BatchKey, Map<String, Integer>> counts)
             throws SQLException {
-        List<Pending> sorted = new ArrayList<>();
-        batches.forEach(sorted::add);
-        sorted.sort(Comparator.comparing(p -> p.batch().batchId()));
+        List<Pending> sorted = new ArrayList<>(batches);
+        sorted.sort(Comparator.comparing(BatchKey::of));
         int n = sorted.size();
         String[] ids = new String[n];
         String[] collectors = new String[n];
@@ -167,7 +302,7 @@ final class IngestWriter {
             collectors[i] = sorted.get(i).collectorId();
             received[i] = sorted.get(i).receivedAt().toString();
             rows[i] = batch.rows();
-            accepted[i] = AcceptedCounts.format(counts.get(batch.batchId()));
+            accepted[i] = AcceptedCounts.format(counts.get(BatchKey.of(sorted.get(i))));
         }
         try (PreparedStatement ps = connection.prepareStatement("""
                 INSERT INTO ingest_batch (batch_id, collector_id, received_at, row_count, accepted)
@@ -175,17 +310,17 @@ final class IngestWriter {
                 FROM unnest(?::text[], ?::text[], ?::timestamptz[], ?::int4[], ?::text[]) WITH ORDINALITY
                     AS b(batch_id, collector_id, received_at, row_count, accepted, position)
                 ORDER BY b.position
-                ON CONFLICT (batch_id) DO NOTHING
-                RETURNING batch_id""")) {
+                ON CONFLICT (collector_id, batch_id) DO NOTHING
+                RETURNING collector_id, batch_id""")) {
             ps.setArray(1, connection.createArrayOf("text", ids));
             ps.setArray(2, connection.createArrayOf("text", collectors));
             ps.setArray(3, connection.createArrayOf("text", received));
             ps.setArray(4, connection.createArrayOf("int4", rows));
             ps.setArray(5, connection.createArrayOf("text", accepted));
-            Set<String> inserted = new HashSet<>();
+            Set<BatchKey> inserted = new HashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(rs.getString(1));
+                    inserted.add(new BatchKey(rs.getString(1), rs.getString(2)));
                 }
             }
             return inserted;
@@ -193,13 +328,17 @@ final class IngestWriter {
     }
 
     /** The counts stored batches were acknowledged with, for their duplicates' answers. */
-    private static Map<String, Map<String, Integer>> storedCounts(Connection connection, List<String> batchIds) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT batch_id, accepted FROM ingest_batch WHERE batch_id = ANY (?)")) {
-            ps.setArray(1, connection.createArrayOf("text", batchIds.toArray()));
-            Map<String, Map<String, Integer>> counts = new HashMap<>();
+    private static Map<BatchKey, Map<String, Integer>> storedCounts(Connection connection, List<BatchKey> keys) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT b.collector_id, b.batch_id, b.accepted FROM ingest_batch b
+                JOIN unnest(?::text[], ?::text[]) AS k(collector_id, batch_id)
+                    ON b.collector_id = k.collector_id AND b.batch_id = k.batch_id""")) {
+            ps.setArray(1, connection.createArrayOf("text", keys.stream().map(BatchKey::collectorId).toArray()));
+            ps.setArray(2, connection.createArrayOf("text", keys.stream().map(BatchKey::batchId).toArray()));
+            Map<BatchKey, Map<String, Integer>> counts = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    counts.put(rs.getString(1), AcceptedCounts.parse(rs.getString(2)));
+                    counts.put(new BatchKey(rs.getString(1), rs.getString(2)), AcceptedCounts.parse(rs.getString(3)));
                 }
             }
             return counts;

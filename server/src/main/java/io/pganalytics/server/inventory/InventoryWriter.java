@@ -22,6 +22,10 @@ import java.util.TreeSet;
  * rows commit together. One upsert statement for the instances of a whole write (a group of batches) and one for
  * their databases: cheap, and it keeps names, versions and roles current. Rows are upserted in address order, so
  * that two writes sighting the same instances lock their rows in the same order and cannot deadlock.
+ * <p>
+ * An instance belongs to the collector that first wrote it ({@code collector_id}); the ingest checks
+ * {@link #owners} before it writes, and the upsert itself changes an instance only for its owner (or for anyone once
+ * the owner was deleted), so that two collectors racing to write one new instance cannot both win.
  */
 public final class InventoryWriter {
     private static final Comparator<Address> ADDRESS_ORDER = Comparator.comparing(Address::systemIdentifier)
@@ -31,6 +35,51 @@ public final class InventoryWriter {
     public record Address(String systemIdentifier, String host, int port) {
         public static Address of(TargetRef target) {
             return new Address(target.systemIdentifier(), target.host(), target.port());
+        }
+    }
+
+    /** An instance's id and the collector that owns it (null for an instance written before owners were kept). */
+    public record Owner(long instanceId, String collectorId) {
+    }
+
+    /** SQLState for a write that lost a race for a new instance to another collector: the write is retried alone. */
+    public static final String OWNERSHIP_RACE = "40001";
+
+    /** The known instances among {@code addresses}, with their ids and owners. */
+    public Map<Address, Owner> owners(Connection connection, Collection<Address> addresses) throws SQLException {
+        if (addresses.isEmpty()) {
+            return Map.of();
+        }
+        List<Address> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(addresses));
+        try (PreparedStatement ps = connection.prepareStatement("""
+                SELECT i.id, i.system_identifier, i.host, i.port, i.collector_id FROM monitored_instance i
+                JOIN unnest(?::text[], ?::text[], ?::int4[]) AS a(system_identifier, host, port)
+                    ON i.system_identifier = a.system_identifier AND i.host = a.host AND i.port = a.port""")) {
+            ps.setArray(1, connection.createArrayOf("text", distinct.stream().map(Address::systemIdentifier).toArray()));
+            ps.setArray(2, connection.createArrayOf("text", distinct.stream().map(Address::host).toArray()));
+            ps.setArray(3, connection.createArrayOf("int4", distinct.stream().map(Address::port).toArray()));
+            Map<Address, Owner> owners = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(new Address(rs.getString(2), rs.getString(3), rs.getInt(4)), new Owner(rs.getLong(1), rs.getString(5)));
+                }
+            }
+            return owners;
+        }
+    }
+
+    /** Which of these collector ids name deleted collectors: their instances are free to be taken over. */
+    public Set<String> deletedCollectors(Connection connection, Collection<String> collectorIds) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT id::text FROM collector WHERE id::text = ANY (?) AND deleted_at IS NOT NULL")) {
+            ps.setArray(1, connection.createArrayOf("text", collectorIds.toArray()));
+            Set<String> deleted = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted.add(rs.getString(1));
+                }
+            }
+            return deleted;
         }
     }
 
@@ -61,6 +110,10 @@ public final class InventoryWriter {
             return Map.of();
         }
         Map<Address, Long> ids = upsertInstances(connection, merged.values());
+        if (ids.size() < merged.size()) {
+            List<Address> lost = merged.keySet().stream().filter(address -> !ids.containsKey(address)).toList();
+            throw new SQLException("instances " + lost + " were taken by another collector meanwhile", OWNERSHIP_RACE);
+        }
         upsertDatabases(connection, merged, ids);
         return ids;
     }
@@ -122,6 +175,8 @@ public final class InventoryWriter {
                     last_seen_at = greatest(i.last_seen_at, EXCLUDED.last_seen_at),
                     last_collected_at = greatest(i.last_collected_at, EXCLUDED.last_collected_at),
                     version = i.version + 1
+                WHERE i.collector_id IS NULL OR i.collector_id = EXCLUDED.collector_id
+                    OR EXISTS (SELECT 1 FROM collector c WHERE c.id::text = i.collector_id AND c.deleted_at IS NOT NULL)
                 RETURNING id, system_identifier, host, port""")) {
             ps.setArray(1, connection.createArrayOf("text", systemIdentifiers));
             ps.setArray(2, connection.createArrayOf("text", hosts));

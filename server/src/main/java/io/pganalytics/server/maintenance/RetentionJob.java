@@ -159,8 +159,8 @@ final class RetentionJob {
     private long pruneIngestBatches(Connection connection, Instant now, BooleanSupplier mayContinue) throws SQLException {
         long total = 0;
         try (PreparedStatement ps = connection.prepareStatement("""
-                DELETE FROM ingest_batch WHERE batch_id IN (
-                    SELECT batch_id FROM ingest_batch WHERE received_at < ? LIMIT ?)""")) {
+                DELETE FROM ingest_batch WHERE (collector_id, batch_id) IN (
+                    SELECT collector_id, batch_id FROM ingest_batch WHERE received_at < ? LIMIT ?)""")) {
             ps.setObject(1, Watermarks.utc(now.minus(config.ingestBatchRetention())));
             ps.setInt(2, DELETE_BATCH);
             for (int i = 0; i < MAX_DELETE_BATCHES && mayContinue.getAsBoolean(); i++) {

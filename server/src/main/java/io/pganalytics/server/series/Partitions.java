@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,11 +26,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * tables). A partition's name encodes its start: {@code ts.database_p20261121}, {@code ts.database_1m_p20261116},
  * {@code ts.database_1h_p20261101}. Creating one is idempotent; this node remembers those it has seen so that the
  * ingest's check costs nothing on the hot path.
+ * <p>
+ * {@code CREATE TABLE ... PARTITION OF} takes an ACCESS EXCLUSIVE lock on the parent: it waits at most the lock
+ * timeout, so that a long query or a held lock on the table fails the creation (SQLState 55P03) instead of queueing
+ * every writer of the table behind it.
  */
 public final class Partitions {
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(5);
 
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final Duration lockTimeout;
+
+    /** Partitions created with a lock timeout of 5 s (the retention job's, for DROP). */
+    public Partitions() {
+        this(DEFAULT_LOCK_TIMEOUT);
+    }
+
+    public Partitions(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
+    }
 
     /** The partition's period containing {@code day}. */
     public record Period(LocalDate start, LocalDate end) {
@@ -60,7 +76,7 @@ public final class Partitions {
         if (known.contains(name)) {
             return false;
         }
-        boolean created = create(connection, resolution.table(family), name, period);
+        boolean created = create(connection, resolution.table(family), name, period, lockTimeout);
         known.add(name);
         return created;
     }
@@ -68,19 +84,26 @@ public final class Partitions {
     /**
      * Creates the partition in a transaction of its own (the connection must be in auto-commit mode or have no
      * transaction in progress), so that losing a race with another node, which PostgreSQL reports as a duplicate,
-     * is harmless.
+     * is harmless; the lock on the parent is waited for at most {@code lockTimeout}.
      */
-    private static boolean create(Connection connection, String parent, String name, Period period) throws SQLException {
+    private static boolean create(Connection connection, String parent, String name, Period period, Duration lockTimeout)
+            throws SQLException {
         if (exists(connection, name)) {
             return false;
         }
         boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(true);
+        if (!autoCommit) {
+            connection.commit(); // ends the transaction exists() began
+        }
+        connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
             st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF " + parent
                     + " FOR VALUES FROM ('" + period.start() + " 00:00:00+00') TO ('" + period.end() + " 00:00:00+00')");
+            connection.commit();
             return true;
         } catch (SQLException e) {
+            connection.rollback();
             if ("42P07".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
                 return false;
             }

@@ -152,11 +152,16 @@ class BatchDecoderTest {
         assertMessage(batch("{\"rows\":[]," + inOrder.substring(1, inOrder.indexOf(",\"rows\":")) + ",\"rows\":[]}"), "not valid JSON", "Duplicate field 'rows'");
     }
 
+    /** {@code n} database rows, each of its own database (keys are unique per snapshot). */
+    private static String distinctRows(int n) {
+        return "[" + String.join(",", java.util.stream.IntStream.range(0, n).mapToObj(i -> "[\"db" + i + "\",1,0,0,0]").toList()) + "]";
+    }
+
     @Test
     void rowLimitsPerSnapshotAndPerBatchAreEnforced() {
-        String hundredOne = "[" + String.join(",", java.util.Collections.nCopies(101, "[\"a\",1,0,0,0]")) + "]";
+        String hundredOne = distinctRows(101);
         assertEquals(ErrorType.PAYLOAD_TOO_LARGE, refused(batch(databaseSnapshot(hundredOne))).type());
-        String eighty = "[" + String.join(",", java.util.Collections.nCopies(80, "[\"a\",1,0,0,0]")) + "]";
+        String eighty = distinctRows(80);
         ApiException e = refused(batch(databaseSnapshot(eighty) + "," + databaseSnapshot(eighty)));
         assertTrue(e.getMessage().contains("more than 150 rows"), e.getMessage());
     }
@@ -187,5 +192,23 @@ class BatchDecoderTest {
             throw new IllegalStateException(e);
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void aKeyTwiceInOneSnapshotIsRefusedNamingTheFamilyAndTheKey() {
+        ApiException e = refused(batch(databaseSnapshot("[[\"app\",1,0,0,0],[\"postgres\",1,0,0,0],[\"app\",2,0,0,0]]")));
+        assertEquals(ErrorType.VALIDATION_FAILED, e.type(), e.getMessage());
+        assertTrue(e.getMessage().contains("database") && e.getMessage().contains("datname=app") && e.getMessage().contains("rows[2]"),
+                e.getMessage());
+        ApiException statements = refused(batch(snapshot("statements", "2026-11-21T11:59:00Z", "60",
+                "[\"dbid\",\"userid\",\"queryid\",\"toplevel\",\"calls\"]", "[[5,10,42,true,1],[5,10,42,false,1],[5,10,42,true,3]]")));
+        assertTrue(statements.getMessage().contains("statements") && statements.getMessage().contains("queryid=42"), statements.getMessage());
+    }
+
+    @Test
+    void rowsThatDifferInOneKeyColumnOrRepeatInAnotherSnapshotAreAccepted() {
+        DecodedBatch decoded = decode(batch(databaseSnapshot("[[\"app\",1,0,0,0],[\"App\",1,0,0,0]]") + ","
+                + databaseSnapshot("[[\"app\",1,0,0,0]]").replace("11:59:00Z", "11:58:00Z")));
+        assertEquals(3, decoded.rows());
     }
 }

@@ -82,11 +82,13 @@ class IngestGroupCommitTest {
         hz.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config = IngestConfig.from(ConfigLoader.load(null, Map.of(), Map.of("ingest.writers", "1",
-                "ingest.queue-capacity", Integer.toString(QUEUE_CAPACITY), "ingest.queue-wait", "30s")).get("ingest"));
+                "ingest.queue-capacity", Integer.toString(QUEUE_CAPACITY), "ingest.queue-wait", "30s",
+                // every batch here comes from one collector: the per-collector cap is IngestFaultTest's subject
+                "ingest.max-places-per-collector", "100")).get("ingest"));
         IngestFeature.clusterConfig(config).accept(hz);
         hazelcast = Hazelcast.newHazelcastInstance(hz);
         metrics = new MetricsRegistry();
-        committer = GroupCommitter.start(new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(), metrics),
+        committer = GroupCommitter.start(new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(), config, metrics),
                 1, config.groupMaxBatches(), config.groupMaxRows(), metrics);
         service = service(config, committer);
     }
@@ -94,7 +96,8 @@ class IngestGroupCommitTest {
     private static IngestService service(IngestConfig config, GroupCommitter committer) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return new IngestService(config, new BatchDecoder(config, JsonMapping.newMapper(), clock), committer,
-                new Admission(config.writers() + config.queueCapacity(), config.maxAdmittedBytes(), config.maxDecompressedBytes()),
+                new Admission(config.writers() + config.queueCapacity(), config.maxPlacesPerCollector(), config.maxAdmittedBytes(),
+                        config.maxDecompressedBytes()),
                 hazelcast.getMap(IngestFeature.RECENT_BATCHES), List.of(heard::add), clock, metrics);
     }
 
@@ -250,7 +253,7 @@ class IngestGroupCommitTest {
     }
 
     @Test
-    void aBatchTheDatabaseRefusesFailsAloneWith503AndTheRestOfItsGroupIsStored() throws Exception {
+    void aBatchTheDatabaseRefusesFailsAloneWith400AndTheRestOfItsGroupIsStored() throws Exception {
         execute("ALTER TABLE ts.database ADD CONSTRAINT test_refuses_666 CHECK (xact_commit IS DISTINCT FROM 666)");
         try {
             String refusedTarget = newSystemIdentifier();
@@ -272,7 +275,7 @@ class IngestGroupCommitTest {
             assertFalse(acknowledged(goodB).duplicate());
             ExecutionException failure = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
             ApiException e = assertInstanceOf(ApiException.class, failure.getCause());
-            assertEquals(ErrorType.UNAVAILABLE, e.type(), "503: the database refused it");
+            assertEquals(ErrorType.VALIDATION_FAILED, e.type(), "400: the database refused the data; a retry would meet the same refusal");
             assertEquals(List.of(List.of("1"), List.of("1")), rows("SELECT count(*) FROM ts.database WHERE xact_commit IN (4001, 4002) "
                     + "GROUP BY xact_commit"));
             assertEquals(List.of(List.of("0", "0", "0")), rows("SELECT (SELECT count(*) FROM ingest_batch WHERE batch_id = '" + refusedId
@@ -309,10 +312,10 @@ class IngestGroupCommitTest {
     @Test
     void aBatchNoWriterTakesWithinTheQueueWaitIsRefusedWith429AndNotWritten() throws Exception {
         IngestConfig impatient = IngestConfig.from(ConfigLoader.load(null, Map.of(), Map.of("ingest.writers", "1",
-                "ingest.queue-wait", "200ms")).get("ingest"));
+                "ingest.queue-wait", "200ms", "ingest.max-places-per-collector", "100")).get("ingest"));
         MetricsRegistry ownMetrics = new MetricsRegistry();
         try (GroupCommitter ownCommitter = GroupCommitter.start(new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(),
-                ownMetrics), 1, 16, 20_000, ownMetrics)) {
+                impatient, ownMetrics), 1, 16, 20_000, ownMetrics)) {
             IngestService impatientService = service(impatient, ownCommitter);
             String lateId = "late-" + UUID.randomUUID();
             Future<IngestAck> first;

@@ -34,6 +34,15 @@ class IngestHttpTest {
         credential = registered.json().get("credential").asText();
     }
 
+    /** Registers another collector; returns its credential and id. */
+    private static String[] register(String name) {
+        String token = api.post("/collectors/registration-tokens", admin, "{\"note\":\"" + name + "\"}").json().get("token").asText();
+        ApiClient.Response registered = api.post("/collectors/register", null,
+                "{\"token\":\"" + token + "\",\"name\":\"" + name + "\",\"hostname\":\"h\",\"collectorVersion\":\"3.5.0\"}");
+        assertEquals(201, registered.status(), registered.body());
+        return new String[]{registered.json().get("credential").asText(), registered.json().get("collectorId").asText()};
+    }
+
     @AfterAll
     static void stop() {
         server.close();
@@ -90,5 +99,21 @@ class IngestHttpTest {
         assertEquals(401, post(null, body, "gzip", null).status());
         assertEquals(401, post(admin, body, "gzip", null).status(), "a person's token is not a collector credential");
         assertEquals(401, post("pgac_00000000-0000-0000-0000-000000000000_bogus", body, "gzip", null).status());
+    }
+
+    @Test
+    void anotherCollectorsWriteToAnOwnedInstanceGets403UntilAnAdminDeletesTheOwner() {
+        String[] owner = register("owner");
+        String[] other = register("other");
+        String instance = Long.toString(System.nanoTime());
+        java.util.function.Function<String, byte[]> batchFor = id -> gzip(recentBatch(id).replace("\"7312\"", "\"" + instance + "\""));
+        assertEquals(200, post(owner[0], batchFor.apply("own-" + UUID.randomUUID()), "gzip", null).status());
+        ApiClient.Response refused = post(other[0], batchFor.apply("other-" + UUID.randomUUID()), "gzip", null);
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals("forbidden", refused.json().get("errorType").asText());
+        assertTrue(refused.json().get("message").asText().contains("belongs to another collector"), refused.body());
+        assertEquals(204, api.delete("/collectors/" + owner[1], admin).status());
+        ApiClient.Response taken = post(other[0], batchFor.apply("other-" + UUID.randomUUID()), "gzip", null);
+        assertEquals(200, taken.status(), "the deleted collector's instance is free: " + taken.body());
     }
 }

@@ -66,9 +66,9 @@ class IngestServiceTest {
         hazelcast = Hazelcast.newHazelcastInstance(hz);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         MetricsRegistry metrics = new MetricsRegistry();
-        committer = GroupCommitter.start(new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(), metrics), 2, 16, 20_000, metrics);
+        committer = GroupCommitter.start(new IngestWriter(dataSource, TimeSeriesDialect.PLAIN, new Partitions(), config, metrics), 2, 16, 20_000, metrics);
         service = new IngestService(config, new BatchDecoder(config, JsonMapping.newMapper(), clock), committer,
-                new Admission(6, config.maxAdmittedBytes(), config.maxDecompressedBytes()), hazelcast.getMap(IngestFeature.RECENT_BATCHES),
+                new Admission(6, 6, config.maxAdmittedBytes(), config.maxDecompressedBytes()), hazelcast.getMap(IngestFeature.RECENT_BATCHES),
                 List.of(heard::add), clock, metrics);
     }
 
