@@ -63,7 +63,7 @@ final class IngestService {
         this.clusterLookupFailures = metrics.counter("pganalytics_ingest_cluster_lookup_failures_total",
                 "batch id lookups in the cluster's memory that failed (the database decided instead)");
         this.foreignInstances = metrics.counter("pganalytics_ingest_foreign_instance_refusals_total",
-                "batches refused (403) because they carried an instance another collector owns");
+                "batches refused (409) because they carried an instance another collector owns");
         this.latency = metrics.histogram("pganalytics_ingest_batch_seconds", "time from a batch's arrival to its acknowledgement",
                 MetricsRegistry.latencyBuckets());
         metrics.gauge("pganalytics_ingest_admitted_batches", "batches admitted on this node: being read, waiting or written",
@@ -79,7 +79,7 @@ final class IngestService {
             batches.inc(ack.duplicate() ? "duplicate" : "stored");
             return ack;
         } catch (ApiException e) {
-            batches.inc(e.type() == ErrorType.RATE_LIMITED ? "busy" : e.type() == ErrorType.FORBIDDEN ? "forbidden" : "rejected");
+            batches.inc(e.type() == ErrorType.RATE_LIMITED ? "busy" : e.type() == ErrorType.CONFLICT ? "foreign_instance" : "rejected");
             if (e.type() != ErrorType.RATE_LIMITED) {
                 LOG.info("ingest: collector {} ({}): batch refused: {}", collector.id(), collector.name(), e.getMessage());
             }
@@ -123,7 +123,7 @@ final class IngestService {
         switch (result.outcome()) {
             case FORBIDDEN -> {
                 foreignInstances.inc();
-                throw ApiException.forbidden("collector " + collector.id() + " may not write this batch: " + result.refusal());
+                throw ApiException.conflict("collector " + collector.id() + " may not write this batch: " + result.refusal());
             }
             case COPY -> {
                 return new IngestAck(batch.batchId(), true, result.accepted());

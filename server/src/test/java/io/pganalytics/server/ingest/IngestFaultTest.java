@@ -377,14 +377,14 @@ class IngestFaultTest {
     // --- item 10: instances belong to the collector that first wrote them; batch ids are per collector
 
     @Test
-    void anInstanceBelongsToTheCollectorThatFirstWroteItAndAnotherCollectorsWriteIsRefusedWith403() throws Exception {
+    void anInstanceBelongsToTheCollectorThatFirstWroteItAndAnotherCollectorsWriteIsRefusedWith409() throws Exception {
         String instance = newSystemIdentifier();
         assertFalse(ingest(collector("c-owner"), batch("own-" + UUID.randomUUID(), instance, "2026-11-21T11:06:00Z", 8_001)).duplicate());
         double before = counter("pganalytics_ingest_foreign_instance_refusals_total");
         String intruderId = "intrude-" + UUID.randomUUID();
         String intrusion = batch(intruderId, instance, "2026-11-21T11:07:00Z", 8_002).replace("\"name\":\"db1\"", "\"name\":\"hijacked\"");
         ApiException e = assertThrows(ApiException.class, () -> ingest(collector("c-intruder"), intrusion));
-        assertEquals(ErrorType.FORBIDDEN, e.type(), e.getMessage());
+        assertEquals(ErrorType.CONFLICT, e.type(), e.getMessage());
         assertTrue(e.getMessage().contains("db1.example:5432"), e.getMessage());
         assertEquals(List.of(List.of("db1", "c-owner")),
                 rows("SELECT name, collector_id FROM monitored_instance WHERE system_identifier = '" + instance + "'"));

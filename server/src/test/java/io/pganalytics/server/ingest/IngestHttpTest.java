@@ -102,15 +102,15 @@ class IngestHttpTest {
     }
 
     @Test
-    void anotherCollectorsWriteToAnOwnedInstanceGets403UntilAnAdminDeletesTheOwner() {
+    void anotherCollectorsWriteToAnOwnedInstanceGets409UntilAnAdminDeletesTheOwner() {
         String[] owner = register("owner");
         String[] other = register("other");
         String instance = Long.toString(System.nanoTime());
         java.util.function.Function<String, byte[]> batchFor = id -> gzip(recentBatch(id).replace("\"7312\"", "\"" + instance + "\""));
         assertEquals(200, post(owner[0], batchFor.apply("own-" + UUID.randomUUID()), "gzip", null).status());
         ApiClient.Response refused = post(other[0], batchFor.apply("other-" + UUID.randomUUID()), "gzip", null);
-        assertEquals(403, refused.status(), refused.body());
-        assertEquals("forbidden", refused.json().get("errorType").asText());
+        assertEquals(409, refused.status(), refused.body());
+        assertEquals("conflict", refused.json().get("errorType").asText());
         assertTrue(refused.json().get("message").asText().contains("belongs to another collector"), refused.body());
         assertEquals(204, api.delete("/collectors/" + owner[1], admin).status());
         ApiClient.Response taken = post(other[0], batchFor.apply("other-" + UUID.randomUUID()), "gzip", null);
