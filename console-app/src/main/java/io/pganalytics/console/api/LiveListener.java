@@ -6,7 +6,10 @@ import io.pganalytics.common.query.LiveUpdate;
 public interface LiveListener {
     /** How the stream is doing. */
     enum State {
-        CONNECTING, LIVE, RECONNECTING, SESSION_EXPIRED, CLOSED
+        CONNECTING, LIVE,
+        /** The connection carried nothing, not even a heartbeat, for three heartbeat periods: closed, reconnecting. */
+        STALE,
+        RECONNECTING, SESSION_EXPIRED, CLOSED
     }
 
     void update(LiveUpdate update);

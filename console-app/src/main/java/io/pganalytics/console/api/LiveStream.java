@@ -18,28 +18,49 @@ import java.util.stream.Stream;
  * {@code event:} and {@code data:} lines, hands {@code update} events to the listener, and reconnects with
  * exponential backoff (1 s doubling to 30 s) and {@code Last-Event-ID} after any failure, until closed or the session
  * ends.
+ * <p>
+ * The server sends a heartbeat after {@code live.heartbeat} (15 s by default) without an event. A watchdog closes a
+ * connection that has carried nothing (no event, no heartbeat) for {@link #STALE_AFTER}, three heartbeat periods,
+ * reports it {@link LiveListener.State#STALE} and reconnects with backoff: a dead path (a sleeping laptop, a dropped
+ * NAT entry, a proxy that stopped forwarding) never keeps showing "Live".
  */
 final class LiveStream implements LiveSubscription {
     private static final Logger LOG = LoggerFactory.getLogger(LiveStream.class);
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** The server's default {@code live.heartbeat} (server/.../live/LiveConfig). */
+    static final Duration SERVER_HEARTBEAT = Duration.ofSeconds(15);
+    /** Silence that marks a connection dead: three heartbeat periods. */
+    static final Duration STALE_AFTER = SERVER_HEARTBEAT.multipliedBy(3);
+
+    /** How a connection ended. */
+    private enum Ending { NEVER_CONNECTED, ENDED, STALE }
 
     private final HttpConsoleApi api;
     private final long instanceId;
     private final LiveListener listener;
+    private final Duration staleAfter;
     private final AtomicReference<Stream<String>> lines = new AtomicReference<>();
     private volatile boolean closed;
+    private volatile boolean stale;
+    private volatile long lastHeardNanos;
     private volatile Thread thread;
     private String lastEventId;
 
-    private LiveStream(HttpConsoleApi api, long instanceId, LiveListener listener) {
+    private LiveStream(HttpConsoleApi api, long instanceId, LiveListener listener, Duration staleAfter) {
         this.api = api;
         this.instanceId = instanceId;
         this.listener = listener;
+        this.staleAfter = staleAfter;
     }
 
     static LiveStream open(HttpConsoleApi api, long instanceId, LiveListener listener) {
-        LiveStream stream = new LiveStream(api, instanceId, listener);
+        return open(api, instanceId, listener, STALE_AFTER);
+    }
+
+    /** @param staleAfter the silence after which a connection counts as dead (tests use a server with a short heartbeat) */
+    static LiveStream open(HttpConsoleApi api, long instanceId, LiveListener listener, Duration staleAfter) {
+        LiveStream stream = new LiveStream(api, instanceId, listener, staleAfter);
         stream.thread = Thread.ofVirtual().name("pga-live-" + instanceId).start(stream::run);
         return stream;
     }
@@ -62,14 +83,20 @@ final class LiveStream implements LiveSubscription {
         listener.state(LiveListener.State.CONNECTING, "Connecting to the live stream.");
         while (!closed) {
             try {
-                if (stream()) {
-                    backoff = FIRST_BACKOFF;
-                }
+                Ending ending = stream();
                 if (closed) {
                     break;
                 }
-                LOG.debug("instance {}: the live stream ended; reconnecting", instanceId);
-                listener.state(LiveListener.State.RECONNECTING, "The live stream ended: reconnecting.");
+                if (ending == Ending.STALE) {
+                    LOG.info("instance {}: no heartbeat on the live stream for {} s; reconnecting in {} s", instanceId,
+                            staleAfter.toSeconds(), backoff.toSeconds());
+                    listener.state(LiveListener.State.STALE, "No heartbeat from the server for " + seconds(staleAfter)
+                            + "; next try in " + seconds(backoff) + ".");
+                } else {
+                    backoff = FIRST_BACKOFF;
+                    LOG.debug("instance {}: the live stream ended; reconnecting", instanceId);
+                    listener.state(LiveListener.State.RECONNECTING, "The live stream ended: reconnecting.");
+                }
             } catch (ApiException e) {
                 if (e.kind() == ApiException.Kind.SESSION_EXPIRED) {
                     listener.state(LiveListener.State.SESSION_EXPIRED, e.getMessage());
@@ -91,8 +118,8 @@ final class LiveStream implements LiveSubscription {
         listener.state(LiveListener.State.CLOSED, "");
     }
 
-    /** Reads the stream until it ends; true if it was connected. */
-    private boolean stream() {
+    /** Reads the stream until it ends, goes stale or is closed. */
+    private Ending stream() {
         String token = api.accessToken();
         HttpResponse<Stream<String>> response = connect(token);
         if (response.statusCode() == 401) {
@@ -107,14 +134,19 @@ final class LiveStream implements LiveSubscription {
         lines.set(response.body());
         if (closed) {
             response.body().close();
-            return false;
+            return Ending.NEVER_CONNECTED;
         }
+        stale = false;
+        lastHeardNanos = System.nanoTime();
+        Stream<String> body = response.body();
+        Thread watchdog = Thread.ofVirtual().name("pga-live-watch-" + instanceId).start(() -> watch(body));
         listener.state(LiveListener.State.LIVE, "Live.");
         String event = "message";
         StringBuilder data = new StringBuilder();
         try {
-            for (Iterator<String> it = response.body().iterator(); it.hasNext() && !closed; ) {
+            for (Iterator<String> it = body.iterator(); it.hasNext() && !closed; ) {
                 String line = it.next();
+                lastHeardNanos = System.nanoTime();
                 if (line.isEmpty()) {
                     dispatch(event, data);
                     event = "message";
@@ -130,19 +162,44 @@ final class LiveStream implements LiveSubscription {
                 }
             }
         } catch (RuntimeException e) {
-            if (!closed) {
+            if (!closed && !stale) {
                 throw api.unreachable(e.getCause() instanceof IOException io ? io : new IOException(e));
             }
         } finally {
+            watchdog.interrupt();
             lines.set(null);
-            response.body().close();
+            body.close();
         }
-        return true;
+        return stale ? Ending.STALE : Ending.ENDED;
+    }
+
+    /** Closes {@code body} once nothing has arrived on it for {@link #staleAfter}; ends when the connection does. */
+    private void watch(Stream<String> body) {
+        try {
+            while (!closed) {
+                long silentNanos = System.nanoTime() - lastHeardNanos;
+                long leftNanos = staleAfter.toNanos() - silentNanos;
+                if (leftNanos <= 0) {
+                    stale = true;
+                    body.close(); // the reader's next line fails at once
+                    return;
+                }
+                Thread.sleep(Duration.ofNanos(leftNanos));
+            }
+        } catch (InterruptedException e) {
+            // the connection ended first
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toSeconds() + " s";
     }
 
     private HttpResponse<Stream<String>> connect(String token) {
+        // The timeout runs until the response's headers arrive, which the server sends at once; the body's silence is
+        // the watchdog's business.
         HttpRequest.Builder request = api.request("/instances/" + instanceId + "/live", token)
-                .timeout(Duration.ofDays(365)).header("Accept", "text/event-stream").GET();
+                .timeout(staleAfter).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

@@ -46,14 +46,14 @@ import java.util.stream.Collectors;
 public final class CompositionRoot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompositionRoot.class);
 
-    private final Background background = Background.withDaemonThreads(Platform::runLater);
+    private Stage stage;
+    private final Notices notices = new FxNotices(() -> stage);
+    private final Background background = Background.withDaemonThreads(Platform::runLater, notices);
     private final HttpConnector connector;
     private final WindowSettings settings;
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
     private final Clock clock = Clock.systemUTC();
-    private Stage stage;
     private MainWindow window;
-    private Notices notices;
     private ConsoleApi api;
 
     private FleetViewModel fleet;
@@ -75,7 +75,6 @@ public final class CompositionRoot implements AutoCloseable {
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
         window = new MainWindow(theme, this::showFleet, this::signOut, saved.width(), saved.height());
-        notices = new FxNotices(() -> stage);
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
         stage.setMinWidth(960);

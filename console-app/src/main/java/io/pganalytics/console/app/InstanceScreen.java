@@ -28,6 +28,7 @@ final class InstanceScreen {
     private final TablesViewModel tables;
     private final ObservableValue<Theme> theme;
     private TabPane tabs;
+    private DashboardView dashboardView;
 
     InstanceScreen(DashboardViewModel dashboard, QueriesViewModel queries, TablesViewModel tables, ObservableValue<Theme> theme) {
         this.dashboard = dashboard;
@@ -52,7 +53,8 @@ final class InstanceScreen {
         header.setAlignment(Pos.CENTER_LEFT);
         header.getStyleClass().add("page-header");
 
-        Tab overview = new Tab("Overview", new DashboardView(dashboard, theme).build());
+        dashboardView = new DashboardView(dashboard, theme);
+        Tab overview = new Tab("Overview", dashboardView.build());
         overview.setId("tab-overview");
         Tab queriesTab = new Tab("Queries", new QueriesView(queries).build());
         queriesTab.setId("tab-queries");
@@ -91,5 +93,8 @@ final class InstanceScreen {
 
     void stop() {
         dashboard.stop();
+        if (dashboardView != null) {
+            dashboardView.dispose();
+        }
     }
 }

@@ -7,8 +7,10 @@ import io.pganalytics.common.query.SeriesPoint;
 import io.pganalytics.console.common.Figures;
 import io.pganalytics.console.common.ui.Theme;
 import io.pganalytics.console.common.ui.Widgets;
+import javafx.beans.value.ChangeListener;
 import javafx.beans.value.ObservableDoubleValue;
 import javafx.beans.value.ObservableValue;
+import javafx.beans.value.WeakChangeListener;
 import javafx.collections.MapChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -44,6 +46,12 @@ public final class DashboardView {
     private final ObservableValue<Theme> theme;
     private final List<Tile> tiles = new ArrayList<>();
     private final Map<String, AreaChart<Number, Number>> charts = new HashMap<>();
+    /**
+     * The theme outlives every dashboard: it holds this listener weakly (the built node holds it strongly), and
+     * {@link #dispose()} removes it, so a closed dashboard is not kept in memory by the theme.
+     */
+    private final ChangeListener<Theme> themeListener = (o, a, t) -> colour(t);
+    private final WeakChangeListener<Theme> weakThemeListener = new WeakChangeListener<>(themeListener);
 
     public DashboardView(DashboardViewModel model, ObservableValue<Theme> theme) {
         this.model = model;
@@ -70,9 +78,15 @@ public final class DashboardView {
         ScrollPane scroll = new ScrollPane(content);
         scroll.setFitToWidth(true);
         scroll.getStyleClass().add("edge-to-edge");
-        theme.addListener((o, a, t) -> colour(t));
+        theme.addListener(weakThemeListener);
+        scroll.getProperties().put(ChangeListener.class, themeListener);
         colour(theme.getValue());
         return scroll;
+    }
+
+    /** Stops following the application's theme: call when the dashboard closes. */
+    public void dispose() {
+        theme.removeListener(weakThemeListener);
     }
 
     private Node tiles() {

@@ -11,6 +11,7 @@ import io.pganalytics.common.query.WaitSample;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.LiveListener;
 import io.pganalytics.console.api.LiveSubscription;
+import io.pganalytics.console.common.Background;
 import io.pganalytics.console.common.Figures;
 import io.pganalytics.console.common.TimeRange;
 import javafx.beans.property.BooleanProperty;
@@ -50,8 +51,11 @@ public final class DashboardViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardViewModel.class);
     static final Duration REFRESH_EVERY = Duration.ofSeconds(30);
 
-    /** What the dashboard can say about its data. */
-    public enum State { LOADING, NO_DATA, LIVE, UNREACHABLE, EXPIRED }
+    /**
+     * What the dashboard can say about its data. {@code RECONNECTING}: the live stream went silent (no event and no
+     * heartbeat for three heartbeat periods) and is being reopened; the figures shown may be old.
+     */
+    public enum State { LOADING, NO_DATA, LIVE, RECONNECTING, UNREACHABLE, EXPIRED }
 
     /** One wait event and the backends waiting on it. */
     public record Wait(String event, double backends) {
@@ -108,8 +112,10 @@ public final class DashboardViewModel {
         live = service.live(instance.id(), this::update, this::liveState);
         if (timer == null) {
             timer = service.every(REFRESH_EVERY, () -> {
-                if (autoRefresh.get()) {
+                if (autoRefresh.get() && pendingCharts == 0) {
                     loadCharts();
+                } else if (autoRefresh.get()) {
+                    LOG.debug("instance {}: the last refresh is still loading; this one is skipped", instance.id());
                 }
             });
         }
@@ -167,6 +173,7 @@ public final class DashboardViewModel {
                     setState(State.LIVE, lastUpdate.get() == null ? "Live" : "Live  ·  last sample " + Figures.time(lastUpdate.get()));
                 }
             }
+            case STALE -> setState(State.RECONNECTING, "Reconnecting…  ·  " + detail);
             case RECONNECTING -> setState(State.UNREACHABLE, detail);
             case SESSION_EXPIRED -> setState(State.EXPIRED, detail);
             default -> {
@@ -237,6 +244,8 @@ public final class DashboardViewModel {
                 case UNREACHABLE -> setState(State.UNREACHABLE, e.getMessage() + " Reconnecting…");
                 default -> LOG.info("instance {}: {}", instance.id(), e.getMessage());
             }
+        } else if (failure instanceof Background.Busy) {
+            LOG.debug("instance {}: {}", instance.id(), failure.getMessage()); // Background told the person
         } else {
             LOG.error("instance {}", instance.id(), failure);
         }

@@ -30,17 +30,24 @@ public final class TestServer implements AutoCloseable {
     private static EmbeddedPostgres postgres;
 
     private final String databaseUrl;
+    private final Map<String, String> overrides;
     private final String clusterName = TestServers.newClusterName();
     private final Path dataDir = TestServers.tempDir();
     private int port;
     private PgAnalyticsServer server;
 
-    private TestServer(String hint) {
+    private TestServer(String hint, Map<String, String> overrides) {
         this.databaseUrl = newDatabase(hint);
+        this.overrides = Map.copyOf(overrides);
     }
 
     public static TestServer start(String hint) {
-        TestServer test = new TestServer(hint);
+        return start(hint, Map.of());
+    }
+
+    /** With server settings over the defaults ({@code "live.heartbeat", "100ms"}). */
+    public static TestServer start(String hint, Map<String, String> overrides) {
+        TestServer test = new TestServer(hint, overrides);
         test.start();
         return test;
     }
@@ -49,9 +56,10 @@ public final class TestServer implements AutoCloseable {
         if (server != null) {
             return;
         }
-        server = TestServers.start(databaseUrl, clusterName, Map.of(
-                "server.data-dir", dataDir.toString(),
-                "http.port", Integer.toString(port)));
+        Map<String, String> settings = new java.util.HashMap<>(overrides);
+        settings.put("server.data-dir", dataDir.toString());
+        settings.put("http.port", Integer.toString(port));
+        server = TestServers.start(databaseUrl, clusterName, settings);
         port = server.port();
     }
 
@@ -72,6 +80,10 @@ public final class TestServer implements AutoCloseable {
     /** {@code https://127.0.0.1:<port>}, as a person would type it. */
     public String url() {
         return "https://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public String fingerprint() {

@@ -1,9 +1,14 @@
 package io.pganalytics.server.db;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * How time-series tables are stored. Both dialects share every table definition and query; only the steps that make
@@ -16,35 +21,84 @@ public enum TimeSeriesDialect {
     /** Hypertables with compression and retention policies and continuous aggregates. */
     TIMESCALEDB;
 
+    private static final Logger LOG = LoggerFactory.getLogger(TimeSeriesDialect.class);
+
     public enum Choice { AUTO, PLAIN, TIMESCALEDB }
 
-    public String folder() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+    /**
+     * What the database server says about TimescaleDB.
+     *
+     * @param installed  the extension exists in this database ({@code pg_extension})
+     * @param available  the server could install it ({@code pg_available_extensions})
+     * @param preloaded  {@code shared_preload_libraries} names it, without which TimescaleDB refuses to work
+     */
+    record Timescale(boolean installed, boolean available, boolean preloaded) {
     }
 
-    /** Picks the dialect: the configured one, or TimescaleDB when the server can load the extension. */
+    /** A dialect and the sentence that says why it was chosen. */
+    record Decision(TimeSeriesDialect dialect, String reason) {
+    }
+
+    public String folder() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Picks the dialect: the one an earlier start recorded, else the configured one, else TimescaleDB only where it can
+     * work (installed, or available and preloaded). Logs why; fails with what to change when the choice cannot work.
+     */
     static TimeSeriesDialect choose(Choice choice, Connection connection) throws SQLException {
-        TimeSeriesDialect recorded = recorded(connection);
+        Decision decision = decide(choice, recorded(connection), inspect(connection));
+        LOG.info("database: time-series dialect {}: {}", decision.dialect().folder(), decision.reason());
+        return decision.dialect();
+    }
+
+    /** The whole choice, as a pure function of the configuration, an earlier start's record and the server's state. */
+    static Decision decide(Choice choice, TimeSeriesDialect recorded, Timescale timescale) {
         if (recorded != null) {
             if (choice != Choice.AUTO && !choice.name().equals(recorded.name())) {
-                throw new IllegalStateException("database.timeseries-dialect is " + choice.name().toLowerCase(java.util.Locale.ROOT)
+                throw new IllegalStateException("database.timeseries-dialect is " + choice.name().toLowerCase(Locale.ROOT)
                         + " but this database already stores its time series as " + recorded.folder()
                         + ": keep " + recorded.folder() + " or migrate the data first");
             }
-            return recorded;
-        }
-        boolean available = timescaleAvailable(connection);
-        return switch (choice) {
-            case PLAIN -> PLAIN;
-            case TIMESCALEDB -> {
-                if (!available) {
-                    throw new IllegalStateException("database.timeseries-dialect is timescaledb but the timescaledb extension "
-                            + "is not available on this server (pg_available_extensions has no timescaledb)");
-                }
-                yield TIMESCALEDB;
+            if (recorded == TIMESCALEDB && !timescale.preloaded()) {
+                throw new IllegalStateException("this database stores its time series with TimescaleDB, but the database "
+                        + "server's shared_preload_libraries does not name timescaledb: add it (shared_preload_libraries = "
+                        + "'timescaledb') and restart PostgreSQL");
             }
-            case AUTO -> available ? TIMESCALEDB : PLAIN;
+            return new Decision(recorded, "recorded in ts.dialect by an earlier start");
+        }
+        return switch (choice) {
+            case PLAIN -> new Decision(PLAIN, "database.timeseries-dialect is plain");
+            case TIMESCALEDB -> {
+                if (!timescale.installed() && !timescale.available()) {
+                    throw new IllegalStateException("database.timeseries-dialect is timescaledb but the timescaledb extension "
+                            + "is not available on this server (pg_available_extensions has no timescaledb): install "
+                            + "TimescaleDB 2.13 or newer on the database server, or set database.timeseries-dialect to auto or plain");
+                }
+                if (!timescale.preloaded()) {
+                    throw new IllegalStateException("database.timeseries-dialect is timescaledb but the database server's "
+                            + "shared_preload_libraries does not name timescaledb: add it (shared_preload_libraries = "
+                            + "'timescaledb') and restart PostgreSQL, or set database.timeseries-dialect to auto or plain");
+                }
+                yield new Decision(TIMESCALEDB, "database.timeseries-dialect is timescaledb");
+            }
+            case AUTO -> auto(timescale);
         };
+    }
+
+    private static Decision auto(Timescale timescale) {
+        if (timescale.preloaded() && timescale.installed()) {
+            return new Decision(TIMESCALEDB, "timescaledb: installed in this database and preloaded");
+        }
+        if (timescale.preloaded() && timescale.available()) {
+            return new Decision(TIMESCALEDB, "timescaledb: available and in shared_preload_libraries");
+        }
+        if (timescale.installed() || timescale.available()) {
+            return new Decision(PLAIN, "timescaledb: " + (timescale.installed() ? "installed" : "available")
+                    + " but not in shared_preload_libraries; using plain PostgreSQL partitions");
+        }
+        return new Decision(PLAIN, "timescaledb: not available on this server; using plain PostgreSQL partitions");
     }
 
     /** The dialect an earlier start chose, which every later start keeps. */
@@ -58,14 +112,29 @@ public enum TimeSeriesDialect {
         }
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SELECT name FROM ts.dialect")) {
-            return rs.next() ? valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT)) : null;
+            return rs.next() ? valueOf(rs.getString(1).toUpperCase(Locale.ROOT)) : null;
         }
     }
 
-    private static boolean timescaleAvailable(Connection connection) throws SQLException {
+    static Timescale inspect(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")) {
-            return rs.next();
+             ResultSet rs = st.executeQuery("""
+                     SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'),
+                            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'),
+                            current_setting('shared_preload_libraries')""")) {
+            rs.next();
+            return new Timescale(rs.getBoolean(1), rs.getBoolean(2), preloads(rs.getString(3)));
         }
+    }
+
+    /** Whether a {@code shared_preload_libraries} value names timescaledb ({@code 'pg_stat_statements, "timescaledb"'}). */
+    static boolean preloads(String sharedPreloadLibraries) {
+        if (sharedPreloadLibraries == null) {
+            return false;
+        }
+        return Arrays.stream(sharedPreloadLibraries.split(","))
+                .map(name -> name.trim().replace("\"", ""))
+                .map(name -> name.substring(name.lastIndexOf('/') + 1))
+                .anyMatch(name -> name.equals("timescaledb") || name.startsWith("timescaledb-") || name.equals("timescaledb.so"));
     }
 }

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,24 +76,22 @@ public final class MaintenanceFeature implements AutoCloseable {
             return;
         }
         scheduler.scheduleWithFixedDelay(() -> scheduled(RETENTION), 0, config.retentionInterval().toMillis(), TimeUnit.MILLISECONDS);
-        if (dialect == TimeSeriesDialect.PLAIN) {
-            long every = config.rollupInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> scheduled(ROLLUPS), every, every, TimeUnit.MILLISECONDS);
-        }
+        long every = config.rollupInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> scheduled(ROLLUPS), every, every, TimeUnit.MILLISECONDS);
         LOG.info("maintenance: rollups every {}, partitions and retention every {} ({} dialect; one node at a time)",
-                dialect == TimeSeriesDialect.PLAIN ? config.rollupInterval() : "(TimescaleDB continuous aggregates)",
+                dialect == TimeSeriesDialect.PLAIN ? config.rollupInterval() : config.rollupInterval() + " (watermarks of the TimescaleDB continuous aggregates)",
                 config.retentionInterval(), dialect.folder());
     }
 
     /**
      * Runs the rollups once, now, if this node can take their lease; empty when another node holds it. On
-     * TimescaleDB there is nothing to do (continuous aggregates) and the report is empty.
+     * TimescaleDB the continuous aggregates roll up by themselves: the run only reads how far they are materialised,
+     * so that the rollup-lag figures mean the same in both dialects.
      */
     public Optional<RollupReport> runRollupsOnce() throws SQLException {
-        if (dialect != TimeSeriesDialect.PLAIN) {
-            return Optional.of(new RollupReport(0, 0, Map.of(), true));
-        }
-        Optional<RollupReport> report = underLease(ROLLUPS, rollups::run);
+        Optional<RollupReport> report = dialect == TimeSeriesDialect.PLAIN
+                ? underLease(ROLLUPS, rollups::run)
+                : underLease(ROLLUPS, (connection, mayContinue) -> new RollupReport(0, 0, Watermarks.timescaleOldest(connection), true));
         report.ifPresent(r -> r.oldestWatermark().forEach(figures::watermark));
         return report;
     }

@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,30 @@ final class Watermarks {
             ps.setObject(4, utc(now));
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * TimescaleDB's equivalent of the oldest watermark per resolution: how far the continuous aggregate furthest behind
+     * is materialised ({@code cagg_watermark}). Aggregates with nothing materialised yet (a watermark before 2000) are
+     * left out, as the plain job leaves out families without data.
+     */
+    static final String TIMESCALE_OLDEST = """
+            SELECT CASE WHEN w.view_name LIKE '%\\_1h' THEN 'hour' ELSE 'minute' END AS resolution, min(w.materialized_to)
+            FROM (SELECT c.user_view_name::text AS view_name,
+                         _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(c.mat_hypertable_id)) AS materialized_to
+                  FROM _timescaledb_catalog.continuous_agg c
+                  WHERE c.user_view_schema = 'ts') w
+            WHERE w.materialized_to > TIMESTAMPTZ '2000-01-01 00:00:00+00' AND w.materialized_to < 'infinity'
+            GROUP BY 1""";
+
+    static Map<Resolution, Instant> timescaleOldest(Connection connection) throws SQLException {
+        Map<Resolution, Instant> oldest = new EnumMap<>(Resolution.class);
+        try (PreparedStatement ps = connection.prepareStatement(TIMESCALE_OLDEST); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                oldest.put(Resolution.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getObject(2, OffsetDateTime.class).toInstant());
+            }
+        }
+        return oldest;
     }
 
     static String name(Resolution resolution) {
