@@ -1,5 +1,6 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.query.DatabaseInfo;
 import io.pganalytics.common.query.InstanceStatus;
 import io.pganalytics.common.query.InstanceSummary;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,8 +249,7 @@ final class QueryRepository {
      * (the median, so that a pause of the collector does not coarsen the step), or empty with fewer than two. It is the
      * collector's interval for the family, whatever its configuration says.
      */
-    Optional<java.time.Duration> collectionInterval(Connection c, long id, io.pganalytics.common.catalog.Family family,
-                                                    TimeRange range) throws SQLException {
+    Optional<Duration> collectionInterval(Connection c, long id, Family family, TimeRange range) throws SQLException {
         String sql = "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY gap) FROM ("
                 + "SELECT extract(epoch FROM t - lag(t) OVER (ORDER BY t))::float8 AS gap FROM ("
                 + "SELECT DISTINCT collected_at AS t FROM " + Resolution.RAW.table(family)
@@ -259,7 +260,7 @@ final class QueryRepository {
                 rs.next();
                 double seconds = rs.getDouble(1);
                 return rs.wasNull() ? Optional.empty()
-                        : Optional.of(java.time.Duration.ofSeconds(Math.max(1, Math.round(seconds))));
+                        : Optional.of(Duration.ofSeconds(Math.max(1, Math.round(seconds))));
             }
         }
     }

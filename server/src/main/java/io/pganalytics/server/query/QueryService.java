@@ -1,5 +1,6 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.DatabaseActivity;
@@ -19,6 +20,8 @@ import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.series.SeriesSchema;
 import io.pganalytics.server.series.SeriesSchema.Resolution;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,8 +193,8 @@ final class QueryService {
      * used for the family in the range (its configuration may differ from the catalogue's default); rollups at their
      * bucket width or coarser. Always within the maximum number of points.
      */
-    private long step(java.sql.Connection c, long id, io.pganalytics.common.catalog.Family family, Resolution resolution,
-                      TimeRange range, Optional<Long> askedStep) throws java.sql.SQLException {
+    private long step(Connection c, long id, Family family, Resolution resolution, TimeRange range, Optional<Long> askedStep)
+            throws SQLException {
         Duration interval = family.defaultInterval();
         if (askedStep.isEmpty() && resolution == Resolution.RAW) {
             interval = instances.collectionInterval(c, id, family, range).orElse(interval);
