@@ -56,33 +56,61 @@ final class Queries {
                            s.sessions_fatal, s.sessions_killed,
                     """ + DATABASE_TAIL));
 
+    /**
+     * Backends of the collector itself, left out of what it reports as the workload: its own session, and any other
+     * session of the same role named {@code pganalytics-collector} (the pool's other connection, and a second collector
+     * watching the instance with the same role). A client would have to log in as the collector's role and take its
+     * application name to be hidden.
+     */
+    static final String NOT_OWN_SESSION = "a.pid <> pg_backend_pid() AND NOT (coalesce(a.application_name, '') = '"
+            + io.pganalytics.collector.target.TargetConnections.APPLICATION_NAME
+            + "' AND a.usename IS NOT DISTINCT FROM session_user)";
+
+    /**
+     * Seconds from a timestamp of pg_stat_activity to now, never negative. {@code clock_timestamp()}, not
+     * {@code now()}: now() is the start of the collector's transaction, and a backend may begin after it.
+     */
+    static String secondsSince(String column) {
+        return "(CASE WHEN " + column + " IS NOT NULL THEN greatest(extract(epoch FROM clock_timestamp() - " + column
+                + ")::float8, 0) END)";
+    }
+
+    /** Per connectable database (zeros without clients, so that every sample leaves rows), client backends only. */
     static final List<SqlVariant> ACTIVITY = List.of(SqlVariant.of(13, LATEST, """
-            SELECT a.datname, count(*)::int8,
+            SELECT d.datname::text, count(a.pid)::int8,
                    (count(*) FILTER (WHERE a.state = 'active'))::int8,
                    (count(*) FILTER (WHERE a.state = 'idle'))::int8,
                    (count(*) FILTER (WHERE a.state = 'idle in transaction'))::int8,
                    (count(*) FILTER (WHERE a.state = 'idle in transaction (aborted)'))::int8,
                    (count(*) FILTER (WHERE a.state = 'active' AND a.wait_event_type IS NOT NULL))::int8,
                    (count(*) FILTER (WHERE a.wait_event_type = 'Lock'))::int8,
-                   (max(extract(epoch FROM now() - a.xact_start)))::float8,
-                   (max(extract(epoch FROM now() - a.query_start)) FILTER (WHERE a.state = 'active'))::float8,
-                   (max(extract(epoch FROM now() - a.state_change)) FILTER (WHERE a.state LIKE 'idle in transaction%'))::float8,
+                   max(%s)::float8,
+                   (max(%s) FILTER (WHERE a.state = 'active'))::float8,
+                   (max(%s) FILTER (WHERE a.state LIKE 'idle in transaction%%'))::float8,
                    max(age(a.backend_xmin))::int8
-            FROM pg_stat_activity a
-            WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND a.datname IS NOT NULL
-            GROUP BY a.datname
-            ORDER BY a.datname
-            """));
+            FROM pg_database d
+            LEFT JOIN pg_stat_activity a ON a.datid = d.oid AND a.backend_type = 'client backend' AND %s
+            WHERE (d.datallowconn AND NOT d.datistemplate) OR a.pid IS NOT NULL
+            GROUP BY d.datname
+            ORDER BY d.datname
+            """.formatted(secondsSince("a.xact_start"), secondsSince("a.query_start"), secondsSince("a.state_change"),
+            NOT_OWN_SESSION)));
 
+    /**
+     * Wait-event samples. A backend running with no wait event is on CPU (the convention of pg_wait_sampling and of
+     * AWS Performance Insights): active backends without an event are counted with NULL type and event, which the
+     * server shows as {@code CPU}. Background processes count while they wait on anything but their idle loop.
+     */
     static final List<SqlVariant> WAIT_EVENTS = List.of(SqlVariant.of(13, LATEST, """
             SELECT coalesce(a.datname, ''), a.backend_type, a.wait_event_type, a.wait_event, count(*)::int8
             FROM pg_stat_activity a
-            WHERE a.pid <> pg_backend_pid() AND a.wait_event IS NOT NULL
-              AND (a.state = 'active' OR (a.backend_type <> 'client backend' AND a.wait_event_type <> 'Activity'))
+            WHERE %s
+              AND (a.state = 'active'
+                   OR (a.backend_type <> 'client backend' AND a.wait_event IS NOT NULL AND a.wait_event_type <> 'Activity'))
             GROUP BY 1, 2, 3, 4
             ORDER BY 5 DESC, 1, 2, 3, 4
             LIMIT 1000
-            """));
+            """.formatted(NOT_OWN_SESSION)));
 
     private static final String TABLES_HEAD = """
             WITH t AS (
@@ -218,8 +246,8 @@ final class Queries {
               WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()),
             b AS (SELECT pid FROM w WHERE cardinality(blockers) > 0 UNION SELECT unnest(blockers) FROM w)
             SELECT a.pid::int8, a.datname::text, a.usename::text, a.application_name, a.state, a.wait_event_type,
-                   a.wait_event, array_to_string(w.blockers, ','), extract(epoch FROM now() - a.xact_start)::float8,
-            """;
+                   a.wait_event, array_to_string(w.blockers, ','), %s,
+            """.formatted(secondsSince("a.xact_start"));
     private static final String LOCKS_TAIL = """
             FROM b JOIN pg_stat_activity a ON a.pid = b.pid LEFT JOIN w ON w.pid = a.pid
             ORDER BY 1
@@ -228,14 +256,14 @@ final class Queries {
 
     static final List<SqlVariant> LOCKS = List.of(
             SqlVariant.of(13, 13, LOCKS_HEAD + """
-                           CASE WHEN a.wait_event_type = 'Lock' THEN extract(epoch FROM now() - a.state_change)::float8 END,
+                           CASE WHEN a.wait_event_type = 'Lock' THEN %s END,
                            NULL::int8
-                    """ + LOCKS_TAIL),
+                    """.formatted(secondsSince("a.state_change")) + LOCKS_TAIL),
             SqlVariant.of(14, LATEST, LOCKS_HEAD + """
-                           extract(epoch FROM now() - (SELECT min(l.waitstart) FROM pg_locks l
-                                                       WHERE l.pid = a.pid AND NOT l.granted))::float8,
+                           %s,
                            a.query_id
-                    """ + LOCKS_TAIL));
+                    """.formatted(secondsSince("(SELECT min(l.waitstart) FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted)"))
+                    + LOCKS_TAIL));
 
     private static final String VACUUM_HEAD = """
             WITH p AS (SELECT * FROM pg_stat_progress_vacuum WHERE datname = current_database())

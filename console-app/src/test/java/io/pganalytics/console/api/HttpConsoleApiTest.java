@@ -128,7 +128,8 @@ class HttpConsoleApiTest {
         Instant to = now.plusSeconds(60);
         assertFalse(api.series(instance.id(), "tps", from, to).points().isEmpty(), "tps points");
         assertTrue(api.topQueries(instance.id(), from, to, "total_time", 10).items().stream()
-                .anyMatch(q -> Workload.STATEMENT.equals(q.text())), "the workload's statement");
+                .anyMatch(q -> Workload.STATEMENT.equals(q.text()) && q.queryid() == Workload.QUERYID), "the workload's statement");
+        assertEquals(Workload.QUERYID, api.query(instance.id(), Workload.QUERYID, from, to).queryid(), "a 64-bit queryid read back exactly");
         assertFalse(api.tables(instance.id(), from, to, 100).items().isEmpty(), "tables");
         assertTrue(api.indexes(instance.id(), from, to, 100).items().stream().anyMatch(IndexStat::unused), "an unused index");
     }

@@ -23,7 +23,8 @@ import java.util.UUID;
 public final class Workload {
     public static final String INSTANCE = "orders-primary";
     public static final String STATEMENT = "SELECT * FROM orders WHERE customer_id = $1";
-    public static final long QUERYID = 4_242_424_242L;
+    /** Beyond 2^53, where a JSON number read as a double would be rounded: the API sends it as a string. */
+    public static final long QUERYID = 9_007_199_254_740_993L;
     private final ApiClient api;
     private final String credential;
     private final TargetRef target;

@@ -1,5 +1,6 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.query.DatabaseInfo;
 import io.pganalytics.common.query.InstanceStatus;
 import io.pganalytics.common.query.InstanceSummary;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,6 +242,27 @@ final class QueryRepository {
             }
         }
         return databases;
+    }
+
+    /**
+     * How often the instance's rows of a family were collected in a raw range: the median gap between its stored times
+     * (the median, so that a pause of the collector does not coarsen the step), or empty with fewer than two. It is the
+     * collector's interval for the family, whatever its configuration says.
+     */
+    Optional<Duration> collectionInterval(Connection c, long id, Family family, TimeRange range) throws SQLException {
+        String sql = "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY gap) FROM ("
+                + "SELECT extract(epoch FROM t - lag(t) OVER (ORDER BY t))::float8 AS gap FROM ("
+                + "SELECT DISTINCT collected_at AS t FROM " + Resolution.RAW.table(family)
+                + " WHERE instance_id = ? AND collected_at >= ? AND collected_at < ?) d) g WHERE gap > 0";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, id, range.from(), range.to());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                double seconds = rs.getDouble(1);
+                return rs.wasNull() ? Optional.empty()
+                        : Optional.of(Duration.ofSeconds(Math.max(1, Math.round(seconds))));
+            }
+        }
     }
 
     /** A metric's points: per stored time over the family's keys, then per step. */

@@ -1,5 +1,6 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.DatabaseActivity;
@@ -19,6 +20,8 @@ import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.series.SeriesSchema;
 import io.pganalytics.server.series.SeriesSchema.Resolution;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,10 +94,11 @@ final class QueryService {
         SeriesMetric metric = SeriesMetrics.byName(metricName).orElseThrow(() -> ApiException.invalid("metric",
                 "unknown metric '" + RangePlanner.abbreviate(metricName) + "'; known metrics: " + String.join(", ", SeriesMetrics.names())));
         Resolution resolution = planner.resolution(range, metric.hasRollups());
-        long step = planner.step(range, resolution, metric.family().defaultInterval(), askedStep);
+        planner.step(range, resolution, metric.family().defaultInterval(), askedStep); // refuses a step too fine first
         String key = "series|" + metric.name() + "|" + range.key() + "|" + askedStep.orElse(0L);
         return cache.get(id, key, SeriesResponse.class, () -> reads.read("series " + metric.name() + " of instance " + id, c -> {
             requireInstance(c, id);
+            long step = step(c, id, metric.family(), resolution, range, askedStep);
             return new SeriesResponse(id, metric.name(), metric.unit(), metric.description(), RangePlanner.wireName(resolution),
                     step, range.from(), range.to(), instances.series(c, id, metric, resolution, range, step));
         }));
@@ -113,10 +117,11 @@ final class QueryService {
 
     QueryDetail query(long id, long queryid, Long dbid, TimeRange range, Optional<Long> askedStep) {
         Resolution resolution = planner.resolution(range, true);
-        long step = planner.step(range, resolution, MetricCatalog.STATEMENTS.defaultInterval(), askedStep);
+        planner.step(range, resolution, MetricCatalog.STATEMENTS.defaultInterval(), askedStep); // refuses a step too fine first
         String key = "query|" + queryid + "|" + dbid + "|" + range.key() + "|" + askedStep.orElse(0L);
         return cache.get(id, key, QueryDetail.class, () -> reads.read("query " + queryid + " of instance " + id, c -> {
             requireInstance(c, id);
+            long step = step(c, id, MetricCatalog.STATEMENTS, resolution, range, askedStep);
             Optional<StatementRepository.Text> text = statements.text(c, id, queryid, dbid);
             Optional<QueryStat> totals = statements.totals(c, id, queryid, dbid, resolution, range, config.textExcerpt());
             if (text.isEmpty() && totals.isEmpty()) {
@@ -181,6 +186,20 @@ final class QueryService {
             return new ActivitySnapshot(id, activity.collectedAt(), totals(activity.databases()), activity.databases(),
                     activity.blocked());
         }));
+    }
+
+    /**
+     * The step of a series or timeline: without {@code step}, raw data is shown at the interval the collector actually
+     * used for the family in the range (its configuration may differ from the catalogue's default); rollups at their
+     * bucket width or coarser. Always within the maximum number of points.
+     */
+    private long step(Connection c, long id, Family family, Resolution resolution, TimeRange range, Optional<Long> askedStep)
+            throws SQLException {
+        Duration interval = family.defaultInterval();
+        if (askedStep.isEmpty() && resolution == Resolution.RAW) {
+            interval = instances.collectionInterval(c, id, family, range).orElse(interval);
+        }
+        return planner.step(range, resolution, interval, askedStep);
     }
 
     /** The latest object snapshot is looked for in the day before the range's end (objects are sampled every 5 minutes). */

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 final class RangePlanner {
     /** Steps chosen automatically: round figures a chart axis can label. */
-    private static final long[] NICE_STEPS = {10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
+    private static final long[] NICE_STEPS = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
             86400, 172800, 604800, 2592000};
 
     private final QueryConfig config;

@@ -179,6 +179,25 @@ final class StatementRepository {
                 rs.getLong("io"), rs.getDouble("blk_read_time"), rs.getDouble("blk_write_time"), rs.getLong("wal_bytes"));
     }
 
+    /**
+     * The samples taken in a range, which the averages divide by: a sample where nothing waited and nothing ran leaves
+     * no wait-event row, so they are counted from the activity family, sampled at the same interval with a row per
+     * database at every sample (per rollup bucket: the most samples of any database). Never fewer than the samples
+     * that have wait events (activity may be missing where an older collector sent none).
+     */
+    private static String sampleCountSql(Resolution resolution, String perTimeWaits) {
+        String activity = resolution.table(MetricCatalog.ACTIVITY);
+        String time = resolution.timeColumn();
+        if (resolution == Resolution.RAW) {
+            return "SELECT greatest((SELECT count(DISTINCT collected_at) FROM " + activity
+                    + " WHERE instance_id = ? AND collected_at >= ? AND collected_at < ?),"
+                    + " (SELECT count(DISTINCT t) FROM (" + perTimeWaits + ") e))";
+        }
+        return "SELECT coalesce(sum(greatest(a.n, w.n)), 0) FROM (SELECT " + time + " AS t, max(samples) AS n FROM " + activity
+                + " WHERE instance_id = ? AND " + time + " >= ? AND " + time + " < ? GROUP BY 1) a"
+                + " FULL JOIN (SELECT t, max(n) AS n FROM (" + perTimeWaits + ") e GROUP BY t) w USING (t)";
+    }
+
     /** Wait events of a range, most waited-on first, and the number of samples the averages divide by. */
     record Waits(long sampleCount, List<WaitSample> items) {
     }
@@ -196,9 +215,8 @@ final class StatementRepository {
                 + " sum(backends_avg * samples) AS total, sum(backends_max) AS peak, max(samples) AS n FROM " + table;
         String where = " WHERE instance_id = ? AND " + time + " >= ? AND " + time + " < ? GROUP BY 1, 2, 3";
         long sampleCount;
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(n), 0) FROM (SELECT t, max(n) AS n FROM ("
-                + perTime + where + ") e GROUP BY t) s")) {
-            bind(ps, id, range.from(), range.to());
+        try (PreparedStatement ps = c.prepareStatement(sampleCountSql(resolution, perTime + where))) {
+            bind(ps, id, range.from(), range.to(), id, range.from(), range.to());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 sampleCount = rs.getLong(1);

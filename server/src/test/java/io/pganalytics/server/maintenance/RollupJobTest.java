@@ -224,6 +224,34 @@ class RollupJobTest {
                 rows(dataSource, "SELECT bucket, xact_commit FROM ts.database_1h ORDER BY 1"), "hours follow the minutes");
     }
 
+    /**
+     * What /waits divides by survives the rollups: every activity sample leaves a row (zeros included), so a bucket's
+     * samples (the most of any database) are the samples taken, and avg x samples of a wait event restores its sum.
+     */
+    @Test
+    void minuteAndHourRollupsKeepTheSamplesTakenAndTheWaitSumsSoAveragesOverIdleSamplesAreExact() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            activity(1, "2026-03-04T10:00:" + (i * 10 < 10 ? "0" : "") + (i * 10) + "Z", i < 3 ? 2 : 0);
+            activity(1, "2026-03-04T10:01:" + (i * 10 < 10 ? "0" : "") + (i * 10) + "Z", 0); // idle: zeros, still a row
+        }
+        waitEvent(1, "2026-03-04T10:00:00Z", "WALWrite", 2);
+        waitEvent(1, "2026-03-04T10:00:10Z", "WALWrite", 2);
+        waitEvent(1, "2026-03-04T10:00:20Z", null, 1);
+        rollUp();
+        clock.set(Instant.parse("2026-03-04T11:00:30Z"));
+        rollUp();
+
+        String samplesTaken = "SELECT sum(n) FROM (SELECT bucket, max(samples) AS n FROM ts.activity_%s GROUP BY bucket) b";
+        String waitSum = "SELECT sum(backends_avg * samples) FROM ts.wait_events_%s WHERE wait_event IS NOT DISTINCT FROM ?";
+        for (String level : List.of("1m", "1h")) {
+            assertEquals(12, count(dataSource, samplesTaken.formatted(level)), level + ": the samples taken");
+            assertEquals(4.0, ((Number) rows(dataSource, waitSum.formatted(level), "WALWrite").getFirst().getFirst()).doubleValue(),
+                    1e-12, level + ": backend-samples of WALWrite");
+            assertEquals(1.0, ((Number) rows(dataSource, waitSum.formatted(level), (Object) null).getFirst().getFirst()).doubleValue(),
+                    1e-12, level + ": backend-samples on CPU");
+        }
+    }
+
     @Test
     void theRollupLagIsOnTheAdminMetrics() throws Exception {
         MetricsRegistry metrics = new MetricsRegistry();
