@@ -15,6 +15,7 @@ import io.pganalytics.collector.ship.Shipper;
 import io.pganalytics.collector.spool.PayloadCodec;
 import io.pganalytics.collector.spool.Spool;
 import io.pganalytics.collector.spool.SpoolBatcher;
+import io.pganalytics.collector.target.ConnectionSettings;
 import io.pganalytics.collector.target.TargetSpec;
 import io.pganalytics.common.wire.CollectorIdentity;
 import io.pganalytics.common.wire.TargetRef;
@@ -82,16 +83,18 @@ public final class CollectorAgent implements AutoCloseable {
     }
 
     /**
-     * One scheduler per distinct set of interval overrides (the scheduler's intervals are per family, so targets
-     * with their own overrides get their own scheduler); the configured threads are shared out between them.
+     * One scheduler per distinct set of interval overrides and timeouts (the scheduler's intervals and connection
+     * settings are its own, so targets with their own overrides get their own scheduler); the configured threads are
+     * shared out between them.
      */
     private static List<CollectionScheduler> schedulers(CollectorConfig config, Map<String, String> env,
                                                         SpoolBatcher batcher, QueryTextLedger texts, Clock clock) {
-        Map<Map<String, Duration>, List<TargetSpec>> groups = new LinkedHashMap<>();
+        Map<Map.Entry<Map<String, Duration>, ConnectionSettings>, List<TargetSpec>> groups = new LinkedHashMap<>();
         for (TargetConfig target : config.targets()) {
             Map<String, Duration> intervals = new TreeMap<>(config.intervals());
             intervals.putAll(target.intervals());
-            groups.computeIfAbsent(intervals, k -> new ArrayList<>()).add(target.toTargetSpec(env));
+            groups.computeIfAbsent(Map.entry(intervals, target.connectionSettings()), k -> new ArrayList<>())
+                    .add(target.toTargetSpec(env));
         }
         CatalogSettings catalog = new CatalogSettings(config.statementsTopN(), CatalogSettings.DEFAULTS.maxTablesPerDatabase(),
                 CatalogSettings.DEFAULTS.maxIndexesPerDatabase(), CatalogSettings.DEFAULTS.vacuumTablesPerDatabase(),
@@ -103,12 +106,12 @@ public final class CollectorAgent implements AutoCloseable {
         List<CollectionScheduler> schedulers = new ArrayList<>();
         int threadsLeft = config.threads();
         int groupsLeft = groups.size();
-        for (Map.Entry<Map<String, Duration>, List<TargetSpec>> group : groups.entrySet()) {
+        for (Map.Entry<Map.Entry<Map<String, Duration>, ConnectionSettings>, List<TargetSpec>> group : groups.entrySet()) {
             int threads = Math.max(1, threadsLeft / groupsLeft);
             threadsLeft = Math.max(1, threadsLeft - threads);
             groupsLeft--;
             schedulers.add(new CollectionScheduler(group.getValue(), threads, batcher, clock,
-                    withCatalog.withIntervals(group.getKey()), texts));
+                    withCatalog.withIntervals(group.getKey().getKey()).withConnections(group.getKey().getValue()), texts));
         }
         return schedulers;
     }
