@@ -9,6 +9,7 @@ import io.pganalytics.collector.health.HealthReporter;
 import io.pganalytics.collector.schedule.CollectionScheduler;
 import io.pganalytics.collector.schedule.FamilyRunStats;
 import io.pganalytics.collector.schedule.ScheduleSettings;
+import io.pganalytics.collector.schedule.Supervisor;
 import io.pganalytics.collector.ship.IngestClient;
 import io.pganalytics.collector.ship.Quarantine;
 import io.pganalytics.collector.ship.Shipper;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntConsumer;
 
 /**
  * The running agent: schedulers collect into the batcher, the batcher spools, the shipper sends, the health
@@ -63,16 +65,26 @@ public final class CollectorAgent implements AutoCloseable {
 
     public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
                                 String version, String hostname, Clock clock) throws IOException {
+        return start(config, identity, server, env, version, hostname, clock, Supervisor.Policy.DEFAULTS, Main::exitProcess);
+    }
+
+    /**
+     * @param supervision how the spool writer and the shipper are restarted after an unexpected error
+     * @param processExit ends the process when one of them keeps failing (the service manager then restarts it)
+     */
+    public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
+                                String version, String hostname, Clock clock, Supervisor.Policy supervision,
+                                IntConsumer processExit) throws IOException {
         Spool spool = Spool.open(config.spool(), PayloadCodec.PLAIN, clock);
         QueryTextLedger texts = new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, CatalogSettings.DEFAULTS.textResendAfter());
         spool.listener(new QueryTextReceipts(texts, MAX_BATCHES_WITH_TEXTS));
-        SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock).start();
+        SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock, supervision, processExit).start();
         String credential = identity.credential();
         IngestClient client = new IngestClient(config.tls().newClient(config.shipping().connectTimeout()), server,
                 () -> credential, config.shipping().requestTimeout(), version, clock);
         Shipper shipper = new Shipper("collector", spool, client,
                 new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(), clock),
-                config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon()).start();
+                config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon(), supervision, processExit).start();
         List<CollectionScheduler> schedulers = schedulers(config, env, batcher, texts, clock);
         HealthReporter health = new HealthReporter(spool, batcher, shipper,
                 () -> timings(schedulers), batcher, clock, config.healthInterval()).start();
@@ -130,6 +142,11 @@ public final class CollectorAgent implements AutoCloseable {
             }
         }
         return byTarget;
+    }
+
+    /** The collector-wide health figures now (spool, shipping, restarts of the supervised threads). */
+    public Map<String, Object> healthFigures() {
+        return health.collectorFigures();
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -123,6 +123,17 @@ public final class HealthReporter implements AutoCloseable {
         }
     }
 
+    /** The collector-wide figures by name (also those the catalogue has no column for yet, such as restarts). */
+    public synchronized Map<String, Object> collectorFigures() {
+        return Map.copyOf(collectorRowWithoutNulls());
+    }
+
+    private Map<String, Object> collectorRowWithoutNulls() {
+        Map<String, Object> row = new HashMap<>(collectorRow());
+        row.values().removeIf(java.util.Objects::isNull);
+        return row;
+    }
+
     private Map<String, Object> collectorRow() {
         SpoolStats spoolStats = spool.stats();
         ShipperStats shipping = shipper.stats();
@@ -142,7 +153,11 @@ public final class HealthReporter implements AutoCloseable {
         row.put("gaps", spoolStats.gaps());
         row.put("gap_batches", spoolStats.droppedBatches());
         row.put("quarantined", shipping.quarantined());
-        row.put("errors", shipping.failures() + shipping.quarantined() + batcher.failedBatches());
+        long restarts = batcher.restarts() + shipper.restarts();
+        row.put("restarts", restarts);
+        row.put("quarantine_dropped", shipper.quarantineDropped());
+        // restarts of the spool writer or the shipper count as errors until the catalogue has a column of their own
+        row.put("errors", shipping.failures() + shipping.quarantined() + batcher.failedBatches() + restarts);
         return row;
     }
 
