@@ -100,6 +100,8 @@ class MainTest {
             IdentityFile.write(identityFile, identity);
             Path configFile = Files.writeString(dir.resolve("collector.yaml"), """
                     identity-file: identity.json
+                    server:
+                      ca-file: %s
                     spool:
                       dir: spool
                     health-interval: 5s
@@ -109,7 +111,7 @@ class MainTest {
                       - name: local17
                         url: postgresql://%s@127.0.0.1:%d/postgres
                         password-env: PGA_TEST_PASSWORD
-                    """.formatted(EmbeddedPostgresVersions.COLLECTOR_ROLE, postgres.port()));
+                    """.formatted(server.caFile(), EmbeddedPostgresVersions.COLLECTOR_ROLE, postgres.port()));
             Map<String, String> env = Map.of("HOME", dir.toString(), "PGA_TEST_PASSWORD", EmbeddedPostgresVersions.COLLECTOR_PASSWORD);
             var config = io.pganalytics.collector.config.ConfigLoader.load(configFile, env);
             CollectorAgent agent = CollectorAgent.start(config, identity, server.url(), env, "test", "host", Clock.systemUTC());

@@ -3,7 +3,6 @@ package io.pganalytics.collector.schedule;
 import io.pganalytics.collector.health.HealthReporter;
 import io.pganalytics.collector.ship.IngestClient;
 import io.pganalytics.collector.ship.Quarantine;
-import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.Shipper;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
@@ -53,6 +52,7 @@ class SupervisionTest {
     @BeforeEach
     void start() throws Exception {
         server = new TestIngestServer();
+        server.acceptCredential("the-credential");
         spool = Spool.open(new SpoolSettings(dir.resolve("spool"), 8 << 20, 256 * 1024), PayloadCodec.PLAIN, Clock.systemUTC());
         spool.listener(new DeliveryListener() {
             @Override
@@ -83,7 +83,7 @@ class SupervisionTest {
 
     private void startThreads(boolean supervisedWithHook) throws Exception {
         BatchSettings batching = new BatchSettings(1000, 1000, 1, Duration.ofMillis(50));
-        IngestClient client = new IngestClient(ServerTls.DEFAULT.newClient(FAST.connectTimeout()), server.url(),
+        IngestClient client = new IngestClient(server.tls().newClient(FAST.connectTimeout()), server.url(),
                 () -> "the-credential", FAST.requestTimeout(), "test", Clock.systemUTC());
         Quarantine quarantine = new Quarantine(dir.resolve("quarantine"), 1 << 20, Clock.systemUTC());
         if (supervisedWithHook) {
@@ -120,7 +120,7 @@ class SupervisionTest {
         batcher.publish(List.of(Samples.snapshot("a", 1)));
         assertTrue(await(Duration.ofSeconds(15), () -> deliveredMarkers().equals(List.of(0L, 1L))),
                 "both snapshots delivered: " + deliveredMarkers());
-        assertEquals(0, spool.stats().pendingBatches());
+        assertTrue(await(Duration.ofSeconds(5), () -> spool.stats().pendingBatches() == 0), "and acknowledged");
     }
 
     @Test

@@ -53,7 +53,7 @@ class ShipperTest {
         spool = Spool.open(new SpoolSettings(dir.resolve("spool"), 8 << 20, 256 * 1024), PayloadCodec.PLAIN, Clock.systemUTC());
         batcher = new SpoolBatcher(spool, new BatchSettings(1000, 1000, 5, Duration.ofMillis(100)), "test", Clock.systemUTC()).start();
         quarantine = new Quarantine(dir.resolve("quarantine"), 1 << 20, Clock.systemUTC());
-        IngestClient client = new IngestClient(ServerTls.DEFAULT.newClient(FAST.connectTimeout()), server.url(),
+        IngestClient client = new IngestClient(server.tls().newClient(FAST.connectTimeout()), server.url(),
                 () -> "the-credential", FAST.requestTimeout(), "test", Clock.systemUTC());
         shipper = new Shipper("test", spool, client, quarantine, FAST, new Random(1), Thread.ofPlatform().daemon());
     }
