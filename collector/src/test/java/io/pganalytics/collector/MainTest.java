@@ -84,6 +84,22 @@ class MainTest {
     }
 
     @Test
+    void runWithAYamlSyntaxErrorExitsWithStatus2AndOneLineNamingTheFileLineAndColumn() throws Exception {
+        Path config = Files.writeString(dir.resolve("c.yaml"), "threads: 2\ntargets:\n  - name: a\n    url: [postgresql://u@h/db\n");
+        assertEquals(2, execute("run", "--config", config.toString()));
+        assertTrue(err().lines().anyMatch(l -> l.strip().startsWith(config + ": not valid YAML at line ")
+                && l.matches(".*line \\d+, column \\d+: .*")), err());
+        assertTrue(!err().contains("at org.yaml"), "no stack trace: " + err());
+    }
+
+    @Test
+    void runWithAMisspeltKeyExitsWithStatus2NamingTheNearestValidKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("c.yaml"), "treads: 2\ntargets:\n  - name: a\n    url: postgresql://u@h/db\n");
+        assertEquals(2, execute("run", "--config", config.toString()));
+        assertTrue(err().contains("treads: unknown key; did you mean threads?"), err());
+    }
+
+    @Test
     void runWithoutAnIdentitySaysToRegisterFirst() throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"), "targets:\n  - name: a\n    url: postgresql://u@h/db\n");
         assertEquals(1, execute("run", "--config", config.toString()));
