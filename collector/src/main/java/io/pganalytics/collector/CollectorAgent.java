@@ -9,12 +9,14 @@ import io.pganalytics.collector.health.HealthReporter;
 import io.pganalytics.collector.schedule.CollectionScheduler;
 import io.pganalytics.collector.schedule.FamilyRunStats;
 import io.pganalytics.collector.schedule.ScheduleSettings;
+import io.pganalytics.collector.schedule.Supervisor;
 import io.pganalytics.collector.ship.IngestClient;
 import io.pganalytics.collector.ship.Quarantine;
 import io.pganalytics.collector.ship.Shipper;
 import io.pganalytics.collector.spool.PayloadCodec;
 import io.pganalytics.collector.spool.Spool;
 import io.pganalytics.collector.spool.SpoolBatcher;
+import io.pganalytics.collector.target.ConnectionSettings;
 import io.pganalytics.collector.target.TargetSpec;
 import io.pganalytics.common.wire.CollectorIdentity;
 import io.pganalytics.common.wire.TargetRef;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntConsumer;
 
 /**
  * The running agent: schedulers collect into the batcher, the batcher spools, the shipper sends, the health
@@ -62,16 +65,26 @@ public final class CollectorAgent implements AutoCloseable {
 
     public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
                                 String version, String hostname, Clock clock) throws IOException {
+        return start(config, identity, server, env, version, hostname, clock, Supervisor.Policy.DEFAULTS, Main::exitProcess);
+    }
+
+    /**
+     * @param supervision how the spool writer and the shipper are restarted after an unexpected error
+     * @param processExit ends the process when one of them keeps failing (the service manager then restarts it)
+     */
+    public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
+                                String version, String hostname, Clock clock, Supervisor.Policy supervision,
+                                IntConsumer processExit) throws IOException {
         Spool spool = Spool.open(config.spool(), PayloadCodec.PLAIN, clock);
         QueryTextLedger texts = new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, CatalogSettings.DEFAULTS.textResendAfter());
         spool.listener(new QueryTextReceipts(texts, MAX_BATCHES_WITH_TEXTS));
-        SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock).start();
+        SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock, supervision, processExit).start();
         String credential = identity.credential();
         IngestClient client = new IngestClient(config.tls().newClient(config.shipping().connectTimeout()), server,
                 () -> credential, config.shipping().requestTimeout(), version, clock);
         Shipper shipper = new Shipper("collector", spool, client,
                 new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(), clock),
-                config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon()).start();
+                config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon(), supervision, processExit).start();
         List<CollectionScheduler> schedulers = schedulers(config, env, batcher, texts, clock);
         HealthReporter health = new HealthReporter(spool, batcher, shipper,
                 () -> timings(schedulers), batcher, clock, config.healthInterval()).start();
@@ -82,16 +95,18 @@ public final class CollectorAgent implements AutoCloseable {
     }
 
     /**
-     * One scheduler per distinct set of interval overrides (the scheduler's intervals are per family, so targets
-     * with their own overrides get their own scheduler); the configured threads are shared out between them.
+     * One scheduler per distinct set of interval overrides and timeouts (the scheduler's intervals and connection
+     * settings are its own, so targets with their own overrides get their own scheduler); the configured threads are
+     * shared out between them.
      */
     private static List<CollectionScheduler> schedulers(CollectorConfig config, Map<String, String> env,
                                                         SpoolBatcher batcher, QueryTextLedger texts, Clock clock) {
-        Map<Map<String, Duration>, List<TargetSpec>> groups = new LinkedHashMap<>();
+        Map<Map.Entry<Map<String, Duration>, ConnectionSettings>, List<TargetSpec>> groups = new LinkedHashMap<>();
         for (TargetConfig target : config.targets()) {
             Map<String, Duration> intervals = new TreeMap<>(config.intervals());
             intervals.putAll(target.intervals());
-            groups.computeIfAbsent(intervals, k -> new ArrayList<>()).add(target.toTargetSpec(env));
+            groups.computeIfAbsent(Map.entry(intervals, target.connectionSettings()), k -> new ArrayList<>())
+                    .add(target.toTargetSpec(env));
         }
         CatalogSettings catalog = new CatalogSettings(config.statementsTopN(), CatalogSettings.DEFAULTS.maxTablesPerDatabase(),
                 CatalogSettings.DEFAULTS.maxIndexesPerDatabase(), CatalogSettings.DEFAULTS.vacuumTablesPerDatabase(),
@@ -103,12 +118,12 @@ public final class CollectorAgent implements AutoCloseable {
         List<CollectionScheduler> schedulers = new ArrayList<>();
         int threadsLeft = config.threads();
         int groupsLeft = groups.size();
-        for (Map.Entry<Map<String, Duration>, List<TargetSpec>> group : groups.entrySet()) {
+        for (Map.Entry<Map.Entry<Map<String, Duration>, ConnectionSettings>, List<TargetSpec>> group : groups.entrySet()) {
             int threads = Math.max(1, threadsLeft / groupsLeft);
             threadsLeft = Math.max(1, threadsLeft - threads);
             groupsLeft--;
             schedulers.add(new CollectionScheduler(group.getValue(), threads, batcher, clock,
-                    withCatalog.withIntervals(group.getKey()), texts));
+                    withCatalog.withIntervals(group.getKey().getKey()).withConnections(group.getKey().getValue()), texts));
         }
         return schedulers;
     }
@@ -127,6 +142,11 @@ public final class CollectorAgent implements AutoCloseable {
             }
         }
         return byTarget;
+    }
+
+    /** The collector-wide health figures now (spool, shipping, restarts of the supervised threads). */
+    public Map<String, Object> healthFigures() {
+        return health.collectorFigures();
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -77,6 +77,14 @@ public final class Main {
         }
     }
 
+    /**
+     * Ends the process with {@code status}, from a thread of its own: the caller (a supervised thread giving up) returns
+     * at once, so that the shutdown hook, which stops the agent and waits for its threads, does not wait for it.
+     */
+    static void exitProcess(int status) {
+        Thread.ofPlatform().name("exit").start(() -> System.exit(status));
+    }
+
     static String help() {
         return USAGE + indent(RunCommand.USAGE) + "\n"
                 + indent("check --target postgresql://user@host:port/db [--password-file FILE] [--json]\n"

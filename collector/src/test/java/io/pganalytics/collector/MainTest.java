@@ -84,6 +84,22 @@ class MainTest {
     }
 
     @Test
+    void runWithAYamlSyntaxErrorExitsWithStatus2AndOneLineNamingTheFileLineAndColumn() throws Exception {
+        Path config = Files.writeString(dir.resolve("c.yaml"), "threads: 2\ntargets:\n  - name: a\n    url: [postgresql://u@h/db\n");
+        assertEquals(2, execute("run", "--config", config.toString()));
+        assertTrue(err().lines().anyMatch(l -> l.strip().startsWith(config + ": not valid YAML at line ")
+                && l.matches(".*line \\d+, column \\d+: .*")), err());
+        assertTrue(!err().contains("at org.yaml"), "no stack trace: " + err());
+    }
+
+    @Test
+    void runWithAMisspeltKeyExitsWithStatus2NamingTheNearestValidKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("c.yaml"), "treads: 2\ntargets:\n  - name: a\n    url: postgresql://u@h/db\n");
+        assertEquals(2, execute("run", "--config", config.toString()));
+        assertTrue(err().contains("treads: unknown key; did you mean threads?"), err());
+    }
+
+    @Test
     void runWithoutAnIdentitySaysToRegisterFirst() throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"), "targets:\n  - name: a\n    url: postgresql://u@h/db\n");
         assertEquals(1, execute("run", "--config", config.toString()));
@@ -100,6 +116,8 @@ class MainTest {
             IdentityFile.write(identityFile, identity);
             Path configFile = Files.writeString(dir.resolve("collector.yaml"), """
                     identity-file: identity.json
+                    server:
+                      ca-file: %s
                     spool:
                       dir: spool
                     health-interval: 5s
@@ -109,7 +127,7 @@ class MainTest {
                       - name: local17
                         url: postgresql://%s@127.0.0.1:%d/postgres
                         password-env: PGA_TEST_PASSWORD
-                    """.formatted(EmbeddedPostgresVersions.COLLECTOR_ROLE, postgres.port()));
+                    """.formatted(server.caFile(), EmbeddedPostgresVersions.COLLECTOR_ROLE, postgres.port()));
             Map<String, String> env = Map.of("HOME", dir.toString(), "PGA_TEST_PASSWORD", EmbeddedPostgresVersions.COLLECTOR_PASSWORD);
             var config = io.pganalytics.collector.config.ConfigLoader.load(configFile, env);
             CollectorAgent agent = CollectorAgent.start(config, identity, server.url(), env, "test", "host", Clock.systemUTC());

@@ -4,7 +4,6 @@ import io.pganalytics.collector.catalog.QueryTextLedger;
 import io.pganalytics.collector.catalog.QueryTextLedger.TextKey;
 import io.pganalytics.collector.ship.IngestClient;
 import io.pganalytics.collector.ship.Quarantine;
-import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.Shipper;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
@@ -68,7 +67,7 @@ class QueryTextDeliveryTest {
         receipts = new QueryTextReceipts(ledger, 1000);
         spool.listener(receipts);
         batcher = new SpoolBatcher(spool, new BatchSettings(1000, 1000, 5, Duration.ofMillis(50)), "test", Clock.systemUTC()).start();
-        IngestClient client = new IngestClient(ServerTls.DEFAULT.newClient(FAST.connectTimeout()), server.url(),
+        IngestClient client = new IngestClient(server.tls().newClient(FAST.connectTimeout()), server.url(),
                 () -> "the-credential", FAST.requestTimeout(), "test", Clock.systemUTC());
         shipper = new Shipper("test", spool, client, new Quarantine(dir.resolve("quarantine"), 1 << 20, Clock.systemUTC()),
                 FAST, new Random(1), Thread.ofPlatform().daemon());

@@ -103,25 +103,21 @@ public final class PgAnalyticsServer implements AutoCloseable {
     }
 
     /**
-     * Starts a node. Every configuration record is read and validated before anything starts, so that a bad key
-     * stops start-up at once with its name.
+     * Starts a node. Every configuration record is read and validated before anything starts, so that a bad or unknown
+     * key stops start-up at once with its name ({@link ServerConfiguration}).
      */
     public static PgAnalyticsServer start(Config config, Map<String, String> environment, Clock clock) {
-        ServerConfig serverConfig = ServerConfig.from(config.get("server"));
-        HttpConfig http = HttpConfig.from(config.get("http"));
-        DatabaseConfig databaseConfig = DatabaseConfig.from(config.get("database"));
-        ClusterConfig clusterConfig = ClusterConfig.from(config.get("cluster"));
-        AuthConfig authConfig = AuthConfig.from(config.get("auth"));
-        CollectorsConfig collectorsConfig = CollectorsConfig.from(config.get("collectors"));
-        IngestConfig ingestConfig = IngestConfig.from(config.get("ingest"));
-        QueryConfig queryConfig = QueryConfig.from(config.get("query"));
-        LiveConfig liveConfig = LiveConfig.from(config.get("live"));
-        MaintenanceConfig maintenanceConfig = MaintenanceConfig.from(config.get("maintenance"), ingestConfig);
-        if (ingestConfig.writers() > databaseConfig.poolSize() - 2) {
-            throw new io.pganalytics.server.config.ConfigException("ingest.writers", ingestConfig.writers()
-                    + " writers need more connections than database.pool-size (" + databaseConfig.poolSize()
-                    + ") leaves after 2 for queries: lower ingest.writers or raise database.pool-size");
-        }
+        ServerConfiguration configuration = ServerConfiguration.read(config);
+        ServerConfig serverConfig = configuration.server();
+        HttpConfig http = configuration.http();
+        DatabaseConfig databaseConfig = configuration.database();
+        ClusterConfig clusterConfig = configuration.cluster();
+        AuthConfig authConfig = configuration.auth();
+        CollectorsConfig collectorsConfig = configuration.collectors();
+        IngestConfig ingestConfig = configuration.ingest();
+        QueryConfig queryConfig = configuration.query();
+        LiveConfig liveConfig = configuration.live();
+        MaintenanceConfig maintenanceConfig = configuration.maintenance();
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {

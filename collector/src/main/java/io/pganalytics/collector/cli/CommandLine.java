@@ -1,5 +1,7 @@
 package io.pganalytics.collector.cli;
 
+import io.pganalytics.common.units.Durations;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,13 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The options of one subcommand, parsed strictly: an unknown option or a missing value is a usage error. */
 public final class CommandLine {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-
     private final String command;
     private final Map<String, String> values;
 
@@ -100,23 +98,18 @@ public final class CommandLine {
         }
     }
 
-    /** A duration such as {@code 10s}, {@code 500ms}, {@code 5m}; a bare number is seconds. */
+    /** A positive duration in the product's one grammar ({@link Durations}: 500ms, 10s, 5m, 2h, 1d, PT15M; a bare number is seconds). */
     public Duration duration(String name, Duration fallback) throws UsageException {
         String text = values.get(name);
         if (text == null) {
             return fallback;
         }
-        Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) {
-            throw new UsageException(command + ": --" + name + " must be a duration such as 10s, 500ms or 5m, got '" + text + "'");
+        Duration value;
+        try {
+            value = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": --" + name + ": " + e.getMessage());
         }
-        long amount = Long.parseLong(m.group(1));
-        Duration value = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
         if (value.isZero()) {
             throw new UsageException(command + ": --" + name + " must be positive");
         }

@@ -4,11 +4,14 @@ import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
 import io.pganalytics.collector.spool.SpoolSettings;
+import io.pganalytics.collector.target.ConnectionSettings;
 import io.pganalytics.collector.target.TargetUrls;
 import io.pganalytics.common.catalog.MetricCatalog;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
@@ -37,6 +40,10 @@ public final class ConfigLoader {
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_TARGETS = 1000;
+    /** Bounds of statement-timeout and lock-timeout: a probe needs some time, and must never hold a worker for long. */
+    private static final Duration MIN_STATEMENT_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration MIN_LOCK_TIMEOUT = Duration.ofMillis(10);
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
     private ConfigLoader() {
     }
@@ -54,17 +61,27 @@ public final class ConfigLoader {
             throw new ConfigException(List.of("config file " + file + ": cannot be read: " + e.getMessage()));
         }
         Path base = file.toAbsolutePath().getParent();
-        return parse(text, env, base);
+        return parse(text, env, base, file.toString());
     }
 
     public static CollectorConfig parse(String yaml, Map<String, String> env, Path baseDir) throws ConfigException {
+        return parse(yaml, env, baseDir, "config");
+    }
+
+    private static CollectorConfig parse(String yaml, Map<String, String> env, Path baseDir, String source)
+            throws ConfigException {
         Object document;
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
             document = new Yaml(new SafeConstructor(options)).load(yaml);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String problem = (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem();
+            throw new ConfigException(List.of(source + ": not valid YAML" + where + ": " + oneLine(problem)));
         } catch (YAMLException e) {
-            throw new ConfigException(List.of("config: not valid YAML: " + e.getMessage()));
+            throw new ConfigException(List.of(source + ": not valid YAML: " + oneLine(String.valueOf(e.getMessage()))));
         }
         if (document != null && !(document instanceof Map<?, ?>)) {
             throw new ConfigException(List.of("config: the top level must be a mapping of keys to values"));
@@ -80,6 +97,10 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     private static CollectorConfig read(ConfigNode root, Map<String, String> env, Path baseDir, List<String> problems) {
@@ -106,7 +127,9 @@ public final class ConfigLoader {
         int topN = statements.integer("top-n", DEFAULT_TOP_N, 1, 10_000);
         statements.rejectUnknownKeys();
         Map<String, Duration> intervals = intervals(root, "intervals");
-        List<TargetConfig> targets = targets(root, env, baseDir);
+        Timeouts timeouts = timeouts(root, new Timeouts(ConnectionSettings.DEFAULTS.statementTimeout(),
+                ConnectionSettings.DEFAULTS.lockTimeout()));
+        List<TargetConfig> targets = targets(root, env, baseDir, timeouts);
         root.rejectUnknownKeys();
         if (!problems.isEmpty()) {
             return null;
@@ -180,7 +203,21 @@ public final class ConfigLoader {
         return intervals;
     }
 
-    private static List<TargetConfig> targets(ConfigNode root, Map<String, String> env, Path baseDir) {
+    /** {@code statement_timeout} and {@code lock_timeout} of the collector's units of work on a target. */
+    private record Timeouts(Duration statement, Duration lock) {
+    }
+
+    private static Timeouts timeouts(ConfigNode node, Timeouts fallback) {
+        Duration statement = node.duration("statement-timeout", fallback.statement(), MIN_STATEMENT_TIMEOUT, MAX_TIMEOUT);
+        Duration lock = node.duration("lock-timeout", fallback.lock(), MIN_LOCK_TIMEOUT, MAX_TIMEOUT);
+        if (lock.compareTo(statement) > 0) {
+            node.problem("lock-timeout", "must not be above " + node.key("statement-timeout") + " (" + statement.toMillis()
+                    + " ms), got " + lock.toMillis() + " ms");
+        }
+        return new Timeouts(statement, lock);
+    }
+
+    private static List<TargetConfig> targets(ConfigNode root, Map<String, String> env, Path baseDir, Timeouts defaults) {
         List<ConfigNode> nodes = root.list("targets");
         if (nodes.isEmpty() && !root.has("targets")) {
             root.problem("targets", "at least one target is required");
@@ -214,8 +251,10 @@ public final class ConfigLoader {
             List<String> exclude = node.strings("exclude-databases");
             int maxDatabases = node.integer("max-databases", DEFAULT_MAX_DATABASES, 1, 10_000);
             Map<String, Duration> intervals = intervals(node, "intervals");
+            Timeouts timeouts = timeouts(node, defaults);
             node.rejectUnknownKeys();
-            targets.add(new TargetConfig(name, url, passwordFile, passwordEnv, include, exclude, maxDatabases, intervals));
+            targets.add(new TargetConfig(name, url, passwordFile, passwordEnv, include, exclude, maxDatabases, intervals,
+                    timeouts.statement(), timeouts.lock()));
         }
         return targets;
     }

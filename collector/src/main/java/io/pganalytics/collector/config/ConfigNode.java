@@ -1,5 +1,9 @@
 package io.pganalytics.collector.config;
 
+import io.pganalytics.common.units.ByteSizes;
+import io.pganalytics.common.units.Durations;
+import io.pganalytics.common.units.NearestKey;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,19 +13,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One mapping of the YAML tree, read key by key. Every problem is recorded with its full key
  * ({@code targets[1].url}) instead of stopping at the first; keys never read are reported as unknown, so a typo
- * does not silently fall back to a default. Scalars outside lists can be overridden from the environment:
+ * does not silently fall back to a default (the message names the nearest key that is read). Durations and sizes are
+ * read by the product's one grammar ({@link Durations}, {@link ByteSizes}), as the server reads them. Scalars outside lists can be overridden from the environment:
  * {@code spool.max-bytes} by {@code PGANALYTICS_COLLECTOR_SPOOL_MAX_BYTES}.
  */
 final class ConfigNode {
     static final String ENV_PREFIX = "PGANALYTICS_COLLECTOR_";
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     private final String path;
     private final Map<String, Object> values;
@@ -97,27 +98,28 @@ final class ConfigNode {
     }
 
     Duration duration(String name, Duration fallback, Duration min) {
-        String text = string(name, null);
-        return text == null ? fallback : parseDuration(name, text, fallback, min);
+        return duration(name, fallback, min, null);
     }
 
-    private Duration parseDuration(String name, String text, Duration fallback, Duration min) {
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            problem(name, "must be a duration such as 500ms, 10s, 5m or 1h, got '" + text + "'");
+    /** @param max the largest value accepted, or null for no bound */
+    Duration duration(String name, Duration fallback, Duration min, Duration max) {
+        String text = string(name, null);
+        if (text == null) {
             return fallback;
         }
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration value = switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> Duration.ofSeconds(amount);
-        };
+        Duration value;
+        try {
+            value = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            problem(name, e.getMessage());
+            return fallback;
+        }
         if (value.compareTo(min) < 0) {
             problem(name, "must be at least " + min.toMillis() + " ms, got '" + text + "'");
+            return fallback;
+        }
+        if (max != null && value.compareTo(max) > 0) {
+            problem(name, "must be at most " + max.toMillis() + " ms, got '" + text + "'");
             return fallback;
         }
         return value;
@@ -128,25 +130,11 @@ final class ConfigNode {
         if (text == null) {
             return fallback;
         }
-        Matcher m = SIZE.matcher(text);
-        if (!m.matches()) {
-            problem(name, "must be a size such as 256MiB, 64KiB or a number of bytes, got '" + text + "'");
-            return fallback;
-        }
-        long factor = switch (m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT)) {
-            case "kb" -> 1000L;
-            case "kib" -> 1024L;
-            case "mb" -> 1000L * 1000;
-            case "mib" -> 1024L * 1024;
-            case "gb" -> 1000L * 1000 * 1000;
-            case "gib" -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
         long value;
         try {
-            value = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
-        } catch (ArithmeticException | NumberFormatException e) {
-            problem(name, "is too large: '" + text + "'");
+            value = ByteSizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            problem(name, e.getMessage());
             return fallback;
         }
         if (value < min) {
@@ -239,11 +227,11 @@ final class ConfigNode {
         return values.keySet();
     }
 
-    /** Reports every key of this mapping that nothing read. */
+    /** Reports every key of this mapping that nothing read, with the read key nearest to it. */
     void rejectUnknownKeys() {
         for (String key : values.keySet()) {
             if (!read.contains(key)) {
-                problem(key, "unknown key");
+                problem(key, "unknown key" + NearestKey.among(key, read).map(k -> "; did you mean " + key(k) + "?").orElse(""));
             }
         }
     }

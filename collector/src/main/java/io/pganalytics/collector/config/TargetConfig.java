@@ -1,5 +1,6 @@
 package io.pganalytics.collector.config;
 
+import io.pganalytics.collector.target.ConnectionSettings;
 import io.pganalytics.collector.target.TargetSpec;
 import io.pganalytics.collector.target.TargetUrls;
 
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param excludeDatabases databases never read
  * @param maxDatabases     at most this many databases per instance
  * @param intervals        per-family interval overrides for this target (on top of the global ones)
+ * @param statementTimeout {@code statement_timeout} of each unit of work on this target (the collector's, or its own)
+ * @param lockTimeout      {@code lock_timeout} of each unit of work on this target (the collector's, or its own)
  */
 public record TargetConfig(String name,
                            String url,
@@ -30,11 +33,19 @@ public record TargetConfig(String name,
                            List<String> includeDatabases,
                            List<String> excludeDatabases,
                            int maxDatabases,
-                           Map<String, Duration> intervals) {
+                           Map<String, Duration> intervals,
+                           Duration statementTimeout,
+                           Duration lockTimeout) {
     public TargetConfig {
         includeDatabases = List.copyOf(includeDatabases);
         excludeDatabases = List.copyOf(excludeDatabases);
         intervals = Map.copyOf(intervals);
+    }
+
+    /** The connection settings of this target: the defaults with its statement and lock timeouts. */
+    public ConnectionSettings connectionSettings() {
+        ConnectionSettings d = ConnectionSettings.DEFAULTS;
+        return new ConnectionSettings(d.connectTimeout(), statementTimeout, lockTimeout, d.idleClose());
     }
 
     /** {@code url} in the libpq form {@link TargetUrls} reads. */
@@ -67,6 +78,7 @@ public record TargetConfig(String name,
     public String toString() {
         return "TargetConfig[name=" + name + ", url=" + url + ", passwordFile=" + passwordFile + ", passwordEnv="
                 + passwordEnv + ", include=" + includeDatabases + ", exclude=" + excludeDatabases
-                + ", maxDatabases=" + maxDatabases + ", intervals=" + intervals + "]";
+                + ", maxDatabases=" + maxDatabases + ", intervals=" + intervals + ", statementTimeout=" + statementTimeout
+                + ", lockTimeout=" + lockTimeout + "]";
     }
 }

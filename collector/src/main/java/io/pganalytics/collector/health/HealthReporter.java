@@ -123,10 +123,24 @@ public final class HealthReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * The collector-wide figures by name, also those the catalogue has no column for yet (restarts, quarantine_dropped);
+     * without the send latency, which belongs to the reporting interval.
+     */
+    public synchronized Map<String, Object> collectorFigures() {
+        Map<String, Object> row = new HashMap<>(collectorRow(false));
+        row.values().removeIf(java.util.Objects::isNull);
+        return Map.copyOf(row);
+    }
+
     private Map<String, Object> collectorRow() {
+        return collectorRow(true);
+    }
+
+    private Map<String, Object> collectorRow(boolean takeLatency) {
         SpoolStats spoolStats = spool.stats();
         ShipperStats shipping = shipper.stats();
-        LatencyHistogram latency = shipper.takeIntervalLatency();
+        LatencyHistogram latency = takeLatency ? shipper.takeIntervalLatency() : null;
         if (spoolStats.gaps() > gapsReported) {
             LOG.warn("health: {} batches lost to {} spool gaps since start (latest: {})",
                     spoolStats.droppedBatches(), spoolStats.gaps(), spool.gaps().isEmpty() ? "-" : spool.gaps().getLast());
@@ -136,13 +150,17 @@ public final class HealthReporter implements AutoCloseable {
         row.put("family", COLLECTOR_ROW);
         row.put("spool_depth", spoolStats.pendingBatches());
         row.put("spool_bytes", spoolStats.bytes());
-        row.put("send_latency_ms", latency.count() == 0 ? null : latency.percentile(0.95).toNanos() / 1e6);
+        row.put("send_latency_ms", latency == null || latency.count() == 0 ? null : latency.percentile(0.95).toNanos() / 1e6);
         row.put("dropped_items", batcher.droppedSnapshots() + spoolStats.droppedBatches() + batcher.failedBatches());
         row.put("dropped_snapshots", batcher.droppedSnapshots());
         row.put("gaps", spoolStats.gaps());
         row.put("gap_batches", spoolStats.droppedBatches());
         row.put("quarantined", shipping.quarantined());
-        row.put("errors", shipping.failures() + shipping.quarantined() + batcher.failedBatches());
+        long restarts = batcher.restarts() + shipper.restarts();
+        row.put("restarts", restarts);
+        row.put("quarantine_dropped", shipper.quarantineDropped());
+        // restarts of the spool writer or the shipper count as errors until the catalogue has a column of their own
+        row.put("errors", shipping.failures() + shipping.quarantined() + batcher.failedBatches() + restarts);
         return row;
     }
 

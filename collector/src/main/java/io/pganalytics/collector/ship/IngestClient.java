@@ -25,8 +25,12 @@ import java.util.function.Supplier;
  */
 public final class IngestClient {
     static final String INGEST_PATH = "api/v1/ingest";
-    /** 4xx answers that are about the collector (credential, URL), not the batch: retried, never quarantined. */
-    private static final Set<Integer> COLLECTOR_PROBLEMS = Set.of(401, 403, 404, 405, 408);
+    /**
+     * 4xx answers that are about the collector (its credential, its server URL) or the moment (a timeout), not the
+     * batch: retried, never quarantined, so that fixing the credential or the URL delivers the spool. Every other 4xx
+     * (400, 403 for a batch this collector may not write, 409, 413, 415, 422...) refuses this batch for good.
+     */
+    private static final Set<Integer> COLLECTOR_PROBLEMS = Set.of(401, 404, 405, 408);
 
     private final HttpClient http;
     private final URI ingestUri;

@@ -1,5 +1,6 @@
 package io.pganalytics.collector.ship;
 
+import io.pganalytics.collector.spool.OwnerOnly;
 import io.pganalytics.collector.spool.SpooledBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,22 +19,32 @@ import java.util.stream.Stream;
 
 /**
  * Where batches the server refused go: {@code <sequence>-<batchId>.json.gz} (the batch as sent; read it with
- * {@code zcat}) beside {@code .reason.txt} (the server's answer). Never resent automatically. Bounded: past
- * {@code maxBytes} the oldest quarantined batches are deleted.
+ * {@code zcat}) beside {@code .reason.txt} (the server's answer). Never resent automatically. Owner-only (0700 directory,
+ * 0600 files: batches hold query texts). Bounded: past {@code maxBytes} or {@code maxBatches} the oldest quarantined
+ * batches are deleted, and counted ({@link #droppedCount()}).
  */
 public final class Quarantine {
     private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
     private static final String PAYLOAD_SUFFIX = ".json.gz";
     private static final String REASON_SUFFIX = ".reason.txt";
+    /** The most batches kept, whatever their size. */
+    public static final int DEFAULT_MAX_BATCHES = 1000;
 
     private final Path directory;
     private final long maxBytes;
+    private final int maxBatches;
     private final Clock clock;
     private final AtomicLong quarantined = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
     public Quarantine(Path directory, long maxBytes, Clock clock) {
+        this(directory, maxBytes, DEFAULT_MAX_BATCHES, clock);
+    }
+
+    public Quarantine(Path directory, long maxBytes, int maxBatches, Clock clock) {
         this.directory = directory;
         this.maxBytes = maxBytes;
+        this.maxBatches = Math.max(1, maxBatches);
         this.clock = clock;
     }
 
@@ -46,14 +57,20 @@ public final class Quarantine {
         return quarantined.get();
     }
 
+    /** Quarantined batches deleted (or never kept) to stay within the bounds, since start. */
+    public long droppedCount() {
+        return dropped.get();
+    }
+
     public synchronized void put(SpooledBatch batch, int status, String serverMessage) throws IOException {
         quarantined.incrementAndGet();
         if (batch.payload().length > maxBytes) {
+            dropped.incrementAndGet();
             LOG.warn("quarantine {}: batch {} ({} bytes) is larger than the quarantine ({} bytes); not kept",
                     directory, batch.batchId(), batch.payload().length, maxBytes);
             return;
         }
-        Files.createDirectories(directory);
+        OwnerOnly.directory(directory);
         String base = String.format("%020d-%s", batch.sequence(), batch.batchId().replaceAll("[^A-Za-z0-9._-]", "_"));
         String reason = "status: " + status + "\nmessage: " + serverMessage + "\ntarget: " + batch.targetKey()
                 + "\nbatchId: " + batch.batchId() + "\ncreatedAt: " + batch.createdAt()
@@ -64,26 +81,42 @@ public final class Quarantine {
     }
 
     private void enforceBound() throws IOException {
-        List<Path> files;
+        List<Path> payloads;
         try (Stream<Path> listing = Files.list(directory)) {
-            files = new ArrayList<>(listing.filter(p -> p.getFileName().toString().endsWith(PAYLOAD_SUFFIX)
-                    || p.getFileName().toString().endsWith(REASON_SUFFIX)).sorted(Comparator.comparing(Path::getFileName)).toList());
+            payloads = new ArrayList<>(listing.filter(p -> p.getFileName().toString().endsWith(PAYLOAD_SUFFIX))
+                    .sorted(Comparator.comparing(Path::getFileName)).toList());
         }
         long total = 0;
-        for (Path file : files) {
-            total += Files.size(file);
+        for (Path payload : payloads) {
+            total += Files.size(payload) + sizeIfExists(reasonOf(payload));
         }
-        while (total > maxBytes && !files.isEmpty()) {
-            Path oldest = files.removeFirst();
-            total -= Files.size(oldest);
+        int deleted = 0;
+        while ((total > maxBytes || payloads.size() > maxBatches) && !payloads.isEmpty()) {
+            Path oldest = payloads.removeFirst();
+            total -= Files.size(oldest) + sizeIfExists(reasonOf(oldest));
             Files.deleteIfExists(oldest);
-            LOG.info("quarantine {}: deleted {} to stay within {} bytes", directory, oldest.getFileName(), maxBytes);
+            Files.deleteIfExists(reasonOf(oldest));
+            deleted++;
         }
+        if (deleted > 0) {
+            long droppedSoFar = dropped.addAndGet(deleted);
+            LOG.warn("quarantine {}: deleted the {} oldest quarantined batches to stay within {} bytes and {} batches "
+                    + "({} deleted since start)", directory, deleted, maxBytes, maxBatches, droppedSoFar);
+        }
+    }
+
+    private static Path reasonOf(Path payload) {
+        String name = payload.getFileName().toString();
+        return payload.resolveSibling(name.substring(0, name.length() - PAYLOAD_SUFFIX.length()) + REASON_SUFFIX);
+    }
+
+    private static long sizeIfExists(Path file) throws IOException {
+        return Files.exists(file) ? Files.size(file) : 0;
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(temp, bytes);
+        OwnerOnly.write(temp, bytes);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

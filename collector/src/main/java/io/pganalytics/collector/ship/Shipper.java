@@ -1,5 +1,6 @@
 package io.pganalytics.collector.ship;
 
+import io.pganalytics.collector.schedule.Supervisor;
 import io.pganalytics.collector.spool.Spool;
 import io.pganalytics.collector.spool.SpooledBatch;
 import org.slf4j.Logger;
@@ -10,13 +11,16 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
 
 /**
  * Sends the spool's oldest unacknowledged batch, one at a time, so that batches arrive in spool order (and so
  * in order per target). A batch leaves the spool only on a 2xx acknowledgement, or when the server refused it
  * (then it is quarantined). Failures are retried with capped exponential backoff and full jitter; 429 and 503
- * wait for the server's Retry-After.
+ * wait for the server's Retry-After. The shipping thread is supervised: an unexpected error is counted
+ * ({@link #restarts()}) and shipping goes on after a backoff, or the process exits when it keeps failing
+ * ({@link Supervisor}).
  */
 public final class Shipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
@@ -34,6 +38,7 @@ public final class Shipper implements AutoCloseable {
     private final ShippingSettings settings;
     private final Backoff backoff;
     private final Thread thread;
+    private final Supervisor supervisor;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final LatencyHistogram latency = new LatencyHistogram();
     private final LatencyHistogram intervalLatency = new LatencyHistogram();
@@ -54,13 +59,23 @@ public final class Shipper implements AutoCloseable {
      */
     public Shipper(String name, Spool spool, IngestClient client, Quarantine quarantine, ShippingSettings settings,
                    RandomGenerator random, Thread.Builder threads) {
+        this(name, spool, client, quarantine, settings, random, threads, Supervisor.Policy.DEFAULTS,
+                status -> LOG.error("shipper {}: cannot be kept running; no process exit hook is set", name));
+    }
+
+    /**
+     * @param processExit ends the process when shipping keeps failing ({@link Supervisor})
+     */
+    public Shipper(String name, Spool spool, IngestClient client, Quarantine quarantine, ShippingSettings settings,
+                   RandomGenerator random, Thread.Builder threads, Supervisor.Policy supervision, IntConsumer processExit) {
         this.name = name;
         this.spool = spool;
         this.client = client;
         this.quarantine = quarantine;
         this.settings = settings;
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap(), random);
-        this.thread = threads.name("shipper-" + name).unstarted(this::shipLoop);
+        this.supervisor = new Supervisor("shipper " + name, supervision, processExit);
+        this.thread = threads.name("shipper-" + name).unstarted(() -> supervisor.supervise(this::shipLoop));
     }
 
     public Shipper start() {
@@ -71,6 +86,16 @@ public final class Shipper implements AutoCloseable {
     public synchronized ShipperStats stats() {
         return new ShipperStats(attempts, acknowledged, duplicates, quarantined, retryLater, failures,
                 consecutiveFailures, lastError);
+    }
+
+    /** Quarantined batches deleted to keep the quarantine within its bounds, since start. */
+    public long quarantineDropped() {
+        return quarantine.droppedCount();
+    }
+
+    /** Times shipping was restarted after an unexpected error, since start. */
+    public long restarts() {
+        return supervisor.restarts();
     }
 
     /** Latencies of acknowledged sends since start. */
@@ -88,6 +113,7 @@ public final class Shipper implements AutoCloseable {
     public void close() {
         running = false;
         stop.countDown();
+        supervisor.stop();
         spool.wakeReaders();
         if (thread.getState() == Thread.State.NEW) {
             return;
@@ -99,29 +125,24 @@ public final class Shipper implements AutoCloseable {
         }
     }
 
-    private void shipLoop() {
+    /** One run of shipping: returns when closed; an unexpected error escapes to the supervisor. */
+    private void shipLoop() throws InterruptedException {
         int attempt = 0;
-        try {
-            while (running) {
-                Optional<SpooledBatch> next;
-                try {
-                    next = spool.awaitNext(POLL);
-                } catch (IOException | IllegalStateException e) {
-                    if (!running) {
-                        return;
-                    }
-                    recordFailure(0, "cannot read the spool: " + e);
-                    pause(backoff.delay(attempt++));
-                    continue;
+        while (running) {
+            Optional<SpooledBatch> next;
+            try {
+                next = spool.awaitNext(POLL);
+            } catch (IOException | IllegalStateException e) {
+                if (!running) {
+                    return;
                 }
-                if (next.isPresent()) {
-                    attempt = ship(next.get(), attempt);
-                }
+                recordFailure(0, "cannot read the spool: " + e);
+                pause(backoff.delay(attempt++));
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("shipper {}: stopped by an unexpected error", name, e);
+            if (next.isPresent()) {
+                attempt = ship(next.get(), attempt);
+            }
         }
     }
 

@@ -36,6 +36,7 @@ final class AckCursor {
         if (!Files.exists(cursor)) {
             return 0;
         }
+        OwnerOnly.repair(cursor, OwnerOnly.FILE);
         byte[] bytes = Files.readAllBytes(cursor);
         if (bytes.length == 12) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -53,7 +54,7 @@ final class AckCursor {
         ByteBuffer buffer = ByteBuffer.allocate(12).putLong(sequence);
         buffer.putInt((int) crc(buffer.array())).flip();
         Path temp = directory.resolve(TEMP);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = OwnerOnly.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

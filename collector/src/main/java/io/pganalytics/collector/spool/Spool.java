@@ -271,7 +271,7 @@ public final class Spool implements Closeable {
     // ---- recovery ----
 
     private void recover() throws IOException {
-        Path directory = Files.createDirectories(settings.directory());
+        Path directory = OwnerOnly.directory(settings.directory());
         acknowledgedSequence = cursor.read();
         List<Path> files;
         try (Stream<Path> listing = Files.list(directory)) {
@@ -486,7 +486,7 @@ public final class Spool implements Closeable {
     // ---- files ----
 
     private static Segment openSegment(Path path, long firstSequence) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        FileChannel channel = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         return new Segment(path, firstSequence, channel);
     }

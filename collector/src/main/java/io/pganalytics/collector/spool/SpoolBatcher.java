@@ -2,6 +2,7 @@ package io.pganalytics.collector.spool;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pganalytics.collector.schedule.SnapshotSink;
+import io.pganalytics.collector.schedule.Supervisor;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.wire.MetricBatch;
 import io.pganalytics.common.wire.Snapshot;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,13 +27,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * The {@link SnapshotSink} in front of the spool: {@link #publish} only offers snapshots to a bounded queue
  * (and counts what does not fit), so collection never waits on the disk or the network. One writer thread
  * groups the snapshots per target into {@link MetricBatch}es, bounded in rows and snapshots and spooled after
- * at most {@code maxDelay}, as gzip JSON with a fresh idempotency key.
+ * at most {@code maxDelay}, as gzip JSON with a fresh idempotency key. The writer thread is supervised: an
+ * unexpected error is counted ({@link #restarts()}) and the writer goes on after a backoff with what it held, or the
+ * process exits when it keeps failing ({@link Supervisor}).
  */
 public final class SpoolBatcher implements SnapshotSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolBatcher.class);
@@ -45,18 +50,31 @@ public final class SpoolBatcher implements SnapshotSink, AutoCloseable {
     private final BlockingQueue<Snapshot> queue;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Thread writer;
+    private final Supervisor supervisor;
+    /** Snapshots taken from the queue and not yet added to a batch (kept across a restart of the writer). */
+    private final ArrayDeque<Snapshot> drained = new ArrayDeque<>();
     private final AtomicLong droppedSnapshots = new AtomicLong();
     private final AtomicLong spooledBatches = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private volatile boolean stopping;
 
     public SpoolBatcher(Spool spool, BatchSettings settings, String collectorVersion, Clock clock) {
+        this(spool, settings, collectorVersion, clock, Supervisor.Policy.DEFAULTS,
+                status -> LOG.error("spool writer: cannot be kept running; no process exit hook is set"));
+    }
+
+    /**
+     * @param processExit ends the process when the writer keeps failing ({@link Supervisor})
+     */
+    public SpoolBatcher(Spool spool, BatchSettings settings, String collectorVersion, Clock clock,
+                        Supervisor.Policy supervision, IntConsumer processExit) {
         this.spool = spool;
         this.settings = settings;
         this.collectorVersion = collectorVersion;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.writer = Thread.ofPlatform().name("spool-writer").daemon().unstarted(this::writeLoop);
+        this.supervisor = new Supervisor("spool writer", supervision, processExit);
+        this.writer = Thread.ofPlatform().name("spool-writer").daemon().unstarted(() -> supervisor.supervise(this::writeLoop));
     }
 
     public SpoolBatcher start() {
@@ -102,6 +120,11 @@ public final class SpoolBatcher implements SnapshotSink, AutoCloseable {
         return failedBatches.get();
     }
 
+    /** Times the writer was restarted after an unexpected error, since start. */
+    public long restarts() {
+        return supervisor.restarts();
+    }
+
     public int queuedSnapshots() {
         return queue.size();
     }
@@ -118,31 +141,26 @@ public final class SpoolBatcher implements SnapshotSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        supervisor.stop();
         if (writer.isAlive()) {
             LOG.warn("spool writer: still writing after 30 s; {} snapshots left in the queue", queue.size());
         }
     }
 
-    private void writeLoop() {
-        List<Snapshot> drained = new ArrayList<>();
-        try {
-            while (!stopping || !queue.isEmpty()) {
-                Snapshot first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    add(first);
-                    queue.drainTo(drained, 1000);
-                    drained.forEach(this::add);
-                    drained.clear();
-                }
-                spoolDue(System.nanoTime());
+    /** One run of the writer: returns when stopping and everything is spooled; an unexpected error escapes to the supervisor. */
+    private void writeLoop() throws InterruptedException {
+        while (!stopping || !queue.isEmpty() || !drained.isEmpty()) {
+            Snapshot first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            if (first != null) {
+                drained.add(first);
+                queue.drainTo(drained, 1000);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("spool writer: stopped by an unexpected error", e);
-        } finally {
-            spoolAll();
+            while (!drained.isEmpty()) {
+                add(drained.pollFirst());
+            }
+            spoolDue(System.nanoTime());
         }
+        spoolAll();
     }
 
     private void add(Snapshot snapshot) {

@@ -136,8 +136,8 @@ class ConfigLoaderTest {
                     url: postgresql://mon@db2/postgres
                     password-file: /no/such/file
                 """, Map.of());
-        List<String> expectedPrefixes = List.of("threads: must be between 1 and 16", "health-interval: must be a duration",
-                "spool.max-bytes: must be a size", "spool.max-byte: unknown key", "server.url: must be an https://",
+        List<String> expectedPrefixes = List.of("threads: must be between 1 and 16", "health-interval: 'soon' is not a duration",
+                "spool.max-bytes: 'lots' is not a size", "spool.max-byte: unknown key; did you mean spool.max-bytes?", "server.url: must be an https://",
                 "intervals.no_such_family: unknown metric family", "targets[0].password-env: the environment variable NOT_SET_ANYWHERE",
                 "targets[1].name: 'one' is used by another target", "targets[1].password-file: cannot read /no/such/file");
         for (String prefix : expectedPrefixes) {
@@ -173,5 +173,90 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
         assertTrue(e.getMessage().startsWith("config file " + dir.resolve("nope.yaml")), e.getMessage());
+    }
+
+    @Test
+    void anUnknownKeyNamesItsFullPathAndTheNearestValidKey() {
+        List<String> problems = problems("""
+                shiping:
+                  backoff-max: 10s
+                batching:
+                  max-delays: 1s
+                targets:
+                  - name: one
+                    url: postgresql://mon@db1/postgres
+                    pasword-env: PW
+                """, Map.of());
+        assertTrue(problems.contains("shiping: unknown key; did you mean shipping?"), problems.toString());
+        assertTrue(problems.contains("batching.max-delays: unknown key; did you mean batching.max-delay?"), problems.toString());
+        assertTrue(problems.contains("targets[0].pasword-env: unknown key; did you mean targets[0].password-env?"), problems.toString());
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesTheFileLineAndColumnOnOneLine() throws Exception {
+        Path file = dir.resolve("collector.yaml");
+        Files.writeString(file, "threads: 2\ntargets:\n  - name: one\n    url: [postgresql://x\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        String problem = e.problems().getFirst();
+        assertTrue(problem.startsWith(file + ": not valid YAML at line "), problem);
+        assertTrue(problem.matches(".*line \\d+, column \\d+: .*"), problem);
+        assertFalse(problem.contains("\n"), problem);
+    }
+
+    @Test
+    void sizesAndDurationsReadAsTheServerReadsThem() throws Exception {
+        CollectorConfig config = ConfigLoader.parse(MINIMAL + """
+                spool:
+                  max-bytes: 256MB
+                  segment-bytes: 1 MiB
+                health-interval: 1D
+                intervals:
+                  tables: PT5M
+                """, Map.of(), null);
+        assertEquals(256_000_000L, config.spool().maxBytes(), "MB is a power of 1000, as on the server");
+        assertEquals(1L << 20, config.spool().segmentBytes());
+        assertEquals(Duration.ofDays(1), config.healthInterval());
+        assertEquals(Duration.ofMinutes(5), config.intervals().get("tables"));
+        List<String> problems = problems(MINIMAL + "spool:\n  max-bytes: 256m\nhealth-interval: 1.5s\n", Map.of());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("spool.max-bytes: '256m'") && p.contains("KB, MB, GB are powers of 1000")),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("health-interval: '1.5s' is not a duration")), problems.toString());
+    }
+
+    @Test
+    void statementAndLockTimeoutsAreSettableForTheCollectorAndPerTargetAndBounded() throws Exception {
+        CollectorConfig config = ConfigLoader.parse("""
+                statement-timeout: 3s
+                lock-timeout: 200ms
+                targets:
+                  - name: one
+                    url: postgresql://mon@db1/postgres
+                  - name: two
+                    url: postgresql://mon@db2/postgres
+                    statement-timeout: 750ms
+                    lock-timeout: 50ms
+                """, Map.of(), null);
+        assertEquals(Duration.ofSeconds(3), config.targets().get(0).statementTimeout());
+        assertEquals(Duration.ofMillis(200), config.targets().get(0).lockTimeout());
+        assertEquals(Duration.ofMillis(750), config.targets().get(1).statementTimeout());
+        assertEquals(Duration.ofMillis(50), config.targets().get(1).lockTimeout());
+        CollectorConfig defaults = ConfigLoader.parse(MINIMAL, Map.of(), null);
+        assertEquals(Duration.ofSeconds(5), defaults.targets().getFirst().statementTimeout());
+        assertEquals(Duration.ofSeconds(1), defaults.targets().getFirst().lockTimeout());
+        List<String> problems = problems("""
+                statement-timeout: 1h
+                targets:
+                  - name: one
+                    url: postgresql://mon@db1/postgres
+                    statement-timeout: 1s
+                    lock-timeout: 2s
+                  - name: two
+                    url: postgresql://mon@db2/postgres
+                    lock-timeout: 1ms
+                """, Map.of());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("statement-timeout: must be at most")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("targets[0].lock-timeout: must not be above")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("targets[1].lock-timeout: must be at least")), problems.toString());
     }
 }

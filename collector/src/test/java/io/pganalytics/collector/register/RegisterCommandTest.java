@@ -53,7 +53,7 @@ class RegisterCommandTest {
         int status;
         List<String> logs;
         try (LogCapture capture = new LogCapture("")) {
-            status = register("--server", server.url().toString(), "--token", "one-time-token", "--name", "db-host-1",
+            status = register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token", "one-time-token", "--name", "db-host-1",
                     "--identity-file", identityFile.toString());
             logs = capture.lines();
         }
@@ -79,14 +79,14 @@ class RegisterCommandTest {
     void theTokenCanComeFromAFileAndTheDefaultPathIsUnderHome() throws Exception {
         server.acceptRegistrationToken("from-a-file");
         Path tokenFile = Files.writeString(dir.resolve("token.txt"), "from-a-file\n");
-        assertEquals(0, register("--server", server.url().toString(), "--token-file", tokenFile.toString()));
+        assertEquals(0, register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token-file", tokenFile.toString()));
         assertTrue(Files.exists(dir.resolve(".pganalytics/collector/identity.json")));
     }
 
     @Test
     void aRefusedTokenPrintsTheServersMessageAndWritesNothing() throws Exception {
         Path identityFile = dir.resolve("identity.json");
-        int status = register("--server", server.url().toString(), "--token", "wrong", "--identity-file", identityFile.toString());
+        int status = register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token", "wrong", "--identity-file", identityFile.toString());
         assertEquals(1, status);
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("the registration token is unknown or was already used"),
                 errBytes.toString(StandardCharsets.UTF_8));
@@ -97,9 +97,9 @@ class RegisterCommandTest {
     void anExistingIdentityIsReplacedOnlyWithForce() throws Exception {
         server.acceptRegistrationToken("t1");
         Path identityFile = Files.writeString(dir.resolve("identity.json"), "{}");
-        assertEquals(1, register("--server", server.url().toString(), "--token", "t1", "--identity-file", identityFile.toString()));
+        assertEquals(1, register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token", "t1", "--identity-file", identityFile.toString()));
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--force"));
-        assertEquals(0, register("--server", server.url().toString(), "--token", "t1", "--identity-file", identityFile.toString(), "--force"));
+        assertEquals(0, register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token", "t1", "--identity-file", identityFile.toString(), "--force"));
         assertEquals("collector-1", IdentityFile.read(identityFile).collectorId());
     }
 

@@ -53,7 +53,7 @@ class ShipperTest {
         spool = Spool.open(new SpoolSettings(dir.resolve("spool"), 8 << 20, 256 * 1024), PayloadCodec.PLAIN, Clock.systemUTC());
         batcher = new SpoolBatcher(spool, new BatchSettings(1000, 1000, 5, Duration.ofMillis(100)), "test", Clock.systemUTC()).start();
         quarantine = new Quarantine(dir.resolve("quarantine"), 1 << 20, Clock.systemUTC());
-        IngestClient client = new IngestClient(ServerTls.DEFAULT.newClient(FAST.connectTimeout()), server.url(),
+        IngestClient client = new IngestClient(server.tls().newClient(FAST.connectTimeout()), server.url(),
                 () -> "the-credential", FAST.requestTimeout(), "test", Clock.systemUTC());
         shipper = new Shipper("test", spool, client, quarantine, FAST, new Random(1), Thread.ofPlatform().daemon());
     }
@@ -108,7 +108,9 @@ class ShipperTest {
             List<Long> expected = java.util.stream.LongStream.range(0, 24).boxed().toList();
             assertEquals(expected, markersPerTarget.get(target), "target " + target + ": every snapshot once, in order");
         }
-        assertEquals(committed.size(), shipper.stats().acknowledged());
+        // the shipper counts an acknowledgement just after the spool let the batch go: wait for the count, not only the spool
+        assertTrue(await(Duration.ofSeconds(5), () -> shipper.stats().acknowledged() == committed.size()),
+                committed.size() + " committed, " + shipper.stats().acknowledged() + " counted");
     }
 
     @Test
@@ -148,6 +150,40 @@ class ShipperTest {
             String reason = Files.readString(quarantine.directory().resolve(names.stream().filter(n -> n.endsWith(".reason.txt")).findFirst().orElseThrow()));
             assertTrue(reason.contains("scripted answer 400"), reason);
         }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "HTTP {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {403, 409, 413, 415, 422})
+    void aBatchTheServerRefusesPermanentlyIsQuarantinedOnceAndTheFollowingBatchesAreDelivered(int status) throws Exception {
+        server.script(new Scripted(status, null));
+        batcher.publish(List.of(Samples.snapshot("a", 0)));
+        assertTrue(await(Duration.ofSeconds(10), () -> spool.stats().pendingBatches() == 1));
+        batcher.publish(List.of(Samples.snapshot("a", 1)));
+        assertTrue(await(Duration.ofSeconds(10), () -> spool.stats().pendingBatches() == 2));
+        batcher.publish(List.of(Samples.snapshot("a", 2)));
+        assertTrue(await(Duration.ofSeconds(10), () -> spool.stats().pendingBatches() == 3));
+        shipper.start();
+        assertTrue(await(Duration.ofSeconds(10), () -> server.committed().size() == 2 && spool.stats().pendingBatches() == 0),
+                "the spool does not stall behind the refused batch: " + server.received());
+        assertEquals(List.of(status, 200, 200), server.received().stream().map(Received::status).toList(), "never resent");
+        assertEquals(List.of(1L, 2L), server.committed().stream().map(Samples::marker).toList());
+        assertEquals(1, shipper.stats().quarantined());
+        try (Stream<Path> files = Files.list(quarantine.directory())) {
+            assertEquals(2, files.filter(p -> !p.getFileName().toString().endsWith(".tmp")).count());
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "HTTP {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {401, 408, 500, 502})
+    void aTransientOrCollectorLevelAnswerIsRetriedNotQuarantined(int status) throws Exception {
+        server.script(new Scripted(status, null));
+        shipper.start();
+        batcher.publish(List.of(Samples.snapshot("a", 0)));
+        assertTrue(await(Duration.ofSeconds(10), () -> server.committed().size() == 1));
+        List<Received> received = server.received();
+        assertEquals(List.of(status, 200), received.stream().map(Received::status).toList());
+        assertEquals(received.get(0).idempotencyKey(), received.get(1).idempotencyKey(), "the same batch is retried");
+        assertEquals(0, shipper.stats().quarantined());
     }
 
     @Test

@@ -53,7 +53,7 @@ class SimulateCommandTest {
         Path identities = dir.resolve("ids");
         Path work = dir.resolve("work");
 
-        int status = simulate("--server", server.url().toString(), "--collectors", "2", "--interval", "300ms",
+        int status = simulate("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--collectors", "2", "--interval", "300ms",
                 "--duration", "2s", "--token-file", tokens.toString(), "--identities-dir", identities.toString(),
                 "--work-dir", work.toString());
 
@@ -82,7 +82,7 @@ class SimulateCommandTest {
         assertEquals(20, rows.get("indexes"));
 
         int committedBefore = committed.size();
-        status = simulate("--server", server.url().toString(), "--collectors", "2", "--interval", "300ms",
+        status = simulate("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--collectors", "2", "--interval", "300ms",
                 "--duration", "1s", "--identities-dir", identities.toString());
         assertEquals(0, status, outBytes.toString(StandardCharsets.UTF_8) + errBytes.toString(StandardCharsets.UTF_8));
         assertTrue(outBytes.toString(StandardCharsets.UTF_8).contains("reusing 2 identities"));
@@ -93,7 +93,7 @@ class SimulateCommandTest {
     void tooFewIdentitiesAndNoTokenLeftSaysWhatIsMissing() throws Exception {
         server.acceptRegistrationToken("only-one");
         Path tokens = Files.writeString(dir.resolve("tokens.txt"), "only-one\n");
-        int status = simulate("--server", server.url().toString(), "--collectors", "3", "--duration", "1s",
+        int status = simulate("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--collectors", "3", "--duration", "1s",
                 "--token-file", tokens.toString());
         assertEquals(1, status);
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("need 3 identities, have 1"),

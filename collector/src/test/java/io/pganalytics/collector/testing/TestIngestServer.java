@@ -3,13 +3,22 @@ package io.pganalytics.collector.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.common.api.ApiError;
+import io.pganalytics.common.api.ErrorDetail;
 import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.wire.CollectorIdentity;
 import io.pganalytics.common.wire.IngestAck;
 import io.pganalytics.common.wire.MetricBatch;
 import io.pganalytics.common.wire.RegistrationRequest;
+import io.pganalytics.common.wire.Snapshot;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +26,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,9 +37,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,9 +49,17 @@ import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A real HTTP server speaking the collector protocol (register + ingest), for tests. It records every request
- * it receives, drops duplicate idempotency keys as the real server does, and can be told to be down
- * (connection refused on the same port), to answer a scripted status (503/429 with Retry-After, 400), or to be up.
+ * A real HTTPS server speaking the collector protocol (register + ingest) as the real server does, for the collector's
+ * tests: TLS with a self-signed certificate that clients trust through {@link #tls()} (a PEM file, as
+ * {@code server.ca-file}), a credential check on every ingest (401 {@code unauthenticated} for one it did not issue or
+ * accept), the same acknowledgement ({@link IngestAck} with rows per family), the same error envelope
+ * ({@link ApiError}, the status-to-type mapping of the server's error handler) and the same refusals of a batch that
+ * is not JSON (415), not gzip or not a batch (400 {@code malformed_request}) or names an unknown family (400
+ * {@code validation_failed}). {@code server/.../ingest/IngestContractTest} holds the real server to the same
+ * answers, and {@code IngestContractTest} here holds this imitation to them.
+ * <p>
+ * It records every request, drops duplicate idempotency keys, and can be told to be down (connection refused on the
+ * same port), to answer a scripted status (503/429 with Retry-After, 4xx), or to be up.
  */
 public final class TestIngestServer implements AutoCloseable {
     /** One request the server received, with the answer it gave. */
@@ -57,6 +80,7 @@ public final class TestIngestServer implements AutoCloseable {
     private final Set<String> credentials = new HashSet<>();
     private final Map<String, Integer> registrations = new HashMap<>();
     private final int port;
+    private final SelfSigned certificate = SelfSigned.get();
     private HttpServer server;
     private int collectorCount;
 
@@ -66,7 +90,17 @@ public final class TestIngestServer implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("https://127.0.0.1:" + port);
+    }
+
+    /** How a client trusts this server: exactly its self-signed certificate. */
+    public ServerTls tls() {
+        return new ServerTls(certificate.pem(), false);
+    }
+
+    /** The PEM file of the server's certificate, for {@code --ca-file} and {@code server.ca-file}. */
+    public Path caFile() {
+        return certificate.pem();
     }
 
     public int port() {
@@ -132,7 +166,8 @@ public final class TestIngestServer implements AutoCloseable {
     }
 
     private HttpServer bind(int onPort) throws IOException {
-        HttpServer created = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
+        HttpsServer created = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
+        created.setHttpsConfigurator(new HttpsConfigurator(certificate.context()));
         created.setExecutor(executor);
         created.createContext("/api/v1/ingest", this::ingest);
         created.createContext("/api/v1/collectors/register", this::register);
@@ -154,45 +189,60 @@ public final class TestIngestServer implements AutoCloseable {
                 if (scripted.retryAfterSeconds() != null) {
                     exchange.getResponseHeaders().add("Retry-After", String.valueOf(scripted.retryAfterSeconds()));
                 }
-                error(exchange, scripted.status(), "scripted answer " + scripted.status());
-                return;
-            }
-            if (!"gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding")) || key == null) {
-                record(key, authorization, null, 400);
-                error(exchange, 400, "gzip body and Idempotency-Key required");
+                error(exchange, scripted.status(), typeOf(scripted.status()), "scripted answer " + scripted.status(), List.of());
                 return;
             }
             String credential = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
             synchronized (this) {
-                if (!credentials.isEmpty() && !credentials.contains(credential)) {
+                if (!credentials.contains(credential)) {
                     record(key, authorization, null, 401);
-                    error(exchange, 401, "unknown credential");
+                    error(exchange, ErrorType.UNAUTHENTICATED, "a collector credential is required", List.of());
                     return;
                 }
             }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                record(key, authorization, null, 415);
+                error(exchange, ErrorType.UNSUPPORTED_MEDIA_TYPE, "a batch is application/json, not " + contentType, List.of());
+                return;
+            }
             MetricBatch batch;
-            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            try (InputStream in = "gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))
+                    ? new GZIPInputStream(new java.io.ByteArrayInputStream(body)) : new java.io.ByteArrayInputStream(body)) {
                 batch = mapper.readValue(in, MetricBatch.class);
             } catch (IOException e) {
                 record(key, authorization, null, 400);
-                error(exchange, 400, "unreadable batch: " + e.getMessage());
+                error(exchange, ErrorType.MALFORMED_REQUEST, "the batch could not be read: " + e.getMessage(), List.of());
                 return;
             }
-            if (!key.equals(batch.batchId())) {
+            List<ErrorDetail> problems = new ArrayList<>();
+            if (batch.batchId() == null || key != null && !key.equals(batch.batchId())) {
+                problems.add(new ErrorDetail("batchId", "must match the Idempotency-Key"));
+            }
+            for (int i = 0; batch.snapshots() != null && i < batch.snapshots().size(); i++) {
+                String family = batch.snapshots().get(i).family();
+                if (MetricCatalog.byName(family).isEmpty()) {
+                    problems.add(new ErrorDetail("snapshots[" + i + "].family", "unknown family '" + family + "'"));
+                }
+            }
+            if (!problems.isEmpty()) {
                 record(key, authorization, batch, 400);
-                error(exchange, 400, "Idempotency-Key does not match batchId");
+                error(exchange, ErrorType.VALIDATION_FAILED, "the batch is not valid", problems);
                 return;
             }
             boolean duplicate;
             synchronized (this) {
-                duplicate = !committedKeys.add(key);
+                duplicate = !committedKeys.add(batch.batchId());
                 if (!duplicate) {
                     committed.add(batch);
                 }
                 record(key, authorization, batch, 200);
             }
-            int rows = batch.snapshots().stream().mapToInt(s -> s.rows().size()).sum();
-            send(exchange, 200, mapper.writeValueAsBytes(new IngestAck(key, duplicate, Map.of("all", rows))));
+            Map<String, Integer> rows = new LinkedHashMap<>();
+            for (Snapshot snapshot : batch.snapshots()) {
+                rows.merge(snapshot.family(), snapshot.rows().size(), Integer::sum);
+            }
+            send(exchange, 200, mapper.writeValueAsBytes(new IngestAck(batch.batchId(), duplicate, rows)));
         }
     }
 
@@ -202,13 +252,13 @@ public final class TestIngestServer implements AutoCloseable {
             try {
                 request = mapper.readValue(exchange.getRequestBody(), RegistrationRequest.class);
             } catch (IOException e) {
-                error(exchange, 400, "unreadable registration: " + e.getMessage());
+                error(exchange, ErrorType.MALFORMED_REQUEST, "unreadable registration: " + e.getMessage(), List.of());
                 return;
             }
             CollectorIdentity identity;
             synchronized (this) {
                 if (!registrationTokens.remove(request.token())) {
-                    error(exchange, 401, "the registration token is unknown or was already used");
+                    error(exchange, ErrorType.UNAUTHENTICATED, "the registration token is unknown or was already used", List.of());
                     return;
                 }
                 collectorCount++;
@@ -225,15 +275,30 @@ public final class TestIngestServer implements AutoCloseable {
         received.add(new Received(Instant.now(), key, authorization, batch, status));
     }
 
-    private void error(HttpExchange exchange, int status, String message) throws IOException {
-        ErrorType type = switch (status) {
-            case 400 -> ErrorType.VALIDATION_FAILED;
+    /** The type the real server's error handler gives a status it answers without a type of its own. */
+    private static ErrorType typeOf(int status) {
+        return switch (status) {
             case 401 -> ErrorType.UNAUTHENTICATED;
+            case 403 -> ErrorType.FORBIDDEN;
+            case 404 -> ErrorType.NOT_FOUND;
+            case 405 -> ErrorType.METHOD_NOT_ALLOWED;
+            case 409 -> ErrorType.CONFLICT;
+            case 413 -> ErrorType.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorType.RATE_LIMITED;
             case 503 -> ErrorType.UNAVAILABLE;
-            default -> ErrorType.INTERNAL;
+            default -> status >= 500 ? ErrorType.INTERNAL : ErrorType.MALFORMED_REQUEST;
         };
-        send(exchange, status, mapper.writeValueAsBytes(new ApiError(status, type, message, List.of())));
+    }
+
+    private void error(HttpExchange exchange, ErrorType type, String message, List<ErrorDetail> details) throws IOException {
+        int status = type.status();
+        error(exchange, status, type, message, details);
+    }
+
+    private void error(HttpExchange exchange, int status, ErrorType type, String message, List<ErrorDetail> details)
+            throws IOException {
+        send(exchange, status, mapper.writeValueAsBytes(new ApiError(status, type, message, details)));
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
@@ -241,6 +306,60 @@ public final class TestIngestServer implements AutoCloseable {
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    /** One self-signed certificate for 127.0.0.1 per test JVM, made by the JDK's keytool. */
+    private record SelfSigned(SSLContext context, Path pem) {
+        private static final String PASSWORD = "test-only";
+        private static SelfSigned instance;
+
+        static synchronized SelfSigned get() throws IOException {
+            if (instance == null) {
+                instance = create();
+            }
+            return instance;
+        }
+
+        private static SelfSigned create() throws IOException {
+            Path dir = Files.createTempDirectory("test-ingest-tls");
+            dir.toFile().deleteOnExit();
+            Path store = dir.resolve("server.p12");
+            Path pem = dir.resolve("server.pem");
+            keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                    "-keystore", store.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+            keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(), "-storepass", PASSWORD,
+                    "-file", pem.toString());
+            store.toFile().deleteOnExit();
+            pem.toFile().deleteOnExit();
+            try (InputStream in = Files.newInputStream(store)) {
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(in, PASSWORD.toCharArray());
+                KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                managers.init(keys, PASSWORD.toCharArray());
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(managers.getKeyManagers(), null, null);
+                return new SelfSigned(context, pem);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("test TLS material: " + e.getMessage(), e);
+            }
+        }
+
+        private static void keytool(String... args) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try {
+                String output = new String(process.getInputStream().readAllBytes());
+                if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IOException("keytool " + args[0] + " failed: " + output);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running keytool", e);
+            }
         }
     }
 }

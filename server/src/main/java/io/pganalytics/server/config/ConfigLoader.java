@@ -4,6 +4,12 @@ import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.spi.ConfigSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -21,10 +28,16 @@ import java.util.function.Supplier;
  * <p>
  * Environment variable names map to keys by dropping the prefix, lower-casing, turning {@code __} into {@code -}
  * and {@code _} into {@code .}: {@code PGANALYTICS_DATABASE_URL} is {@code database.url},
- * {@code PGANALYTICS_HTTP_ADMIN__PORT} is {@code http.admin-port}.
+ * {@code PGANALYTICS_HTTP_ADMIN__PORT} is {@code http.admin-port}. The variables of other programs and of the server's
+ * own first start ({@link #NOT_CONFIGURATION}) are not configuration keys and are left out.
+ * <p>
+ * A file that is not valid YAML (or repeats a key) is refused with its name, line and column, before Helidon reads it.
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "PGANALYTICS_";
+    /** Variables with the prefix that are not server configuration: the launcher's, the collector's, the console's. */
+    static final Set<String> NOT_CONFIGURATION = Set.of("PGANALYTICS_ADMIN_PASSWORD", "PGANALYTICS_JAVA_OPTS");
+    private static final List<String> OTHER_PROGRAMS = List.of("PGANALYTICS_COLLECTOR_", "PGANALYTICS_CONSOLE_");
 
     private ConfigLoader() {
     }
@@ -42,11 +55,14 @@ public final class ConfigLoader {
             if (!Files.isRegularFile(configFile)) {
                 throw new ConfigException("--config", "file " + configFile + " does not exist or is not a file");
             }
+            String text;
             try {
-                sources.add(ConfigSources.create(Files.readString(configFile), MediaTypes.APPLICATION_X_YAML));
+                text = Files.readString(configFile);
             } catch (IOException e) {
                 throw new ConfigException("--config", "cannot read " + configFile + ": " + e.getMessage());
             }
+            checkSyntax(configFile, text);
+            sources.add(ConfigSources.create(text, MediaTypes.APPLICATION_X_YAML));
         }
         sources.add(ConfigSources.classpath("application.yaml").build());
         return Config.builder()
@@ -57,10 +73,27 @@ public final class ConfigLoader {
                 .build();
     }
 
+    /** Parses the file as Helidon will, to name the place of a syntax error (Helidon's own error is a stack trace). */
+    static void checkSyntax(Path file, String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        try {
+            new Yaml(new SafeConstructor(options)).load(text);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String problem = (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem();
+            throw ConfigException.file(file, "not valid YAML" + where + ": " + problem.replaceAll("\\s+", " ").strip());
+        } catch (YAMLException e) {
+            throw ConfigException.file(file, "not valid YAML: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ").strip());
+        }
+    }
+
     static Map<String, String> environmentKeys(Map<String, String> environment) {
         Map<String, String> keys = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !NOT_CONFIGURATION.contains(name)
+                    && OTHER_PROGRAMS.stream().noneMatch(name::startsWith)) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
                         .replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
                 keys.put(key, value);

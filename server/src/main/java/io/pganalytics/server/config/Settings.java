@@ -2,25 +2,23 @@ package io.pganalytics.server.config;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
+import io.pganalytics.common.units.ByteSizes;
+import io.pganalytics.common.units.Durations;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Typed reads of configuration values with defaults and range checks. Every failure is an
- * {@link io.pganalytics.server.config.ConfigException} that names the full key and what was wrong.
+ * {@link io.pganalytics.server.config.ConfigException} that names the full key and what was wrong. Durations and sizes
+ * are read by the product's one grammar ({@link Durations}, {@link ByteSizes}: {@code MB} is 1000 x 1000 bytes,
+ * {@code MiB} 1024 x 1024), as the collector reads them. Every key read is recorded for {@link ConfigKeys}.
  */
 public final class Settings {
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?", Pattern.CASE_INSENSITIVE);
-
     private Settings() {
     }
 
@@ -29,6 +27,7 @@ public final class Settings {
     }
 
     public static Optional<String> optionalString(Config node, String key) {
+        ConfigKeys.read(node, key);
         Config value = node.get(key);
         if (!value.exists()) {
             return Optional.empty();
@@ -63,19 +62,12 @@ public final class Settings {
         if (text.isEmpty()) {
             return defaultValue;
         }
-        Matcher m = SIZE.matcher(text.get());
-        if (!m.matches()) {
-            throw problem(node, key, "'" + text.get() + "' is not a size (examples: 1048576, 512KiB, 16MiB, 1GiB)");
+        long result;
+        try {
+            result = ByteSizes.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            throw problem(node, key, e.getMessage());
         }
-        long value = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit) {
-            case "k", "kb", "kib" -> 1024L;
-            case "m", "mb", "mib" -> 1024L * 1024;
-            case "g", "gb", "gib" -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
-        long result = Math.multiplyExact(value, factor);
         if (result < min || result > max) {
             throw problem(node, key, result + " bytes is out of range [" + min + ", " + max + "]");
         }
@@ -100,32 +92,23 @@ public final class Settings {
         if (text.isEmpty()) {
             return defaultValue;
         }
-        Duration value = parseDuration(text.get())
-                .orElseThrow(() -> problem(node, key, "'" + text.get() + "' is not a duration (examples: 500ms, 30s, 15m, 2h, 7d, PT15M)"));
+        Duration value;
+        try {
+            value = Durations.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            throw problem(node, key, e.getMessage());
+        }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw problem(node, key, value + " is out of range [" + min + ", " + max + "]");
         }
         return value;
     }
 
+    /** A duration in the product's one grammar ({@link Durations}); empty when the text is none. */
     public static Optional<Duration> parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE_DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return Optional.of(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-        }
         try {
-            return Optional.of(t.startsWith("p") && t.contains("d") && !t.contains("t")
-                    ? Duration.ofDays(java.time.Period.parse(text.trim()).getDays())
-                    : Duration.parse(text.trim()));
-        } catch (DateTimeParseException e) {
+            return Optional.of(Durations.parse(text));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
@@ -136,6 +119,7 @@ public final class Settings {
 
     /** A list, given either as a YAML list or as one comma-separated value (as environment variables give it). */
     public static List<String> list(Config node, String key) {
+        ConfigKeys.read(node, key);
         Config value = node.get(key);
         if (!value.exists()) {
             return List.of();

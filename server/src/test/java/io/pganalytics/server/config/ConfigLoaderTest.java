@@ -125,4 +125,34 @@ class ConfigLoaderTest {
         assertTrue(!DatabaseConfig.from(config.get("database")).toString().contains("hunter2"));
         assertEquals("jdbc:postgresql://h/db?user=a&password=***", DatabaseConfig.redact("jdbc:postgresql://h/db?user=a&password=hunter2"));
     }
+
+    @Test
+    void sizesUseTheCommonUnitsSoMbIsAPowerOf1000AsInTheCollector(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Config config = ConfigLoader.load(null, Map.of(), Map.of("http.max-body-bytes", "2MB"));
+        assertEquals(2_000_000L, HttpConfig.from(config.get("http")).maxBodyBytes());
+        Config binary = ConfigLoader.load(null, Map.of(), Map.of("http.max-body-bytes", "2MiB"));
+        assertEquals(2L << 20, HttpConfig.from(binary.get("http")).maxBodyBytes());
+        Config ambiguous = ConfigLoader.load(null, Map.of(), Map.of("http.max-body-bytes", "2m"));
+        ConfigException e = assertThrows(ConfigException.class, () -> HttpConfig.from(ambiguous.get("http")));
+        assertTrue(e.getMessage().contains("KB, MB, GB are powers of 1000"), e.getMessage());
+        assertEquals(Duration.ofSeconds(30), Settings.parseDuration("30").orElseThrow(), "a bare number is seconds, as in the collector");
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsAConfigErrorNamingTheFileLineAndColumnOnOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, "http:\n  port: 7000\n  admin-port: [7001\nquery:\n  max-points: 10\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().matches(".*line \\d+, column \\d+.*"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void aDuplicateKeyInTheFileIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, "http:\n  port: 7000\n  port: 7001\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    }
 }

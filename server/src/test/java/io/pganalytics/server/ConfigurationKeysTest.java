@@ -1,0 +1,73 @@
+package io.pganalytics.server;
+
+import io.helidon.config.Config;
+import io.pganalytics.server.config.ConfigException;
+import io.pganalytics.server.config.ConfigLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole configuration tree is held to the keys the features read: a typo stops start-up, naming the nearest key. */
+class ConfigurationKeysTest {
+    @TempDir
+    Path dir;
+
+    private Config file(String yaml) throws Exception {
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file, Map.of(), Map.of());
+    }
+
+    @Test
+    void theBuiltInConfigurationAndEveryOptionalKeyItDocumentsAreAccepted() throws Exception {
+        ServerConfiguration.read(ConfigLoader.load(null, Map.of(), Map.of()));
+        Files.writeString(dir.resolve("a.crt"), "x");
+        ServerConfiguration.read(file("""
+                server: {data-dir: /tmp/pga, node-name: n1}
+                http:
+                  tls: {certificate-file: /tmp/a.crt, key-file: /tmp/a.key, self-signed-names: [a.example.com, b]}
+                database: {url: "jdbc:postgresql://db/x", password: pw}
+                cluster: {join: members, members: ["10.0.0.1:5701", "10.0.0.2:5701"], kubernetes-dns: x.svc}
+                ingest: {max-admitted-bytes: 256MiB}
+                maintenance:
+                  retention:
+                    families:
+                      statements: {raw: 7d, minute: 30d}
+                """));
+    }
+
+    @Test
+    void aMisspeltKeyInTheFileIsRefusedNamingItsFullPathAndTheNearestValidKey() throws Exception {
+        Config config = file("ingest:\n  max-compresed-bytes: 1MiB\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerConfiguration.read(config));
+        assertEquals("ingest.max-compresed-bytes", e.key());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean ingest.max-compressed-bytes?"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownSectionAndADeepTypoAreRefusedToo() throws Exception {
+        ConfigException section = assertThrows(ConfigException.class, () -> ServerConfiguration.read(file("qeury:\n  max-points: 10\n")));
+        assertEquals("qeury.max-points", section.key());
+        assertTrue(section.getMessage().contains("did you mean query.max-points?"), section.getMessage());
+        ConfigException deep = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("auth:\n  password:\n    argon2: {memory-kb: 20000}\n")));
+        assertTrue(deep.getMessage().contains("auth.password.argon2.memory-kib"), deep.getMessage());
+    }
+
+    @Test
+    void aMisspeltEnvironmentVariableIsRefusedButTheServersOtherVariablesAreNotConfiguration() {
+        Config typo = ConfigLoader.load(null, Map.of("PGANALYTICS_DATABSE_URL", "jdbc:postgresql://db/x"), Map.of());
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerConfiguration.read(typo));
+        assertTrue(e.getMessage().contains("databse.url") && e.getMessage().contains("database.url"), e.getMessage());
+        ServerConfiguration.read(ConfigLoader.load(null, Map.of("PGANALYTICS_ADMIN_PASSWORD", "x",
+                "PGANALYTICS_JAVA_OPTS", "-Xmx1g", "PGANALYTICS_COLLECTOR_THREADS", "8", "PGANALYTICS_CONSOLE_HOME", "/x"), Map.of()));
+    }
+}
