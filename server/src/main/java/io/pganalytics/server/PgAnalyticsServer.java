@@ -31,6 +31,8 @@ import io.pganalytics.server.http.HttpConfig;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.http.OpenApiRoutes;
 import io.pganalytics.server.http.RequestGate;
+import io.pganalytics.server.http.RequestScreen;
+import io.pganalytics.server.http.SecurityHeaders;
 import io.pganalytics.server.http.RouteCatalog;
 import io.pganalytics.server.http.TlsMaterial;
 import io.pganalytics.server.ingest.IngestConfig;
@@ -173,9 +175,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             registerProcessMetrics(metrics, database, cluster);
             RequestGate gate = new RequestGate(metrics, bodies);
+            SecurityHeaders securityHeaders = new SecurityHeaders(http.tls().enabled());
+            RequestScreen screen = new RequestScreen(securityHeaders, bodies, http.publicApiUrl(API_PREFIX));
             RouteCatalog catalog = new RouteCatalog();
             HttpRouting.Builder api = HttpRouting.builder();
-            routing(api, gate, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
+            routing(api, gate, screen, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
@@ -199,7 +203,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     .contentEncoding(ContentEncodingContext.create(encodings -> encodings
                             .contentEncodingsDiscoverServices(false)
                             .addContentEncoding(new GzipRequestDecoding())))
-                    .directHandlers(envelopes(mapper))
+                    .directHandlers(envelopes(mapper, securityHeaders))
                     .routing(api)
                     .putSocket("admin", socket -> socket
                             .host(http.adminHost())
@@ -237,20 +241,21 @@ public final class PgAnalyticsServer implements AutoCloseable {
     }
 
     /** The API routing: the request gate, every feature's routes, the error mapping and the 404 fallback. */
-    static void routing(HttpRouting.Builder api, RequestGate gate, JsonBodies bodies, CallerAuthenticator users,
+    static void routing(HttpRouting.Builder api, RequestGate gate, RequestScreen screen, JsonBodies bodies, CallerAuthenticator users,
                         CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
         api.addFilter(gate);
+        api.addFilter(screen);
         ErrorMapping.register(api, bodies);
         ApiRules rules = new ApiRules(api, API_PREFIX, users, collectors, catalog);
         for (ApiService service : services) {
             service.register(rules);
         }
-        ErrorMapping.registerFallback(api, "/api");
+        ErrorMapping.registerFallback(api, "/api", catalog);
     }
 
-    private static DirectHandlers envelopes(ObjectMapper mapper) {
+    private static DirectHandlers envelopes(ObjectMapper mapper, SecurityHeaders securityHeaders) {
         DirectHandlers.Builder handlers = DirectHandlers.builder();
-        EnvelopeDirectHandler envelope = new EnvelopeDirectHandler(mapper);
+        EnvelopeDirectHandler envelope = new EnvelopeDirectHandler(mapper, securityHeaders);
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             handlers.addHandler(type, envelope);
         }
