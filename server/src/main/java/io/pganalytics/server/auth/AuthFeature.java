@@ -33,6 +33,7 @@ public final class AuthFeature implements AutoCloseable {
     private final Clock clock;
     private final Path dataDir;
     private final Map<String, String> environment;
+    private final PasswordHasher hasher;
     private final SigningKeys keys;
     private final SessionRepository sessions;
     private final BootstrapAdmin bootstrap;
@@ -50,7 +51,7 @@ public final class AuthFeature implements AutoCloseable {
         this.dataDir = Objects.requireNonNull(dataDir);
         this.environment = Map.copyOf(environment);
         SecureRandom random = new SecureRandom();
-        PasswordHasher hasher = PasswordHasher.from(config, random);
+        this.hasher = PasswordHasher.from(config, random);
         PasswordPolicy policy = PasswordPolicy.from(config);
         RevokedSessions revoked = new RevokedSessions(hazelcast, clock, config.accessTokenTtl());
         this.keys = new SigningKeys(database, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
@@ -120,6 +121,7 @@ public final class AuthFeature implements AutoCloseable {
 
     @Override
     public void close() {
+        hasher.close();
         if (housekeeping != null) {
             housekeeping.shutdownNow();
             try {

@@ -34,12 +34,42 @@ public final class ErrorMapping {
             LOG.debug("{} {}: {} {}", request.prologue().method().text(), request.path().rawPath(), e.status().code(), e.getMessage());
             send(bodies, response, fromStatus(e.status()));
         });
-        routing.error(Throwable.class, (request, response, e) -> {
-            String incident = UUID.randomUUID().toString();
-            LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
-            send(bodies, response, new ApiException(ErrorType.INTERNAL,
-                    "an unexpected error occurred; the server log has the details under incident " + incident));
+        routing.error(RuntimeException.class, (request, response, e) -> {
+            if (causedByUnavailableDatabase(e)) {
+                // The pool had no connection in time (a burst, or the database is down): a retry may work, so 503.
+                LOG.warn("{} {}: the database had no connection free in time: {}", request.prologue().method().text(),
+                        request.path().path(), rootMessage(e));
+                send(bodies, response, ApiException.unavailable("the server is busy: retry shortly", java.time.Duration.ofSeconds(2)));
+                return;
+            }
+            unexpected(bodies, request, response, e);
         });
+        routing.error(Throwable.class, (request, response, e) -> unexpected(bodies, request, response, e));
+    }
+
+    private static void unexpected(JsonBodies bodies, io.helidon.webserver.http.ServerRequest request, ServerResponse response, Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
+        send(bodies, response, new ApiException(ErrorType.INTERNAL,
+                "an unexpected error occurred; the server log has the details under incident " + incident));
+    }
+
+    /** Whether the failure is a connection the pool could not hand out in time (SQLTransientConnectionException). */
+    static boolean causedByUnavailableDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /**
