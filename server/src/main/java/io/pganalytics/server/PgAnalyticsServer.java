@@ -152,7 +152,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                         QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
                     metrics, clock);
             LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
-                    query::latestFigures);
+                    query::latestFigures, auth.sessionRevocations(), clock);
             resources.push(live);
             // Cache invalidation first: a live event may make a client ask for the new data at once.
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
