@@ -7,6 +7,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
@@ -24,6 +25,7 @@ import io.pganalytics.server.health.HealthCheck;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
+import io.pganalytics.server.http.ConnectionGuard;
 import io.pganalytics.server.http.EnvelopeDirectHandler;
 import io.pganalytics.server.http.ErrorMapping;
 import io.pganalytics.server.http.GzipRequestDecoding;
@@ -190,6 +192,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             Optional<TlsMaterial> tls = http.tls().enabled()
                     ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock))
                     : Optional.empty();
+            ConnectionGuard guard = new ConnectionGuard(http);
+            resources.push(guard);
             WebServerConfig.Builder builder = WebServer.builder()
                     .featuresDiscoverServices(false)
                     .shutdownHook(false)
@@ -199,6 +203,10 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     // without it a response written in two segments (headers, then a body of a few KiB) waits for the
                     // client's delayed ACK: 40 ms added to every larger answer (seen in the dashboard benchmark)
                     .connectionOptions(options -> options.tcpNoDelay(true))
+                    // slow-header, slow-body and idle-TLS connections are closed (ConnectionGuard)
+                    .idleConnectionTimeout(guard.idleTimeout())
+                    .idleConnectionPeriod(guard.idlePeriod())
+                    .addProtocol(Http1Config.builder().addReceiveListener(guard.headerListener()).build())
                     // gzip request bodies only, inflated lazily as handlers read (their limits stop zip bombs)
                     .contentEncoding(ContentEncodingContext.create(encodings -> encodings
                             .contentEncodingsDiscoverServices(false)
@@ -209,9 +217,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                             .host(http.adminHost())
                             .port(http.adminPort())
                             .routing(routing -> routing.register(admin)));
-            tls.ifPresent(material -> builder.tls(t -> t
-                    .privateKey(material.privateKey())
-                    .privateKeyCertChain(material.chain())));
+            tls.ifPresent(material -> builder.tls(t -> t.sslContext(guard.guard(material.sslContext()))));
             WebServer webServer = builder.build().start();
             if (!tls.isPresent()) {
                 LOG.warn("http.tls.enabled is false: the API is served over plain HTTP; use this only behind a TLS-terminating proxy");
