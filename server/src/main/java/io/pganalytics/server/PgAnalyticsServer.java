@@ -206,6 +206,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     // slow-header, slow-body and idle-TLS connections are closed (ConnectionGuard)
                     .idleConnectionTimeout(guard.idleTimeout())
                     .idleConnectionPeriod(guard.idlePeriod())
+                    // our HTTP/1.1 settings only: a second, discovered HTTP/1.1 provider would make the listener
+                    // unable to pick one for what is not HTTP/1.1 (HTTP/1.0 would be dropped without an answer)
+                    .protocolsDiscoverServices(false)
                     .addProtocol(Http1Config.builder().addReceiveListener(guard.headerListener()).build())
                     // gzip request bodies only, inflated lazily as handlers read (their limits stop zip bombs)
                     .contentEncoding(ContentEncodingContext.create(encodings -> encodings

@@ -115,7 +115,7 @@ public final class RawHttp {
                     break;
                 }
             }
-        } catch (SocketTimeoutException | javax.net.ssl.SSLException end) {
+        } catch (SocketTimeoutException end) {
             // what arrived is the answer
         } catch (IOException reset) {
             if (out.size() == 0) {
