@@ -7,6 +7,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
@@ -24,6 +25,7 @@ import io.pganalytics.server.health.HealthCheck;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
+import io.pganalytics.server.http.ConnectionGuard;
 import io.pganalytics.server.http.EnvelopeDirectHandler;
 import io.pganalytics.server.http.ErrorMapping;
 import io.pganalytics.server.http.GzipRequestDecoding;
@@ -31,6 +33,8 @@ import io.pganalytics.server.http.HttpConfig;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.http.OpenApiRoutes;
 import io.pganalytics.server.http.RequestGate;
+import io.pganalytics.server.http.RequestScreen;
+import io.pganalytics.server.http.SecurityHeaders;
 import io.pganalytics.server.http.RouteCatalog;
 import io.pganalytics.server.http.TlsMaterial;
 import io.pganalytics.server.ingest.IngestConfig;
@@ -146,7 +150,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                         QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
                     metrics, clock);
             LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
-                    query::latestFigures);
+                    query::latestFigures, auth.sessionRevocations(), clock);
             resources.push(live);
             // Cache invalidation first: a live event may make a client ask for the new data at once.
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
@@ -169,9 +173,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             registerProcessMetrics(metrics, database, cluster);
             RequestGate gate = new RequestGate(metrics, bodies);
+            SecurityHeaders securityHeaders = new SecurityHeaders(http.tls().enabled());
+            RequestScreen screen = new RequestScreen(securityHeaders, bodies, http.publicApiUrl(API_PREFIX));
             RouteCatalog catalog = new RouteCatalog();
             HttpRouting.Builder api = HttpRouting.builder();
-            routing(api, gate, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
+            routing(api, gate, screen, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
@@ -182,6 +188,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             Optional<TlsMaterial> tls = http.tls().enabled()
                     ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock))
                     : Optional.empty();
+            ConnectionGuard guard = new ConnectionGuard(http);
+            resources.push(guard);
             WebServerConfig.Builder builder = WebServer.builder()
                     .featuresDiscoverServices(false)
                     .shutdownHook(false)
@@ -191,19 +199,24 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     // without it a response written in two segments (headers, then a body of a few KiB) waits for the
                     // client's delayed ACK: 40 ms added to every larger answer (seen in the dashboard benchmark)
                     .connectionOptions(options -> options.tcpNoDelay(true))
+                    // slow-header, slow-body and idle-TLS connections are closed (ConnectionGuard)
+                    .idleConnectionTimeout(guard.idleTimeout())
+                    .idleConnectionPeriod(guard.idlePeriod())
+                    // our HTTP/1.1 settings only: a second, discovered HTTP/1.1 provider would make the listener
+                    // unable to pick one for what is not HTTP/1.1 (HTTP/1.0 would be dropped without an answer)
+                    .protocolsDiscoverServices(false)
+                    .addProtocol(Http1Config.builder().addReceiveListener(guard.headerListener()).build())
                     // gzip request bodies only, inflated lazily as handlers read (their limits stop zip bombs)
                     .contentEncoding(ContentEncodingContext.create(encodings -> encodings
                             .contentEncodingsDiscoverServices(false)
                             .addContentEncoding(new GzipRequestDecoding(ingestConfig.maxCompressedBytes(), "ingest.max-compressed-bytes"))))
-                    .directHandlers(envelopes(mapper))
+                    .directHandlers(envelopes(mapper, securityHeaders))
                     .routing(api)
                     .putSocket("admin", socket -> socket
                             .host(http.adminHost())
                             .port(http.adminPort())
                             .routing(routing -> routing.register(admin)));
-            tls.ifPresent(material -> builder.tls(t -> t
-                    .privateKey(material.privateKey())
-                    .privateKeyCertChain(material.chain())));
+            tls.ifPresent(material -> builder.tls(t -> t.sslContext(guard.guard(material.sslContext()))));
             WebServer webServer = builder.build().start();
             if (!tls.isPresent()) {
                 LOG.warn("http.tls.enabled is false: the API is served over plain HTTP; use this only behind a TLS-terminating proxy");
@@ -233,20 +246,21 @@ public final class PgAnalyticsServer implements AutoCloseable {
     }
 
     /** The API routing: the request gate, every feature's routes, the error mapping and the 404 fallback. */
-    static void routing(HttpRouting.Builder api, RequestGate gate, JsonBodies bodies, CallerAuthenticator users,
+    static void routing(HttpRouting.Builder api, RequestGate gate, RequestScreen screen, JsonBodies bodies, CallerAuthenticator users,
                         CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
         api.addFilter(gate);
+        api.addFilter(screen);
         ErrorMapping.register(api, bodies);
         ApiRules rules = new ApiRules(api, API_PREFIX, users, collectors, catalog);
         for (ApiService service : services) {
             service.register(rules);
         }
-        ErrorMapping.registerFallback(api, "/api");
+        ErrorMapping.registerFallback(api, "/api", catalog);
     }
 
-    private static DirectHandlers envelopes(ObjectMapper mapper) {
+    private static DirectHandlers envelopes(ObjectMapper mapper, SecurityHeaders securityHeaders) {
         DirectHandlers.Builder handlers = DirectHandlers.builder();
-        EnvelopeDirectHandler envelope = new EnvelopeDirectHandler(mapper);
+        EnvelopeDirectHandler envelope = new EnvelopeDirectHandler(mapper, securityHeaders);
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             handlers.addHandler(type, envelope);
         }

@@ -40,7 +40,8 @@ class GracefulShutdownTest {
         JsonBodies bodies = new JsonBodies(JsonMapping.newMapper(), 1024);
         RequestGate gate = new RequestGate(new MetricsRegistry(), bodies);
         HttpRouting.Builder routing = HttpRouting.builder();
-        PgAnalyticsServer.routing(routing, gate, bodies, CallerAuthenticator.NONE, CallerAuthenticator.NONE, new RouteCatalog(), List.of(slow));
+        PgAnalyticsServer.routing(routing, gate,
+                new io.pganalytics.server.http.RequestScreen(new io.pganalytics.server.http.SecurityHeaders(false), bodies, java.util.Optional.empty()), bodies, CallerAuthenticator.NONE, CallerAuthenticator.NONE, new RouteCatalog(), List.of(slow));
         WebServer server = WebServer.builder().featuresDiscoverServices(false).host("127.0.0.1").port(0).routing(routing).build().start();
         try {
             HttpClient http = HttpClient.newHttpClient();

@@ -127,7 +127,7 @@ final class AccessTokens {
         if (revoked.isRevoked(sessionId)) {
             throw ApiException.unauthenticated("the session has ended: sign in again");
         }
-        return new Caller(Caller.Kind.USER, subject, stringClaim(jwt, "name"), roles(jwt), sessionId);
+        return new Caller(Caller.Kind.USER, subject, stringClaim(jwt, "name"), roles(jwt), sessionId, expires);
     }
 
     private static String stringClaim(Jwt jwt, String name) {

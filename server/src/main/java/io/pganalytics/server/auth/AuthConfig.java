@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param argon2MemoryKib            Argon2id memory cost of new hashes
  * @param argon2Iterations           Argon2id time cost of new hashes
  * @param argon2Parallelism          Argon2id lanes of new hashes
+ * @param hashingThreads             password hashes computed at once on this node (on threads of their own)
+ * @param maxConcurrentLogins        sign-ins handled at once on this node; more wait {@code loginQueueWait}, then 503
+ * @param loginQueueWait             how long a sign-in waits for its turn before 503 with Retry-After
  */
 public record AuthConfig(Duration accessTokenTtl,
                          Duration refreshTokenTtl,
@@ -40,7 +43,10 @@ public record AuthConfig(Duration accessTokenTtl,
                          int passwordMaxLength,
                          int argon2MemoryKib,
                          int argon2Iterations,
-                         int argon2Parallelism) {
+                         int argon2Parallelism,
+                         int hashingThreads,
+                         int maxConcurrentLogins,
+                         Duration loginQueueWait) {
 
     /** Reads and validates the {@code auth} node; a bad or contradictory value names its key. */
     public static AuthConfig from(Config node) {
@@ -87,7 +93,15 @@ public record AuthConfig(Duration accessTokenTtl,
                 minLength, maxLength,
                 Settings.integer(argon2, "memory-kib", 19_456, 1024, 1_048_576),
                 Settings.integer(argon2, "iterations", 3, 1, 100),
-                Settings.integer(argon2, "parallelism", 1, 1, 16));
+                Settings.integer(argon2, "parallelism", 1, 1, 16),
+                Settings.integer(password, "hashing-threads", defaultHashingThreads(), 1, 256),
+                Settings.integer(node, "max-concurrent-logins", 16, 1, 10_000),
+                Settings.duration(node, "login-queue-wait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)));
+    }
+
+    /** Half the processors, at least one: hashing must leave CPU to the requests that hold database connections. */
+    static int defaultHashingThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** The defaults, as {@link #from} reads them from an empty node. */

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
+import io.pganalytics.server.http.SessionRevocations;
 import io.pganalytics.server.http.JsonBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class AuthFeature implements AutoCloseable {
     private final Clock clock;
     private final Path dataDir;
     private final Map<String, String> environment;
+    private final PasswordHasher hasher;
+    private final RevokedSessions revoked;
     private final SigningKeys keys;
     private final SessionRepository sessions;
     private final BootstrapAdmin bootstrap;
@@ -50,9 +53,9 @@ public final class AuthFeature implements AutoCloseable {
         this.dataDir = Objects.requireNonNull(dataDir);
         this.environment = Map.copyOf(environment);
         SecureRandom random = new SecureRandom();
-        PasswordHasher hasher = PasswordHasher.from(config, random);
+        this.hasher = PasswordHasher.from(config, random);
         PasswordPolicy policy = PasswordPolicy.from(config);
-        RevokedSessions revoked = new RevokedSessions(hazelcast, clock, config.accessTokenTtl());
+        this.revoked = new RevokedSessions(hazelcast, clock, config.accessTokenTtl());
         this.keys = new SigningKeys(database, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
         this.sessions = new SessionRepository(database);
         this.tokens = new AccessTokens(keys, revoked, clock, random, config);
@@ -85,6 +88,21 @@ public final class AuthFeature implements AutoCloseable {
 
     public List<ApiService> routes() {
         return routes;
+    }
+
+    /** Sessions ended before their tokens expire, cluster-wide: what a live stream must end with. */
+    public SessionRevocations sessionRevocations() {
+        return new SessionRevocations() {
+            @Override
+            public boolean isRevoked(String sessionId) {
+                return revoked.isRevoked(sessionId);
+            }
+
+            @Override
+            public void subscribe(java.util.function.Consumer<String> onRevoked) {
+                revoked.subscribe(onRevoked);
+            }
+        };
     }
 
     AuthService auth() {
@@ -120,6 +138,7 @@ public final class AuthFeature implements AutoCloseable {
 
     @Override
     public void close() {
+        hasher.close();
         if (housekeeping != null) {
             housekeeping.shutdownNow();
             try {

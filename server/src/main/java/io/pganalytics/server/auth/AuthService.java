@@ -23,6 +23,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sign-in, refresh, sign-out. A login opens a session (a family of refresh tokens); each refresh spends one
@@ -47,6 +49,8 @@ final class AuthService {
     private final SecureRandom random;
     private final Duration refreshTokenTtl;
     private final Duration sessionMaxAge;
+    private final Semaphore loginTurns;
+    private final Duration loginQueueWait;
 
     AuthService(Database database, PasswordHasher hasher, AccessTokens accessTokens, RevokedSessions revoked,
                 LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config) {
@@ -61,6 +65,8 @@ final class AuthService {
         this.random = random;
         this.refreshTokenTtl = config.refreshTokenTtl();
         this.sessionMaxAge = config.sessionMaxAge();
+        this.loginTurns = new Semaphore(config.maxConcurrentLogins(), true);
+        this.loginQueueWait = config.loginQueueWait();
     }
 
     TokenResponse login(LoginRequest request, String clientAddress) {
@@ -73,6 +79,24 @@ final class AuthService {
             throw ApiException.invalid("password", "is required");
         }
         throttle.checkAllowed(username, clientAddress);
+        // Bounded: a flood of sign-ins queues briefly here, then gets 503, instead of piling onto the database pool.
+        try {
+            if (!loginTurns.tryAcquire(loginQueueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw ApiException.unavailable("too many sign-ins are in progress on this server; try again shortly",
+                        Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("the server is stopping", Duration.ofSeconds(2));
+        }
+        try {
+            return admitted(username, password, clientAddress);
+        } finally {
+            loginTurns.release();
+        }
+    }
+
+    private TokenResponse admitted(String username, String password, String clientAddress) {
         Optional<DUser> found = Users.isValidUsername(username) ? users.findByUsername(username) : Optional.empty();
         boolean matches = found.isPresent() && found.get().getPasswordHash() != null
                 ? hasher.verify(password, found.get().getPasswordHash())

@@ -10,7 +10,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,15 +26,17 @@ import java.util.regex.Pattern;
  * <p>
  * Each hash holds its own parameters, so raising the cost later leaves old hashes verifiable. Verification compares
  * in constant time, and {@link #verifyNothing} spends the same work on an unknown user name so that the time a
- * login takes does not tell which names exist. Hashing is memory-hard on purpose: at most a few run at once
- * (a burst of logins waits, then gets 503) so that a flood cannot exhaust the heap.
+ * login takes does not tell which names exist. Hashing is memory-hard and CPU-bound on purpose, so it runs on a few
+ * platform threads of its own with a bounded queue: a flood of logins waits there a little, then gets 503 with
+ * Retry-After, and never takes the CPU from the (virtual) request threads that hold database connections.
  */
-final class PasswordHasher {
+final class PasswordHasher implements AutoCloseable {
     private static final Pattern PHC = Pattern.compile(
             "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{16,88})\\$([A-Za-z0-9+/]{16,88})");
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
@@ -36,20 +44,39 @@ final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final SecureRandom random;
-    private final Semaphore permits;
+    private final ThreadPoolExecutor workers;
     private final String dummyHash;
 
     PasswordHasher(int memoryKib, int iterations, int parallelism, SecureRandom random) {
+        this(memoryKib, iterations, parallelism, random, AuthConfig.defaultHashingThreads(), 32);
+    }
+
+    /**
+     * @param threads the hashes computed at once
+     * @param queue   the hashes that may wait for a thread; beyond them a request gets 503 at once
+     */
+    PasswordHasher(int memoryKib, int iterations, int parallelism, SecureRandom random, int threads, int queue) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
         this.random = random;
-        this.permits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors() * 2), true);
+        AtomicInteger number = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), runnable -> {
+            Thread thread = new Thread(runnable, "pga-password-hash-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.AbortPolicy());
         this.dummyHash = hash("a password nobody has: " + random.nextLong());
     }
 
     static PasswordHasher from(AuthConfig config, SecureRandom random) {
-        return new PasswordHasher(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism(), random);
+        return new PasswordHasher(config.argon2MemoryKib(), config.argon2Iterations(), config.argon2Parallelism(), random,
+                config.hashingThreads(), config.maxConcurrentLogins());
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
     }
 
     String hash(String password) {
@@ -93,26 +120,29 @@ final class PasswordHasher {
                 .withParallelism(lanes)
                 .withSalt(salt)
                 .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(parameters);
-        byte[] out = new byte[length];
-        acquire();
+        Future<byte[]> result;
         try {
-            generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        } finally {
-            permits.release();
+            result = workers.submit(() -> {
+                Argon2BytesGenerator generator = new Argon2BytesGenerator();
+                generator.init(parameters);
+                byte[] out = new byte[length];
+                generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+                return out;
+            });
+        } catch (RejectedExecutionException e) {
+            throw ApiException.unavailable("too many sign-ins are being checked at once; try again shortly", RETRY_AFTER);
         }
-        return out;
-    }
-
-    private void acquire() {
         try {
-            if (!permits.tryAcquire(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw ApiException.unavailable("too many sign-ins are being checked at once; try again shortly", Duration.ofSeconds(2));
-            }
+            return result.get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            throw ApiException.unavailable("too many sign-ins are being checked at once; try again shortly", RETRY_AFTER);
         } catch (InterruptedException e) {
+            result.cancel(true);
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("the server is stopping", Duration.ofSeconds(2));
+            throw ApiException.unavailable("the server is stopping", RETRY_AFTER);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Argon2id hashing failed", e.getCause());
         }
     }
 

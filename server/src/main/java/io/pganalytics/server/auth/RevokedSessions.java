@@ -33,4 +33,23 @@ final class RevokedSessions {
     boolean isRevoked(String sessionId) {
         return map.containsKey(sessionId);
     }
+
+    /** Tells {@code onRevoked} of every session revoked from now on, on any node. */
+    void subscribe(java.util.function.Consumer<String> onRevoked) {
+        map.addEntryListener(new Listener(onRevoked), false);
+    }
+
+    /** Added (first revocation) and updated (revoked again) entries alike: each names a session that has ended. */
+    private record Listener(java.util.function.Consumer<String> onRevoked)
+            implements com.hazelcast.map.listener.EntryAddedListener<String, Long>, com.hazelcast.map.listener.EntryUpdatedListener<String, Long> {
+        @Override
+        public void entryAdded(com.hazelcast.core.EntryEvent<String, Long> event) {
+            onRevoked.accept(event.getKey());
+        }
+
+        @Override
+        public void entryUpdated(com.hazelcast.core.EntryEvent<String, Long> event) {
+            onRevoked.accept(event.getKey());
+        }
+    }
 }

@@ -34,11 +34,10 @@ final class RegistrationRoutes implements ApiService {
 
     private void registerCollector(ServerRequest request, ServerResponse response) {
         RegistrationRequest body = bodies.read(request, RegistrationRequest.class);
-        // The API prefix is whatever the path holds before this route's own part.
-        String path = request.path().path();
-        String apiPrefix = path.endsWith(REGISTER) ? path.substring(0, path.length() - REGISTER.length()) : "";
+        // The server URL comes from configuration (http.public-url), never from the Host header; without it the
+        // collector keeps the URL it registered with.
         bodies.created(response, registration.register(body, RequestParameters.clientAddress(request),
-                RequestParameters.apiBaseUrl(request, apiPrefix)));
+                RequestParameters.publicApiUrl(request).orElse(null)));
     }
 
     private void list(ServerRequest request, ServerResponse response) {

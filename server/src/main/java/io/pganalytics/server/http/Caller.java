@@ -2,6 +2,8 @@ package io.pganalytics.server.http;
 
 import io.pganalytics.common.auth.Role;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,13 +14,24 @@ import java.util.Set;
  * @param name      the user name or collector name, for logs and audit
  * @param roles     a person's roles; empty for collectors
  * @param sessionId the login session (refresh-token family) an access token belongs to; empty for collectors
+ * @param expiresAt when the credential the request carried stops being valid (a person's access token); null when
+ *                  it does not expire by itself (a collector's credential)
  */
-public record Caller(Kind kind, String id, String name, Set<Role> roles, String sessionId) {
+public record Caller(Kind kind, String id, String name, Set<Role> roles, String sessionId, Instant expiresAt) {
     public enum Kind { USER, COLLECTOR }
 
     public Caller {
         roles = roles == null ? Set.of() : Set.copyOf(roles);
         sessionId = sessionId == null ? "" : sessionId;
+    }
+
+    /** A caller whose credential does not expire by itself. */
+    public Caller(Kind kind, String id, String name, Set<Role> roles, String sessionId) {
+        this(kind, id, name, roles, sessionId, null);
+    }
+
+    public Optional<Instant> credentialExpiry() {
+        return Optional.ofNullable(expiresAt);
     }
 
     public boolean isUser() {

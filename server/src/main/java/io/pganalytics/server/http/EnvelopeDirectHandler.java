@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class EnvelopeDirectHandler implements DirectHandler {
     private final ObjectMapper mapper;
+    private final SecurityHeaders securityHeaders;
 
-    public EnvelopeDirectHandler(ObjectMapper mapper) {
+    public EnvelopeDirectHandler(ObjectMapper mapper, SecurityHeaders securityHeaders) {
         this.mapper = mapper;
+        this.securityHeaders = securityHeaders;
     }
 
     @Override
@@ -27,6 +29,9 @@ public final class EnvelopeDirectHandler implements DirectHandler {
                                     ServerResponseHeaders headers, String message) {
         String text = message == null || message.isBlank() ? status.reasonPhrase() : message;
         ErrorType type = type(status, message);
+        if (status.code() == 505) {
+            text = "this HTTP version is not supported: use HTTP/1.1";
+        }
         java.util.Optional<String> encoding = request.headers().first(io.helidon.http.HeaderNames.CONTENT_ENCODING);
         if (status.code() == 400 && encoding.isPresent()
                 && !java.util.Set.of("gzip", "x-gzip", "identity").contains(encoding.get().trim().toLowerCase(java.util.Locale.ROOT))) {
@@ -35,13 +40,16 @@ public final class EnvelopeDirectHandler implements DirectHandler {
         }
         byte[] body;
         try {
-            body = mapper.writeValueAsBytes(new ApiError(type.status(), type, text, java.util.List.of()));
+            body = mapper.writeValueAsBytes(new ApiError(status.code() == 505 ? 505 : type.status(), type, text, java.util.List.of()));
         } catch (JsonProcessingException e) {
             body = text.getBytes(StandardCharsets.UTF_8);
         }
         headers.set(HeaderValues.CONTENT_TYPE_JSON);
+        securityHeaders.apply(headers);
+        // 505 (HTTP/1.0) keeps its own code; anything else ours says 500 for would make the web server log a stack trace.
+        int code = status.code() == 505 ? 505 : type.status();
         return TransportResponse.builder()
-                .status(Status.create(type.status()))
+                .status(Status.create(code))
                 .headers(headers)
                 .entity(body)
                 .build();
@@ -60,6 +68,7 @@ public final class EnvelopeDirectHandler implements DirectHandler {
             case 415 -> ErrorType.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorType.RATE_LIMITED;
             case 503 -> ErrorType.UNAVAILABLE;
+            case 505 -> ErrorType.MALFORMED_REQUEST;
             default -> status.code() >= 500 ? ErrorType.INTERNAL : ErrorType.MALFORMED_REQUEST;
         };
     }

@@ -1,6 +1,7 @@
 package io.pganalytics.server.http;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
@@ -28,19 +29,79 @@ public final class ErrorMapping {
             LOG.debug("{} {}: I/O error while reading the request: {}", request.prologue().method().text(), request.path().path(), e.getMessage());
             send(bodies, response, ApiException.malformed("the request body could not be read: " + e.getCause().getMessage()));
         });
-        routing.error(Throwable.class, (request, response, e) -> {
-            String incident = UUID.randomUUID().toString();
-            LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
-            send(bodies, response, new ApiException(ErrorType.INTERNAL,
-                    "an unexpected error occurred; the server log has the details under incident " + incident));
+        routing.error(HttpException.class, (request, response, e) -> {
+            // The web server's own refusals (no route for a target such as "*", a bad header): the client's error.
+            LOG.debug("{} {}: {} {}", request.prologue().method().text(), request.path().rawPath(), e.status().code(), e.getMessage());
+            send(bodies, response, fromStatus(e.status()));
+        });
+        routing.error(RuntimeException.class, (request, response, e) -> {
+            if (causedByUnavailableDatabase(e)) {
+                // The pool had no connection in time (a burst, or the database is down): a retry may work, so 503.
+                LOG.warn("{} {}: the database had no connection free in time: {}", request.prologue().method().text(),
+                        request.path().path(), rootMessage(e));
+                send(bodies, response, ApiException.unavailable("the server is busy: retry shortly", java.time.Duration.ofSeconds(2)));
+                return;
+            }
+            unexpected(bodies, request, response, e);
+        });
+        routing.error(Throwable.class, (request, response, e) -> unexpected(bodies, request, response, e));
+    }
+
+    private static void unexpected(JsonBodies bodies, io.helidon.webserver.http.ServerRequest request, ServerResponse response, Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
+        send(bodies, response, new ApiException(ErrorType.INTERNAL,
+                "an unexpected error occurred; the server log has the details under incident " + incident));
+    }
+
+    /** Whether the failure is a connection the pool could not hand out in time (SQLTransientConnectionException). */
+    static boolean causedByUnavailableDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    /**
+     * Answers every unmatched {@code /api} request with an envelope instead of the web server's plain text: 405 with
+     * {@code Allow} when the path has routes for other methods, else 404.
+     */
+    public static void registerFallback(HttpRouting.Builder routing, String apiPrefix, RouteCatalog catalog) {
+        routing.any(apiPrefix + "/*", (request, response) -> {
+            String method = request.prologue().method().text();
+            String path = request.path().path();
+            java.util.List<String> allowed = catalog.methodsFor(path);
+            if (!allowed.isEmpty()) {
+                response.header(HeaderNames.ALLOW, String.join(", ", allowed));
+                throw new ApiException(ErrorType.METHOD_NOT_ALLOWED, method + " is not allowed on " + path + ": use " + String.join(", ", allowed));
+            }
+            throw ApiException.notFound("no route for " + method + " " + path);
         });
     }
 
-    /** Answers every unmatched {@code /api} path with a 404 envelope instead of the web server's plain text. */
-    public static void registerFallback(HttpRouting.Builder routing, String apiPrefix) {
-        routing.any(apiPrefix + "/*", (request, response) -> {
-            throw ApiException.notFound("no route for " + request.prologue().method().text() + " " + request.path().path());
-        });
+    private static ApiException fromStatus(Status status) {
+        return switch (status.code()) {
+            case 401 -> ApiException.unauthenticated("sign in first");
+            case 403 -> ApiException.forbidden("this request is not allowed");
+            case 404 -> ApiException.notFound("no such resource");
+            case 405 -> new ApiException(ErrorType.METHOD_NOT_ALLOWED, "this method is not allowed here");
+            case 413 -> ApiException.tooLarge("the request is too large");
+            case 415 -> new ApiException(ErrorType.UNSUPPORTED_MEDIA_TYPE, "this content type is not supported");
+            case 503 -> ApiException.unavailable("the server cannot serve this now: retry shortly", java.time.Duration.ofSeconds(1));
+            default -> status.code() >= 500
+                    ? new ApiException(ErrorType.INTERNAL, "the server could not serve this request")
+                    : ApiException.malformed("the request is malformed (" + status.code() + " " + status.reasonPhrase() + ")");
+        };
     }
 
     static void send(JsonBodies bodies, ServerResponse response, ApiException e) {

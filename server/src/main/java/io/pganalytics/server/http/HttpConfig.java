@@ -3,6 +3,8 @@ package io.pganalytics.server.http;
 import io.helidon.config.Config;
 import io.pganalytics.server.config.Settings;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,13 @@ import java.util.Optional;
  * @param adminPort     the admin port (0 picks a free one)
  * @param maxBodyBytes  the largest JSON request body accepted
  * @param shutdownGrace how long in-flight requests may finish when the server stops
+ * @param publicUrl     the server's address as clients reach it (e.g. {@code https://pga.example.com:8443}), for answers
+ *                      that tell a client where to come back; never taken from a request's Host header
+ * @param headerTimeout a request's line and headers must have arrived this long after they began, or the connection
+ *                      is closed (slow-header attacks)
+ * @param readIdleTimeout the longest wait for the next bytes of a request body, and the longest an idle connection is
+ *                      kept open between requests
+ * @param tlsHandshakeTimeout a new connection must have finished its TLS handshake this long after it was accepted
  * @param tls           the API listener's TLS material
  */
 public record HttpConfig(String host,
@@ -25,6 +34,10 @@ public record HttpConfig(String host,
                          int adminPort,
                          long maxBodyBytes,
                          Duration shutdownGrace,
+                         Optional<String> publicUrl,
+                         Duration headerTimeout,
+                         Duration readIdleTimeout,
+                         Duration tlsHandshakeTimeout,
                          Tls tls) {
 
     /**
@@ -76,7 +89,40 @@ public record HttpConfig(String host,
                 adminPort,
                 Settings.bytes(node, "max-body-bytes", 1024 * 1024, 1024, 64L * 1024 * 1024),
                 Settings.duration(node, "shutdown-grace", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(5)),
+                publicUrl(node),
+                Settings.duration(node, "header-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                Settings.duration(node, "read-idle-timeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)),
+                Settings.duration(tlsNode, "handshake-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 new Tls(enabled, cert, key, pkcs12, Settings.optionalString(tlsNode, "pkcs12-password"),
                         Settings.list(tlsNode, "self-signed-names")));
+    }
+
+    /** The API's public base URL ({@code public-url} + {@code /api/v1}), when one is configured. */
+    public Optional<String> publicApiUrl(String apiPrefix) {
+        return publicUrl.map(url -> url + apiPrefix);
+    }
+
+    private static Optional<String> publicUrl(Config node) {
+        Optional<String> text = Settings.optionalString(node, "public-url").map(String::trim).filter(s -> !s.isEmpty());
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = new URI(text.get());
+        } catch (URISyntaxException e) {
+            throw Settings.problem(node, "public-url", "'" + text.get() + "' is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null || uri.getQuery() != null
+                || uri.getFragment() != null || uri.getUserInfo() != null) {
+            throw Settings.problem(node, "public-url", "'" + text.get()
+                    + "' must be an http(s) URL with a host and no query, e.g. https://pganalytics.example.com:8443");
+        }
+        String url = text.get();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        return Optional.of(url);
     }
 }

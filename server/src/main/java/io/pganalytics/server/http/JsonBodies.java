@@ -1,7 +1,9 @@
 package io.pganalytics.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -67,25 +69,29 @@ public final class JsonBodies {
         }
     }
 
+    /**
+     * Maps the body to {@code type}. Errors name the field (or the line and column) in our own words: the parser's
+     * messages quote its internals (Java types, source excerpts, token codes) and are never shown to the client.
+     */
     public <T> T parse(byte[] body, Class<T> type) {
         try {
             T value = mapper.readValue(body, type);
             if (value == null) {
-                throw ApiException.malformed("the request body is JSON null: expected a JSON object");
+                throw ApiException.malformed("the body is JSON null: expected a JSON object");
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
             throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
-                    "unknown field '" + e.getPropertyName() + "'",
+                    "unknown field '" + path(e) + "'",
                     List.of(new ErrorDetail(path(e), "unknown field; known fields: " + e.getKnownPropertyIds())), null);
         } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
-                    "invalid value: " + cause.getMessage(), List.of(new ErrorDetail(path(e), cause.getMessage())), null);
+            // Our records' constructors refuse bad values with IllegalArgumentException and a message of ours; anything
+            // else thrown there is not meant for the client.
+            String problem = e.getCause() instanceof IllegalArgumentException ours && ours.getMessage() != null
+                    ? ours.getMessage() : "is not a valid value";
+            throw invalidField(path(e), problem);
         } catch (InvalidFormatException e) {
-            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
-                    "field '" + path(e) + "' has the wrong type or format: expected " + simpleName(e.getTargetType()),
-                    List.of(new ErrorDetail(path(e), "expected " + simpleName(e.getTargetType()))), null);
+            throw invalidField(path(e), "has the wrong type or format: expected " + simpleName(e.getTargetType()));
         } catch (MismatchedInputException e) {
             String field = path(e);
             String problem = field.isEmpty()
@@ -95,19 +101,52 @@ public final class JsonBodies {
                     (field.isEmpty() ? "the body" : "field '" + field + "'") + " has the wrong type: " + problem,
                     List.of(new ErrorDetail(field, problem)), null);
         } catch (StreamConstraintsException e) {
-            throw ApiException.tooLarge("the JSON document exceeds a size or nesting limit: " + e.getOriginalMessage());
+            throw ApiException.tooLarge("the JSON document exceeds a size or nesting limit" + at(e));
         } catch (JsonMappingException e) {
-            throw new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
-                    "the body does not match the expected shape: " + e.getOriginalMessage(),
-                    List.of(new ErrorDetail(path(e), e.getOriginalMessage())), null);
+            String field = path(e);
+            String problem = e.getCause() instanceof InputCoercionException ? "is a number out of range" : "is not a valid value" + at(e);
+            throw field.isEmpty() ? ApiException.malformed("the body " + problem) : invalidField(field, problem);
         } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            throw ApiException.malformed("the body is not valid JSON"
-                    + (location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")")
-                    + ": " + e.getOriginalMessage());
+            throw ApiException.malformed("the body is not valid JSON" + at(e) + ": " + syntaxProblem(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ApiException invalidField(String field, String problem) {
+        return new ApiException(io.pganalytics.common.api.ErrorType.MALFORMED_REQUEST,
+                (field.isEmpty() ? "the body " : "field '" + field + "' ") + problem,
+                List.of(new ErrorDetail(field, problem)), null);
+    }
+
+    private static String at(JsonProcessingException e) {
+        var location = e.getLocation();
+        return location == null || location.getLineNr() < 1
+                ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    /** What is wrong, in a few words of ours. */
+    private static String syntaxProblem(JsonProcessingException e) {
+        if (e instanceof JsonEOFException) {
+            return "it ends before the document is complete";
+        }
+        if (e instanceof InputCoercionException) {
+            return "a number is out of range";
+        }
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (original.startsWith("Duplicate field")) {
+            return "a field appears twice";
+        }
+        if (original.contains("Invalid UTF-8") || original.contains("Invalid UTF-16")) {
+            return "it is not UTF-8 text";
+        }
+        if (original.contains("escape")) {
+            return "a string holds an invalid escape sequence";
+        }
+        if (original.contains("control character") || original.contains("CTRL-CHAR")) {
+            return "a string holds an unescaped control character";
+        }
+        return "unexpected text";
     }
 
     public void send(ServerResponse response, Status status, Object body) {
@@ -160,6 +199,12 @@ public final class JsonBodies {
         if (type == null) {
             return "value";
         }
+        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+            return "a date-time such as 2026-01-31T12:00:00Z";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
+        }
         if (type.isRecord()) {
             return "object";
         }
@@ -178,6 +223,6 @@ public final class JsonBodies {
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
             return "number";
         }
-        return type.getSimpleName();
+        return "a value of another type";
     }
 }

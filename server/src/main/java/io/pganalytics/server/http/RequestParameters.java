@@ -41,14 +41,44 @@ public final class RequestParameters {
         return String.valueOf(address);
     }
 
-    /** The API's base URL as the client reached it (scheme, host and port of the request), e.g. {@code https://h:8443/api/v1}. */
-    public static String apiBaseUrl(ServerRequest request, String apiPrefix) {
-        var uri = request.requestedUri();
-        String host = uri.host();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
+    /**
+     * A query parameter as text, trimmed, or empty when absent or blank. The one way routes read text parameters:
+     * {@link RequestScreen} has already refused control characters in every parameter; this checks again, so that a
+     * route reached some other way cannot pass a NUL to the database either.
+     */
+    public static Optional<String> text(ServerRequest request, String name) {
+        Optional<String> value = request.query().first(name).asOptional().map(String::trim).filter(s -> !s.isEmpty());
+        if (value.isPresent() && hasControlCharacter(value.get())) {
+            throw controlCharacter(name);
         }
-        return uri.scheme() + "://" + host + ":" + uri.port() + apiPrefix;
+        return value;
+    }
+
+    /** Whether the text holds a C0 control character (NUL included) or DEL, which no parameter of the API accepts. */
+    public static boolean hasControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ApiException controlCharacter(String name) {
+        return ApiException.invalid(abbreviate(name), "must not contain control characters (such as NUL)");
+    }
+
+    /**
+     * The API's public base URL as configured ({@code http.public-url}), for answers that tell a client where to come
+     * back; empty when none is configured. Never built from the request's Host header, which the client chooses.
+     */
+    public static Optional<String> publicApiUrl(ServerRequest request) {
+        return request.context().get(PublicUrl.class, PublicUrl.class).flatMap(PublicUrl::apiUrl);
+    }
+
+    /** The configured public URL, put in each request's context by {@link RequestScreen}. */
+    record PublicUrl(Optional<String> apiUrl) {
     }
 
     /** A client-supplied value fit for an error message: at most 40 characters. */

@@ -87,6 +87,23 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         }
     }
 
+    /** A server TLS context holding this key and chain (TLS 1.2 and 1.3, the JDK's default suites). */
+    public javax.net.ssl.SSLContext sslContext() {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = new char[0];
+            store.setKeyEntry("server", privateKey, password, chain.toArray(new java.security.cert.Certificate[0]));
+            javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("TLS: cannot build a server context from the key and certificate: " + e.getMessage(), e);
+        }
+    }
+
     public X509Certificate leaf() {
         return chain.getFirst();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.query.LiveUpdate;
 import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.SessionRevocations;
 import io.pganalytics.server.ingest.IngestListener;
 import io.pganalytics.server.ingest.InstanceUpdate;
 import io.pganalytics.server.metrics.MetricsRegistry;
@@ -24,8 +25,19 @@ public final class LiveFeature implements AutoCloseable {
      */
     public LiveFeature(LiveConfig config, HazelcastInstance hazelcast, ObjectMapper mapper, MetricsRegistry metrics,
                        LongPredicate instanceExists, LongFunction<Optional<LiveUpdate>> fromDatabase) {
+        this(config, hazelcast, mapper, metrics, instanceExists, fromDatabase, SessionRevocations.NONE, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param revocations sessions ended on any node: their streams end at once (and a stream ends when the access
+     *                    token it was opened with expires, by {@code clock})
+     */
+    public LiveFeature(LiveConfig config, HazelcastInstance hazelcast, ObjectMapper mapper, MetricsRegistry metrics,
+                       LongPredicate instanceExists, LongFunction<Optional<LiveUpdate>> fromDatabase,
+                       SessionRevocations revocations, java.time.Clock clock) {
         this.hub = new LiveHub(config, hazelcast, mapper, metrics, fromDatabase);
-        this.routes = new LiveRoutes(hub, config, instanceExists);
+        this.routes = new LiveRoutes(hub, config, instanceExists, revocations, clock);
+        revocations.subscribe(hub::endSession);
     }
 
     /** The member's settings for the live topic: apply them before the member starts. */

@@ -54,6 +54,8 @@ final class LiveHub implements AutoCloseable {
     private final Map<Long, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final Map<Long, Deque<LiveEvent>> recent;
     private final AtomicInteger open = new AtomicInteger();
+    /** Open streams per user on this node; a key is gone when its user has none. */
+    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MetricsRegistry.Counter events;
 
@@ -99,19 +101,29 @@ final class LiveHub implements AutoCloseable {
         topic.publishAsync(json);
     }
 
-    /** Opens a subscription, or 503 when this node has as many as it may. */
-    Subscriber subscribe(long instanceId) {
+    /**
+     * Opens a subscription for a caller's session: 429 when the user already holds {@code live.max-streams-per-user}
+     * streams on this node, 503 when this node has as many as it may.
+     */
+    Subscriber subscribe(long instanceId, String userId, String sessionId) {
         if (closed.get()) {
             throw ApiException.unavailable("this server node is shutting down: reconnect to another node", Duration.ofSeconds(1));
+        }
+        if (perUser.merge(userId, 1, Integer::sum) > config.maxStreamsPerUser()) {
+            releaseUser(userId);
+            events.inc("refused");
+            throw ApiException.rateLimited("you already have " + config.maxStreamsPerUser()
+                    + " live streams open on this node (live.max-streams-per-user): close one first", Duration.ofSeconds(5));
         }
         int now = open.incrementAndGet();
         if (now > config.maxSubscribers()) {
             open.decrementAndGet();
+            releaseUser(userId);
             events.inc("refused");
             throw ApiException.unavailable("this node serves its maximum of " + config.maxSubscribers()
                     + " live streams (live.max-subscribers): retry later or on another node", Duration.ofSeconds(5));
         }
-        Subscriber subscriber = new Subscriber(instanceId, config.queueCapacity());
+        Subscriber subscriber = new Subscriber(instanceId, userId, sessionId, config.queueCapacity());
         subscribers.computeIfAbsent(instanceId, id -> new CopyOnWriteArraySet<>()).add(subscriber);
         return subscriber;
     }
@@ -120,7 +132,18 @@ final class LiveHub implements AutoCloseable {
         Set<Subscriber> set = subscribers.get(subscriber.instanceId());
         if (set != null && set.remove(subscriber)) {
             open.decrementAndGet();
+            releaseUser(subscriber.userId());
         }
+    }
+
+    private void releaseUser(String userId) {
+        perUser.computeIfPresent(userId, (id, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /** Ends this node's streams of a session that was ended (logout, revocation, a user disabled or demoted). */
+    void endSession(String sessionId) {
+        subscribers.values().forEach(set -> set.stream().filter(s -> s.sessionId().equals(sessionId))
+                .forEach(s -> s.end("the sign-in session has ended: sign in again")));
     }
 
     /**

@@ -9,10 +9,15 @@ import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.Caller;
+import io.pganalytics.server.http.SessionRevocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongPredicate;
@@ -30,11 +35,15 @@ final class LiveRoutes implements ApiService {
     private final LiveHub hub;
     private final LiveConfig config;
     private final LongPredicate instanceExists;
+    private final SessionRevocations revocations;
+    private final Clock clock;
 
-    LiveRoutes(LiveHub hub, LiveConfig config, LongPredicate instanceExists) {
+    LiveRoutes(LiveHub hub, LiveConfig config, LongPredicate instanceExists, SessionRevocations revocations, Clock clock) {
         this.hub = hub;
         this.config = config;
         this.instanceExists = instanceExists;
+        this.revocations = revocations;
+        this.clock = clock;
     }
 
     @Override
@@ -48,7 +57,8 @@ final class LiveRoutes implements ApiService {
             throw ApiException.notFound("no monitored instance with id " + id);
         }
         Optional<Long> lastEventId = request.headers().first(LAST_EVENT_ID).flatMap(LiveRoutes::eventId);
-        Subscriber subscriber = hub.subscribe(id);
+        Caller caller = ApiRules.caller(request);
+        Subscriber subscriber = hub.subscribe(id, caller.id(), caller.sessionId());
         try {
             List<LiveEvent> initial = hub.initial(id, lastEventId);
             long lastSent = initial.isEmpty() ? lastEventId.orElse(Long.MIN_VALUE) : initial.getLast().id();
@@ -58,7 +68,7 @@ final class LiveRoutes implements ApiService {
                 for (LiveEvent event : initial) {
                     emit(sink, event);
                 }
-                stream(sink, subscriber, lastSent);
+                stream(sink, subscriber, lastSent, caller.credentialExpiry().orElse(Instant.MAX));
             } finally {
                 closeQuietly(sink, id);
             }
@@ -74,21 +84,40 @@ final class LiveRoutes implements ApiService {
         }
     }
 
-    private void stream(SseSink sink, Subscriber subscriber, long lastSent) throws InterruptedException {
+    /**
+     * Sends events until the client leaves, the node shuts down, the session is ended (the hub ends the subscriber at
+     * once; each heartbeat also asks the cluster, in case a notice was missed) or the access token expires.
+     */
+    private void stream(SseSink sink, Subscriber subscriber, long lastSent, Instant expires) throws InterruptedException {
         long sent = lastSent;
         while (true) {
-            LiveEvent event = subscriber.next(config.heartbeat());
+            Duration untilExpiry = Duration.between(clock.instant(), expires);
+            if (untilExpiry.isNegative() || untilExpiry.isZero()) {
+                end(sink, "the access token has expired: refresh it and reconnect");
+                return;
+            }
+            LiveEvent event = subscriber.next(untilExpiry.compareTo(config.heartbeat()) < 0 ? untilExpiry : config.heartbeat());
             if (event == null) {
+                if (clock.instant().isBefore(expires) && revocations.isRevoked(subscriber.sessionId())) {
+                    end(sink, "the sign-in session has ended: sign in again");
+                    return;
+                }
                 // Helidon 4.3.0 cannot write an event without data, so the heartbeat is a "ping" event with empty data
                 // behind a comment line: EventSource clients ignore it unless they listen for "ping".
                 sink.emit(SseEvent.builder().comment("ping").name("ping").data("").build());
             } else if (event == LiveEvent.END) {
+                end(sink, subscriber.endReason());
                 return;
             } else if (event.id() > sent) {
                 emit(sink, event);
                 sent = event.id();
             }
         }
+    }
+
+    /** A last "end" event saying why the stream stops, so that a client knows not to reconnect with the same token. */
+    private static void end(SseSink sink, String reason) {
+        sink.emit(SseEvent.builder().name("end").data(reason).build());
     }
 
     private void emit(SseSink sink, LiveEvent event) {

@@ -11,16 +11,32 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Subscriber {
     private final long instanceId;
+    private final String userId;
+    private final String sessionId;
     private final ArrayBlockingQueue<LiveEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
 
-    Subscriber(long instanceId, int capacity) {
+    /**
+     * @param userId    who opened the stream (for the per-user cap)
+     * @param sessionId the sign-in session it was opened with: the stream ends with it
+     */
+    Subscriber(long instanceId, String userId, String sessionId, int capacity) {
         this.instanceId = instanceId;
+        this.userId = userId;
+        this.sessionId = sessionId;
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
     long instanceId() {
         return instanceId;
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    String sessionId() {
+        return sessionId;
     }
 
     /** Adds an event, dropping the oldest ones while full; returns how many were dropped. */
@@ -40,10 +56,22 @@ final class Subscriber {
         return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private volatile String endReason = "the server node is shutting down";
+
     /** Ends the stream: whatever waits is discarded and the reader sees {@link LiveEvent#END}. */
     void end() {
         queue.clear();
         offer(LiveEvent.END);
+    }
+
+    /** Ends the stream, telling the client why. */
+    void end(String reason) {
+        endReason = reason;
+        end();
+    }
+
+    String endReason() {
+        return endReason;
     }
 
     long dropped() {

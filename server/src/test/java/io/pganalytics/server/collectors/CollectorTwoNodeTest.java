@@ -18,6 +18,7 @@ import static io.pganalytics.server.collectors.CollectorTesting.register;
 import static io.pganalytics.server.collectors.CollectorTesting.registerNew;
 import static io.pganalytics.server.collectors.CollectorTesting.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two server nodes, two Hazelcast members, one database: one registry, one set of heartbeats, one rate limit. */
 class CollectorTwoNodeTest {
@@ -56,7 +57,7 @@ class CollectorTwoNodeTest {
         String token = CollectorTesting.newToken(apiA, adminA);
         ApiClient.Response registered = register(apiB, token, uniqueName("crossing"));
         assertEquals(201, registered.status(), registered.body());
-        assertEquals(nodeB.apiUrl(), registered.json().get("serverUrl").asText());
+        assertTrue(!registered.json().hasNonNull("serverUrl"), "no http.public-url configured: nothing from the Host header");
         String credential = registered.json().get("credential").asText();
         assertEquals(200, apiA.get("/collectors/me", credential).status());
         assertEquals(200, apiB.get("/collectors/me", credential).status());
