@@ -49,9 +49,13 @@ public final class CrashDrillCommand {
               N simulated collectors (default 500, one batch per --interval, default 10s) ingest for --duration (default
               5m) into a real server on its embedded PostgreSQL; K times (default 5), at random moments, the server's
               JVM and all its PostgreSQL processes are killed (SIGKILL) and the server is started again with the same
-              command. Then: batches acknowledged, stored (by batch id in the database), lost (acknowledged but not
+              command; the spools then drain for at most --drain-timeout (default 10m). Then: batches acknowledged, stored
+              (by batch id in the database), lost (acknowledged but not
               stored), duplicates and the time to serve again after each kill. Exit status 1 if any batch was lost.""";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** Held so that the level sticks: every shipper logs each failed attempt while the server is down. */
+    private static final java.util.logging.Logger SHIP_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.ship");
+    private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
     /** A kill waits until the server has served this long since its last start. */
     private static final Duration MIN_UP = Duration.ofSeconds(5);
 
@@ -66,7 +70,7 @@ public final class CrashDrillCommand {
         int kills = line.integer("kills", 5, 0, 100);
         Duration interval = line.duration("interval", Duration.ofSeconds(10));
         Duration duration = line.duration("duration", Duration.ofMinutes(5));
-        Duration drainTimeout = line.duration("drain-timeout", Duration.ofMinutes(3));
+        Duration drainTimeout = line.duration("drain-timeout", Duration.ofMinutes(10));
         Path serverJar = line.path("server-jar").orElseGet(BenchCommand::defaultServerJar);
         String heap = line.value("server-heap").orElse("1g");
         long seed = line.integer("seed", (int) (System.nanoTime() & 0x7fffffff), 0, Integer.MAX_VALUE);
@@ -74,6 +78,8 @@ public final class CrashDrillCommand {
             throw new UsageException("crash-drill: --duration " + duration.toSeconds() + "s leaves less than "
                     + MIN_UP.multipliedBy(3).toSeconds() + " s between " + kills + " kills");
         }
+        SHIP_LOG.setLevel(java.util.logging.Level.SEVERE);
+        SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean temporary = line.value("work-dir").isEmpty();
         Path workDir = null;
         try {

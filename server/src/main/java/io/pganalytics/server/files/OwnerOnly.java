@@ -6,6 +6,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -104,19 +108,39 @@ public final class OwnerOnly {
         }
     }
 
-    /** Takes every group and other permission off everything under {@code root} (symbolic links are not followed). */
+    /**
+     * Takes every group and other permission off everything under {@code root} (symbolic links are not followed). A
+     * file that vanishes meanwhile (a running PostgreSQL's temporary file) is skipped.
+     */
     public static void restrictTree(Path root) throws IOException {
         if (!posix(root) || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.toList()) {
-                try {
-                    restrict(path);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // removed while walking (a PostgreSQL temporary file): nothing to restrict
-                }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                restrictQuietly(dir);
+                return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                restrictQuietly(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void restrictQuietly(Path path) throws IOException {
+        try {
+            restrict(path);
+        } catch (NoSuchFileException e) {
+            // removed meanwhile: nothing to restrict
         }
     }
 
