@@ -66,7 +66,7 @@ record DemoDirectory(Path root) {
 
     /** Creates the directories and the log files, owner-only where the file system has POSIX permissions. */
     void create() throws IOException {
-        for (Path dir : new Path[]{root, root.resolve("collector"), root.resolve("logs")}) {
+        for (Path dir : new Path[]{root, root.resolve("collector"), spool(), root.resolve("logs")}) {
             if (!Files.isDirectory(dir)) {
                 if (posix()) {
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
