@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KilledServerRestartTest {
     private static final Duration READY = Duration.ofSeconds(90);
     private final List<Process> started = new ArrayList<>();
+    /** What the started processes started in turn (a wrapper's server JVM): ended too when a test fails half-way. */
+    private final List<ProcessHandle> descendants = new ArrayList<>();
     private Path dataDir;
 
     @AfterEach
@@ -39,6 +41,7 @@ class KilledServerRestartTest {
                 process.destroyForcibly();
             }
         }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
         if (dataDir != null) {
             postmaster(dataDir).ifPresent(ProcessHandle::destroy);
         }
@@ -119,6 +122,7 @@ class KilledServerRestartTest {
             }
             long pid = runtimePid(runtime);
             if (pid == process.pid() || (!wrapper.isEmpty() && process.descendants().anyMatch(p -> p.pid() == pid))) {
+                descendants.addAll(process.descendants().toList());
                 return process;
             }
             Thread.sleep(100);  // polling the runtime file, bounded by the deadline
