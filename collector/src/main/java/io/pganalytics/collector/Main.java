@@ -1,6 +1,7 @@
 package io.pganalytics.collector;
 
 import io.pganalytics.collector.bench.BenchCommand;
+import io.pganalytics.collector.bench.CrashDrillCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.demo.DemoCommand;
@@ -65,6 +66,7 @@ public final class Main {
                 case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
                 case "demo" -> DemoCommand.run(rest, out, err, env, version);
                 case "bench" -> BenchCommand.run(rest, out, err, version);
+                case "crash-drill" -> CrashDrillCommand.run(rest, out, err, version);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -94,6 +96,7 @@ public final class Main {
                 + indent(SimulateCommand.USAGE) + "\n"
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
+                + indent(CrashDrillCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 

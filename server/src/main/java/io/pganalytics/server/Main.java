@@ -60,11 +60,25 @@ public final class Main {
             stopped.countDown();
             ServerLogManager.finish();
         }, "shutdown"));
+        if (arguments.exitWithParent()) {
+            exitWithParent(log);
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Ends this JVM (through the shutdown hook: a graceful stop) when the process that started it ends, even by
+     * kill -9, so that a tool running the server as its child never leaves it behind.
+     */
+    private static void exitWithParent(Logger log) {
+        ProcessHandle.current().parent().ifPresentOrElse(parent -> parent.onExit().thenRun(() -> {
+            log.warn("the parent process {} ended: stopping", parent.pid());
+            System.exit(0);
+        }), () -> log.warn("--exit-with-parent: this process has no parent to watch"));
     }
 
     /** One-line log records on standard error, unless the operator passed their own java.util.logging configuration. */

@@ -54,7 +54,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,7 +124,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            Files.createDirectories(serverConfig.dataDir());
+            io.pganalytics.server.files.OwnerOnly.directory(serverConfig.dataDir());
             LOG.info("pgAnalytics server {} starting as node {}, data directory {}", version(), serverConfig.nodeName(), serverConfig.dataDir());
             ObjectMapper mapper = JsonMapping.newMapper();
             MetricsRegistry metrics = new MetricsRegistry();

@@ -22,6 +22,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Quick start path: no database configured, so the server runs its own PostgreSQL in the data directory. */
@@ -61,7 +62,7 @@ class EmbeddedServerTest {
     }
 
     @Test
-    void writesItsRuntimeFileOwnerOnlyWithTheEmbeddedDatabasePortThatTrustsLocalPostgres(@TempDir Path dataDir) throws Exception {
+    void writesItsRuntimeFileOwnerOnlyWithTheEmbeddedDatabasePortThatWantsThePasswordOfItsOwnerOnlyFile(@TempDir Path dataDir) throws Exception {
         Path file = dataDir.resolve("runtime.json");
         try (PgAnalyticsServer server = start(dataDir, TestServers.newClusterName())) {
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(file));
@@ -71,10 +72,15 @@ class EmbeddedServerTest {
             assertEquals(ProcessHandle.current().pid(), runtime.get("pid").asLong());
             assertEquals(server.tls().orElseThrow().fingerprint(), runtime.get("certificateSha256").asText());
             int port = runtime.get("embeddedPostgresPort").asInt();
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+            Path passwordFile = dataDir.resolve("postgres-superuser-password");
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(passwordFile));
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres",
+                    Files.readString(passwordFile).strip());
                  Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
-                assertTrue(rs.next() && rs.getBoolean(1), "the embedded PostgreSQL trusts local connections as superuser postgres");
+                assertTrue(rs.next() && rs.getBoolean(1), "the superuser logs in with the password of the owner-only file");
             }
+            assertThrows(java.sql.SQLException.class, () -> DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "").close(), "and only with it");
         }
         assertFalse(Files.exists(file), "deleted at stop");
     }

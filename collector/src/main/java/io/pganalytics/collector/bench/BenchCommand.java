@@ -101,7 +101,7 @@ public final class BenchCommand {
     }
 
     /** The server jar built beside this collector jar (collector/target/ -> server/target/), else ./server/target/. */
-    private static Path defaultServerJar() {
+    static Path defaultServerJar() {
         try {
             Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path sibling = here.getParent().resolve("../../server/target/pganalytics-server.jar").normalize();
@@ -204,7 +204,9 @@ public final class BenchCommand {
                 HttpClient http = new ServerTls(null, true).newClient(Duration.ofSeconds(10));
                 AdminApi api = new AdminApi(http, server.apiBase(), server.adminPassword());
                 api.login();
-                ServerDatabase database = new ServerDatabase(server.jdbcUrl(), settings.databaseUser(), settings.databasePassword());
+                ServerDatabase database = server.embedded()
+                        ? new ServerDatabase(server.jdbcUrl(), "postgres", server.embeddedSuperuserPassword(), ServerDatabase.EMBEDDED_APPLICATION_ROLE)
+                        : new ServerDatabase(server.jdbcUrl(), settings.databaseUser(), settings.databasePassword(), null);
                 if (!settings.overheadTargets().isEmpty()) {
                     overhead(server, database, http, api);
                 }
@@ -303,7 +305,7 @@ public final class BenchCommand {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

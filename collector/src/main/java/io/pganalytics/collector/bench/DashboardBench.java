@@ -56,7 +56,7 @@ final class DashboardBench {
         Instant endMinute = end.truncatedTo(ChronoUnit.MINUTES);
         Instant start = endMinute.minus(Duration.ofDays(days));
         long rows = 0;
-        try (Connection c = database.connect()) {
+        try (Connection c = database.connectAsServer()) {
             c.setAutoCommit(true);
             partitions(c, start, endMinute);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();

@@ -43,7 +43,7 @@ final class RawCopy {
         long rows = 0;
         long nanos = 0;
         CopyText text = new CopyText();
-        try (Connection c = database.connect()) {
+        try (Connection c = database.connectAsServer()) {
             c.setAutoCommit(false);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             for (long b = 0; b < batches; b++) {

@@ -15,11 +15,19 @@ import java.util.Properties;
 
 /** The server's own database as the bench reads it: inserted rows, storage, instances, partitions. */
 final class ServerDatabase {
+    /** The embedded PostgreSQL's application role, owner of the server's tables (docs/SERVER.md). */
+    static final String EMBEDDED_APPLICATION_ROLE = "pganalytics";
     private final String url;
+    private final String applicationRole;
     private final Properties properties = new Properties();
 
-    ServerDatabase(String url, String user, String password) {
+    /**
+     * @param applicationRole the role that owns the server's tables, taken with SET ROLE by {@link #connectAsServer()}
+     *                        when the bench logs in as another (the embedded PostgreSQL's superuser); null for none
+     */
+    ServerDatabase(String url, String user, String password, String applicationRole) {
         this.url = url;
+        this.applicationRole = applicationRole;
         properties.setProperty("user", user);
         if (password != null) {
             properties.setProperty("password", password);
@@ -29,6 +37,20 @@ final class ServerDatabase {
 
     Connection connect() throws SQLException {
         return DriverManager.getConnection(url, properties);
+    }
+
+    /** A connection that writes as the server does: what it creates (partitions) belongs to the server's role. */
+    Connection connectAsServer() throws SQLException {
+        Connection c = connect();
+        if (applicationRole != null) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET ROLE " + applicationRole);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     /** Another database of the same PostgreSQL server, as the same user. */

@@ -18,18 +18,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server under test: {@code java -jar pganalytics-server.jar} in a child JVM with its own data directory, free
- * ports, and either its embedded PostgreSQL (on a port chosen here, so that the bench can reach it too) or a given
- * database. Its log goes to {@code server.log} in the data directory.
+ * ports, and either its embedded PostgreSQL (on a port chosen here, so that the bench can reach it too, as its
+ * superuser with the password the server keeps in its data directory) or a given database. Its log goes to
+ * {@code server.log} in the data directory. Started with {@code --exit-with-parent}: a benchmark that is killed leaves
+ * no server behind. The crash drill kills it ({@link #killEverything()}) and starts it again with the same command.
  */
 final class ServerProcess implements AutoCloseable {
-    private final Process process;
+    private final ProcessBuilder builder;
+    private volatile Process process;
     private final Path dataDir;
     private final int apiPort;
     private final int adminPort;
     private final String jdbcUrl;
     private final boolean embedded;
 
-    private ServerProcess(Process process, Path dataDir, int apiPort, int adminPort, String jdbcUrl, boolean embedded) {
+    private ServerProcess(ProcessBuilder builder, Process process, Path dataDir, int apiPort, int adminPort, String jdbcUrl,
+                          boolean embedded) {
+        this.builder = builder;
         this.process = process;
         this.dataDir = dataDir;
         this.apiPort = apiPort;
@@ -60,9 +65,10 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(),
-                "--data-dir", dataDir.toString(), "--port", String.valueOf(apiPort), "--admin-port", String.valueOf(adminPort)));
+                "--data-dir", dataDir.toString(), "--port", String.valueOf(apiPort), "--admin-port", String.valueOf(adminPort),
+                "--exit-with-parent"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("server.log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
         String jdbcUrl;
         if (databaseUrl == null) {
             int pgPort = freePort();
@@ -73,9 +79,51 @@ final class ServerProcess implements AutoCloseable {
             jdbcUrl = databaseUrl;
         }
         builder.environment().putAll(extraEnv);
-        ServerProcess server = new ServerProcess(builder.start(), dataDir, apiPort, adminPort, jdbcUrl, databaseUrl == null);
+        ServerProcess server = new ServerProcess(builder, builder.start(), dataDir, apiPort, adminPort, jdbcUrl, databaseUrl == null);
         server.awaitReady(readyTimeout);
         return server;
+    }
+
+    /** Starts the server again with the very same command (ports, data directory, settings) and waits until it is ready. */
+    void restart(Duration readyTimeout) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the server (pid " + process.pid() + ") still runs");
+        }
+        process = builder.start();
+        awaitReady(readyTimeout);
+    }
+
+    /**
+     * kill -9 of the server's JVM, everything it started, its PostgreSQL's postmaster and every process of that
+     * PostgreSQL, as close to at once as a program can: a power cut, as far as processes go. Waits until they are gone;
+     * returns how many processes were killed.
+     */
+    int killEverything() throws InterruptedException {
+        List<ProcessHandle> victims = new ArrayList<>();
+        postmasterPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(postmaster -> {
+            victims.add(postmaster);
+            victims.addAll(postmaster.descendants().toList());
+        }));
+        victims.add(process.toHandle());
+        victims.addAll(process.descendants().toList());
+        victims.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (ProcessHandle victim : victims) {
+            while (victim.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        return victims.size();
+    }
+
+    /** True once the server answers /health/ready. */
+    boolean ready(HttpClient http) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
@@ -122,6 +170,19 @@ final class ServerProcess implements AutoCloseable {
 
     String adminPassword() throws IOException {
         return Files.readString(dataDir.resolve("initial-admin-password")).strip();
+    }
+
+    /**
+     * The embedded PostgreSQL's superuser password (docs/SERVER.md), null with a given database or with a server
+     * older than the passwords (it trusted local connections).
+     */
+    String embeddedSuperuserPassword() throws IOException {
+        Path file = dataDir.resolve("postgres-superuser-password");
+        return embedded && Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+    }
+
+    boolean embedded() {
+        return embedded;
     }
 
     /** The embedded PostgreSQL's postmaster, from its postmaster.pid; empty with a given database. */

@@ -90,7 +90,11 @@ public final class DemoCommand {
             DemoApi api = new DemoApi(https, runtime.apiUrl());
             api.login("admin", password);
 
-            DemoDatabase database = new DemoDatabase(runtime.embeddedPostgresPort());
+            if (!Files.isRegularFile(dir.postgresSuperuserPasswordFile())) {
+                throw new DemoException("the server wrote no " + dir.postgresSuperuserPasswordFile() + ": is it older than this demo?");
+            }
+            DemoDatabase database = new DemoDatabase(runtime.embeddedPostgresPort(),
+                    Files.readString(dir.postgresSuperuserPasswordFile()).strip(), new SecureRandom());
             boolean created = database.prepare();
             out.println((created ? "created" : "reusing") + " the demo database " + DemoDatabase.DATABASE
                     + " (pgbench tables at scale 1, " + DemoSchema.ORDERS + " orders)");
@@ -201,10 +205,12 @@ public final class DemoCommand {
                 targets:
                   - name: %s
                     url: %s
+                    password-file: %s
                     include-databases: [%s]
                 """.formatted(runtime.serverUrl(), quoted(dir.certificate()), quoted(dir.identityFile()), quoted(dir.spool()),
-                TARGET_NAME, database.targetUrl(), DemoDatabase.DATABASE);
-        Files.writeString(dir.collectorConfig(), yaml);
+                TARGET_NAME, database.targetUrl(), quoted(dir.targetPasswordFile()), DemoDatabase.DATABASE);
+        dir.writeOwnerOnly(dir.targetPasswordFile(), database.monitoringPassword());
+        dir.writeOwnerOnly(dir.collectorConfig(), yaml.strip());
         return ConfigLoader.load(dir.collectorConfig(), env);
     }
 

@@ -34,6 +34,16 @@ record DemoDirectory(Path root) {
         return serverDataDir().resolve("tls").resolve("server.crt");
     }
 
+    /** The embedded PostgreSQL's superuser password, which the server generates owner-only (docs/SERVER.md). */
+    Path postgresSuperuserPasswordFile() {
+        return serverDataDir().resolve("postgres-superuser-password");
+    }
+
+    /** The collector's password for the demo database, written owner-only at each run. */
+    Path targetPasswordFile() {
+        return root.resolve("collector").resolve("target-password");
+    }
+
     Path adminPasswordFile() {
         return root.resolve("admin-password");
     }
@@ -54,15 +64,21 @@ record DemoDirectory(Path root) {
         return root.resolve("logs").resolve(name + ".log");
     }
 
-    /** Creates the directories, owner-only where the file system has POSIX permissions. */
+    /** Creates the directories and the log files, owner-only where the file system has POSIX permissions. */
     void create() throws IOException {
-        for (Path dir : new Path[]{root, root.resolve("collector"), root.resolve("logs")}) {
+        for (Path dir : new Path[]{root, root.resolve("collector"), spool(), root.resolve("logs")}) {
             if (!Files.isDirectory(dir)) {
                 if (posix()) {
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 } else {
                     Files.createDirectories(dir);
                 }
+            }
+        }
+        for (String name : new String[]{"server", "collector", "console"}) {
+            Path log = log(name);
+            if (posix() && !Files.exists(log)) {
+                Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
         }
     }
@@ -75,11 +91,16 @@ record DemoDirectory(Path root) {
 
     /** A new random admin password, saved owner-only before the server first sees it. */
     String newAdminPassword(SecureRandom random) throws IOException {
-        StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
+        String password = randomPassword(random, 20);
+        writeOwnerOnly(adminPasswordFile(), password);
+        return password;
+    }
+
+    static String randomPassword(SecureRandom random, int length) {
+        StringBuilder password = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
             password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
         }
-        writeOwnerOnly(adminPasswordFile(), password.toString());
         return password.toString();
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server as a child JVM ({@code java -jar pganalytics-server.jar}) on the demo's data directory, its output
  * appended to a log file. Ready once it has written its runtime file and its admin socket answers
- * {@code /health/ready}; stopped with SIGTERM (a graceful stop) and waited for.
+ * {@code /health/ready}; stopped with SIGTERM (a graceful stop) and waited for. Started with {@code --exit-with-parent},
+ * so that it stops by itself when the demo's JVM ends without stopping it (kill -9), and its embedded PostgreSQL with it.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
@@ -47,7 +48,9 @@ final class ServerProcess implements AutoCloseable {
         try {
             List<String> command = List.of(javaExecutable().toString(), "-Xmx512m", "-jar", serverJar.toString(),
                     "--data-dir", dir.serverDataDir().toString(),
-                    "--port", Integer.toString(freePort()), "--admin-port", Integer.toString(freePort()));
+                    "--port", Integer.toString(freePort()), "--admin-port", Integer.toString(freePort()),
+                    // the server stops when this JVM ends, even by kill -9: a killed demo leaves nothing running
+                    "--exit-with-parent");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

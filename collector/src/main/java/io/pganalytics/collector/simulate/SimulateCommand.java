@@ -265,7 +265,7 @@ public final class SimulateCommand {
             }
             return new SimulationResult(collectors.size(), elapsed, t.generated, t.spoolErrors, t.dropped, t.attempts,
                     t.acknowledged, t.duplicates, t.retryLater, t.failures, t.quarantined, t.pending, drained,
-                    t.rows, t.latency, steady);
+                    t.rows, t.latency, steady, collectors.stream().flatMap(c -> c.acknowledgedBatches().stream()).toList());
         }
 
         private Totals totals() {

@@ -5,6 +5,7 @@ import io.pganalytics.collector.ship.IngestClient;
 import io.pganalytics.collector.ship.Quarantine;
 import io.pganalytics.collector.ship.Shipper;
 import io.pganalytics.collector.ship.ShippingSettings;
+import io.pganalytics.collector.spool.DeliveryListener;
 import io.pganalytics.collector.spool.PayloadCodec;
 import io.pganalytics.collector.spool.Spool;
 import io.pganalytics.collector.spool.SpoolSettings;
@@ -20,6 +21,10 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +42,11 @@ final class SimulatedCollector implements AutoCloseable {
     private final AtomicLong generated = new AtomicLong();
     private final AtomicLong spoolErrors = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
+    private final String collectorId;
+    /** Batch ids by spool sequence until the server acknowledged them; then in {@link #acknowledged}. */
+    private final NavigableMap<Long, String> unacknowledged = new TreeMap<>();
+    private final List<String> acknowledged = new ArrayList<>();
+    private long deliveredUpTo;
 
     SimulatedCollector(String name, CollectorIdentity identity, SyntheticInstance instance, URI server, HttpClient http,
                        Path workDir, long spoolMaxBytes, ShippingSettings shipping, Clock clock, String version,
@@ -47,6 +57,20 @@ final class SimulatedCollector implements AutoCloseable {
         this.version = version;
         Path spoolDir = workDir.resolve(name);
         this.spool = Spool.open(new SpoolSettings(spoolDir, spoolMaxBytes, spoolMaxBytes / 4), PayloadCodec.PLAIN, clock);
+        this.collectorId = identity.collectorId();
+        spool.listener(new DeliveryListener() {
+            @Override
+            public void delivered(long sequence) {
+                acknowledgedUpTo(sequence);
+            }
+
+            @Override
+            public void lost(long fromSequence, long toSequence) {
+                synchronized (unacknowledged) {
+                    unacknowledged.subMap(fromSequence, true, toSequence, true).clear();
+                }
+            }
+        });
         String credential = identity.credential();
         IngestClient client = new IngestClient(http, server, () -> credential, shipping.requestTimeout(), version, clock);
         this.shipper = new Shipper(name, spool, client, new Quarantine(spoolDir.resolve("quarantine"),
@@ -68,11 +92,33 @@ final class SimulatedCollector implements AutoCloseable {
             try (OutputStream gzip = new GZIPOutputStream(bytes, 8192)) {
                 mapper.writeValue(gzip, batch);
             }
-            spool.append(instance.target().name(), batch.batchId(), now, bytes.toByteArray());
+            long sequence = spool.append(instance.target().name(), batch.batchId(), now, bytes.toByteArray());
+            synchronized (unacknowledged) {
+                unacknowledged.put(sequence, batch.batchId());
+                if (sequence <= deliveredUpTo) {
+                    acknowledgedUpTo(deliveredUpTo);  // acknowledged before it was recorded here
+                }
+            }
             generated.incrementAndGet();
             rows.addAndGet(batch.snapshots().stream().mapToLong(s -> s.rows().size()).sum());
         } catch (IOException | RuntimeException e) {
             spoolErrors.incrementAndGet();
+        }
+    }
+
+    private void acknowledgedUpTo(long sequence) {
+        synchronized (unacknowledged) {
+            deliveredUpTo = Math.max(deliveredUpTo, sequence);
+            NavigableMap<Long, String> done = unacknowledged.headMap(sequence, true);
+            acknowledged.addAll(done.values());
+            done.clear();
+        }
+    }
+
+    /** Every batch the server acknowledged (stored, or answered as a duplicate of a stored one), as {@code collectorId batchId}. */
+    List<String> acknowledgedBatches() {
+        synchronized (unacknowledged) {
+            return acknowledged.stream().map(id -> collectorId + " " + id).toList();
         }
     }
 

@@ -3,18 +3,20 @@ package io.pganalytics.collector.simulate;
 import io.pganalytics.collector.ship.LatencyHistogram;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The figures of one simulation: batches generated and their rows, requests and their outcomes, what is left in
  * the spools, and the client-side send latency (request sent to acknowledgement received): of every acknowledged send,
  * and of the steady state: the sends acknowledged once the first interval is over and every collector's first batch
- * (which carries its settings and query texts, sent while the server's JIT warms up) has been acknowledged.
+ * (which carries its settings and query texts, sent while the server's JIT warms up) has been acknowledged; and
+ * which batches were acknowledged, as {@code collectorId batchId} (the crash drill looks each up in the database).
  */
 public record SimulationResult(int collectors, double elapsedSeconds, long generated, long spoolErrors, long dropped,
                                long attempts, long acknowledged, long duplicates, long retryLater, long failures,
                                long quarantined, long pending, boolean drained, long rows, LatencyHistogram latency,
-                               LatencyHistogram steadyLatency) {
+                               LatencyHistogram steadyLatency, List<String> acknowledgedBatches) {
 
     /** Every generated batch was acknowledged: nothing failed to spool, dropped, refused or left undelivered. */
     public boolean success() {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -41,10 +42,11 @@ public final class DatabaseModule implements AutoCloseable {
             if (config.embedded()) {
                 embedded = EmbeddedPostgresServer.start(dataDir, config.embeddedPort());
                 url = embedded.jdbcUrl();
+                pool = pool(config, url, embedded.user(), Optional.of(embedded.password()));
             } else {
                 url = config.url().orElseThrow();
+                pool = pool(config, url, config.user(), config.password());
             }
-            pool = pool(config, url);
             TimeSeriesDialect dialect;
             try (Connection c = pool.getConnection()) {
                 int major = c.getMetaData().getDatabaseMajorVersion();
@@ -83,12 +85,12 @@ public final class DatabaseModule implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(DatabaseConfig config, String url) {
+    private static HikariDataSource pool(DatabaseConfig config, String url, String user, Optional<String> password) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("pganalytics-db");
         hikari.setJdbcUrl(url);
-        hikari.setUsername(config.user());
-        config.password().ifPresent(hikari::setPassword);
+        hikari.setUsername(user);
+        password.ifPresent(hikari::setPassword);
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
@@ -102,7 +104,10 @@ public final class DatabaseModule implements AutoCloseable {
         return new HikariDataSource(hikari);
     }
 
-    /** The embedded PostgreSQL's port on 127.0.0.1 (it trusts local connections as {@code postgres}); empty with an external database. */
+    /**
+     * The embedded PostgreSQL's port on 127.0.0.1; empty with an external database. Every connection to it needs a
+     * password: the superuser's is in {@code <data-dir>/postgres-superuser-password}.
+     */
     public OptionalInt embeddedPort() {
         return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
     }

@@ -124,6 +124,7 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
 
     static TlsMaterial selfSigned(Path dir, List<String> extraNames, Clock clock)
             throws IOException, GeneralSecurityException, OperatorCreationException {
+        io.pganalytics.server.files.OwnerOnly.directory(dir);  // also tightens a directory an older version made with the umask
         Path certFile = dir.resolve("server.crt");
         Path keyFile = dir.resolve("server.key");
         if (Files.exists(certFile) && Files.exists(keyFile)) {
@@ -134,7 +135,6 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
             }
             LOG.info("TLS: the self-signed certificate in {} expires {} or misses a configured name: generating a new one", dir, notAfter);
         }
-        Files.createDirectories(dir);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         KeyPair pair = generator.generateKeyPair();

@@ -1,0 +1,105 @@
+package io.pganalytics.server.db;
+
+import org.postgresql.util.PasswordUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The embedded PostgreSQL's roles, set up by its superuser at each start: the application role (no superuser, no
+ * CREATEDB, no CREATEROLE) with a new password, owner of the {@code pganalytics} database and of everything in it
+ * (a database of the old code, made by {@code postgres}, is handed over), and that database closed to other roles.
+ * Passwords are sent as SCRAM verifiers computed here, never as text.
+ */
+final class EmbeddedRoles {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRoles.class);
+
+    private EmbeddedRoles() {
+    }
+
+    /** On the superuser's connection to the {@code postgres} database. */
+    static void ensureApplicationRole(Connection postgres, String role, String database, char[] password) throws SQLException {
+        try (Statement st = postgres.createStatement()) {
+            if (!exists(postgres, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+                st.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+            } else {
+                st.execute("ALTER ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+            }
+            st.execute(PasswordUtil.genAlterUserPasswordSQL(role, password, "scram-sha-256"));
+            if (!exists(postgres, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                st.execute("CREATE DATABASE " + database + " OWNER " + role);
+            } else {
+                st.execute("ALTER DATABASE " + database + " OWNER TO " + role);
+            }
+            st.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
+        }
+    }
+
+    /**
+     * On the superuser's connection to the application's database: what {@code postgres} owns outside the system
+     * schemas (created by the old code, which ran as the superuser) goes to {@code role}.
+     */
+    static void handOver(Connection database, String role) throws SQLException {
+        int moved = 0;
+        moved += alter(database, """
+                SELECT quote_ident(nspname) FROM pg_namespace
+                WHERE nspowner = 'postgres'::regrole AND nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')""",
+                name -> "ALTER SCHEMA " + name + " OWNER TO " + role);
+        // tables first: their owned sequences follow them; a sequence still owned after that stands alone
+        moved += alter(database, """
+                SELECT c.oid::regclass::text, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relowner = 'postgres'::regrole AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                  AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'""",
+                name -> "ALTER TABLE " + name + " OWNER TO " + role);
+        moved += alter(database, """
+                SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relowner = 'postgres'::regrole AND c.relkind = 'S'
+                  AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'""",
+                name -> "ALTER SEQUENCE " + name + " OWNER TO " + role);
+        moved += alter(database, """
+                SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE p.proowner = 'postgres'::regrole AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')""",
+                name -> "ALTER ROUTINE " + name + " OWNER TO " + role);
+        moved += alter(database, """
+                SELECT t.oid::regtype::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.typowner = 'postgres'::regrole AND t.typtype IN ('e', 'd', 'r') 
+                  AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'""",
+                name -> "ALTER TYPE " + name + " OWNER TO " + role);
+        if (moved > 0) {
+            LOG.info("embedded PostgreSQL: {} object(s) of the superuser handed over to the application role {}", moved, role);
+        }
+    }
+
+    private static int alter(Connection c, String select, Function<String, String> statement) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(select)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            for (String name : names) {
+                st.execute(statement.apply(name));
+            }
+        }
+        return names.size();
+    }
+
+    private static boolean exists(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}
