@@ -31,8 +31,14 @@ public enum TimeSeriesDialect {
      * @param installed  the extension exists in this database ({@code pg_extension})
      * @param available  the server could install it ({@code pg_available_extensions})
      * @param preloaded  {@code shared_preload_libraries} names it, without which TimescaleDB refuses to work
+     * @param preloadKnown whether {@code shared_preload_libraries} could be read at all: a role without
+     *                  {@code pg_read_all_settings} (the embedded default's application role, a least-privilege
+     *                  production role) may not read it
      */
-    record Timescale(boolean installed, boolean available, boolean preloaded) {
+    record Timescale(boolean installed, boolean available, boolean preloaded, boolean preloadKnown) {
+        Timescale(boolean installed, boolean available, boolean preloaded) {
+            this(installed, available, preloaded, true);
+        }
     }
 
     /** A dialect and the sentence that says why it was chosen. */
@@ -61,7 +67,7 @@ public enum TimeSeriesDialect {
                         + " but this database already stores its time series as " + recorded.folder()
                         + ": keep " + recorded.folder() + " or migrate the data first");
             }
-            if (recorded == TIMESCALEDB && !timescale.preloaded()) {
+            if (recorded == TIMESCALEDB && timescale.preloadKnown() && !timescale.preloaded()) {
                 throw new IllegalStateException("this database stores its time series with TimescaleDB, but the database "
                         + "server's shared_preload_libraries does not name timescaledb: add it (shared_preload_libraries = "
                         + "'timescaledb') and restart PostgreSQL");
@@ -76,7 +82,7 @@ public enum TimeSeriesDialect {
                             + "is not available on this server (pg_available_extensions has no timescaledb): install "
                             + "TimescaleDB 2.13 or newer on the database server, or set database.timeseries-dialect to auto or plain");
                 }
-                if (!timescale.preloaded()) {
+                if (timescale.preloadKnown() && !timescale.preloaded()) {
                     throw new IllegalStateException("database.timeseries-dialect is timescaledb but the database server's "
                             + "shared_preload_libraries does not name timescaledb: add it (shared_preload_libraries = "
                             + "'timescaledb') and restart PostgreSQL, or set database.timeseries-dialect to auto or plain");
@@ -93,6 +99,12 @@ public enum TimeSeriesDialect {
         }
         if (timescale.preloaded() && timescale.available()) {
             return new Decision(TIMESCALEDB, "timescaledb: available and in shared_preload_libraries");
+        }
+        if (!timescale.preloadKnown() && (timescale.installed() || timescale.available())) {
+            return new Decision(PLAIN, "timescaledb: " + (timescale.installed() ? "installed" : "available")
+                    + " but the server's role may not read shared_preload_libraries (grant it pg_read_all_settings), so "
+                    + "whether it is preloaded is unknown; using plain PostgreSQL partitions (set "
+                    + "database.timeseries-dialect: timescaledb to use it)");
         }
         if (timescale.installed() || timescale.available()) {
             return new Decision(PLAIN, "timescaledb: " + (timescale.installed() ? "installed" : "available")
@@ -121,9 +133,11 @@ public enum TimeSeriesDialect {
              ResultSet rs = st.executeQuery("""
                      SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'),
                             EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'),
-                            current_setting('shared_preload_libraries')""")) {
+                            (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries')""")) {
+            // pg_settings leaves out the rows a role may not read, where current_setting() would fail
             rs.next();
-            return new Timescale(rs.getBoolean(1), rs.getBoolean(2), preloads(rs.getString(3)));
+            String preload = rs.getString(3);
+            return new Timescale(rs.getBoolean(1), rs.getBoolean(2), preloads(preload), preload != null);
         }
     }
 

@@ -88,4 +88,34 @@ class TimeSeriesDialectTest {
             }
         }
     }
+
+    @Test
+    void aRoleThatMayNotReadSharedPreloadLibrariesStillGetsADialectAndIsToldWhatToGrant() throws Exception {
+        String url = SharedPostgres.newDatabase("dialect_unprivileged");
+        try (HikariDataSource admin = new HikariDataSource()) {
+            admin.setJdbcUrl(url);
+            admin.setUsername("postgres");
+            admin.setMaximumPoolSize(1);
+            try (Connection c = admin.getConnection(); var st = c.createStatement()) {
+                st.execute("DROP ROLE IF EXISTS dialect_reader");
+                st.execute("CREATE ROLE dialect_reader LOGIN");
+            }
+        }
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(url);
+            dataSource.setUsername("dialect_reader");
+            dataSource.setMaximumPoolSize(1);
+            try (Connection c = dataSource.getConnection()) {
+                assertEquals(new Timescale(false, false, false, false), TimeSeriesDialect.inspect(c));
+                assertEquals(PLAIN, TimeSeriesDialect.choose(Choice.AUTO, c));
+            }
+        }
+        Decision unknown = TimeSeriesDialect.decide(Choice.AUTO, null, new Timescale(false, true, false, false));
+        assertEquals(PLAIN, unknown.dialect());
+        assertTrue(unknown.reason().contains("pg_read_all_settings"), unknown.reason());
+        assertEquals(TIMESCALEDB, TimeSeriesDialect.decide(Choice.TIMESCALEDB, null, new Timescale(false, true, false, false)).dialect(),
+                "an explicit choice is trusted when the preload cannot be read");
+        assertEquals(TIMESCALEDB, TimeSeriesDialect.decide(Choice.AUTO, TIMESCALEDB, new Timescale(true, true, false, false)).dialect(),
+                "a recorded choice is kept when the preload cannot be read");
+    }
 }
