@@ -12,33 +12,54 @@ import java.util.Map;
  * @param window              recent points kept for the level, the trend and the residual scale (O(window) per point)
  * @param learningPoints      points seen before anything may be flagged (the "learning" state)
  * @param threshold           robust z-score (deviation over the robust sigma) from which a point is anomalous
- * @param slotSamples         samples kept per hour-of-week slot of the seasonal profile
- * @param samplesPerVisit     samples a slot takes per visit (one hour of one day), spread over the visit
+ * @param slotMinutes         width of a slot of the seasonal profile (a divisor of 1440): 7 * 1440 / slotMinutes slots
+ * @param slotSamples         samples kept per slot of the seasonal profile (time of day and day of week)
+ * @param samplesPerVisit     samples a slot takes per visit (one slot of one day), spread over the visit
  * @param minSlotSamples      samples a slot (or the pooled hour of day) needs before seasonality is used
  * @param quietPoints         normal points in a row that close an anomaly episode
  * @param cooldownPoints      points after an alert during which a new episode is merged into it, not re-alerted
- * @param shiftPoints         anomalous points in a row on one side that make a level shift: the level re-bases
+ * @param seasonalAlone       a deviation from the season alone of at least this multiple of the threshold is
+ *                            anomalous even where the recent level makes it look ordinary (a missing daily peak)
+ * @param shiftPoints         points of the level-shift test: when the median residual of the last shiftPoints points
+ *                            reaches shiftSigma sigmas, or that many anomalous points in a row fall on one side, the
+ *                            series moved to a new level, which re-bases at once
+ * @param shiftSigma          the median residual, in sigmas, of the last shiftPoints points that makes a level shift
  * @param trendThreshold      drift (in robust sigmas over half a window) between the older and the newer half's
  *                            slope from which a trend change is flagged
  * @param relativeFloor       smallest sigma, as a fraction of the level, so near-constant series are not hair-trigger
+ * @param memoryPoints        points over which the series' own largest recent scores are remembered (kept as maxima
+ *                            of blocks of memoryPoints / 64 points, so the state stays at 64 numbers)
+ * @param surprise            a point is anomalous only if its score is also at least this multiple of the largest
+ *                            score of the last memoryPoints points: a series that routinely jumps by 6 sigmas
+ *                            alerts on what it has not done lately, not on its routine (0 turns this off)
  * @param zone                the time zone of "hour of day" and "day of week"
  */
-public record DetectorConfig(int window, int learningPoints, double threshold, int slotSamples, int samplesPerVisit,
-                             int minSlotSamples, int quietPoints, int cooldownPoints, int shiftPoints,
-                             double trendThreshold, double relativeFloor, ZoneId zone) {
+public record DetectorConfig(int window, int learningPoints, double threshold, int slotMinutes, int slotSamples, int samplesPerVisit,
+                             int minSlotSamples, int quietPoints, int cooldownPoints, double seasonalAlone,
+                             int shiftPoints, double shiftSigma,
+                             double trendThreshold, double relativeFloor, int memoryPoints, double surprise,
+                             ZoneId zone) {
+    /** Blocks of the score memory. */
+    public static final int MEMORY_BLOCKS = 64;
+
 
     public DetectorConfig {
         require(window >= 16 && window <= 4096, "window", window, "16..4096");
         require(learningPoints >= 0, "learningPoints", learningPoints, ">= 0");
         require(threshold > 0, "threshold", threshold, "> 0");
+        require(slotMinutes >= 5 && slotMinutes <= 240 && 1440 % slotMinutes == 0, "slotMinutes", slotMinutes, "5..240, dividing 1440");
         require(slotSamples >= 1 && slotSamples <= 64, "slotSamples", slotSamples, "1..64");
         require(samplesPerVisit >= 1 && samplesPerVisit <= slotSamples, "samplesPerVisit", samplesPerVisit, "1..slotSamples");
         require(minSlotSamples >= 1 && minSlotSamples <= slotSamples * 7, "minSlotSamples", minSlotSamples, "1..7*slotSamples");
         require(quietPoints >= 1, "quietPoints", quietPoints, ">= 1");
         require(cooldownPoints >= 0, "cooldownPoints", cooldownPoints, ">= 0");
+        require(seasonalAlone >= 1, "seasonalAlone", seasonalAlone, ">= 1");
+        require(shiftSigma > 0, "shiftSigma", shiftSigma, "> 0");
         require(shiftPoints >= 2 && shiftPoints <= window / 2, "shiftPoints", shiftPoints, "2..window/2");
         require(trendThreshold > 0, "trendThreshold", trendThreshold, "> 0");
         require(relativeFloor >= 0 && relativeFloor < 1, "relativeFloor", relativeFloor, "0..1");
+        require(memoryPoints >= MEMORY_BLOCKS && memoryPoints <= 1 << 20, "memoryPoints", memoryPoints, "64..1048576");
+        require(surprise >= 0 && surprise <= 10, "surprise", surprise, "0..10");
         if (zone == null) {
             throw new IllegalArgumentException("anomaly detector: zone is required");
         }
@@ -46,7 +67,8 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
 
     /** The defaults: the one configuration measured on nab-dev (docs/ANOMALIES.md). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(120, 120, 5.0, 6, 2, 4, 5, 0, 6, 8.0, 0.001, ZoneOffset.UTC);
+        return new DetectorConfig(120, 120, 4.0, 30, 6, 2, 4, 36, 0, 2.0, 24, 2.5, 60.0, 0.001, 2048, 0.7,
+                ZoneOffset.UTC);
     }
 
     /** This configuration with the named knobs replaced ({@code threshold=6}); unknown names are an error. */
@@ -60,11 +82,14 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
         }
         try {
             return new DetectorConfig(Integer.parseInt(v.get("window")), Integer.parseInt(v.get("learningPoints")),
-                    Double.parseDouble(v.get("threshold")), Integer.parseInt(v.get("slotSamples")),
+                    Double.parseDouble(v.get("threshold")), Integer.parseInt(v.get("slotMinutes")),
+                    Integer.parseInt(v.get("slotSamples")),
                     Integer.parseInt(v.get("samplesPerVisit")), Integer.parseInt(v.get("minSlotSamples")),
                     Integer.parseInt(v.get("quietPoints")), Integer.parseInt(v.get("cooldownPoints")),
-                    Integer.parseInt(v.get("shiftPoints")), Double.parseDouble(v.get("trendThreshold")),
-                    Double.parseDouble(v.get("relativeFloor")), ZoneId.of(v.get("zone")));
+                    Double.parseDouble(v.get("seasonalAlone")), Integer.parseInt(v.get("shiftPoints")),
+                    Double.parseDouble(v.get("shiftSigma")), Double.parseDouble(v.get("trendThreshold")),
+                    Double.parseDouble(v.get("relativeFloor")), Integer.parseInt(v.get("memoryPoints")),
+                    Double.parseDouble(v.get("surprise")), ZoneId.of(v.get("zone")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("anomaly detector: not a number in " + overrides + ": " + e.getMessage(), e);
         }
@@ -76,14 +101,19 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
         m.put("window", Integer.toString(window));
         m.put("learningPoints", Integer.toString(learningPoints));
         m.put("threshold", Double.toString(threshold));
+        m.put("slotMinutes", Integer.toString(slotMinutes));
         m.put("slotSamples", Integer.toString(slotSamples));
         m.put("samplesPerVisit", Integer.toString(samplesPerVisit));
         m.put("minSlotSamples", Integer.toString(minSlotSamples));
         m.put("quietPoints", Integer.toString(quietPoints));
         m.put("cooldownPoints", Integer.toString(cooldownPoints));
+        m.put("seasonalAlone", Double.toString(seasonalAlone));
         m.put("shiftPoints", Integer.toString(shiftPoints));
+        m.put("shiftSigma", Double.toString(shiftSigma));
         m.put("trendThreshold", Double.toString(trendThreshold));
         m.put("relativeFloor", Double.toString(relativeFloor));
+        m.put("memoryPoints", Integer.toString(memoryPoints));
+        m.put("surprise", Double.toString(surprise));
         m.put("zone", zone.getId());
         return m;
     }

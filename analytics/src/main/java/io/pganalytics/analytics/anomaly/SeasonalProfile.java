@@ -8,17 +8,17 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * The robust seasonal baseline: for each hour of the week (168 slots) a bounded ring of detrended samples, whose
- * median is the seasonal component and whose MAD is that hour's own spread. A slot is read on its own once it holds
- * enough samples (day of week matters); before that, the same hour of every day is pooled (time of day only).
+ * The robust seasonal baseline: for each slot of the week (7 * 1440 / slotMinutes slots) a bounded ring of detrended
+ * samples, whose median is the seasonal component and whose MAD is that slot's own spread. A slot is read on its own
+ * once it holds enough samples (day of week matters); before that, the same time of every day is pooled (time of day).
  *
- * <p>A slot takes at most {@code samplesPerVisit} samples per visit (one hour of one day), spread over the visit by a
+ * <p>A slot takes at most {@code samplesPerVisit} samples per visit (one slot of one day), spread over the visit by a
  * stride from the series' typical interval, so its ring spans several weeks whatever the interval.
  */
 final class SeasonalProfile {
-    static final int SLOTS = 7 * 24;
-
-    private final Ring[] slots = new Ring[SLOTS];
+    private final Ring[] slots;
+    private final int perDay;
+    private final int slotSeconds;
     private final int samplesPerVisit;
     private final int minSamples;
     private final ZoneId zone;
@@ -28,7 +28,10 @@ final class SeasonalProfile {
     private int visitTaken;
 
     SeasonalProfile(DetectorConfig config) {
-        for (int i = 0; i < SLOTS; i++) {
+        this.perDay = 1440 / config.slotMinutes();
+        this.slotSeconds = config.slotMinutes() * 60;
+        this.slots = new Ring[7 * perDay];
+        for (int i = 0; i < slots.length; i++) {
             slots[i] = new Ring(config.slotSamples());
         }
         this.samplesPerVisit = config.samplesPerVisit();
@@ -36,10 +39,10 @@ final class SeasonalProfile {
         this.zone = config.zone();
     }
 
-    /** The hour of the week of a time, 0 = Monday 00:00-01:00 in the configured zone. */
+    /** The slot of the week of a time, 0 = Monday from 00:00 in the configured zone. */
     int slotOf(long epochSecond) {
         ZonedDateTime t = Instant.ofEpochSecond(epochSecond).atZone(zone);
-        return (t.getDayOfWeek().getValue() - 1) * 24 + t.getHour();
+        return (t.getDayOfWeek().getValue() - 1) * perDay + (t.getHour() * 60 + t.getMinute()) * 60 / slotSeconds;
     }
 
     /**
@@ -54,7 +57,7 @@ final class SeasonalProfile {
         } else {
             n = 0;
             for (int day = 0; day < 7; day++) {
-                n += slots[day * 24 + slot % 24].copyTo(scratch, n);
+                n += slots[day * perDay + slot % perDay].copyTo(scratch, n);
             }
             if (n < minSamples) {
                 return false;
@@ -72,13 +75,13 @@ final class SeasonalProfile {
     }
 
     void offer(int slot, long epochSecond, double detrended, double intervalSeconds) {
-        if (slot != visitSlot || epochSecond - visitStart >= 3600) {
+        if (slot != visitSlot || epochSecond - visitStart >= slotSeconds) {
             visitSlot = slot;
             visitStart = epochSecond;
             visitIndex = 0;
             visitTaken = 0;
         }
-        double pointsPerVisit = 3600.0 / Math.max(intervalSeconds, 1.0);
+        double pointsPerVisit = slotSeconds / Math.max(intervalSeconds, 1.0);
         int stride = (int) Math.max(1, Math.floor(pointsPerVisit / samplesPerVisit));
         if (visitTaken < samplesPerVisit && visitIndex % stride == 0) {
             slots[slot].add(detrended);

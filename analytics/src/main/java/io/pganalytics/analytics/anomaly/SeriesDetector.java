@@ -19,7 +19,7 @@ import java.io.UncheckedIOException;
  * episode that closes after {@code quietPoints} normal points; only an episode's first point is an alert, and a new
  * episode within {@code cooldownPoints} of the last alert is merged into it.
  *
- * <p>Cost per point: O(window log window); state: about 4 * (3 * window + 168 * slotSamples) bytes, written and read
+ * <p>Cost per point: O(window log window); state: about 4 * (3 * window + 7 * 1440 / slotMinutes * slotSamples + 64) bytes, written and read
  * by {@link #snapshot()} and {@link #restore}. Not thread-safe.
  */
 public final class SeriesDetector {
@@ -33,6 +33,7 @@ public final class SeriesDetector {
     private final double[] scratch;
     private final double[] seasonOut = new double[2];
     private final TrendTest trend;
+    private final ScoreMemory memory;
 
     private long points;
     private long lastEpochSecond;
@@ -51,6 +52,7 @@ public final class SeriesDetector {
         this.season = new SeasonalProfile(config);
         this.scratch = new double[Math.max(config.window(), season.scratchSize())];
         this.trend = new TrendTest();
+        this.memory = new ScoreMemory(config.memoryPoints());
     }
 
     public boolean learning() {
@@ -81,28 +83,40 @@ public final class SeriesDetector {
         double seasonalPart = seasonal ? seasonOut[0] : 0;
         double slotSigma = seasonal ? seasonOut[1] : 0;
 
-        int n = deseasonalised.copyTo(scratch, 0);
-        double trendPart = n == 0 ? value - seasonalPart : Robust.median(scratch, n);
+        int n = levels.copyTo(scratch, 0);
+        double level = n == 0 ? value : Robust.median(scratch, n);
+        double levelFloor = Math.max(config.relativeFloor() * Math.abs(level), 1e-9);
+        double levelSigma = n < 2 ? Double.NaN : Math.max(Robust.sigma(scratch, n, level), levelFloor);
+        // trend: the running median of the deviations from the season (0 until the season is known)
+        n = deseasonalised.copyTo(scratch, 0);
+        double trendPart = seasonal ? (n == 0 ? 0 : Robust.median(scratch, n)) : level;
         double expected = trendPart + seasonalPart;
         double floor = Math.max(config.relativeFloor() * Math.abs(expected), 1e-9);
         n = residuals.copyTo(scratch, 0);
         double residualSigma = n < 2 ? 0 : Robust.sigma(scratch, n, Robust.median(scratch, n));
         double sigma = Math.max(Math.max(residualSigma, slotSigma), floor);
-        n = levels.copyTo(scratch, 0);
-        double level = n == 0 ? value : Robust.median(scratch, n);
-        double levelSigma = n < 2 ? sigma : Math.max(Robust.sigma(scratch, n, level), floor);
+        if (Double.isNaN(levelSigma)) {
+            levelSigma = sigma;
+        }
 
         double zSeason = (value - expected) / sigma;
         double zLevel = (value - level) / levelSigma;
         double z = seasonal && Math.abs(zLevel) < Math.abs(zSeason) ? zLevel : zSeason;
+        if (seasonal && Math.abs(zSeason) >= config.seasonalAlone() * config.threshold()) {
+            z = zSeason;
+        }
 
         Kind kind = Kind.NONE;
         if (!learning) {
-            kind = classify(z, sigma);
+            kind = classify(z, sigma, seasonal);
+            if (kind == Kind.NONE && sustainedShift(value - expected, sigma)) {
+                kind = Kind.LEVEL_SHIFT;
+            }
+            memory.add(Math.abs(z));
         }
         boolean alert = track(kind != Kind.NONE);
 
-        learn(epochSecond, value, slot, trendPart, seasonalPart, expected, sigma);
+        learn(epochSecond, value, slot, seasonal, seasonalPart, expected, learning ? Double.NaN : sigma);
         if (kind == Kind.LEVEL_SHIFT) {
             rebase();
         }
@@ -111,8 +125,8 @@ public final class SeriesDetector {
                 learning ? 0 : Math.abs(z), kind, alert);
     }
 
-    private Kind classify(double z, double sigma) {
-        if (Math.abs(z) >= config.threshold()) {
+    private Kind classify(double z, double sigma, boolean seasonal) {
+        if (Math.abs(z) >= config.threshold() && Math.abs(z) >= config.surprise() * memory.max()) {
             int sign = z > 0 ? 1 : -1;
             run = sign == runSign ? run + 1 : 1;
             runSign = sign;
@@ -120,11 +134,25 @@ public final class SeriesDetector {
         }
         run = 0;
         runSign = 0;
-        if (deseasonalised.size() == config.window()
-                && trend.drift(deseasonalised, scratch) >= config.trendThreshold() * sigma) {
+        Ring series = seasonal ? deseasonalised : levels;
+        if (series.size() == config.window() && trend.drift(series, scratch) >= config.trendThreshold() * sigma) {
             return Kind.TREND_CHANGE;
         }
         return Kind.NONE;
+    }
+
+    /** True when the median residual of the last shiftPoints points (this one included) reaches shiftSigma. */
+    private boolean sustainedShift(double residual, double sigma) {
+        int m = config.shiftPoints();
+        int have = residuals.size();
+        if (have < m - 1) {
+            return false;
+        }
+        for (int i = 0; i < m - 1; i++) {
+            scratch[i] = residuals.get(have - m + 1 + i);
+        }
+        scratch[m - 1] = residual;
+        return Math.abs(Robust.median(scratch, m)) >= config.shiftSigma() * sigma;
     }
 
     /** Episode bookkeeping; true when this point opens an episode that is to be alerted. */
@@ -144,19 +172,26 @@ public final class SeriesDetector {
         return false;
     }
 
-    private void learn(long epochSecond, double value, int slot, double trendPart, double seasonalPart,
+    private void learn(long epochSecond, double value, int slot, boolean seasonal, double seasonalPart,
                        double expected, double sigma) {
         if (points > 0) {
             double gap = epochSecond - lastEpochSecond;
             interval = interval == 0 ? gap : 0.9 * interval + 0.1 * gap;
         }
-        // outliers enter the history clamped to the band, so a spike in history cannot widen it
-        double band = config.threshold() * sigma;
-        double clamped = Math.max(expected - band, Math.min(expected + band, value));
+        // once learnt, outliers enter the residual history clamped to the band, so a spike cannot widen it; the
+        // seasonal samples take the value itself (their median and MAD resist outliers, and a season that changes
+        // must be learnt)
+        double clamped = value;
+        if (!Double.isNaN(sigma)) {
+            double band = config.threshold() * sigma;
+            clamped = Math.max(expected - band, Math.min(expected + band, value));
+        }
         levels.add(value);
-        deseasonalised.add(value - seasonalPart);
+        if (seasonal) {
+            deseasonalised.add(value - seasonalPart);
+        }
         residuals.add(clamped - expected);
-        season.offer(slot, epochSecond, clamped - trendPart, interval == 0 ? 60 : interval);
+        season.offer(slot, epochSecond, value, interval == 0 ? 60 : interval);
         points++;
         lastEpochSecond = epochSecond;
     }
@@ -182,7 +217,7 @@ public final class SeriesDetector {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeInt(config.window());
-            out.writeInt(config.slotSamples());
+            out.writeInt(config.slotSamples() * 10000 + config.slotMinutes());
             out.writeLong(points);
             out.writeLong(lastEpochSecond);
             out.writeDouble(interval);
@@ -195,6 +230,7 @@ public final class SeriesDetector {
             deseasonalised.write(out);
             residuals.write(out);
             season.write(out);
+            memory.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -212,7 +248,7 @@ public final class SeriesDetector {
             int format = in.readByte();
             int window = in.readInt();
             int slotSamples = in.readInt();
-            if (format != FORMAT || window != config.window() || slotSamples != config.slotSamples()) {
+            if (format != FORMAT || window != config.window() || slotSamples != config.slotSamples() * 10000 + config.slotMinutes()) {
                 throw new IllegalArgumentException("anomaly detector: snapshot format " + format + ", window " + window
                         + ", slotSamples " + slotSamples + " does not fit this configuration (format " + FORMAT
                         + ", window " + config.window() + ", slotSamples " + config.slotSamples() + ")");
@@ -229,6 +265,7 @@ public final class SeriesDetector {
             d.deseasonalised.read(in);
             d.residuals.read(in);
             d.season.read(in);
+            d.memory.read(in);
         } catch (IOException e) {
             throw new IllegalArgumentException("anomaly detector: snapshot of " + snapshot.length + " bytes is unreadable: " + e.getMessage(), e);
         }
