@@ -43,7 +43,7 @@ public final class InstanceDetector {
         }
 
         public static Settings defaults() {
-            return new Settings(320, 64, 100, 128, 0.68, 20_161_206L);
+            return new Settings(320, 64, 100, 128, 0.62, 20_161_206L);
         }
     }
 

@@ -15,6 +15,8 @@ public final class IsolationForest {
     private final int[][] left;
     private final int[][] right;
     private final int[][] leafSize;
+    private final double[][] low;
+    private final double[][] high;
     private final double normaliser;
     private final int heightLimit;
 
@@ -45,6 +47,8 @@ public final class IsolationForest {
         left = new int[trees][maxNodes];
         right = new int[trees][maxNodes];
         leafSize = new int[trees][maxNodes];
+        low = new double[trees][maxNodes];
+        high = new double[trees][maxNodes];
         SplittableRandom random = new SplittableRandom(seed);
         int[] index = new int[count];
         for (int t = 0; t < trees; t++) {
@@ -94,22 +98,35 @@ public final class IsolationForest {
         }
         feature[t][node] = f;
         split[t][node] = cut;
+        low[t][node] = min;
+        high[t][node] = max;
         left[t][node] = grow(t, rows, index, from, mid, depth + 1, dims, random);
         right[t][node] = grow(t, rows, index, mid, to, depth + 1, dims, random);
         return node;
     }
 
-    /** The anomaly score of a point: 2^(-mean path length / c(sample)). */
+    /**
+     * The anomaly score of a point: 2^(-mean path length / c(sample)). A point beyond a node's sample on that node's split
+     * feature by more than the sample's own range is isolated at that node (the plain algorithm would send a value far beyond every
+     * training value down the same path as the largest ones, and score it as merely unusual).
+     */
     public double score(double[] x) {
         double total = 0;
         for (int t = 0; t < feature.length; t++) {
             int node = 0;
             int depth = 0;
+            boolean outside = false;
             while (left[t][node] >= 0) {
-                node = x[feature[t][node]] < split[t][node] ? left[t][node] : right[t][node];
+                double v = x[feature[t][node]];
+                double width = high[t][node] - low[t][node];
+                if (v < low[t][node] - width || v > high[t][node] + width) {
+                    outside = true;
+                    break;
+                }
+                node = v < split[t][node] ? left[t][node] : right[t][node];
                 depth++;
             }
-            total += depth + averagePathLength(leafSize[t][node]);
+            total += outside ? depth + 1 : depth + averagePathLength(leafSize[t][node]);
         }
         return Math.pow(2, -(total / feature.length) / normaliser);
     }

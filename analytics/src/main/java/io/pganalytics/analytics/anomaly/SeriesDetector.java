@@ -107,17 +107,20 @@ public final class SeriesDetector {
         }
 
         Kind kind = Kind.NONE;
+        boolean moved = false;
         if (!learning) {
             kind = classify(z, sigma, seasonal);
             if (kind == Kind.NONE && sustainedShift(value - expected, sigma)) {
-                kind = Kind.LEVEL_SHIFT;
+                // the last shiftPoints residuals are in scratch: a ramp that fits them better than a step is a trend
+                kind = TrendTest.rampFitsBetterThanStep(scratch, config.shiftPoints()) ? Kind.TREND_CHANGE : Kind.LEVEL_SHIFT;
+                moved = true;
             }
             memory.add(Math.abs(z));
         }
         boolean alert = track(kind != Kind.NONE);
 
         learn(epochSecond, value, slot, seasonal, seasonalPart, expected, learning ? Double.NaN : sigma);
-        if (kind == Kind.LEVEL_SHIFT) {
+        if (moved || kind == Kind.LEVEL_SHIFT) {
             rebase();
         }
         double band = config.threshold() * sigma;
@@ -152,7 +155,8 @@ public final class SeriesDetector {
             scratch[i] = residuals.get(have - m + 1 + i);
         }
         scratch[m - 1] = residual;
-        return Math.abs(Robust.median(scratch, m)) >= config.shiftSigma() * sigma;
+        double[] sorted = java.util.Arrays.copyOf(scratch, m);
+        return Math.abs(Robust.median(sorted, m)) >= config.shiftSigma() * sigma;
     }
 
     /** Episode bookkeeping; true when this point opens an episode that is to be alerted. */
