@@ -15,20 +15,20 @@ import java.util.Map;
  * java -jar pganalytics-analytics.jar bench throughput [--series N] [--hours H] [--instances I] [--metrics M] [--interval S]
  * </pre>
  */
-public final class BenchMain {
+public final class Main {
     private static final String USAGE = """
             usage:
               bench anomalies --data DIR --windows FILE.json [--out detections.csv] [--set knob=value]...
                   runs the anomaly detectors over every DIR/<key> CSV (timestamp,value) named in FILE.json
                   ({"<key>": [["start", "end"], ...]}), writes their detections as file,timestamp rows to --out
                   (default anomaly-detections.csv) and prints a NAB-style score
-              bench throughput [--series 2000] [--hours 48] [--instances 5000] [--metrics 30] [--interval 60] [--set knob=value]...
+              bench throughput [--series 1000] [--hours 24] [--instances 5000] [--metrics 30] [--interval 60] [--set knob=value]...
                   scores synthetic series on one thread and prints points per second per core and the core share
                   needed for instances x metrics series at one point per interval seconds
             knobs (--set): see docs/ANOMALIES.md; defaults: %s
             """;
 
-    private BenchMain() {
+    private Main() {
     }
 
     public static void main(String[] args) {
@@ -70,7 +70,7 @@ public final class BenchMain {
                 }
                 case "throughput" -> {
                     only(options, "series", "hours", "instances", "metrics", "interval");
-                    new ThroughputBench(out).run(config, integer(options, "series", 2000), integer(options, "hours", 48),
+                    new ThroughputBench(out).run(config, integer(options, "series", 1000), integer(options, "hours", 24),
                             integer(options, "instances", 5000), integer(options, "metrics", 30), integer(options, "interval", 60));
                 }
                 default -> throw new IllegalArgumentException("unknown bench '" + args[1] + "': anomalies or throughput");
