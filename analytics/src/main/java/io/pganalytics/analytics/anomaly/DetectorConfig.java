@@ -24,8 +24,6 @@ import java.util.Map;
  *                            reaches shiftSigma sigmas, or that many anomalous points in a row fall on one side, the
  *                            series moved to a new level, which re-bases at once
  * @param shiftSigma          the median residual, in sigmas, of the last shiftPoints points that makes a level shift
- * @param trendThreshold      drift (in robust sigmas over half a window) between the older and the newer half's
- *                            slope from which a trend change is flagged
  * @param relativeFloor       smallest sigma, as a fraction of the level, so near-constant series are not hair-trigger
  * @param memoryPoints        points over which the series' own largest recent scores are remembered (kept as maxima
  *                            of blocks of memoryPoints / 64 points, so the state stays at 64 numbers)
@@ -37,7 +35,7 @@ import java.util.Map;
 public record DetectorConfig(int window, int learningPoints, double threshold, int slotMinutes, int slotSamples, int samplesPerVisit,
                              int minSlotSamples, int quietPoints, int cooldownPoints, double seasonalAlone,
                              int shiftPoints, double shiftSigma,
-                             double trendThreshold, double relativeFloor, int memoryPoints, double surprise,
+                             double relativeFloor, int memoryPoints, double surprise,
                              ZoneId zone) {
     /** Blocks of the score memory. */
     public static final int MEMORY_BLOCKS = 64;
@@ -56,7 +54,6 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
         require(seasonalAlone >= 1, "seasonalAlone", seasonalAlone, ">= 1");
         require(shiftSigma > 0, "shiftSigma", shiftSigma, "> 0");
         require(shiftPoints >= 2 && shiftPoints <= window / 2, "shiftPoints", shiftPoints, "2..window/2");
-        require(trendThreshold > 0, "trendThreshold", trendThreshold, "> 0");
         require(relativeFloor >= 0 && relativeFloor < 1, "relativeFloor", relativeFloor, "0..1");
         require(memoryPoints >= MEMORY_BLOCKS && memoryPoints <= 1 << 20, "memoryPoints", memoryPoints, "64..1048576");
         require(surprise >= 0 && surprise <= 10, "surprise", surprise, "0..10");
@@ -67,7 +64,7 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
 
     /** The defaults: the one configuration measured on nab-dev (docs/ANOMALIES.md). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(120, 120, 4.0, 30, 6, 2, 4, 36, 0, 2.0, 24, 2.5, 60.0, 0.001, 2048, 0.7,
+        return new DetectorConfig(120, 120, 4.0, 30, 6, 2, 4, 36, 0, 2.0, 24, 2.5, 0.001, 2048, 0.8,
                 ZoneOffset.UTC);
     }
 
@@ -87,7 +84,7 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
                     Integer.parseInt(v.get("samplesPerVisit")), Integer.parseInt(v.get("minSlotSamples")),
                     Integer.parseInt(v.get("quietPoints")), Integer.parseInt(v.get("cooldownPoints")),
                     Double.parseDouble(v.get("seasonalAlone")), Integer.parseInt(v.get("shiftPoints")),
-                    Double.parseDouble(v.get("shiftSigma")), Double.parseDouble(v.get("trendThreshold")),
+                    Double.parseDouble(v.get("shiftSigma")),
                     Double.parseDouble(v.get("relativeFloor")), Integer.parseInt(v.get("memoryPoints")),
                     Double.parseDouble(v.get("surprise")), ZoneId.of(v.get("zone")));
         } catch (NumberFormatException e) {
@@ -110,7 +107,6 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
         m.put("seasonalAlone", Double.toString(seasonalAlone));
         m.put("shiftPoints", Integer.toString(shiftPoints));
         m.put("shiftSigma", Double.toString(shiftSigma));
-        m.put("trendThreshold", Double.toString(trendThreshold));
         m.put("relativeFloor", Double.toString(relativeFloor));
         m.put("memoryPoints", Integer.toString(memoryPoints));
         m.put("surprise", Double.toString(surprise));

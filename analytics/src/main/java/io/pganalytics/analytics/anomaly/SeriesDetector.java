@@ -9,18 +9,23 @@ import java.io.UncheckedIOException;
 
 /**
  * The streaming detector of one series. Each point is scored against a streaming seasonal-trend decomposition:
- * trend = running median of the deseasonalised recent window, season = {@link SeasonalProfile} (median by hour of
- * week), residual tested against a robust sigma (MAD of recent residuals, or the hour's own MAD when wider). The
- * score is the smaller, in magnitude, of that residual z-score and the z-score against the plain recent level, so a
- * point must be unusual both for its season and for its neighbourhood (a daily peak is not flagged).
+ * season = {@link SeasonalProfile} (median of the raw values by slot of the week), trend = running median of the
+ * recent deviations from the season (the plain recent level until the season is known), residual tested against a
+ * robust sigma (MAD of recent residuals, or the slot's own MAD when wider). The score is the smaller, in magnitude, of
+ * that residual z-score and the z-score against the plain recent level, so a point must be unusual both for its season
+ * and for its neighbourhood (a daily peak is not flagged), unless it is far off its season alone (seasonalAlone).
+ * A point is anomalous when its score reaches the threshold and also {@code surprise} times the largest score of the
+ * series' recent past ({@link ScoreMemory}): a noisy series alerts on what it has not done lately.
  *
- * <p>Then: {@code shiftPoints} anomalous points in a row on one side are a level shift and the level re-bases at once;
- * a drift of the newer half-window away from the older half's slope is a trend change. Anomalous points form an
- * episode that closes after {@code quietPoints} normal points; only an episode's first point is an alert, and a new
- * episode within {@code cooldownPoints} of the last alert is merged into it.
+ * <p>A departure that lasts (the median residual of the last {@code shiftPoints} points reaches {@code shiftSigma}, or
+ * that many anomalous points in a row on one side) is a level shift when a step fits those residuals best, a trend
+ * change when a ramp does ({@link TrendTest}); either way the level re-bases at once. Anomalous points form an episode
+ * that closes after {@code quietPoints} normal points; only an episode's first point is an alert, and a new episode
+ * within {@code cooldownPoints} of the last alert is merged into it.
  *
- * <p>Cost per point: O(window log window); state: about 4 * (3 * window + 7 * 1440 / slotMinutes * slotSamples + 64) bytes, written and read
- * by {@link #snapshot()} and {@link #restore}. Not thread-safe.
+ * <p>Cost per point: O(window log window); state: at most about 4 * (3 * window + 7 * 1440 / slotMinutes *
+ * slotSamples + 64) bytes (10.5 kB at the defaults), written and read by {@link #snapshot()} and {@link #restore}.
+ * Not thread-safe.
  */
 public final class SeriesDetector {
     private static final int FORMAT = 1;
@@ -32,7 +37,6 @@ public final class SeriesDetector {
     private final SeasonalProfile season;
     private final double[] scratch;
     private final double[] seasonOut = new double[2];
-    private final TrendTest trend;
     private final ScoreMemory memory;
 
     private long points;
@@ -51,7 +55,6 @@ public final class SeriesDetector {
         this.residuals = new Ring(config.window());
         this.season = new SeasonalProfile(config);
         this.scratch = new double[Math.max(config.window(), season.scratchSize())];
-        this.trend = new TrendTest();
         this.memory = new ScoreMemory(config.memoryPoints());
     }
 
@@ -109,7 +112,7 @@ public final class SeriesDetector {
         Kind kind = Kind.NONE;
         boolean moved = false;
         if (!learning) {
-            kind = classify(z, sigma, seasonal);
+            kind = classify(z);
             if (kind == Kind.NONE && sustainedShift(value - expected, sigma)) {
                 // the last shiftPoints residuals are in scratch: a ramp that fits them better than a step is a trend
                 kind = TrendTest.rampFitsBetterThanStep(scratch, config.shiftPoints()) ? Kind.TREND_CHANGE : Kind.LEVEL_SHIFT;
@@ -128,7 +131,7 @@ public final class SeriesDetector {
                 learning ? 0 : Math.abs(z), kind, alert);
     }
 
-    private Kind classify(double z, double sigma, boolean seasonal) {
+    private Kind classify(double z) {
         if (Math.abs(z) >= config.threshold() && Math.abs(z) >= config.surprise() * memory.max()) {
             int sign = z > 0 ? 1 : -1;
             run = sign == runSign ? run + 1 : 1;
@@ -137,10 +140,6 @@ public final class SeriesDetector {
         }
         run = 0;
         runSign = 0;
-        Ring series = seasonal ? deseasonalised : levels;
-        if (series.size() == config.window() && trend.drift(series, scratch) >= config.trendThreshold() * sigma) {
-            return Kind.TREND_CHANGE;
-        }
         return Kind.NONE;
     }
 

@@ -3,28 +3,11 @@ package io.pganalytics.analytics.anomaly;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
- * Trend change: a least-squares line through the older half of the window and one through the newer half; the drift
- * is how far apart the two lines are at the window's last point. A level shift moves both ends; a trend change opens
- * the gap progressively, so the caller compares the drift with a multiple of the residual sigma.
+ * Trend change or level shift: once the recent residuals have departed from the baseline for good, a straight line
+ * through them (a ramp) is compared with the best single step; the better fit names the departure.
  */
 final class TrendTest {
-    private final SimpleRegression older = new SimpleRegression();
-    private final SimpleRegression newer = new SimpleRegression();
-
-    /** The drift between the older half's line and the newer half's at the last point, in the series' units. */
-    double drift(Ring values, double[] scratch) {
-        int n = values.copyTo(scratch, 0);
-        int half = n / 2;
-        older.clear();
-        newer.clear();
-        for (int i = 0; i < half; i++) {
-            older.addData(i, scratch[i]);
-        }
-        for (int i = half; i < n; i++) {
-            newer.addData(i, scratch[i]);
-        }
-        double end = n - 1;
-        return Math.abs(older.predict(end) - newer.predict(end));
+    private TrendTest() {
     }
 
     /**
