@@ -24,7 +24,7 @@ import java.io.UncheckedIOException;
  * within {@code cooldownPoints} of the last alert is merged into it.
  *
  * <p>Cost per point: O(window log window); state: at most about 4 * (3 * window + 7 * 1440 / slotMinutes *
- * slotSamples + 64) bytes (10.5 kB at the defaults), written and read by {@link #snapshot()} and {@link #restore}.
+ * slotSamples + 64) bytes (17 kB at the defaults), written and read by {@link #snapshot()} and {@link #restore}.
  * Not thread-safe.
  */
 public final class SeriesDetector {

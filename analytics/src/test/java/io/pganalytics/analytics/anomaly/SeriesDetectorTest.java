@@ -156,13 +156,13 @@ class SeriesDetectorTest {
             }
         }
         assertArrayEquals(original.snapshot(), copy.snapshot());
-        assertTrue(original.snapshot().length < 16_000, "state of " + original.snapshot().length + " bytes");
+        assertTrue(original.snapshot().length < 20_000, "state of " + original.snapshot().length + " bytes");
     }
 
     @Test
     void snapshotOfAnotherWindowIsRefused() {
         byte[] snapshot = new SeriesDetector(DetectorConfig.defaults()).snapshot();
-        DetectorConfig other = DetectorConfig.defaults().with(Map.of("window", "240"));
+        DetectorConfig other = DetectorConfig.defaults().with(Map.of("window", "120"));
         assertThrows(IllegalArgumentException.class, () -> SeriesDetector.restore(other, snapshot));
         assertThrows(IllegalArgumentException.class, () -> SeriesDetector.restore(DetectorConfig.defaults(), new byte[]{1, 2}));
     }
