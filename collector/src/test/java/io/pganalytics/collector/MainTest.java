@@ -6,6 +6,7 @@ import io.pganalytics.collector.register.IdentityFile;
 import io.pganalytics.collector.testing.TestIngestServer;
 import io.pganalytics.common.wire.CollectorIdentity;
 import io.pganalytics.common.wire.MetricBatch;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static io.pganalytics.collector.testing.TestIngestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class MainTest {
     @TempDir
     Path dir;

@@ -3,6 +3,7 @@ package io.pganalytics.server;
 import io.helidon.config.Config;
 import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.config.ConfigLoader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole configuration tree is held to the keys the features read: a typo stops start-up, naming the nearest key. */
+@Tag("fault-and-attack")
 class ConfigurationKeysTest {
     @TempDir
     Path dir;

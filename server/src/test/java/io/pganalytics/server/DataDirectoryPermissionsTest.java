@@ -3,6 +3,7 @@ package io.pganalytics.server;
 import io.helidon.config.Config;
 import io.pganalytics.server.config.ConfigLoader;
 import io.pganalytics.server.testing.TestServers;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Everything the server creates in its data directory is its owner's alone: no other local account reads or changes it. */
+@Tag("fault-and-attack")
 class DataDirectoryPermissionsTest {
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,

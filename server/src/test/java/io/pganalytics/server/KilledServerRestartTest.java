@@ -5,6 +5,7 @@ import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.testing.Eventually;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * PostgreSQL goes with it, and when one survives anyway (its watchdog was killed too), the next start stops it and
  * comes up.
  */
+@Tag("fault-and-attack")
 class KilledServerRestartTest {
     private static final Duration READY = Duration.ofSeconds(90);
     private final List<Process> started = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.pganalytics.server;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The server's process, started as an operator starts it: a bad configuration file exits 2 with one line, no stack trace. */
+@Tag("fault-and-attack")
 class MainExitStatusTest {
     @TempDir
     Path dir;

@@ -7,6 +7,7 @@ import io.pganalytics.collector.target.TargetSpec;
 import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.wire.Snapshot;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The activity, wait-event and locks families against real PostgreSQL 13 to 18: the collector's own sessions are not
  * part of the workload it reports, durations are never negative, and a backend running on CPU is a wait sample.
  */
+@Tag("fault-and-attack")
 class ActivityAndWaitsTest {
     static final List<Integer> MAJORS = EmbeddedPostgresVersions.MAJORS;
     private static final AtomicInteger DATABASES = new AtomicInteger();

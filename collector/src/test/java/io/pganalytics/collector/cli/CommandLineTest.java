@@ -1,5 +1,6 @@
 package io.pganalytics.collector.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class CommandLineTest {
     private static Duration duration(String text) throws UsageException {
         return CommandLine.parse("simulate", List.of("--duration", text), Set.of("duration"), Set.of())

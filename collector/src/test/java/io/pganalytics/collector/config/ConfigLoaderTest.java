@@ -1,6 +1,7 @@
 package io.pganalytics.collector.config;
 
 import io.pganalytics.collector.target.TargetSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class ConfigLoaderTest {
     private static final String MINIMAL = """
             targets:

@@ -4,6 +4,7 @@ import io.pganalytics.collector.postgres.EmbeddedPostgresVersions;
 import io.pganalytics.collector.postgres.EmbeddedPostgresVersions.Instance;
 import io.pganalytics.collector.target.QueryTimer;
 import io.pganalytics.collector.target.TargetConnections;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** statement-timeout and lock-timeout of collector.yaml are in effect on the collector's real connections. */
+@Tag("fault-and-attack")
 class ConfiguredTimeoutsTest {
     @Test
     void theConfiguredTimeoutsAreInEffectOnTheCollectorsConnectionToEachTarget() throws Exception {

@@ -16,6 +16,7 @@ import io.pganalytics.collector.testing.TestIngestServer;
 import io.pganalytics.common.wire.Snapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The spool writer and the shipper survive an unexpected error (a real fault: a listener that throws), and say so. */
+@Tag("fault-and-attack")
 class SupervisionTest {
     private static final ShippingSettings FAST = new ShippingSettings(Duration.ofMillis(50), Duration.ofMillis(400),
             Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5), 1 << 20);

@@ -12,6 +12,7 @@ import io.pganalytics.common.wire.MetricBatch;
 import io.pganalytics.common.wire.Snapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * type) to the same requests, and so the same outcome in the collector's {@link IngestClient}. The server module's
  * {@code io.pganalytics.server.ingest.IngestContractTest} runs the same cases against the real server.
  */
+@Tag("fault-and-attack")
 class IngestContractTest {
     private static final String CREDENTIAL = "contract-credential";
     private static final ObjectMapper MAPPER = JsonMapping.newMapper();

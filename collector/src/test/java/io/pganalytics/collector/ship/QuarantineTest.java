@@ -1,6 +1,7 @@
 package io.pganalytics.collector.ship;
 
 import io.pganalytics.collector.spool.SpooledBatch;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("fault-and-attack")
 class QuarantineTest {
     @TempDir
     Path dir;

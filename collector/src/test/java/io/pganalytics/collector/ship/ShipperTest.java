@@ -13,6 +13,7 @@ import io.pganalytics.common.wire.MetricBatch;
 import io.pganalytics.common.wire.Snapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static io.pganalytics.collector.testing.TestIngestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class ShipperTest {
     private static final ShippingSettings FAST = new ShippingSettings(Duration.ofMillis(50), Duration.ofMillis(400),
             Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5), 1 << 20);

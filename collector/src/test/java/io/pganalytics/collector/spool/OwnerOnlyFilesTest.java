@@ -2,6 +2,7 @@ package io.pganalytics.collector.spool;
 
 import io.pganalytics.collector.ship.Quarantine;
 import io.pganalytics.collector.testing.Samples;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Everything the collector writes beside the spool holds query texts: owner-only, whatever the umask. */
+@Tag("fault-and-attack")
 class OwnerOnlyFilesTest {
     @TempDir
     Path dir;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import io.pganalytics.common.query.QueryDetail;
 import io.pganalytics.common.query.QueryStat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Query ids are JSON strings on the wire, so that readers holding numbers as doubles (JavaScript, jq) keep them exact. */
+@Tag("fault-and-attack")
 class Int64TextTest {
     private static final long BEYOND_DOUBLES = 9_007_199_254_740_993L; // 2^53 + 1
     private final ObjectMapper mapper = JsonMapping.newMapper();

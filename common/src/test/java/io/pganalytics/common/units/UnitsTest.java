@@ -1,5 +1,6 @@
 package io.pganalytics.common.units;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class UnitsTest {
     @Test
     void durationsReadEveryUnitInAnyCaseWithBlanksAndABareNumberIsSeconds() {

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The console's HTTP client against a real server on embedded PostgreSQL, over real HTTPS with its generated certificate. */
+@Tag("fault-and-attack")
 class HttpConsoleApiTest {
     private static TestServer server;
     private static ServerAddress address;

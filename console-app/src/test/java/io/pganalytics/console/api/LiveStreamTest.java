@@ -9,6 +9,7 @@ import io.pganalytics.console.testing.Workload;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The live stream over real HTTPS to a real server whose heartbeat comes every 100 ms, through a relay that can
  * silently stop forwarding (a dead network path: no reset, no FIN, nothing).
  */
+@Tag("fault-and-attack")
 class LiveStreamTest {
     private static final Duration STALE_AFTER = Duration.ofSeconds(1);
     private static TestServer server;

@@ -21,6 +21,7 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Opening and closing instance screens, headless (Monocle), as the composition root does: the application-wide theme
  * outlives them, and a closed screen must not be kept alive by anything that outlives it.
  */
+@Tag("fault-and-attack")
 class DashboardLifecycleTest {
     private static final int SCREENS = 5;
     private static Stage stage;

@@ -30,7 +30,8 @@ class ArchitectureTest {
         all = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.pganalytics");
-        for (String module : new String[]{"io.pganalytics.common.", "io.pganalytics.server.", "io.pganalytics.collector.", "io.pganalytics.console."}) {
+        for (String module : new String[]{"io.pganalytics.common.", "io.pganalytics.server.", "io.pganalytics.collector.", "io.pganalytics.console.",
+                "io.pganalytics.analytics."}) {
             assertTrue(all.stream().anyMatch(c -> c.getName().startsWith(module)), "no classes of " + module + " were imported");
         }
     }
@@ -53,6 +54,14 @@ class ArchitectureTest {
     void commonDependsOnJacksonOnly() {
         classes().that().resideInAPackage("io.pganalytics.common..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.pganalytics.common..", "java..", "com.fasterxml.jackson..")
+                .check(all);
+    }
+
+    @Test
+    void theAnomalyDetectorsArePlainJavaSoTheServerAndTheBenchRunTheSameClasses() {
+        classes().that().resideInAPackage("io.pganalytics.analytics..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.pganalytics.analytics..", "java..",
+                        "org.apache.commons.math3..", "com.fasterxml.jackson..")
                 .check(all);
     }
 

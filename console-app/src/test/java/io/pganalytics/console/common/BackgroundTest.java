@@ -1,5 +1,6 @@
 package io.pganalytics.console.common;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The console's IO pool with real threads: bounded, and what happens to work beyond the bound. */
+@Tag("fault-and-attack")
 class BackgroundTest {
 
     @Test

@@ -10,6 +10,7 @@ import io.pganalytics.console.dashboard.DashboardService;
 import io.pganalytics.console.dashboard.DashboardViewModel;
 import io.pganalytics.console.testing.FakeConsoleApi;
 import javafx.beans.property.SimpleObjectProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the dashboard says while its live stream is silent, then back. */
+@Tag("fault-and-attack")
 class DashboardLiveStateTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
 

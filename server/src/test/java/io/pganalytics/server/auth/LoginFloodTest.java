@@ -6,6 +6,7 @@ import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * way (so that every attempt reaches the password check): each gets 200, 401, 429 or 503 with Retry-After, never a
  * 500; the database pool never runs dry; and a normal login works right after.
  */
+@Tag("fault-and-attack")
 class LoginFloodTest {
     private static final int LOGINS = 200;
     private static PgAnalyticsServer server;

@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.http.HttpConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class ConfigLoaderTest {
 
     @Test

@@ -2,6 +2,7 @@ package io.pganalytics.server.db;
 
 import io.helidon.config.Config;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * secret, the application not a superuser, a data directory trusted by the old code upgraded, its lock and its
  * postmaster.pid respected.
  */
+@Tag("fault-and-attack")
 class EmbeddedPostgresSafetyTest {
 
     @Test

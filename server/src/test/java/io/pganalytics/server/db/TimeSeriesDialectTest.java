@@ -5,6 +5,7 @@ import io.pganalytics.server.db.TimeSeriesDialect.Choice;
 import io.pganalytics.server.db.TimeSeriesDialect.Decision;
 import io.pganalytics.server.db.TimeSeriesDialect.Timescale;
 import io.pganalytics.server.testing.SharedPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The dialect choice: as a pure function of (installed, available, preloaded, configured, recorded), since TimescaleDB
  * cannot be installed here, and its inputs read from a real plain PostgreSQL.
  */
+@Tag("fault-and-attack")
 class TimeSeriesDialectTest {
     private static final Timescale ABSENT = new Timescale(false, false, false);
     private static final Timescale AVAILABLE_NOT_PRELOADED = new Timescale(false, true, false);

@@ -8,6 +8,7 @@ import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the test only asks that the server closed the connection well within 20 s (it kept them for minutes before). A
  * live stream, which only writes, outlives the read timeout.
  */
+@Tag("fault-and-attack")
 class ConnectionTimeoutsTest {
     private static final Duration CLOSED_WITHIN = Duration.ofSeconds(20);
     private static PgAnalyticsServer server;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hostile or unusual requests over real sockets: each gets a short 4xx (never a 500, never a stack trace in the log),
  * and every answer carries the security headers.
  */
+@Tag("fault-and-attack")
 class HttpHardeningTest {
     private static PgAnalyticsServer server;
     private static ApiClient api;

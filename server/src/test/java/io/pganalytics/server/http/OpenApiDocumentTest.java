@@ -5,6 +5,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openapitools.codegen.ClientOptInput;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * schema must be well-formed OpenAPI 3.0 (a {@code nullable} needs a {@code type}), and openapi-generator must make a
  * Java client of it that compiles. {@link ApiContractTest} holds the same document to the routes.
  */
+@Tag("fault-and-attack")
 class OpenApiDocumentTest {
 
     private static String document() {

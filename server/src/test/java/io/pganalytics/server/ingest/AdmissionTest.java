@@ -2,6 +2,7 @@ package io.pganalytics.server.ingest;
 
 import io.pganalytics.common.api.ErrorType;
 import io.pganalytics.server.http.ApiException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("fault-and-attack")
 class AdmissionTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.pganalytics.server.ingest;
 import io.pganalytics.common.api.ErrorType;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.http.ApiException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decoder refuses every malformed or out-of-bounds batch with a message that names the field. */
+@Tag("fault-and-attack")
 class BatchDecoderTest {
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     private final IngestConfig config = IngestConfig.from(io.pganalytics.server.config.ConfigLoader.load(null, Map.of(),

@@ -13,6 +13,7 @@ import io.pganalytics.server.testing.ApiClient;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JSON shape, error type) and the same outcome in the collector's own {@link IngestClient}, as the collector module's
  * {@code io.pganalytics.collector.ship.IngestContractTest} holds its {@code TestIngestServer} to.
  */
+@Tag("fault-and-attack")
 class IngestContractTest {
     private static final ObjectMapper MAPPER = JsonMapping.newMapper();
     private static PgAnalyticsServer server;

@@ -19,6 +19,7 @@ import io.pganalytics.server.testing.Eventually;
 import io.pganalytics.server.testing.SharedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -59,6 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * database cannot store, permanent refusals, a cluster that fails after the commit, locks held on the tables, one
  * collector taking every place, collectors writing each other's instances and batch ids.
  */
+@Tag("fault-and-attack")
 class IngestFaultTest {
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     /** Turns the member's map operations into failures (a real Hazelcast exception path, not a mock). */

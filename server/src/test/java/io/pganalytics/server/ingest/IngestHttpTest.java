@@ -5,6 +5,7 @@ import io.pganalytics.server.testing.ApiClient;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ingest route over real HTTPS with a real collector credential. */
+@Tag("fault-and-attack")
 class IngestHttpTest {
     private static PgAnalyticsServer server;
     private static ApiClient api;

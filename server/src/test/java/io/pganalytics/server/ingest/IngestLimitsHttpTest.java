@@ -6,6 +6,7 @@ import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ingest.max-compressed-bytes} holds for the bytes actually sent, with or without a Content-Length. */
+@Tag("fault-and-attack")
 class IngestLimitsHttpTest {
     private static final long LIMIT = 16 * 1024;
     private static PgAnalyticsServer server;

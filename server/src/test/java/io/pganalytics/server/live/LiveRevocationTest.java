@@ -9,6 +9,7 @@ import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A live stream lasts no longer than the sign-in it was opened with: logging out (on another node), being disabled or
  * losing a role ends it at once, and so does the access token's expiry; one user cannot take every stream slot.
  */
+@Tag("fault-and-attack")
 class LiveRevocationTest {
     private static final String END_OF_STREAM = "<end of stream>";
     private static final AtomicInteger USERS = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.pganalytics.server.maintenance;
 import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.server.series.SeriesSchema;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The TimescaleDB dialect's retention statements, tested as text: TimescaleDB cannot be installed on the machines
  * that build this project, so these statements have never run here.
  */
+@Tag("fault-and-attack")
 class MaintenanceTimescaleTest {
 
     @Test

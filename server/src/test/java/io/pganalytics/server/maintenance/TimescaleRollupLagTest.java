@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a real plain PostgreSQL against a stand-in for the two catalogue objects it reads ({@code _timescaledb_catalog.continuous_agg}
  * and the {@code cagg_watermark} / {@code to_timestamp} functions, with TimescaleDB's signatures and units: Unix microseconds).
  */
+@Tag("fault-and-attack")
 class TimescaleRollupLagTest {
     private static ClusterModule member;
     private HikariDataSource dataSource;

@@ -8,6 +8,7 @@ import io.pganalytics.server.testing.ApiClient;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * taken (raw, 1-minute and 1-hour rollups), the default step following the collection interval, and 64-bit query ids
  * that survive JSON.
  */
+@Tag("fault-and-attack")
 class QueryFiguresTest {
     /** 2^53 + 1: the first integer a JSON number read as a double (JavaScript, jq) cannot hold. */
     private static final long BIG_QUERYID = 9_007_199_254_740_993L;

@@ -1,0 +1,148 @@
+package io.pganalytics.analytics.anomaly;
+
+import java.util.SplittableRandom;
+
+/**
+ * An isolation forest (Liu, Ting and Zhou, 2008): random axis-parallel splits isolate unusual points in fewer steps
+ * than usual ones. Trees are built from sub-samples of the rows with a fixed seed, so the same rows and seed give
+ * the same forest on every node. Scores are in (0, 1): about 0.5 and below is ordinary, towards 1 is anomalous.
+ */
+public final class IsolationForest {
+    private static final double EULER = 0.5772156649015329;
+
+    private final int[][] feature;
+    private final double[][] split;
+    private final int[][] left;
+    private final int[][] right;
+    private final int[][] leafSize;
+    private final double[][] low;
+    private final double[][] high;
+    private final double normaliser;
+    private final int heightLimit;
+
+    private int nodes;
+
+    /**
+     * Builds the forest over rows {@code [0, count)} of {@code rows}.
+     *
+     * @throws IllegalArgumentException when there are fewer than two rows or the rows' widths differ
+     */
+    public IsolationForest(double[][] rows, int count, int trees, int sampleSize, long seed) {
+        if (count < 2 || trees < 1 || sampleSize < 2) {
+            throw new IllegalArgumentException("isolation forest: needs 2+ rows, 1+ trees and a sample of 2+, got "
+                    + count + " rows, " + trees + " trees, sample " + sampleSize);
+        }
+        int dims = rows[0].length;
+        for (int i = 1; i < count; i++) {
+            if (rows[i].length != dims) {
+                throw new IllegalArgumentException("isolation forest: row " + i + " has " + rows[i].length + " values, not " + dims);
+            }
+        }
+        int sample = Math.min(sampleSize, count);
+        this.heightLimit = (int) Math.ceil(Math.log(sample) / Math.log(2));
+        this.normaliser = averagePathLength(sample);
+        int maxNodes = 2 * sample;
+        feature = new int[trees][maxNodes];
+        split = new double[trees][maxNodes];
+        left = new int[trees][maxNodes];
+        right = new int[trees][maxNodes];
+        leafSize = new int[trees][maxNodes];
+        low = new double[trees][maxNodes];
+        high = new double[trees][maxNodes];
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] index = new int[count];
+        for (int t = 0; t < trees; t++) {
+            for (int i = 0; i < count; i++) {
+                index[i] = i;
+            }
+            for (int i = 0; i < sample; i++) { // partial Fisher-Yates: the first `sample` indexes are the sub-sample
+                int j = i + random.nextInt(count - i);
+                int swap = index[i];
+                index[i] = index[j];
+                index[j] = swap;
+            }
+            nodes = 0;
+            grow(t, rows, index, 0, sample, 0, dims, random);
+        }
+    }
+
+    private int grow(int t, double[][] rows, int[] index, int from, int to, int depth, int dims, SplittableRandom random) {
+        int node = nodes++;
+        int size = to - from;
+        left[t][node] = -1;
+        if (depth >= heightLimit || size <= 1) {
+            leafSize[t][node] = size;
+            return node;
+        }
+        int f = random.nextInt(dims);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            double v = rows[index[i]][f];
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (!(max > min)) {
+            leafSize[t][node] = size;
+            return node;
+        }
+        double cut = min + random.nextDouble() * (max - min);
+        int mid = from;
+        for (int i = from; i < to; i++) {
+            if (rows[index[i]][f] < cut) {
+                int swap = index[i];
+                index[i] = index[mid];
+                index[mid] = swap;
+                mid++;
+            }
+        }
+        feature[t][node] = f;
+        split[t][node] = cut;
+        low[t][node] = min;
+        high[t][node] = max;
+        left[t][node] = grow(t, rows, index, from, mid, depth + 1, dims, random);
+        right[t][node] = grow(t, rows, index, mid, to, depth + 1, dims, random);
+        return node;
+    }
+
+    /**
+     * The anomaly score of a point: 2^(-mean path length / c(sample)). A point beyond a node's sample on that node's split
+     * feature by more than the sample's own range is isolated at that node (the plain algorithm would send a value far beyond every
+     * training value down the same path as the largest ones, and score it as merely unusual).
+     */
+    public double score(double[] x) {
+        double total = 0;
+        for (int t = 0; t < feature.length; t++) {
+            int node = 0;
+            int depth = 0;
+            boolean outside = false;
+            while (left[t][node] >= 0) {
+                double v = x[feature[t][node]];
+                double width = high[t][node] - low[t][node];
+                if (v < low[t][node] - width || v > high[t][node] + width) {
+                    outside = true;
+                    break;
+                }
+                node = v < split[t][node] ? left[t][node] : right[t][node];
+                depth++;
+            }
+            total += outside ? depth + 1 : depth + averagePathLength(leafSize[t][node]);
+        }
+        return Math.pow(2, -(total / feature.length) / normaliser);
+    }
+
+    /** c(n): the average path length of an unsuccessful search in a binary search tree of n points. */
+    static double averagePathLength(int n) {
+        if (n <= 1) {
+            return 0;
+        }
+        if (n == 2) {
+            return 1;
+        }
+        return 2 * (Math.log(n - 1) + EULER) - 2.0 * (n - 1) / n;
+    }
+
+    int heightLimit() {
+        return heightLimit;
+    }
+}

@@ -1,0 +1,277 @@
+package io.pganalytics.analytics.anomaly;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The streaming detector of one series. Each point is scored against a streaming seasonal-trend decomposition:
+ * season = {@link SeasonalProfile} (median of the raw values by slot of the week), trend = running median of the
+ * recent deviations from the season (the plain recent level until the season is known), residual tested against a
+ * robust sigma (MAD of recent residuals, or the slot's own MAD when wider). The score is the smaller, in magnitude, of
+ * that residual z-score and the z-score against the plain recent level, so a point must be unusual both for its season
+ * and for its neighbourhood (a daily peak is not flagged), unless it is far off its season alone (seasonalAlone).
+ * A point is anomalous when its score reaches the threshold and also {@code surprise} times the largest score of the
+ * series' recent past ({@link ScoreMemory}): a noisy series alerts on what it has not done lately.
+ *
+ * <p>A departure that lasts (the median residual of the last {@code shiftPoints} points reaches {@code shiftSigma}, or
+ * that many anomalous points in a row on one side) is a level shift when a step fits those residuals best, a trend
+ * change when a ramp does ({@link TrendTest}); either way the level re-bases at once. Anomalous points form an episode
+ * that closes after {@code quietPoints} normal points; only an episode's first point is an alert, and a new episode
+ * within {@code cooldownPoints} of the last alert is merged into it.
+ *
+ * <p>Cost per point: O(window log window); state: at most about 4 * (3 * window + 7 * 1440 / slotMinutes *
+ * slotSamples + 64) bytes (17 kB at the defaults), written and read by {@link #snapshot()} and {@link #restore}.
+ * Not thread-safe.
+ */
+public final class SeriesDetector {
+    private static final int FORMAT = 1;
+
+    private final DetectorConfig config;
+    private final Ring levels;
+    private final Ring deseasonalised;
+    private final Ring residuals;
+    private final SeasonalProfile season;
+    private final double[] scratch;
+    private final double[] seasonOut = new double[2];
+    private final ScoreMemory memory;
+
+    private long points;
+    private long lastEpochSecond;
+    private double interval;
+    private int run;
+    private int runSign;
+    private boolean inEpisode;
+    private int quiet;
+    private long lastAlert = Long.MIN_VALUE;
+
+    public SeriesDetector(DetectorConfig config) {
+        this.config = config;
+        this.levels = new Ring(config.window());
+        this.deseasonalised = new Ring(config.window());
+        this.residuals = new Ring(config.window());
+        this.season = new SeasonalProfile(config);
+        this.scratch = new double[Math.max(config.window(), season.scratchSize())];
+        this.memory = new ScoreMemory(config.memoryPoints());
+    }
+
+    public boolean learning() {
+        return points < config.learningPoints() || levels.size() < 2;
+    }
+
+    public long points() {
+        return points;
+    }
+
+    /**
+     * Scores one point and learns from it.
+     *
+     * @throws IllegalArgumentException for a value that is not finite or a time not after the previous point's;
+     *                                  the detector is then unchanged
+     */
+    public Verdict observe(long epochSecond, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("anomaly detector: value " + value + " at " + epochSecond + " is not finite");
+        }
+        if (points > 0 && epochSecond <= lastEpochSecond) {
+            throw new IllegalArgumentException("anomaly detector: point at " + epochSecond
+                    + " is not after the previous point at " + lastEpochSecond);
+        }
+        boolean learning = learning();
+        int slot = season.slotOf(epochSecond);
+        boolean seasonal = season.expectation(slot, scratch, seasonOut);
+        double seasonalPart = seasonal ? seasonOut[0] : 0;
+        double slotSigma = seasonal ? seasonOut[1] : 0;
+
+        int n = levels.copyTo(scratch, 0);
+        double level = n == 0 ? value : Robust.median(scratch, n);
+        double levelFloor = Math.max(config.relativeFloor() * Math.abs(level), 1e-9);
+        double levelSigma = n < 2 ? Double.NaN : Math.max(Robust.sigma(scratch, n, level), levelFloor);
+        // trend: the running median of the deviations from the season (0 until the season is known)
+        n = deseasonalised.copyTo(scratch, 0);
+        double trendPart = seasonal ? (n == 0 ? 0 : Robust.median(scratch, n)) : level;
+        double expected = trendPart + seasonalPart;
+        double floor = Math.max(config.relativeFloor() * Math.abs(expected), 1e-9);
+        n = residuals.copyTo(scratch, 0);
+        double residualSigma = n < 2 ? 0 : Robust.sigma(scratch, n, Robust.median(scratch, n));
+        double sigma = Math.max(Math.max(residualSigma, slotSigma), floor);
+        if (Double.isNaN(levelSigma)) {
+            levelSigma = sigma;
+        }
+
+        double zSeason = (value - expected) / sigma;
+        double zLevel = (value - level) / levelSigma;
+        double z = seasonal && Math.abs(zLevel) < Math.abs(zSeason) ? zLevel : zSeason;
+        if (seasonal && Math.abs(zSeason) >= config.seasonalAlone() * config.threshold()) {
+            z = zSeason;
+        }
+
+        Kind kind = Kind.NONE;
+        boolean moved = false;
+        if (!learning) {
+            kind = classify(z);
+            if (kind == Kind.NONE && sustainedShift(value - expected, sigma)) {
+                // the last shiftPoints residuals are in scratch: a ramp that fits them better than a step is a trend
+                kind = TrendTest.rampFitsBetterThanStep(scratch, config.shiftPoints()) ? Kind.TREND_CHANGE : Kind.LEVEL_SHIFT;
+                moved = true;
+            }
+            memory.add(Math.abs(z));
+        }
+        boolean alert = track(kind != Kind.NONE);
+
+        learn(epochSecond, value, slot, seasonal, seasonalPart, expected, learning ? Double.NaN : sigma);
+        if (moved || kind == Kind.LEVEL_SHIFT) {
+            rebase();
+        }
+        double band = config.threshold() * sigma;
+        return new Verdict(epochSecond, value, learning, expected, expected - band, expected + band,
+                learning ? 0 : Math.abs(z), kind, alert);
+    }
+
+    private Kind classify(double z) {
+        if (Math.abs(z) >= config.threshold() && Math.abs(z) >= config.surprise() * memory.max()) {
+            int sign = z > 0 ? 1 : -1;
+            run = sign == runSign ? run + 1 : 1;
+            runSign = sign;
+            return run >= config.shiftPoints() ? Kind.LEVEL_SHIFT : Kind.SPIKE;
+        }
+        run = 0;
+        runSign = 0;
+        return Kind.NONE;
+    }
+
+    /** True when the median residual of the last shiftPoints points (this one included) reaches shiftSigma. */
+    private boolean sustainedShift(double residual, double sigma) {
+        int m = config.shiftPoints();
+        int have = residuals.size();
+        if (have < m - 1) {
+            return false;
+        }
+        for (int i = 0; i < m - 1; i++) {
+            scratch[i] = residuals.get(have - m + 1 + i);
+        }
+        scratch[m - 1] = residual;
+        double[] sorted = java.util.Arrays.copyOf(scratch, m);
+        return Math.abs(Robust.median(sorted, m)) >= config.shiftSigma() * sigma;
+    }
+
+    /** Episode bookkeeping; true when this point opens an episode that is to be alerted. */
+    private boolean track(boolean anomalous) {
+        if (anomalous) {
+            quiet = 0;
+            if (!inEpisode) {
+                inEpisode = true;
+                if (lastAlert == Long.MIN_VALUE || points - lastAlert > config.cooldownPoints()) {
+                    lastAlert = points;
+                    return true;
+                }
+            }
+        } else if (inEpisode && ++quiet >= config.quietPoints()) {
+            inEpisode = false;
+        }
+        return false;
+    }
+
+    private void learn(long epochSecond, double value, int slot, boolean seasonal, double seasonalPart,
+                       double expected, double sigma) {
+        if (points > 0) {
+            double gap = epochSecond - lastEpochSecond;
+            interval = interval == 0 ? gap : 0.9 * interval + 0.1 * gap;
+        }
+        // once learnt, outliers enter the residual history clamped to the band, so a spike cannot widen it; the
+        // seasonal samples take the value itself (their median and MAD resist outliers, and a season that changes
+        // must be learnt)
+        double clamped = value;
+        if (!Double.isNaN(sigma)) {
+            double band = config.threshold() * sigma;
+            clamped = Math.max(expected - band, Math.min(expected + band, value));
+        }
+        levels.add(value);
+        if (seasonal) {
+            deseasonalised.add(value - seasonalPart);
+        }
+        residuals.add(clamped - expected);
+        season.offer(slot, epochSecond, value, interval == 0 ? 60 : interval);
+        points++;
+        lastEpochSecond = epochSecond;
+    }
+
+    /** After a level shift: keep only the shifted points, so level and trend are the new ones at once. */
+    private void rebase() {
+        keepLast(levels, config.shiftPoints());
+        keepLast(deseasonalised, config.shiftPoints());
+        run = 0;
+    }
+
+    private void keepLast(Ring ring, int keep) {
+        int n = ring.copyTo(scratch, 0);
+        ring.clear();
+        for (int i = Math.max(0, n - keep); i < n; i++) {
+            ring.add(scratch[i]);
+        }
+    }
+
+    /** The whole state as bytes, to keep in a distributed map or the database; {@link #restore} reads it back. */
+    public byte[] snapshot() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeInt(config.window());
+            out.writeInt(config.slotSamples() * 10000 + config.slotMinutes());
+            out.writeLong(points);
+            out.writeLong(lastEpochSecond);
+            out.writeDouble(interval);
+            out.writeInt(run);
+            out.writeByte(runSign);
+            out.writeBoolean(inEpisode);
+            out.writeInt(quiet);
+            out.writeLong(lastAlert);
+            levels.write(out);
+            deseasonalised.write(out);
+            residuals.write(out);
+            season.write(out);
+            memory.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A detector with the state of {@link #snapshot()} under {@code config}.
+     *
+     * @throws IllegalArgumentException when the bytes are not a snapshot or were taken under another window size
+     */
+    public static SeriesDetector restore(DetectorConfig config, byte[] snapshot) {
+        SeriesDetector d = new SeriesDetector(config);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+            int format = in.readByte();
+            int window = in.readInt();
+            int slotSamples = in.readInt();
+            if (format != FORMAT || window != config.window() || slotSamples != config.slotSamples() * 10000 + config.slotMinutes()) {
+                throw new IllegalArgumentException("anomaly detector: snapshot format " + format + ", window " + window
+                        + ", slotSamples " + slotSamples + " does not fit this configuration (format " + FORMAT
+                        + ", window " + config.window() + ", slotSamples " + config.slotSamples() + ")");
+            }
+            d.points = in.readLong();
+            d.lastEpochSecond = in.readLong();
+            d.interval = in.readDouble();
+            d.run = in.readInt();
+            d.runSign = in.readByte();
+            d.inEpisode = in.readBoolean();
+            d.quiet = in.readInt();
+            d.lastAlert = in.readLong();
+            d.levels.read(in);
+            d.deseasonalised.read(in);
+            d.residuals.read(in);
+            d.season.read(in);
+            d.memory.read(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("anomaly detector: snapshot of " + snapshot.length + " bytes is unreadable: " + e.getMessage(), e);
+        }
+        return d;
+    }
+}
