@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -111,7 +112,8 @@ class LoginFloodTest {
         }
         Map<Integer, Integer> counts = new TreeMap<>();
         statuses.forEach((status, count) -> counts.put(status, count.get()));
-        System.out.println("login flood: answers " + counts + ", most database connections in use " + maxActive.get() + " of 8");
+        LoggerFactory.getLogger(LoginFloodTest.class).info("login flood: answers {}, most database connections in use {} of 8",
+                counts, maxActive.get());
         assertEquals(List.of(), problems.stream().limit(5).toList(), "answers other than 200/401/429/503: " + counts);
         assertEquals(LOGINS, counts.values().stream().mapToInt(Integer::intValue).sum(), counts.toString());
         assertTrue(counts.getOrDefault(200, 0) > 0 || counts.getOrDefault(503, 0) > 0, counts.toString());
