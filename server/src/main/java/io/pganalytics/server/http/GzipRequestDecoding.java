@@ -36,7 +36,8 @@ public final class GzipRequestDecoding implements ContentEncoding {
      * naming {@code setting}: a limit on bytes actually read, for bodies sent chunked as well as with a Content-Length.
      */
     public static InputStream limitSent(InputStream body, long limit, String setting) {
-        return new SentBytesLimit(body, limit, setting);
+        return new ByteLimit(body, limit, max -> ApiException.tooLarge("the request body has more than " + max
+                + " bytes as sent; the limit is " + max + " (" + setting + ")"));
     }
 
     @Override
@@ -106,52 +107,6 @@ public final class GzipRequestDecoding implements ContentEncoding {
                 inflated.close();
             } else {
                 compressed.close();
-            }
-        }
-    }
-
-    /** Counts the bytes read from the wire and fails past the limit. */
-    private static final class SentBytesLimit extends java.io.FilterInputStream {
-        private final long limit;
-        private final String setting;
-        private long count;
-
-        SentBytesLimit(InputStream in, long limit, String setting) {
-            super(in);
-            this.limit = limit;
-            this.setting = setting;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count(skipped);
-            return skipped;
-        }
-
-        private void count(long n) throws IOException {
-            count += n;
-            if (count > limit) {
-                throw new IOException("request body past " + setting, ApiException.tooLarge("the request body has more than "
-                        + limit + " bytes as sent; the limit is " + limit + " (" + setting + ")"));
             }
         }
     }

@@ -17,11 +17,11 @@ import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.wire.MetricBatch;
 import io.pganalytics.common.wire.TargetRef;
 import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.http.ByteLimit;
 import io.pganalytics.server.series.CopyEncoder;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -93,7 +93,8 @@ final class BatchDecoder {
 
     /** Decodes a body as it streams in (already inflated, e.g. by the web server), reading at most the limit. */
     DecodedBatch decode(InputStream body) {
-        try (InputStream limited = new LimitedStream(body, config.maxDecompressedBytes());
+        try (InputStream limited = new ByteLimit(body, config.maxDecompressedBytes(), max -> ApiException.tooLarge(
+                "the batch inflates to more than " + max + " bytes (ingest.max-decompressed-bytes)"));
              JsonParser parser = mapper.getFactory().createParser(limited)) {
             return parse(parser);
         } catch (ZipException | EOFException e) {
@@ -556,43 +557,6 @@ final class BatchDecoder {
                 case Boolean b -> out.value(b);
                 case Instant i -> out.value(i);
                 default -> throw new IllegalStateException("unexpected value " + value.getClass());
-            }
-        }
-    }
-
-    /** Refuses to inflate more than the limit: the request fails as soon as it is exceeded. */
-    private static final class LimitedStream extends FilterInputStream {
-        private final long limit;
-        private long count;
-
-        LimitedStream(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) throws IOException {
-            count += n;
-            if (count > limit) {
-                throw new IOException("inflated past the limit", ApiException.tooLarge(
-                        "the batch inflates to more than " + limit + " bytes (ingest.max-decompressed-bytes)"));
             }
         }
     }
