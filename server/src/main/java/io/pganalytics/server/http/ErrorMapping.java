@@ -25,9 +25,11 @@ public final class ErrorMapping {
     public static void register(HttpRouting.Builder routing, JsonBodies bodies) {
         routing.error(ApiException.class, (request, response, e) -> send(bodies, response, e));
         routing.error(java.io.UncheckedIOException.class, (request, response, e) -> {
-            // The client went away or sent a broken stream: nothing of ours to log loudly.
+            // The client went away or sent a broken stream: nothing of ours to log loudly. A body limit says why itself
+            // (ByteLimit's 413); anything else is answered in our words, never the inflater's or the socket's.
             LOG.debug("{} {}: I/O error while reading the request: {}", request.prologue().method().text(), request.path().path(), e.getMessage());
-            send(bodies, response, ApiException.malformed("the request body could not be read: " + e.getCause().getMessage()));
+            send(bodies, response, apiCause(e).orElseGet(() -> ApiException.malformed(
+                    "the request body could not be read: it ended early or is not in the encoding its headers name")));
         });
         routing.error(HttpException.class, (request, response, e) -> {
             // The web server's own refusals (no route for a target such as "*", a bad header): the client's error.
@@ -52,6 +54,15 @@ public final class ErrorMapping {
         LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
         send(bodies, response, new ApiException(ErrorType.INTERNAL,
                 "an unexpected error occurred; the server log has the details under incident " + incident));
+    }
+
+    private static java.util.Optional<ApiException> apiCause(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                return java.util.Optional.of(api);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Whether the failure is a connection the pool could not hand out in time (SQLTransientConnectionException). */

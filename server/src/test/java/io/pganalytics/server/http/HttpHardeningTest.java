@@ -138,6 +138,19 @@ class HttpHardeningTest {
     }
 
     @Test
+    void aBodyThatCannotBeInflatedGets400InOurWordsNotTheInflatersMessage() {
+        String garbage = "this is not gzip at all";
+        RawHttp.Answer answer = raw.exchange("POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Encoding: gzip\r\nContent-Length: " + garbage.length() + "\r\nConnection: close\r\n\r\n" + garbage);
+        assertEquals(400, answer.status(), answer.statusLine() + " " + answer.body());
+        assertTrue(answer.body().contains("malformed_request"), answer.body());
+        for (String internal : List.of("GZIP", "ZLIB", "Exception", "java.")) {
+            assertFalse(answer.body().contains(internal), "the answer quotes '" + internal + "': " + answer.body());
+        }
+        assertNoStackTraceLogged();
+    }
+
+    @Test
     void everyAnswerCarriesTheSecurityHeaders() {
         for (ApiClient.Response response : List.of(api.get("/openapi.yaml", null), api.get("/no/such/route", null),
                 api.get("/auth/me", null), api.get("/auth/me", admin),
