@@ -15,6 +15,7 @@ import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.series.Partitions;
+import io.pganalytics.server.testing.Sql;
 import io.pganalytics.server.testing.Eventually;
 import io.pganalytics.server.testing.SharedPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -430,25 +430,10 @@ class IngestFaultTest {
     }
 
     private static void execute(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-            c.commit();
-        }
+        Sql.execute(dataSource, sql);
     }
 
     private static List<List<String>> rows(String sql) throws Exception {
-        List<List<String>> result = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                result.add(row);
-            }
-            c.rollback();
-        }
-        return result;
+        return Sql.rows(dataSource, sql);
     }
 }

@@ -13,14 +13,12 @@ import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.series.Partitions;
+import io.pganalytics.server.testing.Sql;
 import io.pganalytics.server.testing.SharedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -155,18 +153,6 @@ class IngestServiceTest {
     }
 
     private static List<List<String>> rows(String sql) throws Exception {
-        List<List<String>> result = new java.util.ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new java.util.ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                result.add(row);
-            }
-            c.rollback();
-        }
-        return result;
+        return Sql.rows(dataSource, sql);
     }
 }
