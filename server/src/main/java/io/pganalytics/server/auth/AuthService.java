@@ -116,6 +116,15 @@ final class AuthService {
         if (hasher.needsRehash(user.getPasswordHash())) {
             users.replacePasswordHash(user.getId(), user.getPasswordHash(), hasher.hash(password));
         }
+        return openSession(user, Set.of(AuthMethods.PASSWORD), clientAddress);
+    }
+
+    /**
+     * Where every sign-in ends once its first factor is proven (a local password, a directory bind, an identity
+     * provider's assertion): opens a session and issues the tokens. {@code authMethods} are RFC 8176 {@code amr}
+     * values ({@link AuthMethods}) saying how the person proved who they are.
+     */
+    TokenResponse openSession(DUser user, Set<String> authMethods, String clientAddress) {
         Instant now = clock.instant();
         String sessionId = newSessionId();
         String refreshToken;
@@ -133,7 +142,8 @@ final class AuthService {
             users.recordLogin(user.getId(), now);
             tx.commit();
         }
-        LOG.info("login: user {} ({}) signed in from {}, session {}", user.getId(), user.getUsername(), clientAddress, sessionId);
+        LOG.info("login: user {} ({}) signed in from {} by {}, session {}", user.getId(), user.getUsername(), clientAddress,
+                authMethods, sessionId);
         user.setLastLoginAt(now);
         return tokens(user, sessionId, refreshToken, refreshExpires);
     }

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Real Hazelcast members in this JVM, configured as server nodes are (through {@link ClusterModule}): bound to
@@ -34,7 +37,16 @@ public final class HazelcastMembers {
         var partitions = member.hazelcast().getPartitionService();
         var self = member.hazelcast().getCluster().getLocalMember();
         // partitions are assigned on first use: touch a map so that the join migrates some of them to the new member
-        member.hazelcast().getMap("pga.test-warm-up").size();
+        // (bounded: an invocation on a cluster that never settles would otherwise retry for many minutes)
+        try {
+            member.hazelcast().getMap("pga.test-warm-up").putAsync("node-" + index, index)
+                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while member " + index + " joined", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("member " + index + " could not write to the cluster within 60 s", e);
+        }
         Eventually.await(Duration.ofSeconds(60), "the cluster is safe after member " + index + " joined",
                 () -> (expectedMembers == 1 || partitions.getPartitions().stream().anyMatch(p -> self.equals(p.getOwner())))
                         && partitions.isClusterSafe());
