@@ -2,6 +2,8 @@ package io.pganalytics.server.auth;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
+import io.pganalytics.server.auth.mfa.MfaFeature;
+import io.pganalytics.server.auth.mfa.MfaThrottle;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
 import io.pganalytics.server.http.SessionRevocations;
@@ -43,6 +45,7 @@ public final class AuthFeature implements AutoCloseable {
     private final AuthService auth;
     private final UserService users;
     private final UserAuthenticator authenticator;
+    private final MfaFeature mfa;
     private final List<ApiService> routes;
     private ScheduledExecutorService housekeeping;
 
@@ -59,12 +62,14 @@ public final class AuthFeature implements AutoCloseable {
         this.keys = new SigningKeys(database, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
         this.sessions = new SessionRepository(database);
         this.tokens = new AccessTokens(keys, revoked, clock, random, config);
-        this.auth = new AuthService(database, hasher, tokens, revoked, new LoginThrottle(hazelcast, clock, config),
-                clock, random, config);
+        LoginThrottle throttle = new LoginThrottle(hazelcast, clock, config);
+        this.mfa = new MfaFeature(config.mfa(), database, hazelcast, clock, random, codeThrottle(throttle));
+        this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, mfa.gate());
         this.users = new UserService(database, hasher, policy, auth, clock);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
-        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies));
+        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp()),
+                mfa.routes(auth, authenticator, bodies));
     }
 
     /** Bootstraps the admin, loads or creates the signing key and schedules the housekeeping. */
@@ -80,6 +85,26 @@ public final class AuthFeature implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::houseKeep, period, period, TimeUnit.MILLISECONDS);
         LOG.info("auth: access tokens live {}, refresh tokens {} (sessions at most {}), signing keys rotate every {}",
                 config.accessTokenTtl(), config.refreshTokenTtl(), config.sessionMaxAge(), config.signingKeyRotation());
+        mfa.logPolicy();
+    }
+
+    private static MfaThrottle codeThrottle(LoginThrottle throttle) {
+        return new MfaThrottle() {
+            @Override
+            public void checkAllowed(String username, String clientAddress) {
+                throttle.checkSecondFactorAllowed(username, clientAddress);
+            }
+
+            @Override
+            public void recordFailure(String username, String clientAddress) {
+                throttle.recordSecondFactorFailure(username, clientAddress);
+            }
+
+            @Override
+            public void recordSuccess(String username) {
+                throttle.recordSecondFactorSuccess(username);
+            }
+        };
     }
 
     public CallerAuthenticator userAuthenticator() {
