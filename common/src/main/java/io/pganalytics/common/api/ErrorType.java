@@ -18,6 +18,11 @@ public enum ErrorType {
     UNAUTHENTICATED(401),
     /** Authenticated, but the caller's roles do not allow this. */
     FORBIDDEN(403),
+    /**
+     * Authenticated and allowed, but this action needs a fresh second factor: prove one with
+     * {@code POST /api/v1/auth/mfa/step-up}, then repeat the request with the new access token.
+     */
+    STEP_UP_REQUIRED(403),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     /** The request conflicts with the current state (a duplicate name, a token already used). */
