@@ -311,5 +311,4 @@ class IdTokenChecksTest {
             out.write(bytes);
         }
     }
-
 }
