@@ -15,10 +15,13 @@ import io.pganalytics.server.http.ApiException;
 
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -59,7 +62,7 @@ final class LdapConnections implements AutoCloseable {
             SSLUtil ssl = new SSLUtil(trustManager());
             try {
                 if (settings.security() == LdapSettings.Security.LDAPS) {
-                    sockets = ssl.createSSLSocketFactory();
+                    sockets = new HandshakeTimeout(ssl.createSSLSocketFactory(), options.getConnectTimeoutMillis());
                 } else {
                     SSLContext context = ssl.createSSLContext();
                     startTls = new StartTLSPostConnectProcessor(context.getSocketFactory());
@@ -126,6 +129,66 @@ final class LdapConnections implements AutoCloseable {
         if (pool != null) {
             pool.close();
             pool = null;
+        }
+    }
+
+    /**
+     * Makes every socket time out on reads until the SDK sets its own timeout: the SDK checks the host name (which
+     * runs the TLS handshake) before it does, so a directory that accepts and never answers would hang an LDAPS
+     * connect forever.
+     */
+    private static final class HandshakeTimeout extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final int timeoutMillis;
+
+        HandshakeTimeout(SSLSocketFactory delegate, int timeoutMillis) {
+            this.delegate = delegate;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        private Socket timed(Socket socket) throws IOException {
+            socket.setSoTimeout(timeoutMillis);
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return timed(delegate.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+            return timed(delegate.createSocket(socket, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return timed(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return timed(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return timed(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            return timed(delegate.createSocket(address, port, localAddress, localPort));
         }
     }
 
