@@ -68,17 +68,23 @@ public final class Slapd implements AutoCloseable {
     private static final String SLAPD = "/usr/sbin/slapd";
     private static final String SLAPADD = "/usr/sbin/slapadd";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** A loopback address (Linux routes all of 127/8 to lo) that the server certificate does not name. */
+    private static final String MISNAMED = "127.0.0.2";
 
     private final Path dir;
     private final Process process;
     private final int ldapPort;
     private final int ldapsPort;
+    private final int misnamedLdapPort;
+    private final int misnamedLdapsPort;
 
-    private Slapd(Path dir, Process process, int ldapPort, int ldapsPort) {
+    private Slapd(Path dir, Process process, int ldapPort, int ldapsPort, int misnamedLdapPort, int misnamedLdapsPort) {
         this.dir = dir;
         this.process = process;
         this.ldapPort = ldapPort;
         this.ldapsPort = ldapsPort;
+        this.misnamedLdapPort = misnamedLdapPort;
+        this.misnamedLdapsPort = misnamedLdapsPort;
     }
 
     public static String password(String uid) {
@@ -109,13 +115,16 @@ public final class Slapd implements AutoCloseable {
             writeTls(dir);
             int ldapPort = TestServers.freePort();
             int ldapsPort = TestServers.freePort();
+            int misnamedLdapPort = TestServers.freePort();
+            int misnamedLdapsPort = TestServers.freePort();
             Files.writeString(dir.resolve("slapd.conf"), config(dir));
             Files.writeString(dir.resolve("base.ldif"), resource("slapd-base.ldif"));
             run(List.of(SLAPADD, "-f", dir.resolve("slapd.conf").toString(), "-l", dir.resolve("base.ldif").toString()), dir);
             Process process = new ProcessBuilder(SLAPD, "-f", dir.resolve("slapd.conf").toString(),
-                    "-h", "ldap://127.0.0.1:" + ldapPort + "/ ldaps://127.0.0.1:" + ldapsPort + "/", "-d", "stats")
+                    "-h", "ldap://127.0.0.1:" + ldapPort + "/ ldaps://127.0.0.1:" + ldapsPort + "/ ldap://" + MISNAMED + ":"
+                            + misnamedLdapPort + "/ ldaps://" + MISNAMED + ":" + misnamedLdapsPort + "/", "-d", "stats")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-            Slapd slapd = new Slapd(dir, process, ldapPort, ldapsPort);
+            Slapd slapd = new Slapd(dir, process, ldapPort, ldapsPort, misnamedLdapPort, misnamedLdapsPort);
             try {
                 slapd.awaitListening();
                 slapd.addGroups();
@@ -143,6 +152,16 @@ public final class Slapd implements AutoCloseable {
 
     public String ldapUrl() {
         return "ldap://127.0.0.1:" + ldapPort;
+    }
+
+    /** LDAPS on an address that slapd's certificate does not name (another loopback address): a host-name mismatch. */
+    public String misnamedLdapsUrl() {
+        return "ldaps://" + MISNAMED + ":" + misnamedLdapsPort;
+    }
+
+    /** Plain LDAP (for StartTLS) on the address the certificate does not name. */
+    public String misnamedLdapUrl() {
+        return "ldap://" + MISNAMED + ":" + misnamedLdapPort;
     }
 
     /** The PEM file of the CA that signed slapd's certificate. */

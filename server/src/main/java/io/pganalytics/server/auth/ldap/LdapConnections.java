@@ -10,11 +10,12 @@ import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
-import com.unboundid.util.ssl.SSLUtil;
 import io.pganalytics.server.http.ApiException;
 
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -59,13 +60,15 @@ final class LdapConnections implements AutoCloseable {
         PostConnectProcessor startTls = null;
         if (settings.usesTls()) {
             options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
-            SSLUtil ssl = new SSLUtil(trustManager());
             try {
+                // The JDK's own context and sockets: the SDK's socket wrapper drops the endpoint identification.
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[]{trustManager()}, null);
+                CheckedTls tls = new CheckedTls(context.getSocketFactory(), options.getConnectTimeoutMillis());
                 if (settings.security() == LdapSettings.Security.LDAPS) {
-                    sockets = new HandshakeTimeout(ssl.createSSLSocketFactory(), options.getConnectTimeoutMillis());
+                    sockets = tls;
                 } else {
-                    SSLContext context = ssl.createSSLContext();
-                    startTls = new StartTLSPostConnectProcessor(context.getSocketFactory());
+                    startTls = new StartTLSPostConnectProcessor(tls);
                 }
             } catch (GeneralSecurityException e) {
                 throw ApiException.invalid(trustSetting(), "cannot make a TLS context of it: " + e.getMessage());
@@ -133,21 +136,29 @@ final class LdapConnections implements AutoCloseable {
     }
 
     /**
-     * Makes every socket time out on reads until the SDK sets its own timeout: the SDK checks the host name (which
-     * runs the TLS handshake) before it does, so a directory that accepts and never answers would hang an LDAPS
-     * connect forever.
+     * TLS sockets that check the server's name in the handshake itself (the JDK's "LDAPS" endpoint identification,
+     * RFC 2830: the URL's host, name or IP address, must be in the certificate), and that time out on reads until the
+     * SDK sets its own timeout: the SDK runs the handshake before it does, so a directory that accepts and never
+     * answers would hang an LDAPS connect for ever.
      */
-    private static final class HandshakeTimeout extends SSLSocketFactory {
+    private static final class CheckedTls extends SSLSocketFactory {
+        private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
         private final SSLSocketFactory delegate;
         private final int timeoutMillis;
 
-        HandshakeTimeout(SSLSocketFactory delegate, int timeoutMillis) {
+        CheckedTls(SSLSocketFactory delegate, int timeoutMillis) {
             this.delegate = delegate;
             this.timeoutMillis = timeoutMillis;
         }
 
         private Socket timed(Socket socket) throws IOException {
             socket.setSoTimeout(timeoutMillis);
+            if (socket instanceof SSLSocket tls) {
+                SSLParameters parameters = tls.getSSLParameters();
+                parameters.setProtocols(PROTOCOLS);
+                parameters.setEndpointIdentificationAlgorithm("LDAPS");
+                tls.setSSLParameters(parameters);
+            }
             return socket;
         }
 

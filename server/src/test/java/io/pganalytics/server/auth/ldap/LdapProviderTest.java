@@ -158,6 +158,24 @@ class LdapProviderTest {
     }
 
     @Test
+    void aCertificateThatDoesNotNameTheHostIsRefusedOverLdapsAndStartTls() {
+        for (Map<String, Object> overrides : List.<Map<String, Object>>of(Map.of("url", slapd.misnamedLdapsUrl()),
+                Map.of("url", slapd.misnamedLdapUrl(), "startTls", true))) {
+            try (LdapProvider ldap = provider(slapd, overrides)) {
+                long before = slapd.binds();
+                ApiException e = assertThrows(ApiException.class, () -> ldap.authenticate("alice", Slapd.password("alice")),
+                        overrides.toString());
+                assertEquals(ErrorType.UNAVAILABLE, e.type(), overrides + ": " + e.getMessage());
+                assertEquals(before, slapd.binds(), overrides + ": a bind went to a server of the wrong name");
+            }
+        }
+        // the same directory through the name its certificate holds
+        try (LdapProvider ldap = provider(slapd, Map.of("url", slapd.ldapsUrl()))) {
+            assertEquals(Set.of(Role.OPERATOR), ldap.authenticate("alice", Slapd.password("alice")).roles());
+        }
+    }
+
+    @Test
     void plainLdapIsRefusedUnlessExplicitlyAllowed() {
         ApiException e = assertThrows(ApiException.class, () -> provider(slapd, Map.of("url", slapd.ldapUrl())));
         assertEquals(ErrorType.VALIDATION_FAILED, e.type());
