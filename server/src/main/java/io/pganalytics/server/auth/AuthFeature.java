@@ -3,6 +3,8 @@ package io.pganalytics.server.auth;
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
 import io.pganalytics.server.auth.oidc.OidcKind;
+import io.pganalytics.server.auth.ldap.DirectorySync;
+import io.pganalytics.server.auth.ldap.LdapKind;
 import io.pganalytics.server.auth.provider.IdentityProviderFeature;
 import io.pganalytics.server.auth.provider.IdentityProviders;
 import io.pganalytics.server.auth.provider.ProviderContext;
@@ -38,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AuthFeature implements AutoCloseable {
     static final Duration HOUSEKEEPING_INTERVAL = Duration.ofMinutes(1);
+    /** How often a node checks whether an LDAP provider's sync round is due (each has its own syncInterval). */
+    static final Duration DIRECTORY_SYNC_TICK = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(AuthFeature.class);
 
     private final AuthConfig config;
@@ -57,6 +61,7 @@ public final class AuthFeature implements AutoCloseable {
     private final IdentityProviderFeature providerAdmin;
     private final ExternalUsers externalUsers;
     private final MfaFeature mfa;
+    private final DirectorySync directorySync;
     private final List<ApiService> routes;
     private ScheduledExecutorService housekeeping;
 
@@ -92,6 +97,7 @@ public final class AuthFeature implements AutoCloseable {
         this.mfa = new MfaFeature(config.mfa(), database, hazelcast, clock, random, codeThrottle(throttle));
         this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
+        this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
         this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf);
         this.users = new UserService(database, hasher, policy, auth, clock);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
@@ -105,6 +111,7 @@ public final class AuthFeature implements AutoCloseable {
     static Map<String, ProviderKind> providerKinds() {
         Map<String, ProviderKind> kinds = new HashMap<>();
         kinds.put(OidcKind.KIND, new OidcKind());
+        kinds.put(LdapKind.KIND, new LdapKind());
         return kinds;
     }
 
@@ -113,6 +120,7 @@ public final class AuthFeature implements AutoCloseable {
         bootstrap.ensure(dataDir, environment);
         keys.refresh();
         providers.start(config.providers());
+        directorySync.start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pga-auth-housekeeping");
             thread.setDaemon(true);
@@ -218,6 +226,7 @@ public final class AuthFeature implements AutoCloseable {
     @Override
     public void close() {
         hasher.close();
+        directorySync.close();
         providerAdmin.close();
         providers.close();
         if (housekeeping != null) {
