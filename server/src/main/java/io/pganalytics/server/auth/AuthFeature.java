@@ -95,6 +95,7 @@ public final class AuthFeature implements AutoCloseable {
     /** The identity provider kinds this server knows, by kind: one line each. */
     static Map<String, ProviderKind> providerKinds() {
         Map<String, ProviderKind> kinds = new HashMap<>();
+        kinds.put(io.pganalytics.server.auth.saml.SamlKind.KIND, new io.pganalytics.server.auth.saml.SamlKind());
         return kinds;
     }
 
