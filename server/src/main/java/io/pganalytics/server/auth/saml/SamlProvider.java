@@ -109,7 +109,10 @@ final class SamlProvider implements BrowserProvider {
         Set<Role> roles = definition.roleMapping().rolesFor(mapped).orElseThrow(() -> new SamlException(
                 "no role mapping rule matches " + username + " and the provider has no default role"));
         Set<String> methods = new LinkedHashSet<>(List.of(AuthMethods.FEDERATED));
-        if (assertion.authnContexts().stream().anyMatch(settings.trustProviderMfa()::contains)) {
+        List<String> mfaValues = settings.mfaAttribute() == null ? List.of()
+                : assertion.attributes().getOrDefault(settings.mfaAttribute(), List.of());
+        if (assertion.authnContexts().stream().anyMatch(settings.trustProviderMfa()::contains)
+                || mfaValues.stream().anyMatch(settings.trustProviderMfa()::contains)) {
             methods.add(AuthMethods.MULTI_FACTOR);
         }
         return new ExternalIdentity(definition.name(), assertion.nameId(), username.strip(),

@@ -36,13 +36,17 @@ import java.util.regex.Pattern;
  * @param spEntityId        our entity id, or null for {@code <public-url>/api/v1/auth/sso/<name>/metadata}
  * @param usernameAttribute {@value #NAME_ID} (the default) or the attribute holding the user name
  * @param clockSkew         how far the identity provider's clock may be off ours (default 60 s, at most 5 min)
- * @param trustProviderMfa  AuthnContextClassRef values that mean the identity provider checked a second factor
+ * @param trustProviderMfa  AuthnContextClassRef values (or values of {@code mfaAttribute}) that mean the identity
+ *                          provider checked a second factor
+ * @param mfaAttribute      an attribute whose values are matched against {@code trustProviderMfa} too (Entra ID
+ *                          says MFA in {@code authnmethodsreferences}, not in the AuthnContext), or null
  */
 record SamlSettings(URI idpMetadataUrl, Path idpMetadataFile, String idpEntityId, URI idpSsoUrl,
                     List<X509Certificate> idpCertificates, String spEntityId, boolean wantAssertionsSigned,
                     boolean signAuthnRequests, PrivateKey spPrivateKey, X509Certificate spCertificate,
                     String nameIdFormat, String usernameAttribute, String groupsAttribute, String emailAttribute,
-                    String displayNameAttribute, Duration clockSkew, Set<String> trustProviderMfa) {
+                    String displayNameAttribute, Duration clockSkew, Set<String> trustProviderMfa,
+                    String mfaAttribute) {
     static final String NAME_ID = "NameID";
     static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
     static final Duration MAX_SKEW = Duration.ofMinutes(5);
@@ -50,7 +54,7 @@ record SamlSettings(URI idpMetadataUrl, Path idpMetadataFile, String idpEntityId
     static final Set<String> KNOWN = Set.of("idpMetadataUrl", "idpMetadataFile", "idpEntityId", "idpSsoUrl",
             "idpCertificate", "spEntityId", "wantAssertionsSigned", "signAuthnRequests", "spCertificate",
             "nameIdFormat", "usernameAttribute", "groupsAttribute", "emailAttribute", "displayNameAttribute",
-            "clockSkew", "trustProviderMfa");
+            "clockSkew", "trustProviderMfa", "mfaAttribute");
     static final String SP_PRIVATE_KEY = "spPrivateKey";
     private static final Pattern PEM_CERTIFICATE =
             Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
@@ -105,7 +109,7 @@ record SamlSettings(URI idpMetadataUrl, Path idpMetadataFile, String idpEntityId
                 spCertificates.isEmpty() ? null : spCertificates.getFirst(),
                 orDefault(in.string("nameIdFormat"), UNSPECIFIED), orDefault(in.string("usernameAttribute"), NAME_ID),
                 in.string("groupsAttribute"), in.string("emailAttribute"), in.string("displayNameAttribute"),
-                skew, in.strings("trustProviderMfa"));
+                skew, in.strings("trustProviderMfa"), in.string("mfaAttribute"));
         if (!in.problems.isEmpty()) {
             throw ApiException.invalid(in.problems);
         }

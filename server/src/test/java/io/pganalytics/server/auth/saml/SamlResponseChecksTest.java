@@ -130,6 +130,13 @@ class SamlResponseChecksTest {
     }
 
     @Test
+    void mfaAttributeTrustedByConfigurationCountsAsMfa() {
+        provider = provider(node0, Map.of("mfaAttribute", "member", "trustProviderMfa", List.of("mfa-done")));
+        assertEquals(Set.of("fed", "mfa"), finish(provider, signedWith(f -> f.groups = List.of("dba", "mfa-done"))).authMethods());
+        assertEquals(Set.of("fed"), finish(provider, signedWith(f -> f.groups = List.of("dba"))).authMethods());
+    }
+
+    @Test
     void unsignedResponseAndAssertionAreRefused() {
         TestIdp.Fields f = fields();
         refused(TestIdp.encode(TestIdp.responseXml(f, TestIdp.assertionXml(f))), "neither the Response nor its Assertion is signed");
