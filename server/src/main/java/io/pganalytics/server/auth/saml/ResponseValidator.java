@@ -193,7 +193,7 @@ final class ResponseValidator {
                 }
                 failures.add(signature.getSignatureValue().validate(context) ? "digest" : "value");
             } catch (XMLSignatureException e) {
-                failures.add("error");
+                failures.add("error: " + e.getMessage());
             }
         }
         String foreign = foreignKeyInfoCertificate(signatureElement, idp);
@@ -204,6 +204,9 @@ final class ResponseValidator {
         }
         if (failures.contains("digest")) {
             throw new SamlException("the " + what + " was changed after it was signed (its digest does not match)");
+        }
+        if (failures.stream().allMatch(f -> f.startsWith("error: "))) {
+            throw new SamlException("the " + what + "'s signature cannot be checked (" + failures.getFirst().substring(7) + ")");
         }
         throw new SamlException("the " + what + "'s signature does not verify with the IdP's certificate (signed by another key)");
     }
