@@ -45,6 +45,7 @@ final class ResponseValidator {
     static final int MAX_ENCODED_CHARS = 512 * 1024;
     static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
     static final String BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+    static final String TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
     private static final Set<String> SIGNATURE_METHODS = Set.of(SignatureMethod.RSA_SHA256, SignatureMethod.RSA_SHA384,
             SignatureMethod.RSA_SHA512, SignatureMethod.ECDSA_SHA256, SignatureMethod.ECDSA_SHA384,
             SignatureMethod.ECDSA_SHA512);
@@ -318,6 +319,11 @@ final class ResponseValidator {
         String nameId = SafeXml.text(nameIdElement);
         if (nameId == null || nameId.isEmpty()) {
             throw new SamlException("the Assertion names no subject (no NameID)");
+        }
+        if (TRANSIENT.equals(SafeXml.attribute(nameIdElement, "Format"))) {
+            // a new value at each sign-in: it would make a new local user every time
+            throw new SamlException("the Assertion names its subject by a transient NameID, which changes at every "
+                    + "sign-in: configure the IdP for a persistent, unspecified or e-mail NameID format");
         }
         Instant confirmedUntil = checkConfirmation(subject, expected, now);
         Element conditions = SafeXml.child(assertion, SafeXml.ASSERTION, "Conditions", "Conditions");

@@ -346,6 +346,15 @@ class SamlResponseChecksTest {
     }
 
     @Test
+    void transientNameIdIsRefusedAsTheSubject() {
+        TestIdp.Fields f = fields();
+        Document document = TestIdp.parse(TestIdp.responseXml(f, TestIdp.assertionXml(f)
+                .replace("nameid-format:unspecified", "").replace("urn:oasis:names:tc:SAML:1.1:\"", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient\"")));
+        idp.sign(document.getDocumentElement(), true);
+        refused(TestIdp.encode(document), "a transient NameID");
+    }
+
+    @Test
     void personNoRuleMapsIsRefused() {
         refused(signedWith(f -> f.groups = List.of("marketing")), "no role mapping rule matches alice");
     }
