@@ -5,6 +5,7 @@ import io.ebean.Database;
 import io.pganalytics.server.auth.oidc.OidcKind;
 import io.pganalytics.server.auth.ldap.DirectorySync;
 import io.pganalytics.server.auth.ldap.LdapKind;
+import io.pganalytics.server.auth.saml.SamlKind;
 import io.pganalytics.server.auth.provider.IdentityProviderFeature;
 import io.pganalytics.server.auth.provider.IdentityProviders;
 import io.pganalytics.server.auth.provider.ProviderContext;
@@ -112,6 +113,7 @@ public final class AuthFeature implements AutoCloseable {
         Map<String, ProviderKind> kinds = new HashMap<>();
         kinds.put(OidcKind.KIND, new OidcKind());
         kinds.put(LdapKind.KIND, new LdapKind());
+        kinds.put(SamlKind.KIND, new SamlKind());
         return kinds;
     }
 
