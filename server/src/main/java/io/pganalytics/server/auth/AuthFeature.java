@@ -2,22 +2,22 @@ package io.pganalytics.server.auth;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
-import io.pganalytics.server.auth.oidc.OidcKind;
 import io.pganalytics.server.auth.ldap.DirectorySync;
 import io.pganalytics.server.auth.ldap.LdapKind;
-import io.pganalytics.server.auth.saml.SamlKind;
+import io.pganalytics.server.auth.mfa.MfaFeature;
+import io.pganalytics.server.auth.mfa.MfaThrottle;
+import io.pganalytics.server.auth.oidc.OidcKind;
 import io.pganalytics.server.auth.provider.IdentityProviderFeature;
 import io.pganalytics.server.auth.provider.IdentityProviders;
 import io.pganalytics.server.auth.provider.ProviderContext;
 import io.pganalytics.server.auth.provider.ProviderKind;
-import io.pganalytics.server.auth.mfa.MfaFeature;
-import io.pganalytics.server.auth.mfa.MfaThrottle;
+import io.pganalytics.server.auth.saml.SamlKind;
 import io.pganalytics.server.auth.sso.SsoBroker;
 import io.pganalytics.server.auth.sso.SsoRoutes;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
-import io.pganalytics.server.http.SessionRevocations;
 import io.pganalytics.server.http.JsonBodies;
+import io.pganalytics.server.http.SessionRevocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
