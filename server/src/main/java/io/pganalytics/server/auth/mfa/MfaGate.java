@@ -49,7 +49,7 @@ public final class MfaGate {
                 enrolmentRequired, 0, expires.toEpochMilli());
         String id = challenges.issue(pending, config.challengeTtl());
         LOG.info("login: user {} ({}) from {} proved {}; a second factor is owed{}", user.id(), user.username(), clientAddress,
-                authMethods, enrolmentRequired ? " and must first be enrolled (policy " + config.required().name().toLowerCase() + ")" : "");
+                authMethods, enrolmentRequired ? " and must first be enrolled (policy " + config.required().name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
         return Optional.of(new MfaChallenge(id, enrolmentRequired ? List.of(MfaMethods.TOTP, MfaMethods.HOTP) : methods,
                 enrolmentRequired, expires));
     }
