@@ -99,7 +99,8 @@ public final class AuthFeature implements AutoCloseable {
         this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
         this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
-        this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf);
+        this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf,
+                mfa.stepUp());
         this.users = new UserService(database, hasher, policy, auth, clock);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);

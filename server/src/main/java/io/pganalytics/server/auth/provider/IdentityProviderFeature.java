@@ -1,6 +1,7 @@
 package io.pganalytics.server.auth.provider;
 
 import io.ebean.Database;
+import io.pganalytics.server.auth.mfa.StepUp;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
 
@@ -13,10 +14,12 @@ public final class IdentityProviderFeature implements AutoCloseable {
 
     /**
      * @param withdrawn told the name of a provider that an admin disabled or deleted (its users' sessions end)
+     * @param stepUp    what a change asks of its caller: a recent second factor
      */
-    public IdentityProviderFeature(Database database, IdentityProviders providers, JsonBodies bodies, Consumer<String> withdrawn) {
+    public IdentityProviderFeature(Database database, IdentityProviders providers, JsonBodies bodies, Consumer<String> withdrawn,
+                                   StepUp stepUp) {
         this.service = new IdentityProviderService(database, providers, withdrawn);
-        this.routes = new IdentityProviderRoutes(providers, service, bodies);
+        this.routes = new IdentityProviderRoutes(providers, service, bodies, stepUp);
     }
 
     public ApiService routes() {

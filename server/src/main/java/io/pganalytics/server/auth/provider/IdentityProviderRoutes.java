@@ -4,6 +4,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.server.auth.mfa.StepUp;
 import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
@@ -11,17 +12,20 @@ import io.pganalytics.server.http.JsonBodies;
 
 /**
  * {@code /auth/providers}: the ways to sign in, for anyone (the console's sign-in screen); and
- * {@code /admin/identity-providers}: admins list, create, read, replace, delete and test identity providers.
+ * {@code /admin/identity-providers}: admins list, create, read, replace, delete and test identity providers. A change
+ * (create, replace, delete) asks for a fresh second factor ({@link StepUp}) like every change to users does.
  */
 final class IdentityProviderRoutes implements ApiService {
     private final IdentityProviders providers;
     private final IdentityProviderService service;
     private final JsonBodies bodies;
+    private final StepUp stepUp;
 
-    IdentityProviderRoutes(IdentityProviders providers, IdentityProviderService service, JsonBodies bodies) {
+    IdentityProviderRoutes(IdentityProviders providers, IdentityProviderService service, JsonBodies bodies, StepUp stepUp) {
         this.providers = providers;
         this.service = service;
         this.bodies = bodies;
+        this.stepUp = stepUp;
     }
 
     @Override
@@ -44,6 +48,7 @@ final class IdentityProviderRoutes implements ApiService {
     }
 
     private void create(ServerRequest request, ServerResponse response) {
+        stepUp.require(ApiRules.caller(request));
         IdentityProviderRequest create = bodies.read(request, IdentityProviderRequest.class);
         bodies.created(response, service.create(create, ApiRules.caller(request)));
     }
@@ -53,12 +58,14 @@ final class IdentityProviderRoutes implements ApiService {
     }
 
     private void update(ServerRequest request, ServerResponse response) {
+        stepUp.require(ApiRules.caller(request));
         String name = name(request);
         IdentityProviderRequest update = bodies.read(request, IdentityProviderRequest.class);
         bodies.ok(response, service.update(name, update, ApiRules.caller(request)));
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
+        stepUp.require(ApiRules.caller(request));
         service.delete(name(request), ApiRules.caller(request));
         response.status(Status.NO_CONTENT_204).send();
     }

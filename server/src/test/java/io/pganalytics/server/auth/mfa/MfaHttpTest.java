@@ -204,6 +204,13 @@ class MfaHttpTest {
         assertError(api.patch("/users/" + victimId, stale, "{\"enabled\":false}"), 403, "step_up_required");
         assertError(api.delete("/users/" + victimId, stale), 403, "step_up_required");
         assertError(api.delete("/admin/users/" + victimId + "/mfa", stale), 403, "step_up_required");
+        String provider = "su-oidc-" + (System.nanoTime() % 100_000);
+        String definition = "{\"name\":\"" + provider + "\",\"kind\":\"oidc\",\"enabled\":false,\"settings\":{\"issuer\":"
+                + "\"https://idp.example.com/realms/x\",\"clientId\":\"pga\"},\"roleMapping\":{\"rules\":[],\"defaultRole\":\"viewer\"}}";
+        assertError(api.post("/admin/identity-providers", stale, definition), 403, "step_up_required");
+        assertEquals(404, api.get("/admin/identity-providers/" + provider, stale).status(), "a refused change changes nothing");
+        assertError(api.put("/admin/identity-providers/" + provider, stale, definition), 403, "step_up_required");
+        assertError(api.delete("/admin/identity-providers/" + provider, stale), 403, "step_up_required");
         assertError(api.post("/auth/mfa/step-up", stale, "{\"method\":\"totp\",\"code\":\"000000\"}"), 403, "forbidden");
 
         ApiClient.Response steppedUp = api.post("/auth/mfa/step-up", stale,
@@ -212,6 +219,8 @@ class MfaHttpTest {
         assertTrue(steppedUp.json().get("refreshToken").isNull(), "the session keeps its refresh token");
         String fresh = steppedUp.json().get("accessToken").asText();
         assertEquals(200, api.patch("/users/" + victimId, fresh, "{\"enabled\":false}").status());
+        ApiClient.Response created = api.post("/admin/identity-providers", fresh, definition);
+        assertEquals(201, created.status(), created.body());
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         assertError(api.delete("/users/" + victimId, fresh), 403, "step_up_required");
     }
