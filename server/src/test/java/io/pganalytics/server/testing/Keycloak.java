@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -140,16 +141,32 @@ public final class Keycloak {
         }
     }
 
+    /**
+     * The unpacked distribution: {@code -Dpganalytics.keycloak.home=<dir>} when set, else {@code target/keycloak-*} of
+     * this module, else of the server module next to it (the console's end-to-end tests run from console-app).
+     */
     private static Path distribution(Path target) {
-        try (Stream<Path> entries = Files.list(target)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("keycloak-")
-                            && Files.isRegularFile(p.resolve("bin/kc.sh")))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no Keycloak distribution in " + target
-                            + ": run the tests through Maven (process-test-resources unpacks org.keycloak:keycloak-quarkus-dist)"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String configured = System.getProperty("pganalytics.keycloak.home");
+        if (configured != null && Files.isRegularFile(Path.of(configured, "bin/kc.sh"))) {
+            return Path.of(configured);
         }
+        for (Path candidate : List.of(target, target.resolveSibling("..").resolve("server/target").normalize())) {
+            if (!Files.isDirectory(candidate)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(candidate)) {
+                Optional<Path> home = entries.filter(p -> p.getFileName().toString().startsWith("keycloak-")
+                        && Files.isRegularFile(p.resolve("bin/kc.sh"))).findFirst();
+                if (home.isPresent()) {
+                    return home.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no Keycloak distribution in " + target + " nor ../server/target: run the server's "
+                + "tests through Maven once (process-test-resources unpacks org.keycloak:keycloak-quarkus-dist), or set "
+                + "-Dpganalytics.keycloak.home");
     }
 
     private void awaitReady(Path log) {

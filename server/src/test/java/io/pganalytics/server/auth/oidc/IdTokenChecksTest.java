@@ -147,6 +147,10 @@ class IdTokenChecksTest {
         assertEquals("olivia", identity.username());
         assertEquals("f0e1d2c3", identity.subject());
         assertEquals(Set.of(Role.OPERATOR), identity.roles());
+        assertEquals(Set.of("fed"), identity.authMethods());
+        ExternalIdentity withAmr = signIn(claims -> claims.putArray("amr").add("pwd").add("otp").add("bad value\n"),
+                "RS256", "k1", rsa.getPrivate());
+        assertEquals(Set.of("fed", "pwd", "otp"), withAmr.authMethods(), "the provider's amr values, as they come, without the malformed one");
         assertEquals("olivia", signIn(AS_IS, "ES256", "e1", ec.getPrivate()).username());
     }
 
