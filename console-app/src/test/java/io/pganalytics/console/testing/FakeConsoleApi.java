@@ -1,6 +1,13 @@
 package io.pganalytics.console.testing;
 
+import io.pganalytics.common.api.ApiError;
+import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.auth.CreateUserRequest;
+import io.pganalytics.common.auth.MfaChallenge;
+import io.pganalytics.common.auth.MfaTotpEnrolment;
 import io.pganalytics.common.auth.Role;
+import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
@@ -13,10 +20,15 @@ import io.pganalytics.common.query.TopQueries;
 import io.pganalytics.common.query.WaitEvents;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
+import io.pganalytics.console.api.EnrolmentResult;
+import io.pganalytics.console.api.IdentityProviderEntry;
+import io.pganalytics.console.api.ProviderSummary;
+import io.pganalytics.console.api.SignIn;
 import io.pganalytics.console.api.LiveListener;
 import io.pganalytics.console.api.LiveSubscription;
 import io.pganalytics.console.api.ServerAddress;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +44,12 @@ public final class FakeConsoleApi implements ConsoleApi {
     public TopQueries top;
     public final List<String> calls = new ArrayList<>();
     public LiveListener live;
+    public List<ProviderSummary> providers = List.of(ProviderSummary.LOCAL);
+    /** When set, a right password answers this challenge instead of signing in. */
+    public MfaChallenge challenge;
+    public String totpCode = "123456";
+    /** How many admin changes are refused with step_up_required before one goes through. */
+    public int stepUpsRequired;
     private UserView user;
 
     @Override
@@ -48,6 +66,138 @@ public final class FakeConsoleApi implements ConsoleApi {
         }
         user = new UserView(1, username, username, Set.of(Role.VIEWER), "local", true, Instant.now(), Instant.now());
         return user;
+    }
+
+    @Override
+    public List<ProviderSummary> providers() {
+        calls.add("providers");
+        fail();
+        return providers;
+    }
+
+    @Override
+    public SignIn signIn(String username, String password, String provider) {
+        calls.add("signIn " + username + " " + provider);
+        fail();
+        if (!this.password.equals(password)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The user name or password is wrong.", null, null);
+        }
+        if (challenge != null) {
+            return SignIn.challenged(challenge);
+        }
+        return SignIn.signedIn(login(username, password));
+    }
+
+    @Override
+    public URI singleSignOnStart(String provider, URI redirectUri, String state, String codeChallenge) {
+        return URI.create("https://pga.example.com:8443/api/v1/auth/sso/" + provider + "/start");
+    }
+
+    @Override
+    public SignIn exchangeSingleSignOnCode(String code, String codeVerifier, URI redirectUri) {
+        throw new ApiException(ApiException.Kind.REJECTED, "Not in this fake.", null, null);
+    }
+
+    @Override
+    public SignIn verifyMfa(String challenge, String method, String code) {
+        calls.add("verify " + method + " " + code);
+        fail();
+        if (!totpCode.equals(code)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
+        }
+        user = new UserView(1, "dba", "dba", Set.of(Role.VIEWER), "local", true, Instant.now(), Instant.now());
+        return SignIn.signedIn(user);
+    }
+
+    @Override
+    public MfaTotpEnrolment startTotp(String challenge) {
+        calls.add("startTotp " + challenge);
+        fail();
+        return new MfaTotpEnrolment("e1", "JBSWY3DPEHPK3PXP", "otpauth://totp/pgAnalytics:dba?secret=JBSWY3DPEHPK3PXP&issuer=pgAnalytics",
+                Instant.now().plusSeconds(600));
+    }
+
+    @Override
+    public EnrolmentResult confirmTotp(String enrolmentId, String code, String challenge) {
+        calls.add("confirmTotp " + enrolmentId + " " + code);
+        fail();
+        if (!totpCode.equals(code)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
+        }
+        return new EnrolmentResult(List.of("aaaa-1111", "bbbb-2222"), null);
+    }
+
+    @Override
+    public void stepUp(String method, String code) {
+        calls.add("stepUp " + method + " " + code);
+        if (!totpCode.equals(code)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
+        }
+    }
+
+    @Override
+    public UserPage users(int offset, int limit) {
+        calls.add("users");
+        return new UserPage(List.of(), 0, offset, limit);
+    }
+
+    @Override
+    public UserView createUser(CreateUserRequest request) {
+        calls.add("createUser " + request.username());
+        guarded();
+        return new UserView(2, request.username(), request.displayName(), request.roles(), "local", true, Instant.now(), null);
+    }
+
+    @Override
+    public UserView updateUser(long id, UpdateUserRequest request) {
+        calls.add("updateUser " + id);
+        guarded();
+        return new UserView(id, "u" + id, null, Set.of(Role.VIEWER), "local", !Boolean.FALSE.equals(request.enabled()), Instant.now(), null);
+    }
+
+    @Override
+    public void resetMfa(long id) {
+        calls.add("resetMfa " + id);
+        guarded();
+    }
+
+    @Override
+    public List<IdentityProviderEntry> identityProviders() {
+        calls.add("identityProviders");
+        return List.of();
+    }
+
+    @Override
+    public IdentityProviderEntry createIdentityProvider(IdentityProviderEntry.Request request) {
+        calls.add("createIdentityProvider " + request.name());
+        guarded();
+        return new IdentityProviderEntry(request.name(), request.kind(), request.displayName(), request.enabled(), "api",
+                request.settings(), List.of(), request.roleMapping(), Instant.now(), Instant.now(), 1);
+    }
+
+    @Override
+    public IdentityProviderEntry updateIdentityProvider(String name, IdentityProviderEntry.Request request) {
+        return createIdentityProvider(request);
+    }
+
+    @Override
+    public void deleteIdentityProvider(String name) {
+        calls.add("deleteIdentityProvider " + name);
+        guarded();
+    }
+
+    @Override
+    public IdentityProviderEntry.TestResult testIdentityProvider(String name) {
+        return new IdentityProviderEntry.TestResult(true, "reached " + name);
+    }
+
+    /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */
+    private void guarded() {
+        fail();
+        if (stepUpsRequired > 0) {
+            stepUpsRequired--;
+            throw ApiException.rejected(ApiError.of(ErrorType.STEP_UP_REQUIRED, "this change needs a fresh second factor"));
+        }
     }
 
     @Override
