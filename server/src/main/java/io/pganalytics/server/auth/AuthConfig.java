@@ -1,6 +1,7 @@
 package io.pganalytics.server.auth;
 
 import io.helidon.config.Config;
+import io.pganalytics.server.auth.provider.ProvidersConfig;
 import io.pganalytics.server.config.Settings;
 
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.time.Duration;
  * @param hashingThreads             password hashes computed at once on this node (on threads of their own)
  * @param maxConcurrentLogins        sign-ins handled at once on this node; more wait {@code loginQueueWait}, then 503
  * @param loginQueueWait             how long a sign-in waits for its turn before 503 with Retry-After
+ * @param providers                  the identity providers of the configuration file ({@code auth.providers})
  */
 public record AuthConfig(Duration accessTokenTtl,
                          Duration refreshTokenTtl,
@@ -46,7 +48,8 @@ public record AuthConfig(Duration accessTokenTtl,
                          int argon2Parallelism,
                          int hashingThreads,
                          int maxConcurrentLogins,
-                         Duration loginQueueWait) {
+                         Duration loginQueueWait,
+                         ProvidersConfig providers) {
 
     /** Reads and validates the {@code auth} node; a bad or contradictory value names its key. */
     public static AuthConfig from(Config node) {
@@ -96,7 +99,8 @@ public record AuthConfig(Duration accessTokenTtl,
                 Settings.integer(argon2, "parallelism", 1, 1, 16),
                 Settings.integer(password, "hashing-threads", defaultHashingThreads(), 1, 256),
                 Settings.integer(node, "max-concurrent-logins", 16, 1, 10_000),
-                Settings.duration(node, "login-queue-wait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)));
+                Settings.duration(node, "login-queue-wait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)),
+                ProvidersConfig.from(node));
     }
 
     /** Half the processors, at least one: hashing must leave CPU to the requests that hold database connections. */

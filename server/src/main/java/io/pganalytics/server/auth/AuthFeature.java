@@ -2,6 +2,10 @@ package io.pganalytics.server.auth;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
+import io.pganalytics.server.auth.provider.IdentityProviderFeature;
+import io.pganalytics.server.auth.provider.IdentityProviders;
+import io.pganalytics.server.auth.provider.ProviderContext;
+import io.pganalytics.server.auth.provider.ProviderKind;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
 import io.pganalytics.server.http.SessionRevocations;
@@ -14,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,11 +48,22 @@ public final class AuthFeature implements AutoCloseable {
     private final AuthService auth;
     private final UserService users;
     private final UserAuthenticator authenticator;
+    private final IdentityProviders providers;
+    private final IdentityProviderFeature providerAdmin;
+    private final ExternalUsers externalUsers;
     private final List<ApiService> routes;
     private ScheduledExecutorService housekeeping;
 
     public AuthFeature(AuthConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock,
                        Path dataDir, Map<String, String> environment) {
+        this(config, database, hazelcast, bodies, clock, dataDir, environment, List.of());
+    }
+
+    /**
+     * @param extraKinds provider kinds besides the server's own ({@link #providerKinds()}): a test's own kind
+     */
+    public AuthFeature(AuthConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock,
+                       Path dataDir, Map<String, String> environment, List<ProviderKind> extraKinds) {
         this.config = Objects.requireNonNull(config);
         this.clock = Objects.requireNonNull(clock);
         this.dataDir = Objects.requireNonNull(dataDir);
@@ -59,18 +75,34 @@ public final class AuthFeature implements AutoCloseable {
         this.keys = new SigningKeys(database, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
         this.sessions = new SessionRepository(database);
         this.tokens = new AccessTokens(keys, revoked, clock, random, config);
+        Map<String, ProviderKind> kinds = new HashMap<>(providerKinds());
+        extraKinds.forEach(kind -> {
+            if (kinds.putIfAbsent(kind.kind(), kind) != null) {
+                throw new IllegalArgumentException("provider kind '" + kind.kind() + "' is registered twice");
+            }
+        });
+        this.providers = new IdentityProviders(database, bodies.mapper(), kinds, new ProviderContext(hazelcast, clock, dataDir));
         this.auth = new AuthService(database, hasher, tokens, revoked, new LoginThrottle(hazelcast, clock, config),
-                clock, random, config);
+                clock, random, config, providers);
+        this.externalUsers = new ExternalUsers(database, auth, clock);
+        this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf);
         this.users = new UserService(database, hasher, policy, auth, clock);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
-        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies));
+        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies), providerAdmin.routes());
+    }
+
+    /** The identity provider kinds this server knows, by kind: one line each. */
+    static Map<String, ProviderKind> providerKinds() {
+        Map<String, ProviderKind> kinds = new HashMap<>();
+        return kinds;
     }
 
     /** Bootstraps the admin, loads or creates the signing key and schedules the housekeeping. */
     public void start() {
         bootstrap.ensure(dataDir, environment);
         keys.refresh();
+        providers.start(config.providers());
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pga-auth-housekeeping");
             thread.setDaemon(true);
@@ -105,6 +137,21 @@ public final class AuthFeature implements AutoCloseable {
         };
     }
 
+    /** The live identity providers: what the SSO broker and the directory sync look providers up in. */
+    public IdentityProviders identityProviders() {
+        return providers;
+    }
+
+    /** Where every identity provider's sign-in ends: external identity, local user, session. */
+    public SignIns signIns() {
+        return auth.signIns();
+    }
+
+    /** The users of identity providers, for the directory sync. */
+    public ExternalUsers externalUsers() {
+        return externalUsers;
+    }
+
     AuthService auth() {
         return auth;
     }
@@ -130,6 +177,8 @@ public final class AuthFeature implements AutoCloseable {
             if (purged > 0) {
                 LOG.debug("auth: purged {} expired session(s) and refresh token(s)", purged);
             }
+            // The backstop of the change topic: a node that missed a message catches up here.
+            providers.reload();
         } catch (RuntimeException e) {
             // The root of a scheduled task: never let one failure cancel every later round.
             LOG.warn("auth: housekeeping failed, retrying in {}: {}", HOUSEKEEPING_INTERVAL, e.toString());
@@ -139,6 +188,8 @@ public final class AuthFeature implements AutoCloseable {
     @Override
     public void close() {
         hasher.close();
+        providerAdmin.close();
+        providers.close();
         if (housekeeping != null) {
             housekeeping.shutdownNow();
             try {

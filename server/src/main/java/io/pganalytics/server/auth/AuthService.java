@@ -7,7 +7,12 @@ import io.pganalytics.common.auth.RefreshRequest;
 import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.TokenResponse;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.auth.ProviderSummary;
+import io.pganalytics.server.auth.provider.IdentityProviders;
+import io.pganalytics.server.auth.provider.PasswordProvider;
 import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.http.RequestParameters;
 import io.pganalytics.server.http.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +56,11 @@ final class AuthService {
     private final Duration sessionMaxAge;
     private final Semaphore loginTurns;
     private final Duration loginQueueWait;
+    private final IdentityProviders providers;
+    private final SignIns signIns;
 
     AuthService(Database database, PasswordHasher hasher, AccessTokens accessTokens, RevokedSessions revoked,
-                LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config) {
+                LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config, IdentityProviders providers) {
         this.database = database;
         this.users = new UserRepository(database);
         this.sessions = new SessionRepository(database);
@@ -67,6 +74,13 @@ final class AuthService {
         this.sessionMaxAge = config.sessionMaxAge();
         this.loginTurns = new Semaphore(config.maxConcurrentLogins(), true);
         this.loginQueueWait = config.loginQueueWait();
+        this.providers = providers;
+        // SignIns ends in openSession below; it only keeps the reference until a sign-in calls it.
+        this.signIns = new SignIns(database, this, providers, clock);
+    }
+
+    SignIns signIns() {
+        return signIns;
     }
 
     TokenResponse login(LoginRequest request, String clientAddress) {
@@ -77,6 +91,13 @@ final class AuthService {
         }
         if (password == null || password.isEmpty()) {
             throw ApiException.invalid("password", "is required");
+        }
+        String providerName = request.provider();
+        PasswordProvider provider = null;
+        if (providerName != null && !providerName.equals(ProviderSummary.LOCAL)) {
+            provider = providers.passwordProvider(providerName).orElseThrow(() -> ApiException.invalid("provider",
+                    "no enabled identity provider named '" + RequestParameters.abbreviate(providerName)
+                            + "' signs in with a password here: see GET /api/v1/auth/providers"));
         }
         throttle.checkAllowed(username, clientAddress);
         // Bounded: a flood of sign-ins queues briefly here, then gets 503, instead of piling onto the database pool.
@@ -90,7 +111,8 @@ final class AuthService {
             throw ApiException.unavailable("the server is stopping", Duration.ofSeconds(2));
         }
         try {
-            return admitted(username, password, clientAddress);
+            return provider == null ? admitted(username, password, clientAddress)
+                    : admittedBy(provider, username, password, clientAddress);
         } finally {
             loginTurns.release();
         }
@@ -98,7 +120,8 @@ final class AuthService {
 
     private TokenResponse admitted(String username, String password, String clientAddress) {
         Optional<DUser> found = Users.isValidUsername(username) ? users.findByUsername(username) : Optional.empty();
-        boolean matches = found.isPresent() && found.get().getPasswordHash() != null
+        // A user of an identity provider has no password here: they sign in through their provider only.
+        boolean matches = found.isPresent() && !found.get().isExternal() && found.get().getPasswordHash() != null
                 ? hasher.verify(password, found.get().getPasswordHash())
                 : hasher.verifyNothing(password);
         if (!matches || !found.get().isEnabled()) {
@@ -117,6 +140,30 @@ final class AuthService {
             users.replacePasswordHash(user.getId(), user.getPasswordHash(), hasher.hash(password));
         }
         return openSession(user, Set.of(AuthMethods.PASSWORD), clientAddress);
+    }
+
+    /**
+     * A sign-in checked by an identity provider (LDAP): throttled and answered as a local one, so that a wrong password,
+     * an unknown name and a refused role mapping look alike; then {@link SignIns} finds or makes the local user.
+     */
+    private TokenResponse admittedBy(PasswordProvider provider, String username, String password, String clientAddress) {
+        String name = provider.definition().name();
+        ExternalIdentity identity;
+        try {
+            identity = provider.authenticate(username, password);
+        } catch (ApiException e) {
+            if (e.type() != ErrorType.UNAUTHENTICATED) {
+                throw e; // the directory is down or slow: not the person's failure
+            }
+            throttle.recordFailure(username, clientAddress);
+            LOG.info("login: failed through identity provider {} from {}", name, clientAddress);
+            throw ApiException.unauthenticated(WRONG_CREDENTIALS);
+        }
+        if (!identity.provider().equals(name)) {
+            throw new IllegalStateException("identity provider " + name + " vouched for a person of provider " + identity.provider());
+        }
+        throttle.recordSuccess(username);
+        return signIns.signIn(identity, clientAddress);
     }
 
     /**

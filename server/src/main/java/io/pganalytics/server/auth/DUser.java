@@ -28,8 +28,13 @@ public class DUser {
     @DbArray
     @Column(nullable = false)
     private List<String> roles = new ArrayList<>();
-    @Column(nullable = false, length = 20)
+    @Column(nullable = false, length = 32)
     private String source = "local";
+    @Column(length = 512)
+    private String externalSubject;
+    @Column(length = 320)
+    private String email;
+    private Instant lastSyncedAt;
     private boolean enabled = true;
     @Column(nullable = false)
     private Instant createdAt;
@@ -81,6 +86,35 @@ public class DUser {
 
     void setSource(String source) {
         this.source = source;
+    }
+
+    String getExternalSubject() {
+        return externalSubject;
+    }
+
+    void setExternalSubject(String externalSubject) {
+        this.externalSubject = externalSubject;
+    }
+
+    String getEmail() {
+        return email;
+    }
+
+    void setEmail(String email) {
+        this.email = email;
+    }
+
+    Instant getLastSyncedAt() {
+        return lastSyncedAt;
+    }
+
+    void setLastSyncedAt(Instant lastSyncedAt) {
+        this.lastSyncedAt = lastSyncedAt;
+    }
+
+    /** Whether this user belongs to an identity provider (and so has no password here). */
+    boolean isExternal() {
+        return !"local".equals(source);
     }
 
     boolean isEnabled() {

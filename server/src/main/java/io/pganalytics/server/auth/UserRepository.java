@@ -26,6 +26,19 @@ final class UserRepository {
         return new QDUser(database).username.ieq(username).findOneOrEmpty();
     }
 
+    Optional<DUser> findExternal(String source, String subject) {
+        return new QDUser(database).source.eq(source).externalSubject.eq(subject).findOneOrEmpty();
+    }
+
+    /** The users of one identity provider, by id; at most {@code limit}. */
+    List<DUser> ofSource(String source, int limit) {
+        return new QDUser(database).source.eq(source).orderBy().id.asc().setMaxRows(limit).findList();
+    }
+
+    List<Long> enabledIdsOfSource(String source) {
+        return new QDUser(database).select("id").source.eq(source).enabled.isTrue().findIds();
+    }
+
     List<DUser> page(int offset, int limit) {
         return new QDUser(database).orderBy().id.asc().setFirstRow(offset).setMaxRows(limit).findList();
     }

@@ -95,6 +95,10 @@ final class UserService {
         try (Transaction tx = database.beginTransaction()) {
             users.lockAdmins();
             DUser user = users.findById(id).orElseThrow(() -> notFound(id));
+            if (request.password() != null && user.isExternal()) {
+                throw ApiException.invalid("password", "user " + user.getUsername() + " signs in through identity provider '"
+                        + user.getSource() + "' and has no password here");
+            }
             if (request.password() != null) {
                 policy.check("password", request.password(), user.getUsername()).ifPresent(problem -> {
                     throw ApiException.invalid(List.of(problem));

@@ -135,6 +135,30 @@ public final class Settings {
         return List.copyOf(result);
     }
 
+    /**
+     * The items of a list of sections ({@code key.0}, {@code key.1}...), none when the key is absent. The list itself is
+     * not recorded: each item's keys are, as they are read, so that an unknown key inside an item is still refused.
+     */
+    public static List<Config> items(Config node, String key) {
+        Config value = node.get(key);
+        if (!value.exists()) {
+            return List.of();
+        }
+        if (!value.isList()) {
+            throw problem(node, key, "expected a list");
+        }
+        return value.asNodeList().get();
+    }
+
+    /**
+     * A section whose keys another part of the server checks (an identity provider kind's settings): it is recorded
+     * whole, so that every key under it is accepted here.
+     */
+    public static Config section(Config node, String key) {
+        ConfigKeys.read(node, key);
+        return node.get(key);
+    }
+
     public static <E extends Enum<E>> E choice(Config node, String key, Class<E> type, E defaultValue) {
         Optional<String> text = optionalString(node, key);
         if (text.isEmpty()) {
