@@ -6,7 +6,10 @@ import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
-import io.pganalytics.console.api.IdentityProviderEntry;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.RoleMappingView;
 import io.pganalytics.console.common.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +55,11 @@ public final class AdminService {
         }, onResult, onFailure);
     }
 
-    public void identityProviders(Consumer<List<IdentityProviderEntry>> onResult, Consumer<Throwable> onFailure) {
+    public void identityProviders(Consumer<List<IdentityProviderView>> onResult, Consumer<Throwable> onFailure) {
         background.run(api::identityProviders, onResult, onFailure);
     }
 
-    public void saveIdentityProvider(IdentityProviderEntry.Request request, boolean create, Consumer<IdentityProviderEntry> onResult,
+    public void saveIdentityProvider(IdentityProviderRequest request, boolean create, Consumer<IdentityProviderView> onResult,
                                      Consumer<Throwable> onFailure) {
         change(() -> create ? api.createIdentityProvider(request) : api.updateIdentityProvider(request.name(), request), onResult, onFailure);
     }
@@ -68,7 +71,7 @@ public final class AdminService {
         }, onResult, onFailure);
     }
 
-    public void testIdentityProvider(String name, Consumer<IdentityProviderEntry.TestResult> onResult, Consumer<Throwable> onFailure) {
+    public void testIdentityProvider(String name, Consumer<ProviderTestResult> onResult, Consumer<Throwable> onFailure) {
         change(() -> api.testIdentityProvider(name), onResult, onFailure);
     }
 

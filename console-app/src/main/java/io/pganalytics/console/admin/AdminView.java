@@ -2,7 +2,10 @@ package io.pganalytics.console.admin;
 
 import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.UserView;
-import io.pganalytics.console.api.IdentityProviderEntry;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.RoleMappingView;
 import io.pganalytics.console.common.ui.Widgets;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.SetChangeListener;
@@ -107,14 +110,14 @@ public final class AdminView {
     // ---- identity providers
 
     private Node providersPane() {
-        TableView<IdentityProviderEntry> table = new TableView<>(providers.providers());
+        TableView<IdentityProviderView> table = new TableView<>(providers.providers());
         table.setId("admin-providers");
         table.getColumns().setAll(List.of(
-                column("Name", IdentityProviderEntry::name, 140),
-                column("Kind", IdentityProviderEntry::kind, 70),
+                column("Name", IdentityProviderView::name, 140),
+                column("Kind", IdentityProviderView::kind, 70),
                 column("Display name", p -> p.displayName() == null ? "" : p.displayName(), 170),
                 column("State", p -> p.enabled() ? "enabled" : "disabled", 80),
-                column("Defined in", p -> p.fromConfiguration() ? "configuration file" : "console / API", 140)));
+                column("Defined in", p -> IdentityProviderView.CONFIGURATION.equals(p.origin()) ? "configuration file" : "console / API", 140)));
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
             if (now != null) {
                 providers.selectedProperty().set(now);

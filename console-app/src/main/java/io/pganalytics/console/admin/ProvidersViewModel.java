@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.console.api.ApiException;
-import io.pganalytics.console.api.IdentityProviderEntry;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.RoleMappingView;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -34,8 +37,8 @@ public final class ProvidersViewModel {
     private static final ObjectMapper JSON = JsonMapping.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final AdminService service;
-    private final ObservableList<IdentityProviderEntry> providers = FXCollections.observableArrayList();
-    private final ObjectProperty<IdentityProviderEntry> selected = new SimpleObjectProperty<>();
+    private final ObservableList<IdentityProviderView> providers = FXCollections.observableArrayList();
+    private final ObjectProperty<IdentityProviderView> selected = new SimpleObjectProperty<>();
     private final BooleanProperty creating = new SimpleBooleanProperty(true);
     private final BooleanProperty readOnly = new SimpleBooleanProperty(false);
     private final StringProperty name = new SimpleStringProperty("");
@@ -88,12 +91,12 @@ public final class ProvidersViewModel {
         testResult.set("");
     }
 
-    private void edit(IdentityProviderEntry entry) {
+    private void edit(IdentityProviderView entry) {
         if (entry == null) {
             return;
         }
         creating.set(false);
-        readOnly.set(entry.fromConfiguration());
+        readOnly.set(IdentityProviderView.CONFIGURATION.equals(entry.origin()));
         name.set(entry.name());
         kind.set(entry.kind());
         displayName.set(entry.displayName() == null ? "" : entry.displayName());
@@ -101,13 +104,13 @@ public final class ProvidersViewModel {
         settings.set(write(entry.settings()));
         secrets.set("");
         roleMapping.set(write(entry.roleMapping()));
-        secretsSet.set(entry.secretsSet().isEmpty() ? "No secrets set." : "Set: " + String.join(", ", entry.secretsSet())
+        secretsSet.set(entry.secretsSet() == null || entry.secretsSet().isEmpty() ? "No secrets set." : "Set: " + String.join(", ", entry.secretsSet())
                 + ". Leave a secret out to keep it; give \"\" to remove it.");
         testResult.set("");
     }
 
     public void save() {
-        IdentityProviderEntry.Request request;
+        IdentityProviderRequest request;
         try {
             request = request(enabled.get());
         } catch (IllegalArgumentException e) {
@@ -123,11 +126,11 @@ public final class ProvidersViewModel {
     }
 
     public void toggleEnabled() {
-        IdentityProviderEntry entry = selected.get();
+        IdentityProviderView entry = selected.get();
         if (entry == null) {
             return;
         }
-        IdentityProviderEntry.Request request = new IdentityProviderEntry.Request(entry.name(), entry.kind(), entry.displayName(),
+        IdentityProviderRequest request = new IdentityProviderRequest(entry.name(), entry.kind(), entry.displayName(),
                 !entry.enabled(), entry.settings(), null, entry.roleMapping());
         service.saveIdentityProvider(request, false, saved -> {
             done((saved.enabled() ? "Enabled " : "Disabled ") + saved.name() + ".");
@@ -136,7 +139,7 @@ public final class ProvidersViewModel {
     }
 
     public void delete() {
-        IdentityProviderEntry entry = selected.get();
+        IdentityProviderView entry = selected.get();
         if (entry == null) {
             return;
         }
@@ -149,7 +152,7 @@ public final class ProvidersViewModel {
 
     /** Asks the server to reach the provider (LDAP bind, OIDC discovery, SAML metadata) and shows what it found. */
     public void testConnection() {
-        IdentityProviderEntry entry = selected.get();
+        IdentityProviderView entry = selected.get();
         if (entry == null) {
             error.set("Save the provider first, then test it.");
             return;
@@ -165,15 +168,15 @@ public final class ProvidersViewModel {
         });
     }
 
-    IdentityProviderEntry.Request request(boolean enable) {
+    IdentityProviderRequest request(boolean enable) {
         if (name.get().isBlank()) {
             throw new IllegalArgumentException("A provider needs a name (letters, digits and dashes).");
         }
         Map<String, Object> settingsValue = parse("Settings", settings.get(), new TypeReference<Map<String, Object>>() { });
         Map<String, String> secretsValue = secrets.get().isBlank() ? null : parse("Secrets", secrets.get(), new TypeReference<Map<String, String>>() { });
-        IdentityProviderEntry.RoleMappingEntry mapping = roleMapping.get().isBlank() ? null
-                : parse("Role mapping", roleMapping.get(), new TypeReference<IdentityProviderEntry.RoleMappingEntry>() { });
-        return new IdentityProviderEntry.Request(name.get().strip(), kind.get(), displayName.get().isBlank() ? null : displayName.get().strip(),
+        RoleMappingView mapping = roleMapping.get().isBlank() ? null
+                : parse("Role mapping", roleMapping.get(), new TypeReference<RoleMappingView>() { });
+        return new IdentityProviderRequest(name.get().strip(), kind.get(), displayName.get().isBlank() ? null : displayName.get().strip(),
                 enable, settingsValue, secretsValue, mapping);
     }
 
@@ -253,11 +256,11 @@ public final class ProvidersViewModel {
         }
     }
 
-    public ObservableList<IdentityProviderEntry> providers() {
+    public ObservableList<IdentityProviderView> providers() {
         return providers;
     }
 
-    public ObjectProperty<IdentityProviderEntry> selectedProperty() {
+    public ObjectProperty<IdentityProviderView> selectedProperty() {
         return selected;
     }
 

@@ -5,6 +5,10 @@ import io.pganalytics.common.auth.MfaTotpEnrolment;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
 import io.pganalytics.common.query.InstanceDetail;
@@ -82,15 +86,15 @@ public interface ConsoleApi extends AutoCloseable {
     /** Removes every second factor of a user, who enrols again at the next sign-in if the policy says so. */
     void resetMfa(long id);
 
-    List<IdentityProviderEntry> identityProviders();
+    List<IdentityProviderView> identityProviders();
 
-    IdentityProviderEntry createIdentityProvider(IdentityProviderEntry.Request request);
+    IdentityProviderView createIdentityProvider(IdentityProviderRequest request);
 
-    IdentityProviderEntry updateIdentityProvider(String name, IdentityProviderEntry.Request request);
+    IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request);
 
     void deleteIdentityProvider(String name);
 
-    IdentityProviderEntry.TestResult testIdentityProvider(String name);
+    ProviderTestResult testIdentityProvider(String name);
 
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();

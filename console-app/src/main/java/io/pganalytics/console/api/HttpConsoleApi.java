@@ -18,6 +18,10 @@ import io.pganalytics.common.auth.TokenResponse;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
@@ -94,7 +98,7 @@ final class HttpConsoleApi implements ConsoleApi {
     public List<ProviderSummary> providers() {
         HttpResponse<String> response = send(request("/auth/providers", null).GET().build());
         if (response.statusCode() == 404) {
-            return List.of(ProviderSummary.LOCAL);
+            return List.of(ProviderSummary.local());
         }
         return decode(response, new TypeReference<List<ProviderSummary>>() { });
     }
@@ -177,18 +181,18 @@ final class HttpConsoleApi implements ConsoleApi {
     }
 
     @Override
-    public List<IdentityProviderEntry> identityProviders() {
-        return decode(authenticated("GET", "/admin/identity-providers", null, true), new TypeReference<List<IdentityProviderEntry>>() { });
+    public List<IdentityProviderView> identityProviders() {
+        return decode(authenticated("GET", "/admin/identity-providers", null, true), new TypeReference<List<IdentityProviderView>>() { });
     }
 
     @Override
-    public IdentityProviderEntry createIdentityProvider(IdentityProviderEntry.Request request) {
-        return decode(authenticated("POST", "/admin/identity-providers", request, true), IdentityProviderEntry.class);
+    public IdentityProviderView createIdentityProvider(IdentityProviderRequest request) {
+        return decode(authenticated("POST", "/admin/identity-providers", request, true), IdentityProviderView.class);
     }
 
     @Override
-    public IdentityProviderEntry updateIdentityProvider(String name, IdentityProviderEntry.Request request) {
-        return decode(authenticated("PUT", "/admin/identity-providers/" + encode(name), request, true), IdentityProviderEntry.class);
+    public IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request) {
+        return decode(authenticated("PUT", "/admin/identity-providers/" + encode(name), request, true), IdentityProviderView.class);
     }
 
     @Override
@@ -197,9 +201,9 @@ final class HttpConsoleApi implements ConsoleApi {
     }
 
     @Override
-    public IdentityProviderEntry.TestResult testIdentityProvider(String name) {
+    public ProviderTestResult testIdentityProvider(String name) {
         return decode(authenticated("POST", "/admin/identity-providers/" + encode(name) + "/test", null, true),
-                IdentityProviderEntry.TestResult.class);
+                ProviderTestResult.class);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.pganalytics.console.login;
 
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.console.api.ConsoleApi;
-import io.pganalytics.console.api.ProviderSummary;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.console.api.SignIn;
 import io.pganalytics.console.common.Background;
 

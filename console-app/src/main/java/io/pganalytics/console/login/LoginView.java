@@ -1,6 +1,6 @@
 package io.pganalytics.console.login;
 
-import io.pganalytics.console.api.ProviderSummary;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.console.common.ui.Widgets;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
@@ -90,7 +90,7 @@ public final class LoginView {
         choice.setConverter(new StringConverter<>() {
             @Override
             public String toString(ProviderSummary provider) {
-                return provider == null ? "" : provider.label();
+                return provider == null ? "" : LoginViewModel.label(provider);
             }
 
             @Override
@@ -138,7 +138,7 @@ public final class LoginView {
     }
 
     private Button providerButton(ProviderSummary provider) {
-        Button button = new Button("Sign in with " + provider.label());
+        Button button = new Button("Sign in with " + LoginViewModel.label(provider));
         button.setId("sso-" + provider.name());
         button.setMaxWidth(Double.MAX_VALUE);
         button.disableProperty().bind(model.busyProperty());

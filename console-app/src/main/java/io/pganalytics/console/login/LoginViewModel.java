@@ -1,7 +1,7 @@
 package io.pganalytics.console.login;
 
 import io.pganalytics.console.api.ApiException;
-import io.pganalytics.console.api.ProviderSummary;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.console.api.SignIn;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -34,9 +34,9 @@ public final class LoginViewModel {
     private final StringProperty server = new SimpleStringProperty("");
     private final StringProperty username = new SimpleStringProperty("");
     private final StringProperty password = new SimpleStringProperty("");
-    private final ObservableList<ProviderSummary> passwordProviders = FXCollections.observableArrayList(ProviderSummary.LOCAL);
+    private final ObservableList<ProviderSummary> passwordProviders = FXCollections.observableArrayList(ProviderSummary.local());
     private final ObservableList<ProviderSummary> browserProviders = FXCollections.observableArrayList();
-    private final ObjectProperty<ProviderSummary> provider = new SimpleObjectProperty<>(ProviderSummary.LOCAL);
+    private final ObjectProperty<ProviderSummary> provider = new SimpleObjectProperty<>(ProviderSummary.local());
     private final BooleanProperty providerChoice = new SimpleBooleanProperty(false);
     private final BooleanProperty busy = new SimpleBooleanProperty();
     private final BooleanProperty waitingForBrowser = new SimpleBooleanProperty();
@@ -86,9 +86,9 @@ public final class LoginViewModel {
     }
 
     private void offer(List<ProviderSummary> providers) {
-        List<ProviderSummary> forms = providers.stream().filter(p -> !p.browser()).toList();
-        passwordProviders.setAll(forms.isEmpty() ? List.of(ProviderSummary.LOCAL) : forms);
-        browserProviders.setAll(providers.stream().filter(ProviderSummary::browser).toList());
+        List<ProviderSummary> forms = providers.stream().filter(p -> !browser(p)).toList();
+        passwordProviders.setAll(forms.isEmpty() ? List.of(ProviderSummary.local()) : forms);
+        browserProviders.setAll(providers.stream().filter(LoginViewModel::browser).toList());
         provider.set(passwordProviders.getFirst());
         providerChoice.set(passwordProviders.size() > 1);
     }
@@ -101,7 +101,7 @@ public final class LoginViewModel {
             error.set("Enter your username and password.");
             return;
         }
-        ProviderSummary with = provider.get() == null ? ProviderSummary.LOCAL : provider.get();
+        ProviderSummary with = provider.get() == null ? ProviderSummary.local() : provider.get();
         error.set("");
         busy.set(true);
         status.set("Signing in…");
@@ -122,7 +122,7 @@ public final class LoginViewModel {
         error.set("");
         busy.set(true);
         waitingForBrowser.set(true);
-        status.set("Opening your browser for " + browserProvider.label() + "…");
+        status.set("Opening your browser for " + label(browserProvider) + "…");
         cancelSingleSignOn = service.singleSignOn(browserProvider.name(), start -> {
             if (waitingForBrowser.get()) {
                 status.set("Continue in your browser. The console waits up to 5 minutes.");
@@ -157,6 +157,16 @@ public final class LoginViewModel {
             LOG.error("{} on {}", what, server.get(), failure);
             error.set("Signing in failed: " + failure.getMessage());
         }
+    }
+
+    /** A single sign-on provider (a button), not a password provider (the form). */
+    static boolean browser(ProviderSummary provider) {
+        return ProviderSummary.BROWSER.equals(provider.signIn());
+    }
+
+    /** What a person reads for a provider: its display name, else its name. */
+    public static String label(ProviderSummary provider) {
+        return provider.displayName() == null || provider.displayName().isBlank() ? provider.name() : provider.displayName();
     }
 
     public void changeServer() {

@@ -21,8 +21,11 @@ import io.pganalytics.common.query.WaitEvents;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.api.EnrolmentResult;
-import io.pganalytics.console.api.IdentityProviderEntry;
-import io.pganalytics.console.api.ProviderSummary;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.RoleMappingView;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.console.api.SignIn;
 import io.pganalytics.console.api.LiveListener;
 import io.pganalytics.console.api.LiveSubscription;
@@ -44,7 +47,7 @@ public final class FakeConsoleApi implements ConsoleApi {
     public TopQueries top;
     public final List<String> calls = new ArrayList<>();
     public LiveListener live;
-    public List<ProviderSummary> providers = List.of(ProviderSummary.LOCAL);
+    public List<ProviderSummary> providers = List.of(ProviderSummary.local());
     /** When set, a right password answers this challenge instead of signing in. */
     public MfaChallenge challenge;
     public String totpCode = "123456";
@@ -162,21 +165,21 @@ public final class FakeConsoleApi implements ConsoleApi {
     }
 
     @Override
-    public List<IdentityProviderEntry> identityProviders() {
+    public List<IdentityProviderView> identityProviders() {
         calls.add("identityProviders");
         return List.of();
     }
 
     @Override
-    public IdentityProviderEntry createIdentityProvider(IdentityProviderEntry.Request request) {
+    public IdentityProviderView createIdentityProvider(IdentityProviderRequest request) {
         calls.add("createIdentityProvider " + request.name());
         guarded();
-        return new IdentityProviderEntry(request.name(), request.kind(), request.displayName(), request.enabled(), "api",
+        return new IdentityProviderView(request.name(), request.kind(), request.displayName(), request.enabled(), "api",
                 request.settings(), List.of(), request.roleMapping(), Instant.now(), Instant.now(), 1);
     }
 
     @Override
-    public IdentityProviderEntry updateIdentityProvider(String name, IdentityProviderEntry.Request request) {
+    public IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request) {
         return createIdentityProvider(request);
     }
 
@@ -187,8 +190,8 @@ public final class FakeConsoleApi implements ConsoleApi {
     }
 
     @Override
-    public IdentityProviderEntry.TestResult testIdentityProvider(String name) {
-        return new IdentityProviderEntry.TestResult(true, "reached " + name);
+    public ProviderTestResult testIdentityProvider(String name) {
+        return new ProviderTestResult(true, "reached " + name);
     }
 
     /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */

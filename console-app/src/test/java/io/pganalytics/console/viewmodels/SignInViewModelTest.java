@@ -6,7 +6,7 @@ import io.pganalytics.console.admin.AdminService;
 import io.pganalytics.console.admin.ProvidersViewModel;
 import io.pganalytics.console.admin.StepUpPrompt;
 import io.pganalytics.console.admin.UsersViewModel;
-import io.pganalytics.console.api.ProviderSummary;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.console.api.SignIn;
 import io.pganalytics.console.common.Background;
 import io.pganalytics.console.login.LoginService;
@@ -43,18 +43,18 @@ class SignInViewModelTest {
 
     @Test
     void theServersProvidersSplitIntoTheFormsChoiceAndSingleSignOnButtons() {
-        api.providers = List.of(ProviderSummary.LOCAL, LDAP, KEYCLOAK);
+        api.providers = List.of(ProviderSummary.local(), LDAP, KEYCLOAK);
         LoginViewModel model = new LoginViewModel(new LoginService(api, background, page -> { }), "", s -> { }, () -> { });
         model.start(false);
-        assertEquals(List.of(ProviderSummary.LOCAL, LDAP), List.copyOf(model.passwordProviders()));
+        assertEquals(List.of(ProviderSummary.local(), LDAP), List.copyOf(model.passwordProviders()));
         assertEquals(List.of(KEYCLOAK), List.copyOf(model.browserProviders()));
         assertTrue(model.providerChoiceProperty().get(), "two password providers: the form offers a choice");
-        assertEquals(ProviderSummary.LOCAL, model.providerProperty().get(), "local first");
+        assertEquals(ProviderSummary.local(), model.providerProperty().get(), "local first");
     }
 
     @Test
     void aPasswordSignInGoesToTheChosenProviderAndHandsOnTheMfaChallenge() {
-        api.providers = List.of(ProviderSummary.LOCAL, LDAP);
+        api.providers = List.of(ProviderSummary.local(), LDAP);
         api.challenge = new MfaChallenge("c1", List.of("totp", "backup-code"), false, Instant.now().plusSeconds(300));
         List<SignIn> results = new ArrayList<>();
         LoginViewModel model = new LoginViewModel(new LoginService(api, background, page -> { }), "", results::add, () -> { });
