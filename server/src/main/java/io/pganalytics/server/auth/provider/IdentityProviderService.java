@@ -81,7 +81,7 @@ final class IdentityProviderService {
         }
         ProviderDefinition definition = definition(request, request.name(), request.kind(), secrets);
         checkWithKind(definition);
-        Instant now = providers.context().clock().instant();
+        Instant now = now();
         DIdentityProvider row = new DIdentityProvider();
         row.setName(request.name());
         row.setOrigin(IdentityProviderView.API);
@@ -130,7 +130,7 @@ final class IdentityProviderService {
         ProviderDefinition definition = definition(request, name, row.getKind(), secrets);
         checkWithKind(definition);
         boolean wasEnabled = row.isEnabled();
-        fill(row, definition, providers.context().clock().instant());
+        fill(row, definition, now());
         try (Transaction tx = database.beginTransaction()) {
             repository.update(row);
             tx.commit();
@@ -191,6 +191,11 @@ final class IdentityProviderService {
         } finally {
             testTurns.release();
         }
+    }
+
+    /** The time as PostgreSQL keeps it (microseconds), so that an answer shows what a later read shows. */
+    private Instant now() {
+        return providers.context().clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private static ProviderTestResult failed(String name, Caller caller, String message) {

@@ -203,7 +203,7 @@ public final class IdentityProviders implements AutoCloseable {
     }
 
     private void upsertConfigured(ProvidersConfig configured) {
-        Instant now = context.clock().instant();
+        Instant now = context.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Set<String> names = new HashSet<>();
         try (Transaction tx = database.beginTransaction()) {
             repository.lockConfiguration();
