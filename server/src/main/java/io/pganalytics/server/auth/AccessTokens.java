@@ -8,6 +8,7 @@ import io.helidon.security.jwt.jwk.JwkKeys;
 import io.pganalytics.common.auth.Role;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -24,12 +25,14 @@ import java.util.Set;
 /**
  * Issues and verifies access tokens: JWTs signed ES256 with the active {@link SigningKeys} key, carrying
  * {@code sub} (user id), {@code name}, {@code roles}, {@code sid} (the session), {@code jti}, {@code iat},
- * {@code exp}, {@code iss} and {@code aud}. Verification also refuses a token whose session was revoked on any node.
+ * {@code exp}, {@code iss} and {@code aud}, and {@code mfa_time} (when the session last proved a second factor, in
+ * seconds since the epoch, as OIDC's {@code auth_time}) once it has. Verification also refuses a token whose session was revoked on any node.
  */
 final class AccessTokens {
     /** Allowed difference between the clocks of the node that issued a token and the node that checks it. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     private static final int MAX_TOKEN_LENGTH = 8192;
+    static final String SECOND_FACTOR_CLAIM = "mfa_time";
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SigningKeys keys;
@@ -54,13 +57,17 @@ final class AccessTokens {
     }
 
     Issued issue(long userId, String username, Set<Role> roles, String sessionId) {
+        return issue(userId, username, roles, sessionId, null);
+    }
+
+    Issued issue(long userId, String username, Set<Role> roles, String sessionId, Instant secondFactorAt) {
         // JWT times are whole seconds: the response's expiry is the token's own.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant expires = now.plus(ttl);
         byte[] jti = new byte[16];
         random.nextBytes(jti);
         SigningKeys.SigningKey key = keys.signer();
-        Jwt jwt = Jwt.builder()
+        Jwt.Builder builder = Jwt.builder()
                 .algorithm(SigningKeys.ALGORITHM)
                 .keyId(key.kid())
                 .type("JWT")
@@ -72,8 +79,11 @@ final class AccessTokens {
                 .issuer(issuer)
                 .addAudience(audience)
                 .issueTime(now)
-                .expirationTime(expires)
-                .build();
+                .expirationTime(expires);
+        if (secondFactorAt != null) {
+            builder.addPayloadClaim(SECOND_FACTOR_CLAIM, secondFactorAt.getEpochSecond());
+        }
+        Jwt jwt = builder.build();
         return new Issued(SignedJwt.sign(jwt, key.jwk()).tokenContent(), expires);
     }
 
@@ -127,12 +137,20 @@ final class AccessTokens {
         if (revoked.isRevoked(sessionId)) {
             throw ApiException.unauthenticated("the session has ended: sign in again");
         }
-        return new Caller(Caller.Kind.USER, subject, stringClaim(jwt, "name"), roles(jwt), sessionId, expires);
+        return new Caller(Caller.Kind.USER, subject, stringClaim(jwt, "name"), roles(jwt), sessionId, expires,
+                secondFactorAt(jwt));
     }
 
     private static String stringClaim(Jwt jwt, String name) {
         Optional<JsonValue> value = jwt.payloadClaim(name);
         return value.filter(v -> v instanceof JsonString).map(v -> ((JsonString) v).getString()).orElse("");
+    }
+
+    private static Instant secondFactorAt(Jwt jwt) {
+        return jwt.payloadClaim(SECOND_FACTOR_CLAIM)
+                .filter(v -> v instanceof JsonNumber number && number.isIntegral())
+                .map(v -> Instant.ofEpochSecond(((JsonNumber) v).longValue()))
+                .orElse(null);
     }
 
     private static Set<Role> roles(Jwt jwt) {

@@ -2,6 +2,7 @@ package io.pganalytics.server.auth;
 
 import io.helidon.config.Config;
 import io.pganalytics.server.auth.provider.ProvidersConfig;
+import io.pganalytics.server.auth.mfa.MfaConfig;
 import io.pganalytics.server.config.Settings;
 
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.time.Duration;
  * @param maxConcurrentLogins        sign-ins handled at once on this node; more wait {@code loginQueueWait}, then 503
  * @param loginQueueWait             how long a sign-in waits for its turn before 503 with Retry-After
  * @param providers                  the identity providers of the configuration file ({@code auth.providers})
+ * @param mfa                        the {@code auth.mfa} node: second factors
  */
 public record AuthConfig(Duration accessTokenTtl,
                          Duration refreshTokenTtl,
@@ -49,7 +51,8 @@ public record AuthConfig(Duration accessTokenTtl,
                          int hashingThreads,
                          int maxConcurrentLogins,
                          Duration loginQueueWait,
-                         ProvidersConfig providers) {
+                         ProvidersConfig providers,
+                         MfaConfig mfa) {
 
     /** Reads and validates the {@code auth} node; a bad or contradictory value names its key. */
     public static AuthConfig from(Config node) {
@@ -100,7 +103,8 @@ public record AuthConfig(Duration accessTokenTtl,
                 Settings.integer(password, "hashing-threads", defaultHashingThreads(), 1, 256),
                 Settings.integer(node, "max-concurrent-logins", 16, 1, 10_000),
                 Settings.duration(node, "login-queue-wait", Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(30)),
-                ProvidersConfig.from(node));
+                ProvidersConfig.from(node),
+                MfaConfig.from(node.get("mfa")));
     }
 
     /** Half the processors, at least one: hashing must leave CPU to the requests that hold database connections. */

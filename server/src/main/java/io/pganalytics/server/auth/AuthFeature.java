@@ -6,6 +6,8 @@ import io.pganalytics.server.auth.provider.IdentityProviderFeature;
 import io.pganalytics.server.auth.provider.IdentityProviders;
 import io.pganalytics.server.auth.provider.ProviderContext;
 import io.pganalytics.server.auth.provider.ProviderKind;
+import io.pganalytics.server.auth.mfa.MfaFeature;
+import io.pganalytics.server.auth.mfa.MfaThrottle;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
 import io.pganalytics.server.http.SessionRevocations;
@@ -51,6 +53,7 @@ public final class AuthFeature implements AutoCloseable {
     private final IdentityProviders providers;
     private final IdentityProviderFeature providerAdmin;
     private final ExternalUsers externalUsers;
+    private final MfaFeature mfa;
     private final List<ApiService> routes;
     private ScheduledExecutorService housekeeping;
 
@@ -82,14 +85,16 @@ public final class AuthFeature implements AutoCloseable {
             }
         });
         this.providers = new IdentityProviders(database, bodies.mapper(), kinds, new ProviderContext(hazelcast, clock, dataDir));
-        this.auth = new AuthService(database, hasher, tokens, revoked, new LoginThrottle(hazelcast, clock, config),
-                clock, random, config, providers);
+        LoginThrottle throttle = new LoginThrottle(hazelcast, clock, config);
+        this.mfa = new MfaFeature(config.mfa(), database, hazelcast, clock, random, codeThrottle(throttle));
+        this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
         this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf);
         this.users = new UserService(database, hasher, policy, auth, clock);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
-        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies), providerAdmin.routes());
+        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp()), providerAdmin.routes(),
+                mfa.routes(auth, authenticator, bodies));
     }
 
     /** The identity provider kinds this server knows, by kind: one line each. */
@@ -112,6 +117,26 @@ public final class AuthFeature implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::houseKeep, period, period, TimeUnit.MILLISECONDS);
         LOG.info("auth: access tokens live {}, refresh tokens {} (sessions at most {}), signing keys rotate every {}",
                 config.accessTokenTtl(), config.refreshTokenTtl(), config.sessionMaxAge(), config.signingKeyRotation());
+        mfa.logPolicy();
+    }
+
+    private static MfaThrottle codeThrottle(LoginThrottle throttle) {
+        return new MfaThrottle() {
+            @Override
+            public void checkAllowed(String username, String clientAddress) {
+                throttle.checkSecondFactorAllowed(username, clientAddress);
+            }
+
+            @Override
+            public void recordFailure(String username, String clientAddress) {
+                throttle.recordSecondFactorFailure(username, clientAddress);
+            }
+
+            @Override
+            public void recordSuccess(String username) {
+                throttle.recordSecondFactorSuccess(username);
+            }
+        };
     }
 
     public CallerAuthenticator userAuthenticator() {

@@ -11,6 +11,9 @@ import io.pganalytics.common.api.ErrorType;
 import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.server.auth.provider.IdentityProviders;
 import io.pganalytics.server.auth.provider.PasswordProvider;
+import io.pganalytics.server.auth.mfa.MfaGate;
+import io.pganalytics.server.auth.mfa.MfaSessions;
+import io.pganalytics.server.auth.mfa.MfaUser;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.RequestParameters;
 import io.pganalytics.server.http.Caller;
@@ -34,9 +37,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sign-in, refresh, sign-out. A login opens a session (a family of refresh tokens); each refresh spends one
  * refresh token and hands out the next of the same family. Presenting a spent token again means it was copied:
- * the whole family is revoked, its access tokens included (through {@link RevokedSessions}).
+ * the whole family is revoked, its access tokens included (through {@link RevokedSessions}). A person who owes a second
+ * factor ({@link MfaGate}) gets a challenge instead of a session; MFA opens the session once it is proven
+ * ({@link MfaSessions}).
  */
-final class AuthService {
+final class AuthService implements MfaSessions {
     static final String WRONG_CREDENTIALS = "the user name or password is wrong";
     static final String BAD_REFRESH_TOKEN = "the refresh token is not valid: sign in again";
     private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
@@ -58,9 +63,12 @@ final class AuthService {
     private final Duration loginQueueWait;
     private final IdentityProviders providers;
     private final SignIns signIns;
+    private final MfaGate mfa;
 
     AuthService(Database database, PasswordHasher hasher, AccessTokens accessTokens, RevokedSessions revoked,
-                LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config, IdentityProviders providers) {
+                LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config, IdentityProviders providers,
+                MfaGate mfa) {
+        this.mfa = mfa;
         this.database = database;
         this.users = new UserRepository(database);
         this.sessions = new SessionRepository(database);
@@ -169,9 +177,55 @@ final class AuthService {
     /**
      * Where every sign-in ends once its first factor is proven (a local password, a directory bind, an identity
      * provider's assertion): opens a session and issues the tokens. {@code authMethods} are RFC 8176 {@code amr}
-     * values ({@link AuthMethods}) saying how the person proved who they are.
+     * values ({@link AuthMethods}) saying how the person proved who they are. A person who enrolled a second factor, or
+     * whom the MFA policy requires to use one, gets a challenge (no tokens) unless {@code authMethods} holds an identity
+     * provider's proof of one that the configuration trusts.
      */
     TokenResponse openSession(DUser user, Set<String> authMethods, String clientAddress) {
+        MfaUser person = mfaUser(user);
+        Optional<io.pganalytics.common.auth.MfaChallenge> owed = mfa.challenge(person, authMethods, clientAddress);
+        if (owed.isPresent()) {
+            return TokenResponse.challenge(owed.get());
+        }
+        return issueSession(user, authMethods, clientAddress, mfa.providerProvedSecondFactor(authMethods) ? clock.instant() : null);
+    }
+
+    @Override
+    public Optional<MfaUser> user(long id) {
+        return users.findById(id).map(AuthService::mfaUser);
+    }
+
+    @Override
+    public TokenResponse open(MfaUser person, Set<String> authMethods, String clientAddress, Instant secondFactorAt) {
+        DUser user = users.findById(person.id()).filter(DUser::isEnabled)
+                .orElseThrow(() -> ApiException.unauthenticated("the user no longer exists or is disabled"));
+        return issueSession(user, authMethods, clientAddress, secondFactorAt);
+    }
+
+    @Override
+    public TokenResponse stepUp(Caller caller, Instant secondFactorAt) {
+        DSession session = sessions.findSession(caller.sessionId())
+                .filter(s -> s.getRevokedAt() == null && s.getExpiresAt().isAfter(clock.instant()))
+                .orElseThrow(() -> ApiException.unauthenticated("the session has ended: sign in again"));
+        DUser user = users.findById(session.getUserId()).filter(DUser::isEnabled)
+                .orElseThrow(() -> ApiException.unauthenticated("the session has ended: sign in again"));
+        sessions.recordSecondFactor(session.getId(), secondFactorAt);
+        AccessTokens.Issued access = accessTokens.issue(user.getId(), user.getUsername(), RoleNames.fromStored(user.getRoles()),
+                session.getId(), secondFactorAt);
+        return new TokenResponse(access.token(), "Bearer", access.expiresAt(), null, null, Users.view(user));
+    }
+
+    @Override
+    public int endSessions(long userId, String reason) {
+        return revokeSessionsOf(userId, reason);
+    }
+
+    private static MfaUser mfaUser(DUser user) {
+        return new MfaUser(user.getId(), user.getUsername(), RoleNames.fromStored(user.getRoles()), user.isEnabled());
+    }
+
+    /** Opens the session and issues its tokens: the first factor, and any second one owed, are proven. */
+    private TokenResponse issueSession(DUser user, Set<String> authMethods, String clientAddress, Instant secondFactorAt) {
         Instant now = clock.instant();
         String sessionId = newSessionId();
         String refreshToken;
@@ -183,6 +237,7 @@ final class AuthService {
             session.setCreatedAt(now);
             session.setExpiresAt(now.plus(sessionMaxAge));
             session.setClientAddress(clientAddress.length() > 64 ? clientAddress.substring(0, 64) : clientAddress);
+            session.setSecondFactorAt(secondFactorAt);
             sessions.insert(session);
             refreshExpires = min(now.plus(refreshTokenTtl), session.getExpiresAt());
             refreshToken = issueRefreshToken(sessionId, now, refreshExpires);
@@ -192,7 +247,7 @@ final class AuthService {
         LOG.info("login: user {} ({}) signed in from {} by {}, session {}", user.getId(), user.getUsername(), clientAddress,
                 authMethods, sessionId);
         user.setLastLoginAt(now);
-        return tokens(user, sessionId, refreshToken, refreshExpires);
+        return tokens(user, sessionId, refreshToken, refreshExpires, secondFactorAt);
     }
 
     TokenResponse refresh(RefreshRequest request) {
@@ -212,7 +267,8 @@ final class AuthService {
             }
             throw refreshed.refusal();
         }
-        return tokens(refreshed.user(), refreshed.sessionId(), refreshed.refreshToken(), refreshed.refreshExpires());
+        return tokens(refreshed.user(), refreshed.sessionId(), refreshed.refreshToken(), refreshed.refreshExpires(),
+                refreshed.secondFactorAt());
     }
 
     /** Spends one refresh token inside the caller's transaction; a refusal that revoked a session is committed too. */
@@ -244,7 +300,7 @@ final class AuthService {
         }
         Instant expires = min(now.plus(refreshTokenTtl), session.getExpiresAt());
         String next = issueRefreshToken(sessionId, now, expires);
-        return new Refreshed(user.get(), sessionId, next, expires, null, null);
+        return new Refreshed(user.get(), sessionId, next, expires, session.getSecondFactorAt(), null, null);
     }
 
     void logout(Caller caller) {
@@ -286,9 +342,10 @@ final class AuthService {
         return token;
     }
 
-    private TokenResponse tokens(DUser user, String sessionId, String refreshToken, Instant refreshExpires) {
+    private TokenResponse tokens(DUser user, String sessionId, String refreshToken, Instant refreshExpires,
+                                 Instant secondFactorAt) {
         Set<Role> roles = RoleNames.fromStored(user.getRoles());
-        AccessTokens.Issued access = accessTokens.issue(user.getId(), user.getUsername(), roles, sessionId);
+        AccessTokens.Issued access = accessTokens.issue(user.getId(), user.getUsername(), roles, sessionId, secondFactorAt);
         return new TokenResponse(access.token(), "Bearer", access.expiresAt(), refreshToken, refreshExpires, Users.view(user));
     }
 
@@ -311,9 +368,9 @@ final class AuthService {
     }
 
     private record Refreshed(DUser user, String sessionId, String refreshToken, Instant refreshExpires,
-                             ApiException refusal, String revokedSession) {
+                             Instant secondFactorAt, ApiException refusal, String revokedSession) {
         static Refreshed refused(ApiException refusal, String revokedSession) {
-            return new Refreshed(null, null, null, null, refusal, revokedSession);
+            return new Refreshed(null, null, null, null, null, refusal, revokedSession);
         }
     }
 }

@@ -28,6 +28,7 @@ public class DSession {
     private String revokedReason;
     @Column(length = 64)
     private String clientAddress;
+    private Instant secondFactorAt;
     @Version
     private long version;
 
@@ -85,6 +86,14 @@ public class DSession {
 
     void setClientAddress(String clientAddress) {
         this.clientAddress = clientAddress;
+    }
+
+    Instant getSecondFactorAt() {
+        return secondFactorAt;
+    }
+
+    void setSecondFactorAt(Instant secondFactorAt) {
+        this.secondFactorAt = secondFactorAt;
     }
 
     long getVersion() {

@@ -46,6 +46,31 @@ final class LoginThrottle {
         throttle.forget(userKey(username));
     }
 
+    /**
+     * Second-factor codes: blocked while the user name, the address or the user's count of wrong codes is. Wrong codes
+     * count against all three; the last is cleared only by a right code, never by a right password, so that signing in
+     * again does not restart the guessing of codes at full speed.
+     */
+    void checkSecondFactorAllowed(String username, String address) {
+        throttle.blockedFor(List.of(userKey(username), addressKey(address), codesKey(username))).ifPresent(wait -> {
+            throw ApiException.rateLimited("too many wrong codes: try again in " + FailureThrottle.seconds(wait) + " s", wait);
+        });
+    }
+
+    void recordSecondFactorFailure(String username, String address) {
+        recordFailure(username, address);
+        throttle.recordFailure(codesKey(username), perUser);
+    }
+
+    void recordSecondFactorSuccess(String username) {
+        throttle.forget(userKey(username));
+        throttle.forget(codesKey(username));
+    }
+
+    private static String codesKey(String username) {
+        return "mfa:" + username.toLowerCase(Locale.ROOT);
+    }
+
     private static String userKey(String username) {
         return "user:" + username.toLowerCase(Locale.ROOT);
     }

@@ -37,6 +37,11 @@ final class SessionRepository {
         return new QDRefreshToken(database).id.eq(tokenId).usedAt.isNull().asUpdate().set("usedAt", at).update() == 1;
     }
 
+    /** Records when a session last proved a second factor (a step-up). */
+    void recordSecondFactor(String sessionId, Instant at) {
+        new QDSession(database).id.eq(sessionId).asUpdate().set("secondFactorAt", at).update();
+    }
+
     /** Revokes one session if it is still live; false when it already was. */
     boolean revoke(String sessionId, Instant at, String reason) {
         return new QDSession(database).id.eq(sessionId).revokedAt.isNull().asUpdate()

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.auth.CreateUserRequest;
 import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.server.auth.mfa.StepUp;
 import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.ApiRules;
@@ -14,16 +15,21 @@ import io.pganalytics.server.http.JsonBodies;
 
 import java.util.Optional;
 
-/** {@code /users}: admins list, create, read, change and delete users. */
+/**
+ * {@code /users}: admins list, create, read, change and delete users. Every change asks for a fresh second factor
+ * ({@link StepUp}) from an admin who has one or whom the MFA policy requires to have one.
+ */
 final class UsersRoutes implements ApiService {
     private static final int DEFAULT_LIMIT = 100;
 
     private final UserService users;
     private final JsonBodies bodies;
+    private final StepUp stepUp;
 
-    UsersRoutes(UserService users, JsonBodies bodies) {
+    UsersRoutes(UserService users, JsonBodies bodies, StepUp stepUp) {
         this.users = users;
         this.bodies = bodies;
+        this.stepUp = stepUp;
     }
 
     @Override
@@ -42,6 +48,7 @@ final class UsersRoutes implements ApiService {
     }
 
     private void create(ServerRequest request, ServerResponse response) {
+        stepUp.require(ApiRules.caller(request));
         CreateUserRequest create = bodies.read(request, CreateUserRequest.class);
         bodies.created(response, users.create(create, ApiRules.caller(request)));
     }
@@ -52,12 +59,15 @@ final class UsersRoutes implements ApiService {
 
     private void update(ServerRequest request, ServerResponse response) {
         long id = id(request);
+        stepUp.require(ApiRules.caller(request));
         UpdateUserRequest update = bodies.read(request, UpdateUserRequest.class);
         bodies.ok(response, users.update(id, update, ApiRules.caller(request)));
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
-        users.delete(id(request), ApiRules.caller(request));
+        long id = id(request);
+        stepUp.require(ApiRules.caller(request));
+        users.delete(id, ApiRules.caller(request));
         response.status(Status.NO_CONTENT_204).send();
     }
 
