@@ -17,9 +17,9 @@ public final class Totp {
         return hotp(base32(base32Secret), at.getEpochSecond() / 30);
     }
 
-    /** The code of the next 30-second step: a code a test has not used yet (the server accepts each step once). */
-    public static String nextStepCode(String base32Secret, Instant now) {
-        return hotp(base32(base32Secret), now.getEpochSecond() / 30 + 1);
+    /** The code of 30-second step {@code step} (the server accepts each step once, and one step either side of now). */
+    public static String atStep(String base32Secret, long step) {
+        return hotp(base32(base32Secret), step);
     }
 
     static String hotp(byte[] key, long counter) {
