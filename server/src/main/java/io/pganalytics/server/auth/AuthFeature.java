@@ -2,12 +2,15 @@ package io.pganalytics.server.auth;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
+import io.pganalytics.server.auth.oidc.OidcKind;
 import io.pganalytics.server.auth.provider.IdentityProviderFeature;
 import io.pganalytics.server.auth.provider.IdentityProviders;
 import io.pganalytics.server.auth.provider.ProviderContext;
 import io.pganalytics.server.auth.provider.ProviderKind;
 import io.pganalytics.server.auth.mfa.MfaFeature;
 import io.pganalytics.server.auth.mfa.MfaThrottle;
+import io.pganalytics.server.auth.sso.SsoBroker;
+import io.pganalytics.server.auth.sso.SsoRoutes;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
 import io.pganalytics.server.http.SessionRevocations;
@@ -94,12 +97,14 @@ public final class AuthFeature implements AutoCloseable {
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
         this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp()), providerAdmin.routes(),
-                mfa.routes(auth, authenticator, bodies));
+                mfa.routes(auth, authenticator, bodies),
+                new SsoRoutes(SsoBroker.create(providers::browserProvider, auth.signIns()::signIn, hazelcast, bodies.mapper(), random), bodies));
     }
 
     /** The identity provider kinds this server knows, by kind: one line each. */
     static Map<String, ProviderKind> providerKinds() {
         Map<String, ProviderKind> kinds = new HashMap<>();
+        kinds.put(OidcKind.KIND, new OidcKind());
         return kinds;
     }
 

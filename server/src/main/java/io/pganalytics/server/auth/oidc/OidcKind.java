@@ -17,13 +17,8 @@ import java.security.SecureRandom;
 public final class OidcKind implements ProviderKind {
     public static final String KIND = "oidc";
 
-    private final ObjectMapper mapper;
-    private final SecureRandom random;
-
-    public OidcKind(ObjectMapper mapper, SecureRandom random) {
-        this.mapper = mapper;
-        this.random = random;
-    }
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final SecureRandom random = new SecureRandom();
 
     @Override
     public String kind() {
