@@ -152,11 +152,13 @@ public final class AdminView {
         toggle.textProperty().bind(providers.selectedProperty().map(p -> p.enabled() ? "Disable" : "Enable").orElse("Disable"));
         Button delete = button("Delete", "provider-delete", providers::delete);
         Button test = button("Test connection", "provider-test", providers::testConnection);
-        for (Button b : new Button[]{toggle, delete, test}) {
-            b.disableProperty().bind(providers.creatingProperty());
+        test.disableProperty().bind(providers.creatingProperty());
+        for (Button b : new Button[]{toggle, delete}) {
+            b.disableProperty().bind(providers.creatingProperty().or(providers.readOnlyProperty()));
         }
         save.disableProperty().bind(providers.readOnlyProperty());
         Label readOnly = Widgets.label("Defined in the server's configuration file: change it there.", "muted");
+        readOnly.setWrapText(true);
         readOnly.visibleProperty().bind(providers.readOnlyProperty());
         readOnly.managedProperty().bind(readOnly.visibleProperty());
         Label testResult = new Label();

@@ -47,6 +47,7 @@ public final class EnrolmentView {
         VBox card = new VBox(12, title, Widgets.spinner(model.busyProperty()), scan, codes, error, cancel);
         card.getStyleClass().add("card");
         card.setMaxWidth(520);
+        card.setMaxHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         StackPane root = new StackPane(card);
         root.getStyleClass().add("welcome");
         return root;

@@ -29,7 +29,8 @@ public final class MfaPromptView {
         explain.getStyleClass().add("muted");
 
         ToggleGroup group = new ToggleGroup();
-        HBox choices = new HBox(6);
+        HBox choices = new HBox();
+        choices.getStyleClass().add("segmented");
         for (MfaMethod method : model.methods()) {
             ToggleButton choice = new ToggleButton(method.label());
             choice.setId("mfa-method-" + method.wireName());

@@ -78,6 +78,7 @@ class SignInEndToEndTest {
         overrides.put("auth.providers.0.kind", TestProviderKinds.DIRECTORY);
         overrides.put("auth.providers.0.display-name", "Company directory");
         overrides.put("auth.providers.0.settings.directory", "console-e2e");
+        overrides.put("auth.providers.0.secrets.bindPassword", TestProviderKinds.BIND_PASSWORD);
         overrides.put("auth.providers.0.role-mapping.default-role", "viewer");
         overrides.put("auth.providers.1.name", "corp-sso");
         overrides.put("auth.providers.1.kind", TestProviderKinds.BROWSER);
@@ -181,6 +182,8 @@ class SignInEndToEndTest {
         waitUntil(() -> providers.getItems().size() == 2);
         robot.interact(() -> providers.getSelectionModel().select(0));
         waitUntil(() -> !text("#provider-name").isEmpty());
+        robot.clickOn("#provider-test");
+        waitUntil(() -> text("#provider-test-result").startsWith("Connection works: directory console-e2e"));
         shoot("15-administration");
         robot.clickOn((Node) robot.lookup(".tab-label").match(LabeledMatchers.hasText("Users")).query());
     }
@@ -194,13 +197,14 @@ class SignInEndToEndTest {
         assertTrue(uri.startsWith("otpauth://totp/"), uri);
         secret = query(URI.create(uri)).get("secret");
         assertEquals(text("#enrol-secret").replace(" ", ""), secret, "the QR code holds the secret shown as text");
-        shoot("14-mfa-enrolment");
+        shoot("14-mfa-enrolment-qr");
         lastStep = Instant.now().getEpochSecond() / 30;
         robot.interact(() -> ((TextInputControl) node("#enrol-code")).setText(Totp.atStep(secret, lastStep)));
         robot.clickOn("#enrol-confirm");
         ListView<?> codes = (ListView<?>) node("#enrol-backup-codes");
         waitUntil(() -> codes.isVisible() && codes.getItems().size() == 10);
         assertTrue(codes.getItems().stream().distinct().count() == 10);
+        shoot("14-mfa-backup-codes");
         robot.clickOn("#enrol-done");
         waitUntil(() -> exists("#fleet-table"));
         assertFalse(exists("#enrol-backup-codes"), "the backup codes are gone from the screen");
