@@ -37,42 +37,42 @@ public final class AdminService {
     }
 
     public void users(Consumer<UserPage> onResult, Consumer<Throwable> onFailure) {
-        background.run(() -> api.users(0, PAGE), onResult, onFailure);
+        background.run(() -> api.admin().users(0, PAGE), onResult, onFailure);
     }
 
     public void createUser(CreateUserRequest request, Consumer<UserView> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.createUser(request), onResult, onFailure);
+        change(() -> api.admin().createUser(request), onResult, onFailure);
     }
 
     public void updateUser(long id, UpdateUserRequest request, Consumer<UserView> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.updateUser(id, request), onResult, onFailure);
+        change(() -> api.admin().updateUser(id, request), onResult, onFailure);
     }
 
     public void resetMfa(long id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
         change(() -> {
-            api.resetMfa(id);
+            api.admin().resetMfa(id);
             return true;
         }, onResult, onFailure);
     }
 
     public void identityProviders(Consumer<List<IdentityProviderView>> onResult, Consumer<Throwable> onFailure) {
-        background.run(api::identityProviders, onResult, onFailure);
+        background.run(() -> api.admin().identityProviders(), onResult, onFailure);
     }
 
     public void saveIdentityProvider(IdentityProviderRequest request, boolean create, Consumer<IdentityProviderView> onResult,
                                      Consumer<Throwable> onFailure) {
-        change(() -> create ? api.createIdentityProvider(request) : api.updateIdentityProvider(request.name(), request), onResult, onFailure);
+        change(() -> create ? api.admin().createIdentityProvider(request) : api.admin().updateIdentityProvider(request.name(), request), onResult, onFailure);
     }
 
     public void deleteIdentityProvider(String name, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
         change(() -> {
-            api.deleteIdentityProvider(name);
+            api.admin().deleteIdentityProvider(name);
             return true;
         }, onResult, onFailure);
     }
 
     public void testIdentityProvider(String name, Consumer<ProviderTestResult> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.testIdentityProvider(name), onResult, onFailure);
+        change(() -> api.admin().testIdentityProvider(name), onResult, onFailure);
     }
 
     /** Runs {@code work}; on a step-up refusal asks for a second factor, proves it and runs {@code work} once more. */

@@ -1,13 +1,7 @@
 package io.pganalytics.console.api;
 
-import io.pganalytics.common.auth.CreateUserRequest;
 import io.pganalytics.common.auth.MfaTotpEnrolment;
-import io.pganalytics.common.auth.UpdateUserRequest;
-import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
-import io.pganalytics.common.auth.ProviderTestResult;
-import io.pganalytics.common.auth.IdentityProviderView;
-import io.pganalytics.common.auth.IdentityProviderRequest;
 import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
@@ -75,26 +69,8 @@ public interface ConsoleApi extends AutoCloseable {
     /** Proves a fresh second factor for an admin action the server refused with {@link ApiException#stepUpRequired()}. */
     void stepUp(String method, String code);
 
-    // ---- administration (admins)
-
-    UserPage users(int offset, int limit);
-
-    UserView createUser(CreateUserRequest request);
-
-    UserView updateUser(long id, UpdateUserRequest request);
-
-    /** Removes every second factor of a user, who enrols again at the next sign-in if the policy says so. */
-    void resetMfa(long id);
-
-    List<IdentityProviderView> identityProviders();
-
-    IdentityProviderView createIdentityProvider(IdentityProviderRequest request);
-
-    IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request);
-
-    void deleteIdentityProvider(String name);
-
-    ProviderTestResult testIdentityProvider(String name);
+    /** The administration calls (admins), on this session. */
+    AdminApi admin();
 
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pganalytics.common.api.ApiError;
-import io.pganalytics.common.auth.CreateUserRequest;
 import io.pganalytics.common.auth.LoginRequest;
 import io.pganalytics.common.auth.MfaEnrolmentResult;
 import io.pganalytics.common.auth.MfaStepUpRequest;
@@ -15,12 +14,7 @@ import io.pganalytics.common.auth.MfaTotpStartRequest;
 import io.pganalytics.common.auth.MfaVerifyRequest;
 import io.pganalytics.common.auth.RefreshRequest;
 import io.pganalytics.common.auth.TokenResponse;
-import io.pganalytics.common.auth.UpdateUserRequest;
-import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
-import io.pganalytics.common.auth.ProviderTestResult;
-import io.pganalytics.common.auth.IdentityProviderView;
-import io.pganalytics.common.auth.IdentityProviderRequest;
 import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.query.ActivitySnapshot;
@@ -70,6 +64,7 @@ final class HttpConsoleApi implements ConsoleApi {
     /** Tolerant of fields a newer server adds. */
     private final ObjectMapper mapper = JsonMapping.newMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final List<Consumer<String>> expiredListeners = new CopyOnWriteArrayList<>();
+    private final AdminApi admin = new HttpAdminApi(this);
 
     private final Object lock = new Object();
     private String accessToken;
@@ -161,49 +156,8 @@ final class HttpConsoleApi implements ConsoleApi {
     }
 
     @Override
-    public UserPage users(int offset, int limit) {
-        return get("/users?offset=" + offset + "&limit=" + limit, UserPage.class);
-    }
-
-    @Override
-    public UserView createUser(CreateUserRequest request) {
-        return decode(authenticated("POST", "/users", request, true), UserView.class);
-    }
-
-    @Override
-    public UserView updateUser(long id, UpdateUserRequest request) {
-        return decode(authenticated("PATCH", "/users/" + id, request, true), UserView.class);
-    }
-
-    @Override
-    public void resetMfa(long id) {
-        expectSuccess(authenticated("DELETE", "/admin/users/" + id + "/mfa", null, true));
-    }
-
-    @Override
-    public List<IdentityProviderView> identityProviders() {
-        return decode(authenticated("GET", "/admin/identity-providers", null, true), new TypeReference<List<IdentityProviderView>>() { });
-    }
-
-    @Override
-    public IdentityProviderView createIdentityProvider(IdentityProviderRequest request) {
-        return decode(authenticated("POST", "/admin/identity-providers", request, true), IdentityProviderView.class);
-    }
-
-    @Override
-    public IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request) {
-        return decode(authenticated("PUT", "/admin/identity-providers/" + encode(name), request, true), IdentityProviderView.class);
-    }
-
-    @Override
-    public void deleteIdentityProvider(String name) {
-        expectSuccess(authenticated("DELETE", "/admin/identity-providers/" + encode(name), null, true));
-    }
-
-    @Override
-    public ProviderTestResult testIdentityProvider(String name) {
-        return decode(authenticated("POST", "/admin/identity-providers/" + encode(name) + "/test", null, true),
-                ProviderTestResult.class);
+    public AdminApi admin() {
+        return admin;
     }
 
     @Override
@@ -380,7 +334,7 @@ final class HttpConsoleApi implements ConsoleApi {
 
     // ---- internals
 
-    private <T> T get(String path, Class<T> type) {
+    <T> T get(String path, Class<T> type) {
         String token = accessToken();
         HttpResponse<String> response = send(request(path, token).GET().build());
         if (response.statusCode() == 401) {
@@ -396,7 +350,7 @@ final class HttpConsoleApi implements ConsoleApi {
      * A call with the access token; a 401 refreshes once and retries, unless {@code refreshOn401} is false (a call
      * whose 401 means a wrong code, not an expired session).
      */
-    private HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401) {
+    HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401) {
         String token = accessToken();
         HttpResponse<String> response = send(withBody(request(path, token), method, body).build());
         if (response.statusCode() == 401 && refreshOn401) {
@@ -437,7 +391,7 @@ final class HttpConsoleApi implements ConsoleApi {
         return SignIn.signedIn(pair.user());
     }
 
-    private void expectSuccess(HttpResponse<String> response) {
+    void expectSuccess(HttpResponse<String> response) {
         if (response.statusCode() / 100 != 2) {
             throw failure(response);
         }
@@ -505,11 +459,11 @@ final class HttpConsoleApi implements ConsoleApi {
         }
     }
 
-    private <T> T decode(HttpResponse<String> response, Class<T> type) {
+    <T> T decode(HttpResponse<String> response, Class<T> type) {
         return decode(response, mapper.constructType(type), type.getSimpleName());
     }
 
-    private <T> T decode(HttpResponse<String> response, TypeReference<T> type) {
+    <T> T decode(HttpResponse<String> response, TypeReference<T> type) {
         return decode(response, mapper.constructType(type), "list");
     }
 
@@ -527,7 +481,7 @@ final class HttpConsoleApi implements ConsoleApi {
         return "&from=" + encode(from.toString()) + "&to=" + encode(to.toString());
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

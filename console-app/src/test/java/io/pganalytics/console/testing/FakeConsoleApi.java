@@ -18,6 +18,7 @@ import io.pganalytics.common.query.SeriesResponse;
 import io.pganalytics.common.query.TablePage;
 import io.pganalytics.common.query.TopQueries;
 import io.pganalytics.common.query.WaitEvents;
+import io.pganalytics.console.api.AdminApi;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.api.EnrolmentResult;
@@ -40,7 +41,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /** A {@link ConsoleApi} that answers what a test gives it (STYLE.md allows a fake of the console's client in view-model tests). */
-public final class FakeConsoleApi implements ConsoleApi {
+public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     public String password = "right";
     public ApiException failure;
     public InstancePage instances = new InstancePage(List.of(), 0, 0, 500, java.util.Map.of(), Instant.now());
@@ -136,6 +137,11 @@ public final class FakeConsoleApi implements ConsoleApi {
         if (!totpCode.equals(code)) {
             throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
         }
+    }
+
+    @Override
+    public AdminApi admin() {
+        return this;
     }
 
     @Override
