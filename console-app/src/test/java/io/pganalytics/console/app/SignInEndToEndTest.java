@@ -70,6 +70,7 @@ class SignInEndToEndTest {
     private static Stage stage;
     private static String secret;
     private static long lastStep;
+    private static List<String> backupCodes;
 
     @BeforeAll
     static void start() throws Exception {
@@ -204,6 +205,7 @@ class SignInEndToEndTest {
         ListView<?> codes = (ListView<?>) node("#enrol-backup-codes");
         waitUntil(() -> codes.isVisible() && codes.getItems().size() == 10);
         assertTrue(codes.getItems().stream().distinct().count() == 10);
+        backupCodes = codes.getItems().stream().map(Object::toString).toList();
         shoot("14-mfa-backup-codes");
         robot.clickOn("#enrol-done");
         waitUntil(() -> exists("#fleet-table"));
@@ -248,6 +250,23 @@ class SignInEndToEndTest {
         robot.clickOn("#mfa-verify");
         waitUntil(() -> exists("#fleet-table"));
         assertTrue(text("#account").startsWith("admin"), text("#account"));
+    }
+
+    @Test
+    @Order(8)
+    void aSavedBackupCodeFinishesTheSignIn() {
+        robot.clickOn("#sign-out");
+        waitUntil(() -> exists("#username"));
+        robot.interact(() -> {
+            ((TextInputControl) node("#username")).setText("admin");
+            ((TextInputControl) node("#password")).setText(TestServers.ADMIN_PASSWORD);
+        });
+        robot.clickOn("#sign-in");
+        waitUntil(() -> exists("#mfa-method-backup-code"));
+        robot.clickOn("#mfa-method-backup-code");
+        robot.interact(() -> ((TextInputControl) node("#mfa-code")).setText(backupCodes.getFirst()));
+        robot.clickOn("#mfa-verify");
+        waitUntil(() -> exists("#fleet-table"));
     }
 
     private static void selectUser(TableView<?> users, String username) {
