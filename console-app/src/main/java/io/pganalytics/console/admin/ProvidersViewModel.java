@@ -229,6 +229,7 @@ public final class ProvidersViewModel {
                 case "ldap" -> """
                         {
                           "url" : "ldaps://ldap.example.com:636",
+                          "caFile" : "/etc/pganalytics/ldap-ca.pem",
                           "bindDn" : "cn=pganalytics,ou=services,dc=example,dc=com",
                           "userBaseDn" : "ou=people,dc=example,dc=com",
                           "userFilter" : "(uid={username})"
