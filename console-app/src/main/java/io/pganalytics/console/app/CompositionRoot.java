@@ -77,7 +77,7 @@ public final class CompositionRoot implements AutoCloseable {
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
-            throw new IllegalStateException("no web browser is available to this console: open the address shown below in one");
+            throw new IllegalStateException("no web browser is available to this console");
         });
     }
 

@@ -35,7 +35,7 @@ final class SingleSignOn {
     }
 
     /**
-     * @param onBrowserOpened hears the start address once the browser was sent there (to show it, should no browser open)
+     * @param onBrowserOpened hears the start address as the browser is sent there (to show it, should no browser open)
      */
     SignIn run(Consumer<URI> onBrowserOpened) {
         Pkce pkce = Pkce.create();
@@ -49,8 +49,13 @@ final class SingleSignOn {
             URI redirect = listening.redirectUri();
             URI start = api.singleSignOnStart(provider, redirect, pkce.state(), pkce.challenge());
             LOG.info("single sign-on with {}: opening the browser, waiting on {}", provider, redirect);
-            browser.open(start);
             onBrowserOpened.accept(start);
+            try {
+                browser.open(start);
+            } catch (RuntimeException e) {
+                // the screen shows the address: the person can open it by hand while the loopback waits
+                LOG.warn("single sign-on with {}: no browser opened ({}); waiting for the address to be opened by hand", provider, e.getMessage());
+            }
             LoopbackReceiver.Callback callback = listening.await(wait);
             if (!callback.succeeded()) {
                 LOG.info("single sign-on with {}: the identity provider answered {}", provider, callback.error());
