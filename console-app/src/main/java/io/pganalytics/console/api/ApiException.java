@@ -57,6 +57,14 @@ public final class ApiException extends RuntimeException {
         return Optional.ofNullable(error);
     }
 
+    /**
+     * The server wants a fresh second factor before it does this (an admin action): prove one with
+     * {@link ConsoleApi#stepUp} and send the request again.
+     */
+    public boolean stepUpRequired() {
+        return is(ErrorType.STEP_UP_REQUIRED);
+    }
+
     public boolean is(ErrorType type) {
         return error != null && error.errorType() == type;
     }

@@ -1,6 +1,8 @@
 package io.pganalytics.console.api;
 
+import io.pganalytics.common.auth.MfaTotpEnrolment;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
 import io.pganalytics.common.query.InstanceDetail;
@@ -11,7 +13,9 @@ import io.pganalytics.common.query.TablePage;
 import io.pganalytics.common.query.TopQueries;
 import io.pganalytics.common.query.WaitEvents;
 
+import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -24,8 +28,49 @@ import java.util.function.Consumer;
 public interface ConsoleApi extends AutoCloseable {
     ServerAddress address();
 
-    /** Signs in with a local (or directory) account. */
-    UserView login(String username, String password);
+    /** Signs in with a local account that needs no second factor. */
+    default UserView login(String username, String password) {
+        SignIn signIn = signIn(username, password, null);
+        if (!signIn.complete()) {
+            throw new ApiException(ApiException.Kind.REJECTED, "This account needs a second factor to sign in.", null, null);
+        }
+        return signIn.user();
+    }
+
+    // ---- signing in (no session needed)
+
+    /** The enabled identity providers, local first; a server that predates them offers {@link ProviderSummary#LOCAL}. */
+    List<ProviderSummary> providers();
+
+    /**
+     * Checks a username and password with {@code provider} (null or {@code local}: a local account; else a password
+     * provider such as LDAP). Signed in, or an MFA challenge to answer with {@link #verifyMfa}.
+     */
+    SignIn signIn(String username, String password, String provider);
+
+    /** Where the browser starts single sign-on with {@code provider}, to come back to {@code redirectUri}. */
+    URI singleSignOnStart(String provider, URI redirectUri, String state, String codeChallenge);
+
+    /** Exchanges the one-time code the browser brought to the loopback for this console's own tokens. */
+    SignIn exchangeSingleSignOnCode(String code, String codeVerifier, URI redirectUri);
+
+    /** Answers an MFA challenge with a code: {@code method} is {@code totp}, {@code hotp} or {@code backup-code}. */
+    SignIn verifyMfa(String challenge, String method, String code);
+
+    /**
+     * Starts a TOTP enrolment: of the signed-in user ({@code challenge} null), or of a person whose sign-in the policy
+     * holds until they enrol ({@code challenge} from {@link io.pganalytics.common.auth.MfaChallenge}).
+     */
+    MfaTotpEnrolment startTotp(String challenge);
+
+    /** Confirms the enrolment with its first code: backup codes, and the user when it finished a sign-in. */
+    EnrolmentResult confirmTotp(String enrolmentId, String code, String challenge);
+
+    /** Proves a fresh second factor for an admin action the server refused with {@link ApiException#stepUpRequired()}. */
+    void stepUp(String method, String code);
+
+    /** The administration calls (admins), on this session. */
+    AdminApi admin();
 
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();

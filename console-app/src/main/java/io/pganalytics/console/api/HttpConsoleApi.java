@@ -1,13 +1,21 @@
 package io.pganalytics.console.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pganalytics.common.api.ApiError;
 import io.pganalytics.common.auth.LoginRequest;
+import io.pganalytics.common.auth.MfaEnrolmentResult;
+import io.pganalytics.common.auth.MfaStepUpRequest;
+import io.pganalytics.common.auth.MfaTotpConfirmRequest;
+import io.pganalytics.common.auth.MfaTotpEnrolment;
+import io.pganalytics.common.auth.MfaTotpStartRequest;
+import io.pganalytics.common.auth.MfaVerifyRequest;
 import io.pganalytics.common.auth.RefreshRequest;
 import io.pganalytics.common.auth.TokenResponse;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
@@ -32,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +64,7 @@ final class HttpConsoleApi implements ConsoleApi {
     /** Tolerant of fields a newer server adds. */
     private final ObjectMapper mapper = JsonMapping.newMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final List<Consumer<String>> expiredListeners = new CopyOnWriteArrayList<>();
+    private final AdminApi admin = new HttpAdminApi(this);
 
     private final Object lock = new Object();
     private String accessToken;
@@ -80,15 +90,74 @@ final class HttpConsoleApi implements ConsoleApi {
     }
 
     @Override
-    public UserView login(String username, String password) {
-        HttpResponse<String> response = send(post("/auth/login", new LoginRequest(username, password)).build());
-        TokenResponse pair = decode(response, TokenResponse.class);
-        synchronized (lock) {
-            accept(pair);
+    public List<ProviderSummary> providers() {
+        HttpResponse<String> response = send(request("/auth/providers", null).GET().build());
+        if (response.statusCode() == 404) {
+            return List.of(ProviderSummary.local());
         }
-        servers.signedIn(address, pair.user().username());
-        LOG.info("{}: signed in as {}", address, pair.user().username());
-        return pair.user();
+        return decode(response, new TypeReference<List<ProviderSummary>>() { });
+    }
+
+    @Override
+    public SignIn signIn(String username, String password, String provider) {
+        String named = provider == null || provider.equals("local") ? null : provider;
+        return signedIn(send(post("/auth/login", new LoginRequest(username, password, named)).build()));
+    }
+
+    @Override
+    public URI singleSignOnStart(String provider, URI redirectUri, String state, String codeChallenge) {
+        return URI.create(address.apiBase() + "/auth/sso/" + encode(provider) + "/start?redirect_uri=" + encode(redirectUri.toString())
+                + "&state=" + encode(state) + "&code_challenge=" + encode(codeChallenge) + "&code_challenge_method=S256");
+    }
+
+    @Override
+    public SignIn exchangeSingleSignOnCode(String code, String codeVerifier, URI redirectUri) {
+        Map<String, String> body = Map.of("code", code, "codeVerifier", codeVerifier, "redirectUri", redirectUri.toString());
+        return signedIn(send(post("/auth/sso/token", body).build()));
+    }
+
+    @Override
+    public SignIn verifyMfa(String challenge, String method, String code) {
+        return signedIn(send(post("/auth/mfa/verify", new MfaVerifyRequest(challenge, method, code)).build()));
+    }
+
+    @Override
+    public MfaTotpEnrolment startTotp(String challenge) {
+        if (challenge != null) {
+            return decode(send(post("/auth/mfa/totp", new MfaTotpStartRequest(challenge)).build()), MfaTotpEnrolment.class);
+        }
+        return decode(authenticated("POST", "/auth/mfa/totp", new MfaTotpStartRequest(null), true), MfaTotpEnrolment.class);
+    }
+
+    @Override
+    public EnrolmentResult confirmTotp(String enrolmentId, String code, String challenge) {
+        MfaTotpConfirmRequest body = new MfaTotpConfirmRequest(enrolmentId, code, challenge);
+        HttpResponse<String> response = challenge != null ? send(post("/auth/mfa/totp/confirm", body).build())
+                : authenticated("POST", "/auth/mfa/totp/confirm", body, true);
+        MfaEnrolmentResult confirmed = decode(response, MfaEnrolmentResult.class);
+        UserView signedIn = null;
+        if (confirmed.tokens() != null && confirmed.tokens().complete() && confirmed.tokens().accessToken() != null) {
+            signedIn = signedIn(confirmed.tokens()).user();
+        }
+        return new EnrolmentResult(confirmed.backupCodes(), signedIn);
+    }
+
+    @Override
+    public void stepUp(String method, String code) {
+        // a wrong code is answered 401 too: that is the code's fault, not the session's, so no refresh and no sign-out
+        TokenResponse fresh = decode(authenticated("POST", "/auth/mfa/step-up", new MfaStepUpRequest(method, code), false),
+                TokenResponse.class);
+        if (fresh.accessToken() != null) {
+            synchronized (lock) {
+                accept(fresh);
+            }
+        }
+        LOG.info("{}: second factor proved again for an admin action", address);
+    }
+
+    @Override
+    public AdminApi admin() {
+        return admin;
     }
 
     @Override
@@ -265,7 +334,7 @@ final class HttpConsoleApi implements ConsoleApi {
 
     // ---- internals
 
-    private <T> T get(String path, Class<T> type) {
+    <T> T get(String path, Class<T> type) {
         String token = accessToken();
         HttpResponse<String> response = send(request(path, token).GET().build());
         if (response.statusCode() == 401) {
@@ -275,6 +344,57 @@ final class HttpConsoleApi implements ConsoleApi {
             }
         }
         return decode(response, type);
+    }
+
+    /**
+     * A call with the access token; a 401 refreshes once and retries, unless {@code refreshOn401} is false (a call
+     * whose 401 means a wrong code, not an expired session).
+     */
+    HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401) {
+        String token = accessToken();
+        HttpResponse<String> response = send(withBody(request(path, token), method, body).build());
+        if (response.statusCode() == 401 && refreshOn401) {
+            response = send(withBody(request(path, refreshAfterRejection(token)), method, body).build());
+            if (response.statusCode() == 401) {
+                throw expire(failure(response).getMessage());
+            }
+        }
+        return response;
+    }
+
+    private HttpRequest.Builder withBody(HttpRequest.Builder builder, String method, Object body) {
+        if (body == null) {
+            return builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            return builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("writing " + body.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** A sign-in step's answer: tokens (kept, the person is signed in) or an MFA challenge. */
+    private SignIn signedIn(HttpResponse<String> response) {
+        return signedIn(decode(response, TokenResponse.class));
+    }
+
+    private SignIn signedIn(TokenResponse pair) {
+        if (!pair.complete()) {
+            return SignIn.challenged(pair.mfa());
+        }
+        synchronized (lock) {
+            accept(pair);
+        }
+        servers.signedIn(address, pair.user().username());
+        LOG.info("{}: signed in as {}", address, pair.user().username());
+        return SignIn.signedIn(pair.user());
+    }
+
+    void expectSuccess(HttpResponse<String> response) {
+        if (response.statusCode() / 100 != 2) {
+            throw failure(response);
+        }
     }
 
     private void refreshLocked() {
@@ -339,14 +459,20 @@ final class HttpConsoleApi implements ConsoleApi {
         }
     }
 
-    private <T> T decode(HttpResponse<String> response, Class<T> type) {
-        if (response.statusCode() / 100 != 2) {
-            throw failure(response);
-        }
+    <T> T decode(HttpResponse<String> response, Class<T> type) {
+        return decode(response, mapper.constructType(type), type.getSimpleName());
+    }
+
+    <T> T decode(HttpResponse<String> response, TypeReference<T> type) {
+        return decode(response, mapper.constructType(type), "list");
+    }
+
+    private <T> T decode(HttpResponse<String> response, com.fasterxml.jackson.databind.JavaType type, String what) {
+        expectSuccess(response);
         try {
             return mapper.readValue(response.body(), type);
         } catch (JsonProcessingException e) {
-            throw new ApiException(ApiException.Kind.PROTOCOL, "The server at " + address + " sent a " + type.getSimpleName()
+            throw new ApiException(ApiException.Kind.PROTOCOL, "The server at " + address + " sent a " + what
                     + " the console cannot read: is it a different version?", null, e);
         }
     }
@@ -355,7 +481,7 @@ final class HttpConsoleApi implements ConsoleApi {
         return "&from=" + encode(from.toString()) + "&to=" + encode(to.toString());
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

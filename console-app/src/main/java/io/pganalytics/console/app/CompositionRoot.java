@@ -1,9 +1,17 @@
 package io.pganalytics.console.app;
 
+import io.pganalytics.common.auth.MfaChallenge;
+import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.console.admin.AdminService;
+import io.pganalytics.console.admin.AdminView;
+import io.pganalytics.console.admin.ProvidersViewModel;
+import io.pganalytics.console.admin.StepUpDialog;
+import io.pganalytics.console.admin.UsersViewModel;
 import io.pganalytics.common.query.InstanceSummary;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.api.HttpConnector;
+import io.pganalytics.console.api.SignIn;
 import io.pganalytics.console.common.Background;
 import io.pganalytics.console.common.ConsoleHome;
 import io.pganalytics.console.common.Notices;
@@ -18,9 +26,15 @@ import io.pganalytics.console.dashboard.DashboardViewModel;
 import io.pganalytics.console.fleet.FleetService;
 import io.pganalytics.console.fleet.FleetView;
 import io.pganalytics.console.fleet.FleetViewModel;
+import io.pganalytics.console.login.Browser;
 import io.pganalytics.console.login.LoginService;
 import io.pganalytics.console.login.LoginView;
 import io.pganalytics.console.login.LoginViewModel;
+import io.pganalytics.console.mfa.EnrolmentView;
+import io.pganalytics.console.mfa.EnrolmentViewModel;
+import io.pganalytics.console.mfa.MfaPromptView;
+import io.pganalytics.console.mfa.MfaPromptViewModel;
+import io.pganalytics.console.mfa.MfaService;
 import io.pganalytics.console.queries.QueriesService;
 import io.pganalytics.console.queries.QueriesViewModel;
 import io.pganalytics.console.tables.TablesService;
@@ -50,6 +64,7 @@ public final class CompositionRoot implements AutoCloseable {
     private final Notices notices = new FxNotices(() -> stage);
     private final Background background = Background.withDaemonThreads(Platform::runLater, notices);
     private final HttpConnector connector;
+    private final Browser browser;
     private final WindowSettings settings;
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
     private final Clock clock = Clock.systemUTC();
@@ -61,8 +76,16 @@ public final class CompositionRoot implements AutoCloseable {
     private InstanceScreen instance;
 
     public CompositionRoot(ConsoleHome home) {
+        this(home, page -> {
+            throw new IllegalStateException("no web browser is available to this console");
+        });
+    }
+
+    /** @param browser opens single sign-on pages in the person's web browser */
+    public CompositionRoot(ConsoleHome home, Browser browser) {
         this.connector = new HttpConnector(home);
         this.settings = new WindowSettings(home);
+        this.browser = browser;
     }
 
     public void start(Stage primary) {
@@ -74,7 +97,8 @@ public final class CompositionRoot implements AutoCloseable {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
-        window = new MainWindow(theme, this::showFleet, this::signOut, saved.width(), saved.height());
+        window = new MainWindow(theme, this::showFleet, this::showAdministration, this::showOwnEnrolment, this::signOut,
+                saved.width(), saved.height());
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
         stage.setMinWidth(960);
@@ -125,16 +149,69 @@ public final class CompositionRoot implements AutoCloseable {
 
     void showLogin(String reason, boolean tryResume) {
         stopScreens();
-        LoginViewModel model = new LoginViewModel(new LoginService(api, background), reason, this::signedIn, this::showConnect);
+        LoginViewModel model = new LoginViewModel(new LoginService(api, background, browser), reason, this::signIn, this::showConnect);
         window.showWelcome(new LoginView(model).build());
         model.start(tryResume);
         stage.setTitle("pgAnalytics · " + api.address());
     }
 
+    /** Where a sign-in step leads: signed in, an MFA prompt, or (when the policy wants a factor the person lacks) enrolment. */
+    private void signIn(SignIn result) {
+        if (result.complete()) {
+            signedIn(result.user());
+        } else if (result.mfa().enrolmentRequired()) {
+            showEnrolment(result.mfa().challenge());
+        } else {
+            showMfaPrompt(result.mfa());
+        }
+    }
+
     private void signedIn(UserView user) {
         String roles = user.roles().stream().map(r -> r.wireName()).collect(Collectors.joining(", "));
         window.account(user.username() + " (" + roles + ")  ·  " + api.address().host());
+        window.administration(user.roles().contains(Role.ADMIN));
         showFleet();
+    }
+
+    void showMfaPrompt(MfaChallenge challenge) {
+        stopScreens();
+        MfaPromptViewModel model = new MfaPromptViewModel(new MfaService(api, background), challenge, this::signIn,
+                () -> showLogin("", false));
+        window.showWelcome(new MfaPromptView(model).build());
+    }
+
+    /** @param challenge the sign-in's challenge (enrolment before the first sign-in), or null for the signed-in user */
+    void showEnrolment(String challenge) {
+        stopScreens();
+        EnrolmentViewModel model = new EnrolmentViewModel(new MfaService(api, background), challenge,
+                signedIn -> signedIn.ifPresentOrElse(this::signedIn, this::showFleet),
+                challenge == null ? this::showFleet : () -> showLogin("", false));
+        if (challenge == null) {
+            window.showSignedIn(new EnrolmentView(model).build(), "›  Two-factor sign-in");
+        } else {
+            window.showWelcome(new EnrolmentView(model).build());
+        }
+        model.start();
+    }
+
+    private void showOwnEnrolment() {
+        if (api != null && api.user().isPresent()) {
+            showEnrolment(null);
+        }
+    }
+
+    void showAdministration() {
+        if (api == null || api.user().map(u -> !u.roles().contains(Role.ADMIN)).orElse(true)) {
+            return;
+        }
+        stopScreens();
+        AdminService service = new AdminService(api, background, new StepUpDialog(() -> stage));
+        UsersViewModel users = new UsersViewModel(service);
+        ProvidersViewModel providers = new ProvidersViewModel(service);
+        window.showSignedIn(new AdminView(users, providers).build(), "›  Administration");
+        users.load();
+        providers.load();
+        stage.setTitle("pgAnalytics · Administration");
     }
 
     void showFleet() {

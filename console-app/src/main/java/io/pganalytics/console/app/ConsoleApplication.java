@@ -11,7 +11,7 @@ public final class ConsoleApplication extends Application {
     @Override
     public void start(Stage stage) {
         StartupArguments arguments = StartupArguments.parse(getParameters().getRaw());
-        root = new CompositionRoot(ConsoleHome.fromEnvironment());
+        root = new CompositionRoot(ConsoleHome.fromEnvironment(), page -> getHostServices().showDocument(page.toString()));
         root.start(stage, arguments);
     }
 

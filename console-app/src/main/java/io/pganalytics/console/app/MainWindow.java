@@ -22,7 +22,10 @@ final class MainWindow {
     private final StringProperty account = new SimpleStringProperty("");
     private final HBox bar;
 
-    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onSignOut, double width, double height) {
+    private final Button admin;
+
+    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAdmin, Runnable onTwoFactor, Runnable onSignOut,
+               double width, double height) {
         Label mark = Widgets.label("pg", "brand-mark-small");
         Label name = Widgets.label("pgAnalytics", "app-name");
         Button fleet = new Button("Fleet");
@@ -42,11 +45,22 @@ final class MainWindow {
         themeButton.textProperty().bind(theme.map(t -> t == Theme.DARK ? "Light theme" : "Dark theme"));
         themeButton.setTooltip(new Tooltip("Switch between the light and dark theme (Ctrl+T)"));
         themeButton.setOnAction(e -> theme.set(theme.get().other()));
+        admin = new Button("Administration");
+        admin.setId("nav-admin");
+        admin.getStyleClass().add("nav-button");
+        admin.setOnAction(e -> onAdmin.run());
+        admin.managedProperty().bind(admin.visibleProperty());
+        admin.setVisible(false);
+        Button twoFactor = new Button("Two-factor sign-in");
+        twoFactor.setId("nav-mfa");
+        twoFactor.getStyleClass().add("nav-button");
+        twoFactor.setTooltip(new Tooltip("Set up an authenticator app for your account"));
+        twoFactor.setOnAction(e -> onTwoFactor.run());
         Button signOut = new Button("Sign out");
         signOut.setId("sign-out");
         signOut.getStyleClass().add("nav-button");
         signOut.setOnAction(e -> onSignOut.run());
-        bar = new HBox(10, mark, name, fleet, where, Widgets.grow(), who, themeButton, signOut);
+        bar = new HBox(10, mark, name, fleet, admin, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-bar");
         scene = new Scene(root, width, height);
@@ -72,5 +86,10 @@ final class MainWindow {
 
     void account(String text) {
         account.set(text);
+    }
+
+    /** The administration button: for admins only (the server checks again). */
+    void administration(boolean shown) {
+        admin.setVisible(shown);
     }
 }

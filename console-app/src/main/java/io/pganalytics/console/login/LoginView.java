@@ -1,10 +1,13 @@
 package io.pganalytics.console.login;
 
+import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.console.common.ui.Widgets;
 import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -13,6 +16,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
 
 /** The sign-in card. */
 public final class LoginView {
@@ -64,8 +68,8 @@ public final class LoginView {
         Label error = Widgets.banner(model.errorProperty(), "error");
         error.setId("login-error");
 
-        VBox card = new VBox(12, title, serverRow, notice, Widgets.label("Username", "field-label"), username,
-                Widgets.label("Password", "field-label"), password, signIn, progress, error, new Separator(), singleSignOn());
+        VBox card = new VBox(12, title, serverRow, notice, providerChoice(), Widgets.label("Username", "field-label"), username,
+                Widgets.label("Password", "field-label"), password, signIn, progress, error, singleSignOn());
         card.getStyleClass().add("card");
         card.setMaxWidth(440);
 
@@ -77,16 +81,68 @@ public final class LoginView {
         return root;
     }
 
-    /** The extension point for SSO and MFA: disabled, with a sentence that says why, until the server offers them. */
+    /** Which password provider checks the password: shown when the server has more than the local accounts. */
+    private Node providerChoice() {
+        ChoiceBox<ProviderSummary> choice = new ChoiceBox<>(model.passwordProviders());
+        choice.setId("provider");
+        choice.setMaxWidth(Double.MAX_VALUE);
+        choice.valueProperty().bindBidirectional(model.providerProperty());
+        choice.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(ProviderSummary provider) {
+                return provider == null ? "" : LoginViewModel.label(provider);
+            }
+
+            @Override
+            public ProviderSummary fromString(String text) {
+                return null;
+            }
+        });
+        VBox box = new VBox(6, Widgets.label("Sign in with", "field-label"), choice);
+        box.visibleProperty().bind(model.providerChoiceProperty());
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
+    /** A button per single sign-on provider; while the browser is out, where it went and a way to stop waiting. */
     private Node singleSignOn() {
-        Button sso = new Button("Sign in with SSO");
-        sso.setId("sso");
-        sso.setMaxWidth(Double.MAX_VALUE);
-        sso.disableProperty().bind(model.singleSignOnAvailableProperty().not());
-        Label hint = new Label();
-        hint.textProperty().bind(model.singleSignOnHintProperty());
-        hint.getStyleClass().add("muted");
-        hint.setWrapText(true);
-        return new VBox(6, sso, hint);
+        VBox buttons = new VBox(8);
+        Runnable fill = () -> buttons.getChildren().setAll(model.browserProviders().stream().map(this::providerButton).toList());
+        model.browserProviders().addListener((ListChangeListener<ProviderSummary>) change -> fill.run());
+        fill.run();
+
+        TextField address = new TextField();
+        address.setId("sso-address");
+        address.setEditable(false);
+        address.textProperty().bind(model.browserAddressProperty());
+        address.visibleProperty().bind(model.browserAddressProperty().isNotEmpty());
+        address.managedProperty().bind(address.visibleProperty());
+        Label hint = Widgets.label("If no browser opened, open this address in one:", "muted");
+        hint.visibleProperty().bind(address.visibleProperty());
+        hint.managedProperty().bind(address.visibleProperty());
+        Button cancel = new Button("Cancel");
+        cancel.setId("sso-cancel");
+        cancel.visibleProperty().bind(model.waitingForBrowserProperty());
+        cancel.managedProperty().bind(cancel.visibleProperty());
+        cancel.setOnAction(e -> model.cancelSingleSignOn());
+
+        Label or = Widgets.label("or", "muted");
+        HBox divider = new HBox(8, new Separator(), or, new Separator());
+        divider.setAlignment(Pos.CENTER);
+        divider.getChildren().stream().filter(n -> n instanceof Separator).forEach(n -> HBox.setHgrow(n, javafx.scene.layout.Priority.ALWAYS));
+        VBox box = new VBox(8, divider, buttons, hint, address, cancel);
+        box.setId("sso-providers");
+        box.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.browserProviders()));
+        box.managedProperty().bind(box.visibleProperty());
+        return box;
+    }
+
+    private Button providerButton(ProviderSummary provider) {
+        Button button = new Button("Sign in with " + LoginViewModel.label(provider));
+        button.setId("sso-" + provider.name());
+        button.setMaxWidth(Double.MAX_VALUE);
+        button.disableProperty().bind(model.busyProperty());
+        button.setOnAction(e -> model.signInWith(provider));
+        return button;
     }
 }

@@ -1,5 +1,6 @@
 /**
- * Signing in: username and password today; the screen keeps a place for single sign-on and MFA (a disabled SSO
- * area that says why), which arrive with the server's support for them. Resumes a saved session first.
+ * Signing in: the providers the server offers (a username and password for local and directory accounts, a button per
+ * single sign-on provider), single sign-on through the system browser with a loopback redirect and PKCE (RFC 8252),
+ * and resuming a saved session. A sign-in that owes a second factor continues in {@code console.mfa}.
  */
 package io.pganalytics.console.login;

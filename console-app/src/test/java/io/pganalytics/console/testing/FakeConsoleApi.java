@@ -1,6 +1,13 @@
 package io.pganalytics.console.testing;
 
+import io.pganalytics.common.api.ApiError;
+import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.auth.CreateUserRequest;
+import io.pganalytics.common.auth.MfaChallenge;
+import io.pganalytics.common.auth.MfaTotpEnrolment;
 import io.pganalytics.common.auth.Role;
+import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
@@ -11,12 +18,21 @@ import io.pganalytics.common.query.SeriesResponse;
 import io.pganalytics.common.query.TablePage;
 import io.pganalytics.common.query.TopQueries;
 import io.pganalytics.common.query.WaitEvents;
+import io.pganalytics.console.api.AdminApi;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
+import io.pganalytics.console.api.EnrolmentResult;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.RoleMappingView;
+import io.pganalytics.common.auth.ProviderSummary;
+import io.pganalytics.console.api.SignIn;
 import io.pganalytics.console.api.LiveListener;
 import io.pganalytics.console.api.LiveSubscription;
 import io.pganalytics.console.api.ServerAddress;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +41,19 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /** A {@link ConsoleApi} that answers what a test gives it (STYLE.md allows a fake of the console's client in view-model tests). */
-public final class FakeConsoleApi implements ConsoleApi {
+public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     public String password = "right";
     public ApiException failure;
     public InstancePage instances = new InstancePage(List.of(), 0, 0, 500, java.util.Map.of(), Instant.now());
     public TopQueries top;
     public final List<String> calls = new ArrayList<>();
     public LiveListener live;
+    public List<ProviderSummary> providers = List.of(ProviderSummary.local());
+    /** When set, a right password answers this challenge instead of signing in. */
+    public MfaChallenge challenge;
+    public String totpCode = "123456";
+    /** How many admin changes are refused with step_up_required before one goes through. */
+    public int stepUpsRequired;
     private UserView user;
 
     @Override
@@ -48,6 +70,143 @@ public final class FakeConsoleApi implements ConsoleApi {
         }
         user = new UserView(1, username, username, Set.of(Role.VIEWER), "local", true, Instant.now(), Instant.now());
         return user;
+    }
+
+    @Override
+    public List<ProviderSummary> providers() {
+        calls.add("providers");
+        fail();
+        return providers;
+    }
+
+    @Override
+    public SignIn signIn(String username, String password, String provider) {
+        calls.add("signIn " + username + " " + provider);
+        fail();
+        if (!this.password.equals(password)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The user name or password is wrong.", null, null);
+        }
+        if (challenge != null) {
+            return SignIn.challenged(challenge);
+        }
+        return SignIn.signedIn(login(username, password));
+    }
+
+    @Override
+    public URI singleSignOnStart(String provider, URI redirectUri, String state, String codeChallenge) {
+        return URI.create("https://pga.example.com:8443/api/v1/auth/sso/" + provider + "/start");
+    }
+
+    @Override
+    public SignIn exchangeSingleSignOnCode(String code, String codeVerifier, URI redirectUri) {
+        throw new ApiException(ApiException.Kind.REJECTED, "Not in this fake.", null, null);
+    }
+
+    @Override
+    public SignIn verifyMfa(String challenge, String method, String code) {
+        calls.add("verify " + method + " " + code);
+        fail();
+        if (!totpCode.equals(code)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
+        }
+        user = new UserView(1, "dba", "dba", Set.of(Role.VIEWER), "local", true, Instant.now(), Instant.now());
+        return SignIn.signedIn(user);
+    }
+
+    @Override
+    public MfaTotpEnrolment startTotp(String challenge) {
+        calls.add("startTotp " + challenge);
+        fail();
+        return new MfaTotpEnrolment("e1", "JBSWY3DPEHPK3PXP", "otpauth://totp/pgAnalytics:dba?secret=JBSWY3DPEHPK3PXP&issuer=pgAnalytics",
+                Instant.now().plusSeconds(600));
+    }
+
+    @Override
+    public EnrolmentResult confirmTotp(String enrolmentId, String code, String challenge) {
+        calls.add("confirmTotp " + enrolmentId + " " + code);
+        fail();
+        if (!totpCode.equals(code)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
+        }
+        return new EnrolmentResult(List.of("aaaa-1111", "bbbb-2222"), null);
+    }
+
+    @Override
+    public void stepUp(String method, String code) {
+        calls.add("stepUp " + method + " " + code);
+        if (!totpCode.equals(code)) {
+            throw new ApiException(ApiException.Kind.REJECTED, "The code is wrong.", null, null);
+        }
+    }
+
+    @Override
+    public AdminApi admin() {
+        return this;
+    }
+
+    @Override
+    public UserPage users(int offset, int limit) {
+        calls.add("users");
+        return new UserPage(List.of(), 0, offset, limit);
+    }
+
+    @Override
+    public UserView createUser(CreateUserRequest request) {
+        calls.add("createUser " + request.username());
+        guarded();
+        return new UserView(2, request.username(), request.displayName(), request.roles(), "local", true, Instant.now(), null);
+    }
+
+    @Override
+    public UserView updateUser(long id, UpdateUserRequest request) {
+        calls.add("updateUser " + id);
+        guarded();
+        return new UserView(id, "u" + id, null, Set.of(Role.VIEWER), "local", !Boolean.FALSE.equals(request.enabled()), Instant.now(), null);
+    }
+
+    @Override
+    public void resetMfa(long id) {
+        calls.add("resetMfa " + id);
+        guarded();
+    }
+
+    @Override
+    public List<IdentityProviderView> identityProviders() {
+        calls.add("identityProviders");
+        return List.of();
+    }
+
+    @Override
+    public IdentityProviderView createIdentityProvider(IdentityProviderRequest request) {
+        calls.add("createIdentityProvider " + request.name());
+        guarded();
+        return new IdentityProviderView(request.name(), request.kind(), request.displayName(), request.enabled(), "api",
+                request.settings(), List.of(), request.roleMapping(), Instant.now(), Instant.now(), 1);
+    }
+
+    @Override
+    public IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request) {
+        return createIdentityProvider(request);
+    }
+
+    @Override
+    public void deleteIdentityProvider(String name) {
+        calls.add("deleteIdentityProvider " + name);
+        guarded();
+    }
+
+    @Override
+    public ProviderTestResult testIdentityProvider(String name) {
+        return new ProviderTestResult(true, "reached " + name);
+    }
+
+    /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */
+    private void guarded() {
+        fail();
+        if (stepUpsRequired > 0) {
+            stepUpsRequired--;
+            throw ApiException.rejected(ApiError.of(ErrorType.STEP_UP_REQUIRED, "this change needs a fresh second factor"));
+        }
     }
 
     @Override

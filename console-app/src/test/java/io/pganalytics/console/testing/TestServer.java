@@ -1,6 +1,7 @@
 package io.pganalytics.console.testing;
 
 import io.pganalytics.server.PgAnalyticsServer;
+import io.pganalytics.server.auth.provider.ProviderKind;
 import io.pganalytics.server.testing.TestServers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -31,14 +32,16 @@ public final class TestServer implements AutoCloseable {
 
     private final String databaseUrl;
     private final Map<String, String> overrides;
+    private final List<ProviderKind> providerKinds;
     private final String clusterName = TestServers.newClusterName();
     private final Path dataDir = TestServers.tempDir();
     private int port;
     private PgAnalyticsServer server;
 
-    private TestServer(String hint, Map<String, String> overrides) {
+    private TestServer(String hint, Map<String, String> overrides, List<ProviderKind> providerKinds) {
         this.databaseUrl = newDatabase(hint);
         this.overrides = Map.copyOf(overrides);
+        this.providerKinds = List.copyOf(providerKinds);
     }
 
     public static TestServer start(String hint) {
@@ -47,7 +50,12 @@ public final class TestServer implements AutoCloseable {
 
     /** With server settings over the defaults ({@code "live.heartbeat", "100ms"}). */
     public static TestServer start(String hint, Map<String, String> overrides) {
-        TestServer test = new TestServer(hint, overrides);
+        return start(hint, overrides, List.of());
+    }
+
+    /** With identity provider kinds of the test's own (the server harness's {@code TestProviderKinds}). */
+    public static TestServer start(String hint, Map<String, String> overrides, List<ProviderKind> providerKinds) {
+        TestServer test = new TestServer(hint, overrides, providerKinds);
         test.start();
         return test;
     }
@@ -59,7 +67,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> settings = new java.util.HashMap<>(overrides);
         settings.put("server.data-dir", dataDir.toString());
         settings.put("http.port", Integer.toString(port));
-        server = TestServers.start(databaseUrl, clusterName, settings);
+        server = TestServers.start(databaseUrl, clusterName, settings, java.time.Clock.systemUTC(), providerKinds);
         port = server.port();
     }
 

@@ -49,7 +49,7 @@ class ViewModelTest {
     @Test
     void aWrongPasswordShowsTheServersSentenceAndClearsThePassword() {
         List<Object> signedIn = new ArrayList<>();
-        LoginViewModel model = new LoginViewModel(new LoginService(api, background), "", signedIn::add, () -> { });
+        LoginViewModel model = new LoginViewModel(new LoginService(api, background, page -> { }), "", signedIn::add, () -> { });
         model.start(false);
         assertEquals("dba", model.usernameProperty().get(), "the last username is remembered");
         model.passwordProperty().set("wrong");
@@ -65,7 +65,7 @@ class ViewModelTest {
 
     @Test
     void signingInNeedsBothFields() {
-        LoginViewModel model = new LoginViewModel(new LoginService(api, background), "Your session expired: please sign in again.", u -> { }, () -> { });
+        LoginViewModel model = new LoginViewModel(new LoginService(api, background, page -> { }), "Your session expired: please sign in again.", u -> { }, () -> { });
         model.signIn();
         assertEquals("Enter your username and password.", model.errorProperty().get());
         assertTrue(api.calls.isEmpty());

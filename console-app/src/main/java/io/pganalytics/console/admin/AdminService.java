@@ -1,0 +1,93 @@
+package io.pganalytics.console.admin;
+
+import io.pganalytics.common.auth.CreateUserRequest;
+import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.common.auth.UserPage;
+import io.pganalytics.common.auth.UserView;
+import io.pganalytics.console.api.ApiException;
+import io.pganalytics.console.api.ConsoleApi;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.RoleMappingView;
+import io.pganalytics.console.common.Background;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * Administration calls, off the FX thread. A change the server refuses with {@code step_up_required} asks the
+ * {@link StepUpPrompt} for a fresh second factor, proves it, and is sent once more; a second refusal is reported.
+ */
+public final class AdminService {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
+    static final int PAGE = 500;
+
+    private final ConsoleApi api;
+    private final Background background;
+    private final StepUpPrompt stepUp;
+
+    public AdminService(ConsoleApi api, Background background, StepUpPrompt stepUp) {
+        this.api = api;
+        this.background = background;
+        this.stepUp = stepUp;
+    }
+
+    public void users(Consumer<UserPage> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().users(0, PAGE), onResult, onFailure);
+    }
+
+    public void createUser(CreateUserRequest request, Consumer<UserView> onResult, Consumer<Throwable> onFailure) {
+        change(() -> api.admin().createUser(request), onResult, onFailure);
+    }
+
+    public void updateUser(long id, UpdateUserRequest request, Consumer<UserView> onResult, Consumer<Throwable> onFailure) {
+        change(() -> api.admin().updateUser(id, request), onResult, onFailure);
+    }
+
+    public void resetMfa(long id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(() -> {
+            api.admin().resetMfa(id);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    public void identityProviders(Consumer<List<IdentityProviderView>> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().identityProviders(), onResult, onFailure);
+    }
+
+    public void saveIdentityProvider(IdentityProviderRequest request, boolean create, Consumer<IdentityProviderView> onResult,
+                                     Consumer<Throwable> onFailure) {
+        change(() -> create ? api.admin().createIdentityProvider(request) : api.admin().updateIdentityProvider(request.name(), request), onResult, onFailure);
+    }
+
+    public void deleteIdentityProvider(String name, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(() -> {
+            api.admin().deleteIdentityProvider(name);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    public void testIdentityProvider(String name, Consumer<ProviderTestResult> onResult, Consumer<Throwable> onFailure) {
+        change(() -> api.admin().testIdentityProvider(name), onResult, onFailure);
+    }
+
+    /** Runs {@code work}; on a step-up refusal asks for a second factor, proves it and runs {@code work} once more. */
+    <T> void change(Callable<T> work, Consumer<T> onResult, Consumer<Throwable> onFailure) {
+        background.run(work, onResult, failure -> {
+            if (!(failure instanceof ApiException refused) || !refused.stepUpRequired()) {
+                onFailure.accept(failure);
+                return;
+            }
+            LOG.info("an admin change needs a fresh second factor: asking");
+            stepUp.ask(factor -> background.run(() -> {
+                api.stepUp(factor.method(), factor.code());
+                return work.call();
+            }, onResult, onFailure), () -> onFailure.accept(new ApiException(ApiException.Kind.REJECTED,
+                    "This change needs a fresh second factor: nothing was changed.", null, null)));
+        });
+    }
+}

@@ -1,0 +1,38 @@
+package io.pganalytics.console.api;
+
+import io.pganalytics.common.auth.CreateUserRequest;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.common.auth.UserPage;
+import io.pganalytics.common.auth.UserView;
+
+import java.util.List;
+
+/**
+ * The administration calls of one signed-in admin's session ({@link ConsoleApi#admin()}). Every method blocks and fails
+ * with an {@link ApiException}; a change the server wants a fresh second factor for fails with
+ * {@link ApiException#stepUpRequired()}.
+ */
+public interface AdminApi {
+    UserPage users(int offset, int limit);
+
+    UserView createUser(CreateUserRequest request);
+
+    UserView updateUser(long id, UpdateUserRequest request);
+
+    /** Removes every second factor of a user, who enrols again at the next sign-in if the policy says so. */
+    void resetMfa(long id);
+
+    List<IdentityProviderView> identityProviders();
+
+    IdentityProviderView createIdentityProvider(IdentityProviderRequest request);
+
+    IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request);
+
+    void deleteIdentityProvider(String name);
+
+    /** Asks the server to reach the provider (directory bind, discovery, metadata) and say what it found. */
+    ProviderTestResult testIdentityProvider(String name);
+}

@@ -1,0 +1,67 @@
+package io.pganalytics.console.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.pganalytics.common.auth.CreateUserRequest;
+import io.pganalytics.common.auth.IdentityProviderRequest;
+import io.pganalytics.common.auth.IdentityProviderView;
+import io.pganalytics.common.auth.ProviderTestResult;
+import io.pganalytics.common.auth.UpdateUserRequest;
+import io.pganalytics.common.auth.UserPage;
+import io.pganalytics.common.auth.UserView;
+
+import java.util.List;
+
+/** {@link AdminApi} over the session of an {@link HttpConsoleApi}: the same tokens, refresh and errors. */
+final class HttpAdminApi implements AdminApi {
+    private final HttpConsoleApi api;
+
+    HttpAdminApi(HttpConsoleApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public UserPage users(int offset, int limit) {
+        return api.get("/users?offset=" + offset + "&limit=" + limit, UserPage.class);
+    }
+
+    @Override
+    public UserView createUser(CreateUserRequest request) {
+        return api.decode(api.authenticated("POST", "/users", request, true), UserView.class);
+    }
+
+    @Override
+    public UserView updateUser(long id, UpdateUserRequest request) {
+        return api.decode(api.authenticated("PATCH", "/users/" + id, request, true), UserView.class);
+    }
+
+    @Override
+    public void resetMfa(long id) {
+        api.expectSuccess(api.authenticated("DELETE", "/admin/users/" + id + "/mfa", null, true));
+    }
+
+    @Override
+    public List<IdentityProviderView> identityProviders() {
+        return api.decode(api.authenticated("GET", "/admin/identity-providers", null, true), new TypeReference<List<IdentityProviderView>>() { });
+    }
+
+    @Override
+    public IdentityProviderView createIdentityProvider(IdentityProviderRequest request) {
+        return api.decode(api.authenticated("POST", "/admin/identity-providers", request, true), IdentityProviderView.class);
+    }
+
+    @Override
+    public IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request) {
+        return api.decode(api.authenticated("PUT", "/admin/identity-providers/" + HttpConsoleApi.encode(name), request, true), IdentityProviderView.class);
+    }
+
+    @Override
+    public void deleteIdentityProvider(String name) {
+        api.expectSuccess(api.authenticated("DELETE", "/admin/identity-providers/" + HttpConsoleApi.encode(name), null, true));
+    }
+
+    @Override
+    public ProviderTestResult testIdentityProvider(String name) {
+        return api.decode(api.authenticated("POST", "/admin/identity-providers/" + HttpConsoleApi.encode(name) + "/test", null, true),
+                ProviderTestResult.class);
+    }
+}
