@@ -138,9 +138,9 @@ final class OidcProvider implements BrowserProvider {
             throw refused("its id_token has no " + settings.usernameClaim() + " claim to name the user");
         }
         Set<String> methods = new LinkedHashSet<>(List.of(AuthMethods.FEDERATED));
-        // the provider's own amr values, as they come (the MFA policy's auth.mfa.trust-provider-amr decides about them)
-        attributes.getOrDefault("amr", List.of()).stream()
-                .filter(value -> value.matches("[A-Za-z0-9_.:-]{1,64}")).limit(16).forEach(methods::add);
+        // The provider's own amr values are not passed on as they come: only this provider's trustProviderMfa says which
+        // of its values mean a second factor, and then the sign-in carries "mfa" (which auth.mfa.trust-provider-amr
+        // must also accept for it to stand in for this server's own second factor: two keys, both turned on purpose).
         boolean providerMfa = attributes.getOrDefault("amr", List.of()).stream().anyMatch(settings.trustProviderMfa()::contains)
                 || attributes.getOrDefault("acr", List.of()).stream().anyMatch(settings.trustProviderMfa()::contains);
         if (providerMfa) {
