@@ -13,6 +13,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.auth.AuthFeature;
+import io.pganalytics.server.auth.provider.ProviderKind;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.cluster.ClusterModule;
 import io.pganalytics.server.cluster.NodeRegistry;
@@ -110,6 +111,12 @@ public final class PgAnalyticsServer implements AutoCloseable {
      * key stops start-up at once with its name ({@link ServerConfiguration}).
      */
     public static PgAnalyticsServer start(Config config, Map<String, String> environment, Clock clock) {
+        return start(config, environment, clock, List.of());
+    }
+
+    /** As {@link #start(Config, Map, Clock)}, knowing identity provider kinds besides the server's own (a test's). */
+    public static PgAnalyticsServer start(Config config, Map<String, String> environment, Clock clock,
+                                          List<ProviderKind> extraProviderKinds) {
         ServerConfiguration configuration = ServerConfiguration.read(config);
         ServerConfig serverConfig = configuration.server();
         HttpConfig http = configuration.http();
@@ -138,7 +145,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
-                    serverConfig.dataDir(), environment);
+                    serverConfig.dataDir(), environment, extraProviderKinds);
             resources.push(auth);
             auth.start();
 

@@ -138,16 +138,23 @@ public final class Settings {
     /**
      * The items of a list of sections ({@code key.0}, {@code key.1}...), none when the key is absent. The list itself is
      * not recorded: each item's keys are, as they are read, so that an unknown key inside an item is still refused.
+     * Items given by number ({@code key.0.name} from a flag or {@code ..._0_NAME} from the environment) count too.
      */
     public static List<Config> items(Config node, String key) {
         Config value = node.get(key);
         if (!value.exists()) {
             return List.of();
         }
-        if (!value.isList()) {
-            throw problem(node, key, "expected a list");
+        if (value.isList()) {
+            return value.asNodeList().get();
         }
-        return value.asNodeList().get();
+        if (value.type() == Config.Type.OBJECT) {
+            List<Config> children = value.asNodeList().get();
+            if (children.stream().allMatch(child -> child.name().matches("\\d{1,4}"))) {
+                return children.stream().sorted(java.util.Comparator.comparingInt(child -> Integer.parseInt(child.name()))).toList();
+            }
+        }
+        throw problem(node, key, "expected a list");
     }
 
     /**

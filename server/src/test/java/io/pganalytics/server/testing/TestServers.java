@@ -2,6 +2,7 @@ package io.pganalytics.server.testing;
 
 import io.helidon.config.Config;
 import io.pganalytics.server.PgAnalyticsServer;
+import io.pganalytics.server.auth.provider.ProviderKind;
 import io.pganalytics.server.config.ConfigLoader;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +50,12 @@ public final class TestServers {
 
     /** As {@link #start(String, String, Map)}, with a clock the test controls (see {@link ManualClock}). */
     public static PgAnalyticsServer start(String databaseUrl, String clusterName, Map<String, String> overrides, Clock clock) {
+        return start(databaseUrl, clusterName, overrides, clock, List.of());
+    }
+
+    /** As {@link #start(String, String, Map, Clock)}, with identity provider kinds of the test's own. */
+    public static PgAnalyticsServer start(String databaseUrl, String clusterName, Map<String, String> overrides, Clock clock,
+                                          List<ProviderKind> providerKinds) {
         Map<String, String> settings = new HashMap<>();
         settings.put("server.data-dir", tempDir().toString());
         settings.put("server.node-name", "test-" + UUID.randomUUID().toString().substring(0, 8));
@@ -63,7 +71,7 @@ public final class TestServers {
         settings.put("cluster.port-auto-increment", "false");
         settings.putAll(overrides);
         Config config = ConfigLoader.load(null, Map.of(), settings);
-        return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), clock);
+        return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), clock, providerKinds);
     }
 
     /** Two nodes of one new cluster. */
@@ -75,12 +83,18 @@ public final class TestServers {
      * the other. {@code overridesA} and {@code overridesB} are each node's own settings.
      */
     public static TwoNodes startTwo(String databaseUrl, Map<String, String> overridesA, Map<String, String> overridesB) {
+        return startTwo(databaseUrl, overridesA, overridesB, List.of());
+    }
+
+    /** As {@link #startTwo(String, Map, Map)}, both nodes knowing the test's own identity provider kinds. */
+    public static TwoNodes startTwo(String databaseUrl, Map<String, String> overridesA, Map<String, String> overridesB,
+                                    List<ProviderKind> providerKinds) {
         String cluster = newClusterName();
         int portA = freePort();
         int portB = freePort();
         String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        PgAnalyticsServer a = start(databaseUrl, cluster, joined(overridesA, members, portA));
-        PgAnalyticsServer b = start(databaseUrl, cluster, joined(overridesB, members, portB));
+        PgAnalyticsServer a = start(databaseUrl, cluster, joined(overridesA, members, portA), Clock.systemUTC(), providerKinds);
+        PgAnalyticsServer b = start(databaseUrl, cluster, joined(overridesB, members, portB), Clock.systemUTC(), providerKinds);
         Eventually.await(Duration.ofSeconds(60), "the two nodes form one cluster",
                 () -> a.cluster().memberCount() == 2 && b.cluster().memberCount() == 2);
         return new TwoNodes(a, b);

@@ -81,7 +81,7 @@ final class IdentityProviderService {
         }
         ProviderDefinition definition = definition(request, request.name(), request.kind(), secrets);
         checkWithKind(definition);
-        Instant now = providers.context().clock().instant();
+        Instant now = now();
         DIdentityProvider row = new DIdentityProvider();
         row.setName(request.name());
         row.setOrigin(IdentityProviderView.API);
@@ -130,7 +130,7 @@ final class IdentityProviderService {
         ProviderDefinition definition = definition(request, name, row.getKind(), secrets);
         checkWithKind(definition);
         boolean wasEnabled = row.isEnabled();
-        fill(row, definition, providers.context().clock().instant());
+        fill(row, definition, now());
         try (Transaction tx = database.beginTransaction()) {
             repository.update(row);
             tx.commit();
@@ -193,6 +193,11 @@ final class IdentityProviderService {
         }
     }
 
+    /** The time as PostgreSQL keeps it (microseconds), so that an answer shows what a later read shows. */
+    private Instant now() {
+        return providers.context().clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     private static ProviderTestResult failed(String name, Caller caller, String message) {
         LOG.info("identity providers: {} ({}) tested {}: {}", caller.id(), caller.name(), name, message);
         return new ProviderTestResult(false, message);
@@ -213,6 +218,13 @@ final class IdentityProviderService {
         Definitions.checkDisplayName(request.displayName()).ifPresent(problem -> problems.add(new ErrorDetail("displayName", problem)));
         problems.addAll(Definitions.checkSecrets(request.secrets()));
         problems.addAll(Definitions.checkMapping(request.roleMapping(), "roleMapping"));
+        if (request.settings() != null) {
+            request.settings().forEach((key, value) -> {
+                if (value == null) {
+                    problems.add(new ErrorDetail("settings." + key, "must not be null: leave the setting out instead"));
+                }
+            });
+        }
         if (request.settings() != null && definitions.json(request.settings()).length() > Definitions.MAX_SETTINGS_JSON) {
             problems.add(new ErrorDetail("settings", "must take at most " + Definitions.MAX_SETTINGS_JSON / 1024 + " KiB as JSON"));
         }
