@@ -59,7 +59,7 @@ public final class TestProviderKinds {
         @Override
         public IdentityProvider create(ProviderDefinition definition, ProviderContext context) {
             for (String key : definition.settings().keySet()) {
-                if (!key.equals("directory")) {
+                if (!key.equals("directory") && !key.equals("hangOnTest")) {
                     throw ApiException.invalid("settings." + key, "is not a setting of a test directory");
                 }
             }
@@ -87,6 +87,15 @@ public final class TestProviderKinds {
 
         @Override
         public String test() {
+            if ("true".equals(definition.settings().get("hangOnTest"))) {
+                // A directory that never answers, until the caller gives up and interrupts (at most a minute).
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw ApiException.unavailable("interrupted", null);
+                }
+            }
             String bind = definition.secrets().get("bindPassword");
             if (bind == null) {
                 throw ApiException.unavailable("no bind password is set", null);

@@ -173,6 +173,17 @@ class IdentityProvidersHttpTest {
     }
 
     @Test
+    void aTestOfAProviderThatNeverAnswersEndsWithinItsBound() {
+        String name = unique("hang");
+        create(directoryProvider(name, "hang-dir", true, TestProviderKinds.BIND_PASSWORD)
+                .replace("\"directory\":\"hang-dir\"", "\"directory\":\"hang-dir\",\"hangOnTest\":\"true\""));
+        ApiClient.Response tested = api.post("/admin/identity-providers/" + name + "/test", admin, "");
+        assertEquals(200, tested.status(), tested.body());
+        assertFalse(tested.json().get("ok").asBoolean());
+        assertEquals("no answer within " + IdentityProviderService.TEST_TIME.toSeconds() + " s", tested.json().get("message").asText());
+    }
+
+    @Test
     void aProviderOfTheConfigurationFileIsReadOnlyThroughTheApi() {
         JsonNode configured = api.get("/admin/identity-providers/corp-config", admin).json();
         assertEquals("configuration", configured.get("origin").asText());
