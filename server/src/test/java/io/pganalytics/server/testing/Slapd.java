@@ -213,8 +213,12 @@ public final class Slapd implements AutoCloseable {
         }
     }
 
+    /** Stops slapd and removes its directory; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!Files.exists(dir)) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -193,4 +193,28 @@ class LdapSignInHttpTest {
         assertEquals(401, login("corp", "grace", Slapd.password("grace")).status());
         assertTrue(localUser("alice").map(u -> u.get("enabled").asBoolean()).orElse(true), "others stay enabled");
     }
+
+    @Test
+    @Timeout(180)
+    void aDirectoryThatIsDownSkipsTheSyncRoundAndDisablesNobody() throws Exception {
+        Slapd second = Slapd.start();
+        try {
+            createProvider("second", LdapTesting.settings(second, Map.of("syncInterval", "10s")));
+            String bob = api.post("/auth/login", null, api.toJson(Map.of("username", "bob", "password",
+                    Slapd.password("bob"), "provider", "second"))).json().get("accessToken").asText();
+            second.close();
+            com.hazelcast.map.IMap<String, String> state = server.cluster().hazelcast().getMap(DirectorySync.STATE_MAP);
+            String lastBefore = state.get("second.last");
+            Eventually.await(Duration.ofSeconds(60), "a sync round of 'second' ran while its directory was down",
+                    () -> !java.util.Objects.equals(state.get("second.last"), lastBefore));
+            JsonNode local = localUser("bob").orElseThrow();
+            assertTrue(local.get("enabled").asBoolean(), local.toString());
+            assertEquals(Set.of("viewer"), roles(local));
+            assertEquals(200, api.get("/auth/me", bob).status(), "the session survives the outage");
+            assertEquals(503, login("second", "bob", Slapd.password("bob")).status());
+        } finally {
+            second.close();
+            api.delete("/admin/identity-providers/second", admin);
+        }
+    }
 }
