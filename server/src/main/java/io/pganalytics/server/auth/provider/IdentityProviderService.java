@@ -218,6 +218,13 @@ final class IdentityProviderService {
         Definitions.checkDisplayName(request.displayName()).ifPresent(problem -> problems.add(new ErrorDetail("displayName", problem)));
         problems.addAll(Definitions.checkSecrets(request.secrets()));
         problems.addAll(Definitions.checkMapping(request.roleMapping(), "roleMapping"));
+        if (request.settings() != null) {
+            request.settings().forEach((key, value) -> {
+                if (value == null) {
+                    problems.add(new ErrorDetail("settings." + key, "must not be null: leave the setting out instead"));
+                }
+            });
+        }
         if (request.settings() != null && definitions.json(request.settings()).length() > Definitions.MAX_SETTINGS_JSON) {
             problems.add(new ErrorDetail("settings", "must take at most " + Definitions.MAX_SETTINGS_JSON / 1024 + " KiB as JSON"));
         }

@@ -199,6 +199,11 @@ public final class IdentityProviders implements AutoCloseable {
         } catch (ApiException e) {
             LOG.warn("identity provider {}: its definition is refused by its kind: {}", row.getName(), e.getMessage());
             return new Live(row.getVersion(), row.isEnabled(), null, e.getMessage());
+        } catch (RuntimeException e) {
+            // One provider that cannot be made must not keep every other one from loading.
+            LOG.warn("identity provider {}: making it failed: {}", row.getName(), e.getClass().getName());
+            return new Live(row.getVersion(), row.isEnabled(), null, "the provider could not be loaded ("
+                    + e.getClass().getSimpleName() + "); see the server log");
         }
     }
 

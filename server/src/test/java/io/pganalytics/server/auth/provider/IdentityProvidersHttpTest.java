@@ -199,6 +199,9 @@ class IdentityProvidersHttpTest {
         assertRefused(api.post("/admin/identity-providers", admin,
                 directoryProvider(good, "d", true, null).replace("\"directory\":\"d\"", "\"colour\":\"blue\"")), 400, "settings.colour");
         assertRefused(api.post("/admin/identity-providers", admin,
+                directoryProvider(good, "d", true, null).replace("\"directory\":\"d\"", "\"directory\":\"d\",\"extra\":null")), 400,
+                "settings.extra");
+        assertRefused(api.post("/admin/identity-providers", admin,
                 directoryProvider(good, "d", true, null).replace("\"role\":\"operator\"", "\"role\":\"root\"")), 400,
                 "roleMapping.rules[0].role");
         assertRefused(api.post("/admin/identity-providers", admin,
