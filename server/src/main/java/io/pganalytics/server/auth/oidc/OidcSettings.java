@@ -44,8 +44,23 @@ record OidcSettings(String issuer, String clientId, Optional<String> clientSecre
         trustProviderMfa = Set.copyOf(trustProviderMfa);
     }
 
+    static final Set<String> SETTINGS = Set.of("issuer", "clientId", "scopes", "usernameClaim", "groupsClaim",
+            "allowedAlgorithms", "clockSkew", "trustProviderMfa");
+    static final Set<String> SECRETS = Set.of("clientSecret");
+
     static OidcSettings from(ProviderDefinition definition) {
         Map<String, Object> settings = definition.settings();
+        for (String key : settings.keySet()) {
+            if (!SETTINGS.contains(key)) {
+                throw ApiException.invalid("settings." + abbreviate(key), "is not a setting of an OpenID Connect provider (known: "
+                        + String.join(", ", sorted(SETTINGS)) + ")");
+            }
+        }
+        for (String key : definition.secrets().keySet()) {
+            if (!SECRETS.contains(key)) {
+                throw ApiException.invalid("secrets." + abbreviate(key), "is not a secret of an OpenID Connect provider (known: clientSecret)");
+            }
+        }
         String issuer = issuer(text(settings, "issuer").orElseThrow(() -> missing("issuer")));
         String clientId = text(settings, "clientId").orElseThrow(() -> missing("clientId"));
         Optional<String> secret = Optional.ofNullable(definition.secrets().get("clientSecret")).filter(s -> !s.isBlank());

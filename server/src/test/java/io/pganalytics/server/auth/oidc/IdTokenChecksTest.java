@@ -240,6 +240,10 @@ class IdTokenChecksTest {
                 Map.of("issuer", "http://idp.example/realms/x", "clientId", CLIENT_ID), Map.of(), RoleMapping.refuseAll());
         assertTrue(assertThrows(ApiException.class, () -> new OidcKind().create(insecure, new ProviderContext(null, clock, Path.of("."))))
                 .getMessage().startsWith("settings.issuer"));
+        ProviderDefinition typo = new ProviderDefinition("typo", OidcKind.KIND, null, true,
+                Map.of("issuer", issuer, "clientId", CLIENT_ID, "allowedAlgorithm", "none"), Map.of(), RoleMapping.refuseAll());
+        assertTrue(assertThrows(ApiException.class, () -> new OidcKind().create(typo, new ProviderContext(null, clock, Path.of("."))))
+                .getMessage().startsWith("settings.allowedAlgorithm:"));
         ProviderDefinition skew = new ProviderDefinition("skew", OidcKind.KIND, null, true,
                 Map.of("issuer", issuer, "clientId", CLIENT_ID, "clockSkew", "10m"), Map.of(), RoleMapping.refuseAll());
         assertTrue(assertThrows(ApiException.class, () -> new OidcKind().create(skew, new ProviderContext(null, clock, Path.of("."))))
