@@ -55,8 +55,12 @@ class SamlKeycloakTest {
 
     @AfterAll
     static void stop() {
-        provider.close();
-        node.close();
+        if (provider != null) {
+            provider.close();
+        }
+        if (node != null) {
+            node.close();
+        }
     }
 
     /** Signs {@code user} in at Keycloak and returns the auto-POST form's fields (SAMLResponse, RelayState). */

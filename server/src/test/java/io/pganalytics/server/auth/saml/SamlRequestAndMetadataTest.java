@@ -53,7 +53,9 @@ class SamlRequestAndMetadataTest {
 
     @AfterAll
     static void stop() {
-        node.close();
+        if (node != null) {
+            node.close();
+        }
     }
 
     SamlProvider provider(Map<String, Object> extra, Map<String, String> secrets) {

@@ -66,8 +66,12 @@ class SamlResponseChecksTest {
 
     @AfterAll
     static void stop() {
-        node1.close();
-        node0.close();
+        if (node1 != null) {
+            node1.close();
+        }
+        if (node0 != null) {
+            node0.close();
+        }
     }
 
     @BeforeEach
