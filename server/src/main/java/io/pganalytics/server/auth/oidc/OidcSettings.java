@@ -62,7 +62,8 @@ record OidcSettings(String issuer, String clientId, Optional<String> clientSecre
         String usernameClaim = in.text("usernameClaim", "preferred_username");
         String groupsClaim = in.text("groupsClaim", "groups");
         Set<String> algorithms = new LinkedHashSet<>();
-        for (String algorithm : in.list("allowedAlgorithms", List.of("RS256", "ES256"))) {
+        List<String> listed = in.list("allowedAlgorithms", List.of("RS256", "ES256"));
+        for (String algorithm : listed) {
             if (!SUPPORTED_ALGORITHMS.contains(algorithm)) {
                 in.problem("settings.allowedAlgorithms", "'" + abbreviate(algorithm)
                         + "' is not accepted: use asymmetric signatures only (" + String.join(", ", sorted(SUPPORTED_ALGORITHMS))
@@ -71,7 +72,7 @@ record OidcSettings(String issuer, String clientId, Optional<String> clientSecre
                 algorithms.add(algorithm);
             }
         }
-        if (algorithms.isEmpty()) {
+        if (listed.isEmpty()) {
             in.problem("settings.allowedAlgorithms", "must name at least one algorithm");
         }
         Duration skew = in.duration("clockSkew", DEFAULT_CLOCK_SKEW, Duration.ZERO, MAX_CLOCK_SKEW);
