@@ -1,9 +1,7 @@
 package io.pganalytics.server.auth.saml;
 
-import io.pganalytics.common.api.ErrorDetail;
-import io.pganalytics.common.units.Durations;
 import io.pganalytics.server.auth.provider.ProviderDefinition;
-import io.pganalytics.server.http.ApiException;
+import io.pganalytics.server.auth.provider.ProviderSettings;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,11 +17,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,58 +62,39 @@ record SamlSettings(URI idpMetadataUrl, Path idpMetadataFile, String idpEntityId
 
     /** Reads {@code definition}; throws {@code ApiException.invalid} naming every wrong setting. */
     static SamlSettings from(ProviderDefinition definition, Path dataDir) {
-        Reader in = new Reader(definition.settings(), definition.secrets());
-        for (String key : definition.settings().keySet()) {
-            if (!KNOWN.contains(key)) {
-                in.problem("settings." + key, "is not a SAML setting (known: " + String.join(", ", KNOWN.stream().sorted().toList()) + ")");
-            }
-        }
-        for (String key : definition.secrets().keySet()) {
-            if (!SP_PRIVATE_KEY.equals(key)) {
-                in.problem("secrets." + key, "is not a SAML secret (known: " + SP_PRIVATE_KEY + ")");
-            }
-        }
-        URI metadataUrl = in.uri("idpMetadataUrl");
-        String metadataFileText = in.string("idpMetadataFile");
+        ProviderSettings in = ProviderSettings.of(definition).refuseUnknown(KNOWN, Set.of(SP_PRIVATE_KEY));
+        URI metadataUrl = uri(in, "idpMetadataUrl");
+        String metadataFileText = in.text("idpMetadataFile");
         Path metadataFile = metadataFileText == null ? null : dataDir.resolve(metadataFileText).normalize();
         if (metadataUrl != null && metadataFile != null) {
             in.problem("settings.idpMetadataFile", "give idpMetadataUrl or idpMetadataFile, not both");
         }
-        String idpEntityId = in.string("idpEntityId");
-        URI ssoUrl = in.uri("idpSsoUrl");
-        List<X509Certificate> idpCertificates = in.certificates("idpCertificate", "settings.idpCertificate");
+        String idpEntityId = in.text("idpEntityId");
+        URI ssoUrl = uri(in, "idpSsoUrl");
+        List<X509Certificate> idpCertificates = certificates(in, "idpCertificate");
         if (metadataUrl == null && metadataFile == null
                 && (idpEntityId == null || ssoUrl == null || idpCertificates.isEmpty())) {
             in.problem("settings.idpMetadataUrl", "the identity provider is unknown: give idpMetadataUrl or "
                     + "idpMetadataFile, or all of idpEntityId, idpSsoUrl and idpCertificate");
         }
         boolean signRequests = in.bool("signAuthnRequests", false);
-        PrivateKey key = in.privateKey();
-        List<X509Certificate> spCertificates = in.certificates("spCertificate", "settings.spCertificate");
+        PrivateKey key = privateKey(in);
+        List<X509Certificate> spCertificates = certificates(in, "spCertificate");
         if (signRequests && key == null) {
             in.problem("secrets." + SP_PRIVATE_KEY, "signAuthnRequests needs the SP's private key (PKCS#8 PEM)");
         }
         if (signRequests && spCertificates.isEmpty()) {
             in.problem("settings.spCertificate", "signAuthnRequests needs the SP's certificate (PEM) for the metadata");
         }
-        Duration skew = in.duration("clockSkew", DEFAULT_SKEW);
-        if (skew != null && skew.compareTo(MAX_SKEW) > 0) {
-            in.problem("settings.clockSkew", "is " + skew.toSeconds() + " s; at most " + MAX_SKEW.toSeconds() + " s is allowed");
-        }
+        Duration skew = in.duration("clockSkew", DEFAULT_SKEW, Duration.ZERO, MAX_SKEW);
         SamlSettings settings = new SamlSettings(metadataUrl, metadataFile, idpEntityId, ssoUrl, idpCertificates,
-                in.string("spEntityId"), in.bool("wantAssertionsSigned", false), signRequests, key,
+                in.text("spEntityId"), in.bool("wantAssertionsSigned", false), signRequests, key,
                 spCertificates.isEmpty() ? null : spCertificates.getFirst(),
-                orDefault(in.string("nameIdFormat"), UNSPECIFIED), orDefault(in.string("usernameAttribute"), NAME_ID),
-                in.string("groupsAttribute"), in.string("emailAttribute"), in.string("displayNameAttribute"),
-                skew, in.strings("trustProviderMfa"), in.string("mfaAttribute"));
-        if (!in.problems.isEmpty()) {
-            throw ApiException.invalid(in.problems);
-        }
+                in.text("nameIdFormat", UNSPECIFIED), in.text("usernameAttribute", NAME_ID),
+                in.text("groupsAttribute"), in.text("emailAttribute"), in.text("displayNameAttribute"),
+                skew, new LinkedHashSet<>(in.list("trustProviderMfa", List.of())), in.text("mfaAttribute"));
+        in.done();
         return settings;
-    }
-
-    private static String orDefault(String value, String fallback) {
-        return value == null ? fallback : value;
     }
 
     /** Certificates in PEM (one or several, for a key rollover), each checked to parse. */
@@ -142,151 +119,75 @@ record SamlSettings(URI idpMetadataUrl, Path idpMetadataFile, String idpEntityId
         }
     }
 
-    /** Reads typed values, collecting problems rather than stopping at the first. */
-    private static final class Reader {
-        final Map<String, Object> settings;
-        final Map<String, String> secrets;
-        final List<ErrorDetail> problems = new ArrayList<>();
-
-        Reader(Map<String, Object> settings, Map<String, String> secrets) {
-            this.settings = settings;
-            this.secrets = secrets;
-        }
-
-        void problem(String field, String problem) {
-            problems.add(new ErrorDetail(field, problem));
-        }
-
-        String string(String key) {
-            Object value = settings.get(key);
-            if (value == null) {
-                return null;
-            }
-            if (!(value instanceof String text)) {
-                problem("settings." + key, "must be a string");
-                return null;
-            }
-            if (text.length() > 16_384) {
-                problem("settings." + key, "is longer than 16384 characters");
-                return null;
-            }
-            return text.isBlank() ? null : text.strip();
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Object value = settings.get(key);
-            if (value == null) {
-                return fallback;
-            }
-            if (value instanceof Boolean b) {
-                return b;
-            }
-            if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-                return Boolean.parseBoolean(s);
-            }
-            problem("settings." + key, "must be true or false");
-            return fallback;
-        }
-
-        URI uri(String key) {
-            String text = string(key);
-            if (text == null) {
-                return null;
-            }
-            try {
-                URI uri = new URI(text);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-                    problem("settings." + key, "must be an absolute http(s) URL");
-                    return null;
-                }
-                if (scheme.equals("http") && !IdpMetadata.isLoopback(uri.getHost())) {
-                    // metadata over plain http would let anyone on the path swap the IdP's certificate
-                    problem("settings." + key, "must use https (plain http only for a loopback address)");
-                    return null;
-                }
-                return uri;
-            } catch (URISyntaxException e) {
-                problem("settings." + key, "is not a URL");
-                return null;
-            }
-        }
-
-        List<X509Certificate> certificates(String key, String field) {
-            String pem = string(key);
-            if (pem == null) {
-                return List.of();
-            }
-            try {
-                List<X509Certificate> parsed = parseCertificates(pem);
-                if (parsed.isEmpty()) {
-                    problem(field, "holds no PEM certificate");
-                }
-                return parsed;
-            } catch (IllegalArgumentException e) {
-                problem(field, "is not a PEM X.509 certificate");
-                return List.of();
-            }
-        }
-
-        PrivateKey privateKey() {
-            String pem = secrets.get(SP_PRIVATE_KEY);
-            if (pem == null || pem.isBlank()) {
-                return null;
-            }
-            String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
-                    .replaceAll("\\s", "");
-            if (pem.contains("-----BEGIN") && !pem.contains("-----BEGIN PRIVATE KEY-----")) {
-                problem("secrets." + SP_PRIVATE_KEY, "must be an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); "
-                        + "convert with: openssl pkcs8 -topk8 -nocrypt");
-                return null;
-            }
-            byte[] der;
-            try {
-                der = Base64.getDecoder().decode(base64);
-            } catch (IllegalArgumentException e) {
-                problem("secrets." + SP_PRIVATE_KEY, "is not base64 PEM");
-                return null;
-            }
-            for (String algorithm : List.of("RSA", "EC")) {
-                try {
-                    return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-                } catch (GeneralSecurityException e) {
-                    // try the next algorithm
-                }
-            }
-            problem("secrets." + SP_PRIVATE_KEY, "is neither an RSA nor an EC PKCS#8 private key");
+    private static URI uri(ProviderSettings in, String key) {
+        String text = in.text(key);
+        if (text == null) {
             return null;
         }
-
-        Duration duration(String key, Duration fallback) {
-            Object value = settings.get(key);
-            if (value == null) {
-                return fallback;
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+                in.problem("settings." + key, "must be an absolute http(s) URL");
+                return null;
             }
+            if (scheme.equals("http") && !IdpMetadata.isLoopback(uri.getHost())) {
+                // metadata over plain http would let anyone on the path swap the IdP's certificate
+                in.problem("settings." + key, "must use https (plain http only for a loopback address)");
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            in.problem("settings." + key, "is not a URL");
+            return null;
+        }
+    }
+
+    private static List<X509Certificate> certificates(ProviderSettings in, String key) {
+        String field = "settings." + key;
+        String pem = in.text(key);
+        if (pem == null) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> parsed = parseCertificates(pem);
+            if (parsed.isEmpty()) {
+                in.problem(field, "holds no PEM certificate");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            in.problem(field, "is not a PEM X.509 certificate");
+            return List.of();
+        }
+    }
+
+    private static PrivateKey privateKey(ProviderSettings in) {
+        String pem = in.secret(SP_PRIVATE_KEY);
+        if (pem == null) {
+            return null;
+        }
+        String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
+                .replaceAll("\\s", "");
+        if (pem.contains("-----BEGIN") && !pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            in.problem("secrets." + SP_PRIVATE_KEY, "must be an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY); "
+                    + "convert with: openssl pkcs8 -topk8 -nocrypt");
+            return null;
+        }
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            in.problem("secrets." + SP_PRIVATE_KEY, "is not base64 PEM");
+            return null;
+        }
+        for (String algorithm : List.of("RSA", "EC")) {
             try {
-                return Durations.parse(String.valueOf(value));
-            } catch (IllegalArgumentException e) {
-                problem("settings." + key, e.getMessage());
-                return fallback;
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // try the next algorithm
             }
         }
-
-        Set<String> strings(String key) {
-            Object value = settings.get(key);
-            if (value == null) {
-                return Set.of();
-            }
-            Collection<?> values = value instanceof Collection<?> c ? c : List.of(value);
-            Set<String> out = new LinkedHashSet<>();
-            for (Object v : values) {
-                if (!(v instanceof String s) || s.isBlank()) {
-                    problem("settings." + key, "must be a list of strings");
-                    return Set.of();
-                }
-                out.add(s.strip());
-            }
-            return out;
-        }
+        in.problem("secrets." + SP_PRIVATE_KEY, "is neither an RSA nor an EC PKCS#8 private key");
+        return null;
     }
 }

@@ -255,6 +255,18 @@ class IdTokenChecksTest {
                 .getMessage().startsWith("settings.clockSkew"));
     }
 
+    @Test
+    void everyWrongOidcSettingIsNamedAtOnce() {
+        ProviderDefinition wrong = new ProviderDefinition("wrong", OidcKind.KIND, null, true,
+                Map.of("issuer", "http://idp.example/realms/x", "allowedAlgorithms", List.of("HS256"), "clockSkew", "10m",
+                        "colour", "blue"), Map.of("pin", "1"), RoleMapping.refuseAll());
+        ApiException refused = assertThrows(ApiException.class,
+                () -> new OidcKind().create(wrong, new ProviderContext(null, clock, Path.of("."))));
+        assertEquals(List.of("settings.colour", "secrets.pin", "settings.issuer", "settings.clientId",
+                "settings.allowedAlgorithms", "settings.clockSkew"),
+                refused.details().stream().map(d -> d.field()).toList(), refused.details()::toString);
+    }
+
     private static String sign(String alg, String kid, PrivateKey key, ObjectNode claims) {
         try {
             String header = b64(MAPPER.writeValueAsBytes(Map.of("alg", alg, "kid", kid, "typ", "JWT")));
