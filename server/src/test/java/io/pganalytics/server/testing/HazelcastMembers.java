@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,8 +40,10 @@ public final class HazelcastMembers {
         // partitions are assigned on first use: touch a map so that the join migrates some of them to the new member
         // (bounded: an invocation on a cluster that never settles would otherwise retry for many minutes)
         try {
-            member.hazelcast().getMap("pga.test-warm-up").putAsync("node-" + index, index)
-                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
+            // size() asks every partition, so that all of them are assigned with this member in the cluster; it runs on a
+            // thread of its own so that the wait is bounded
+            CompletableFuture.supplyAsync(() -> member.hazelcast().getMap("pga.test-warm-up").size())
+                    .get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while member " + index + " joined", e);
