@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** LDAP sign-in against a real OpenLDAP (Debian's slapd, LDAPS and StartTLS), including the attacks of issue 12. */
 class LdapProviderTest {
+    private static final Logger LOG = LoggerFactory.getLogger(LdapProviderTest.class);
     private static Slapd slapd;
 
     @BeforeAll
@@ -214,8 +218,7 @@ class LdapProviderTest {
                     ApiException e = assertThrows(ApiException.class, () -> ldap.authenticate("alice", Slapd.password("alice")));
                     assertEquals(ErrorType.UNAVAILABLE, e.type(), overrides + ": " + e.getMessage());
                     assertTrue(e.getMessage().contains("corp") && e.getMessage().contains("cannot be reached"), e.getMessage());
-                    System.out.printf("LDAP %s: %s after %d ms%n", overrides.get("url"), e.getMessage(),
-                            (System.nanoTime() - start) / 1_000_000);
+                    LOG.info("LDAP {}: {} after {} ms", overrides.get("url"), e.getMessage(), (System.nanoTime() - start) / 1_000_000);
                 }
             }
             assertTrue(silent.accepted() > 0, "the silent directory was never contacted");

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory sync that follows the directory's changes (every 10 s here).
  */
 class LdapSignInHttpTest {
+    private static final Logger LOG = LoggerFactory.getLogger(LdapSignInHttpTest.class);
     private static Slapd slapd;
     private static PgAnalyticsServer server;
     private static ApiClient api;
@@ -147,7 +151,7 @@ class LdapSignInHttpTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(503, response.status(), response.body());
             assertTrue(response.body().contains("hung") && response.body().contains("cannot be reached"), response.body());
-            System.out.printf("LDAP sign-in against a silent directory: %d after %d ms: %s%n", response.status(), millis, response.body());
+            LOG.info("LDAP sign-in against a silent directory: {} after {} ms: {}", response.status(), millis, response.body());
             assertTrue(api.loginAdmin().length() > 20, "the local admin signs in while the directory hangs");
             assertEquals(204, api.delete("/admin/identity-providers/hung", admin).status());
         }
