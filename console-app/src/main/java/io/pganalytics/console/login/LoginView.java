@@ -51,13 +51,7 @@ public final class LoginView {
         username.setOnAction(e -> password.requestFocus());
         password.setOnAction(e -> model.signIn());
 
-        Button signIn = new Button("Sign in");
-        signIn.setId("sign-in");
-        signIn.setDefaultButton(true);
-        signIn.setMaxWidth(Double.MAX_VALUE);
-        signIn.getStyleClass().add("accent");
-        signIn.disableProperty().bind(model.busyProperty());
-        signIn.setOnAction(e -> model.signIn());
+        Button signIn = Widgets.primaryAction("Sign in", "sign-in", model.busyProperty(), model::signIn);
 
         Label status = new Label();
         status.textProperty().bind(model.statusProperty());

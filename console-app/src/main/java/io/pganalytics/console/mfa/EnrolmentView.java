@@ -72,13 +72,7 @@ public final class EnrolmentView {
         code.setPromptText("6-digit code");
         code.textProperty().bindBidirectional(model.codeProperty());
         code.setOnAction(e -> model.confirm());
-        Button confirm = new Button("Confirm");
-        confirm.setId("enrol-confirm");
-        confirm.setDefaultButton(true);
-        confirm.getStyleClass().add("accent");
-        confirm.setMaxWidth(Double.MAX_VALUE);
-        confirm.disableProperty().bind(model.busyProperty());
-        confirm.setOnAction(e -> model.confirm());
+        Button confirm = Widgets.primaryAction("Confirm", "enrol-confirm", model.busyProperty(), model::confirm);
         return new VBox(10, explain, qrRow, Widgets.label("Secret (for typing by hand)", "field-label"), secret,
                 Widgets.label("First code", "field-label"), code, confirm);
     }

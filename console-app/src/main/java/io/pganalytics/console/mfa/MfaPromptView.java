@@ -56,13 +56,7 @@ public final class MfaPromptView {
         code.textProperty().bindBidirectional(model.codeProperty());
         code.setOnAction(e -> model.verify());
 
-        Button verify = new Button("Verify");
-        verify.setId("mfa-verify");
-        verify.setDefaultButton(true);
-        verify.setMaxWidth(Double.MAX_VALUE);
-        verify.getStyleClass().add("accent");
-        verify.disableProperty().bind(model.busyProperty());
-        verify.setOnAction(e -> model.verify());
+        Button verify = Widgets.primaryAction("Verify", "mfa-verify", model.busyProperty(), model::verify);
         Hyperlink back = new Hyperlink("Back to sign-in");
         back.setId("mfa-cancel");
         back.setOnAction(e -> model.cancel());

@@ -3,6 +3,7 @@ package io.pganalytics.console.common.ui;
 import io.pganalytics.common.query.InstanceStatus;
 import javafx.beans.value.ObservableValue;
 import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.layout.HBox;
@@ -42,6 +43,21 @@ public final class Widgets {
         spinner.visibleProperty().bind(busy);
         spinner.managedProperty().bind(busy);
         return spinner;
+    }
+
+    /**
+     * The one main action of a card (sign in, verify, confirm): the default button (Enter presses it), full width,
+     * accented, and off while {@code busy}.
+     */
+    public static Button primaryAction(String text, String id, ObservableValue<Boolean> busy, Runnable action) {
+        Button button = new Button(text);
+        button.setId(id);
+        button.setDefaultButton(true);
+        button.setMaxWidth(Double.MAX_VALUE);
+        button.getStyleClass().add("accent");
+        button.disableProperty().bind(busy);
+        button.setOnAction(e -> action.run());
+        return button;
     }
 
     /** A banner line (info, warning or error) shown while its text is not empty. */
