@@ -19,6 +19,8 @@ import io.pganalytics.server.cluster.ClusterModule;
 import io.pganalytics.server.cluster.NodeRegistry;
 import io.pganalytics.server.collectors.CollectorsConfig;
 import io.pganalytics.server.collectors.CollectorsFeature;
+import io.pganalytics.server.crypto.CryptoFeature;
+import io.pganalytics.server.crypto.EncryptionConfig;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
@@ -85,12 +87,13 @@ public final class PgAnalyticsServer implements AutoCloseable {
     private final CollectorsFeature collectors;
     private final LiveFeature live;
     private final QueryFeature query;
+    private final CryptoFeature crypto;
     private final List<IngestListener> ingestListeners;
 
     private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
                               Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
                               ServerConfig serverConfig, CollectorsFeature collectors, LiveFeature live, QueryFeature query,
-                              List<IngestListener> ingestListeners) {
+                              CryptoFeature crypto, List<IngestListener> ingestListeners) {
         this.resources = resources;
         this.webServer = webServer;
         this.gate = gate;
@@ -103,6 +106,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         this.collectors = collectors;
         this.live = live;
         this.query = query;
+        this.crypto = crypto;
         this.ingestListeners = List.copyOf(ingestListeners);
     }
 
@@ -128,6 +132,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         QueryConfig queryConfig = configuration.query();
         LiveConfig liveConfig = configuration.live();
         MaintenanceConfig maintenanceConfig = configuration.maintenance();
+        EncryptionConfig encryptionConfig = configuration.encryption();
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -143,6 +148,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     IngestFeature.clusterConfig(ingestConfig), QueryFeature.clusterConfig(queryConfig), LiveFeature.clusterConfig(liveConfig)));
             resources.push(cluster);
             resources.push(new NodeRegistry(database.dataSource(), serverConfig.nodeName(), hostName(), version(), clock));
+            CryptoFeature crypto = CryptoFeature.start(encryptionConfig, database.dataSource(), cluster.hazelcast(), serverConfig.nodeName(),
+                    serverConfig.dataDir(), environment, clock);
+            resources.push(crypto);
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);
@@ -231,7 +239,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
             writeRuntimeFile(serverConfig, http, webServer, tls, database, mapper);
             return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, collectors,
-                    live, query, ingestListeners);
+                    live, query, crypto, ingestListeners);
         } catch (IOException e) {
             closeAll(resources);
             throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
@@ -317,6 +325,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
     public ClusterModule cluster() {
         return cluster;
+    }
+
+    /** Encryption at rest: the key service and the sealed columns. */
+    public CryptoFeature crypto() {
+        return crypto;
     }
 
     /** Collector identities and heartbeats: the ingest records each accepted batch's activity here. */

@@ -6,6 +6,7 @@ import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.collectors.CollectorsConfig;
 import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.config.ConfigKeys;
+import io.pganalytics.server.crypto.EncryptionConfig;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.http.HttpConfig;
 import io.pganalytics.server.ingest.IngestConfig;
@@ -27,7 +28,8 @@ record ServerConfiguration(ServerConfig server,
                            IngestConfig ingest,
                            QueryConfig query,
                            LiveConfig live,
-                           MaintenanceConfig maintenance) {
+                           MaintenanceConfig maintenance,
+                           EncryptionConfig encryption) {
 
     /** @throws ConfigException naming the first bad, contradictory or unknown key */
     static ServerConfiguration read(Config config) {
@@ -44,7 +46,8 @@ record ServerConfiguration(ServerConfig server,
                     ingest,
                     QueryConfig.from(config.get("query")),
                     LiveConfig.from(config.get("live")),
-                    MaintenanceConfig.from(config.get("maintenance"), ingest));
+                    MaintenanceConfig.from(config.get("maintenance"), ingest),
+                    EncryptionConfig.from(config.get("encryption")));
             keys.check(config);
         }
         if (read.ingest().writers() > read.database().poolSize() - 2) {

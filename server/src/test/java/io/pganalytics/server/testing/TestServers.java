@@ -30,6 +30,7 @@ public final class TestServers {
     private static final int PORT_SPAN = 12_000;
     private static final AtomicInteger NEXT_PORT = new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_SPAN));
 
+    private static final Map<String, Path> KEY_STORES = new java.util.concurrent.ConcurrentHashMap<>();
     public static final String ADMIN_PASSWORD = "Tangerine-Otter-Lighthouse-42";
 
     private TestServers() {
@@ -69,6 +70,11 @@ public final class TestServers {
         settings.put("cluster.name", clusterName);
         settings.put("cluster.port", Integer.toString(freePort()));
         settings.put("cluster.port-auto-increment", "false");
+        if (!overrides.containsKey("server.data-dir")) {
+            // the nodes of one deployment share their key-encryption key (as a real cluster shares its HSM, KMS or
+            // key store); a test that names its own data directory gets the key store in it
+            settings.put("encryption.keystore.file", KEY_STORES.computeIfAbsent(databaseUrl, url -> tempDir().resolve("kek.p12")).toString());
+        }
         settings.putAll(overrides);
         Config config = ConfigLoader.load(null, Map.of(), settings);
         return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), clock, providerKinds);

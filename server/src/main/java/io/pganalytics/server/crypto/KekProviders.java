@@ -1,0 +1,103 @@
+package io.pganalytics.server.crypto;
+
+import io.pganalytics.common.crypto.CryptoException;
+import io.pganalytics.common.crypto.KeyEncryptionKeys;
+import io.pganalytics.common.crypto.KeyStoreFileKeys;
+import io.pganalytics.server.config.ConfigException;
+import io.pganalytics.server.files.OwnerOnly;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** Opens the configured key-encryption-key provider. */
+final class KekProviders {
+    static final String GENERATED_PASSPHRASE = "kek.passphrase";
+    private static final Logger LOG = LoggerFactory.getLogger(KekProviders.class);
+
+    private KekProviders() {
+    }
+
+    /**
+     * @throws ConfigException naming the setting when the provider cannot be opened: a wrong passphrase, an unreadable
+     *                         file, an unreachable HSM or KMS. A server never starts without its key-encryption key.
+     */
+    static KeyEncryptionKeys open(EncryptionConfig config, Path dataDir, Map<String, String> environment, SecureRandom random) {
+        return switch (config.provider()) {
+            case KEYSTORE -> keyStore(config.keystore(), dataDir, environment, random);
+        };
+    }
+
+    private static KeyEncryptionKeys keyStore(EncryptionConfig.KeyStoreSettings settings, Path dataDir, Map<String, String> environment,
+                                              SecureRandom random) {
+        Path file = settings.file().orElse(dataDir.resolve("keys").resolve("kek.p12")).toAbsolutePath().normalize();
+        char[] passphrase = passphrase(settings, file, environment, random);
+        try {
+            return KeyStoreFileKeys.open(file, passphrase, !settings.readOnly(), random);
+        } catch (CryptoException e) {
+            String key = e.reason() == CryptoException.Reason.WRONG_PASSPHRASE
+                    ? settings.passphraseFile().isPresent() ? "encryption.keystore.passphrase-file" : "encryption.keystore"
+                    : "encryption.keystore.file";
+            throw new ConfigException(key, e.getMessage() + "; the server does not start without its key-encryption key");
+        } finally {
+            java.util.Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /**
+     * The passphrase from {@code passphrase-file}, else from the environment variable, else (the embedded default) one
+     * generated on first start into a file beside the key store, with a warning that it then protects only copies of
+     * the database, not of the data directory.
+     */
+    static char[] passphrase(EncryptionConfig.KeyStoreSettings settings, Path keyStore, Map<String, String> environment, SecureRandom random) {
+        if (settings.passphraseFile().isPresent()) {
+            Path file = settings.passphraseFile().get();
+            try {
+                return firstLine(file);
+            } catch (IOException e) {
+                throw new ConfigException("encryption.keystore.passphrase-file", "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        String fromEnvironment = environment.get(settings.passphraseEnv());
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.strip().toCharArray();
+        }
+        Path generated = keyStore.resolveSibling(GENERATED_PASSPHRASE);
+        try {
+            if (!Files.exists(generated)) {
+                if (Files.exists(keyStore)) {
+                    throw new ConfigException("encryption.keystore", "the key store " + keyStore + " exists but no passphrase is configured: set "
+                            + settings.passphraseEnv() + " or encryption.keystore.passphrase-file");
+                }
+                OwnerOnly.directory(generated.getParent());
+                byte[] bytes = new byte[32];
+                random.nextBytes(bytes);
+                OwnerOnly.writeString(generated, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n");
+                LOG.info("encryption: generated a key store passphrase in {}", generated);
+            }
+            LOG.warn("encryption: the key store's passphrase is kept beside it ({}); it protects copies of the database and its "
+                    + "backups, not a copy of this directory. For production set {} or encryption.keystore.passphrase-file "
+                    + "(a file on another volume or a mounted secret), or use an HSM or a KMS (docs/ENCRYPTION.md)",
+                    generated, settings.passphraseEnv());
+            return firstLine(generated);
+        } catch (IOException e) {
+            throw new ConfigException("encryption.keystore", "cannot create or read " + generated + ": " + e.getMessage());
+        }
+    }
+
+    private static char[] firstLine(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String line = lines.isEmpty() ? "" : lines.get(0).strip();
+        if (line.isEmpty()) {
+            throw new IOException("the file is empty");
+        }
+        return line.toCharArray();
+    }
+}
