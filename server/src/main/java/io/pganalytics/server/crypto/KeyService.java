@@ -12,10 +12,12 @@ import javax.sql.DataSource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The server's key service: seals values under the current data key and opens them under whichever data key they
@@ -36,6 +38,7 @@ public final class KeyService implements Sealer {
     private final Clock clock;
     private final SecureRandom random;
     private final Map<Integer, SecretKey> keys = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Current current;
 
     private record Current(int id, int kekVersion, SecretKey key) {
@@ -103,7 +106,22 @@ public final class KeyService implements Sealer {
         Current now = current;
         if (now == null || now.id() != row.id()) {
             current = new Current(row.id(), row.kekVersion(), unwrap(row));
+            if (now != null) {
+                LOG.info("encryption: data key {} is now current (was {})", row.id(), now.id());
+                for (Runnable listener : listeners) {
+                    try {
+                        listener.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("encryption: a listener of the data key change failed: {}", e.getMessage(), e);
+                    }
+                }
+            }
         }
+    }
+
+    /** Runs {@code listener} on this node each time another data key becomes current (re-sealing a node's own files). */
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
     }
 
     /** A new data key wrapped by key-encryption key {@code kekVersion}, for {@link DataKeyRepository#createCurrent}. */
