@@ -35,8 +35,13 @@ import java.util.function.Supplier;
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "PGANALYTICS_";
-    /** Variables with the prefix that are not server configuration: the launcher's, the collector's, the console's. */
-    static final Set<String> NOT_CONFIGURATION = Set.of("PGANALYTICS_ADMIN_PASSWORD", "PGANALYTICS_JAVA_OPTS");
+    /**
+     * Variables with the prefix that are not server configuration: the first admin's password, the launcher's options,
+     * the default variables of the key-encryption key's passphrase and the HSM's PIN, and the password of the server's
+     * command-line tools.
+     */
+    static final Set<String> NOT_CONFIGURATION = Set.of("PGANALYTICS_ADMIN_PASSWORD", "PGANALYTICS_JAVA_OPTS",
+            "PGANALYTICS_KEK_PASSPHRASE", "PGANALYTICS_HSM_PIN", "PGANALYTICS_PASSWORD");
     private static final List<String> OTHER_PROGRAMS = List.of("PGANALYTICS_COLLECTOR_", "PGANALYTICS_CONSOLE_");
 
     private ConfigLoader() {
