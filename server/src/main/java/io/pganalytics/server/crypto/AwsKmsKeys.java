@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -47,14 +48,16 @@ final class AwsKmsKeys implements KeyEncryptionKeys {
     private static final int LIST_PAGE = 100;
 
     private final KmsClient client;
+    private final AwsCredentialsProvider credentials;
     private final EncryptionConfig.AwsKmsSettings settings;
     private final String region;
     private final Pattern versionAlias;
     /** alias -> the ARN of the key it named when this node first used it: Decrypt must answer with that key. */
     private final Map<String, String> keyArns = new ConcurrentHashMap<>();
 
-    private AwsKmsKeys(KmsClient client, EncryptionConfig.AwsKmsSettings settings, String region) {
+    private AwsKmsKeys(KmsClient client, AwsCredentialsProvider credentials, EncryptionConfig.AwsKmsSettings settings, String region) {
         this.client = client;
+        this.credentials = credentials;
         this.settings = settings;
         this.region = region;
         this.versionAlias = Pattern.compile(Pattern.quote(settings.aliasPrefix()) + "-v([1-9][0-9]{0,8})");
@@ -64,6 +67,7 @@ final class AwsKmsKeys implements KeyEncryptionKeys {
      * A client on {@code region} with bounded time (each attempt's connect and read within {@code timeout}, at most
      * {@code maxAttempts} attempts), proven by listing the versions once.
      *
+     * @param credentials    owned from here on: closed with this provider (the SDK's default chain holds threads)
      * @throws CryptoException {@code KEY_UNAVAILABLE} when KMS cannot be reached or refuses the credentials
      */
     static AwsKmsKeys open(EncryptionConfig.AwsKmsSettings settings, String region, AwsCredentialsProvider credentials) {
@@ -77,7 +81,7 @@ final class AwsKmsKeys implements KeyEncryptionKeys {
                         .apiCallTimeout(timeout.multipliedBy(settings.maxAttempts()).plusSeconds(settings.maxAttempts()))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(settings.maxAttempts()).build()));
         settings.endpoint().ifPresent(builder::endpointOverride);
-        AwsKmsKeys keys = new AwsKmsKeys(builder.build(), settings, region);
+        AwsKmsKeys keys = new AwsKmsKeys(builder.build(), credentials, settings, region);
         try {
             keys.versions();
             return keys;
@@ -211,6 +215,9 @@ final class AwsKmsKeys implements KeyEncryptionKeys {
     @Override
     public void close() {
         client.close();
+        if (credentials instanceof SdkAutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     String alias(int version) {
