@@ -3,6 +3,8 @@ package io.pganalytics.server.crypto;
 import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.common.crypto.KeyEncryptionKeys;
 import io.pganalytics.common.crypto.SealContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -45,6 +47,7 @@ import java.util.regex.Pattern;
  */
 final class AwsKmsKeys implements KeyEncryptionKeys {
     static final String KIND = "aws-kms";
+    private static final Logger LOG = LoggerFactory.getLogger(AwsKmsKeys.class);
     private static final int LIST_PAGE = 100;
 
     private final KmsClient client;
@@ -143,9 +146,12 @@ final class AwsKmsKeys implements KeyEncryptionKeys {
         try {
             client.createAlias(b -> b.aliasName(alias).targetKeyId(keyId));
         } catch (AlreadyExistsException e) {
+            // another node created this version at the same moment (two first starts, two rotations): the version
+            // exists, which is what was asked; the key made here is never used
             scheduleDeletion(keyId, alias);
-            throw new CryptoException(CryptoException.Reason.REFUSED, "another node created " + alias + " in " + region
-                    + " at the same time; the key made here is scheduled for deletion: rotate again", e);
+            LOG.info("encryption: {} in {} was created by another node at the same time; the key {} made here is scheduled for deletion",
+                    alias, region, keyId);
+            return version;
         } catch (SdkException e) {
             scheduleDeletion(keyId, alias);
             throw failure("create the alias of version " + version, alias, e);
@@ -253,11 +259,13 @@ final class AwsKmsKeys implements KeyEncryptionKeys {
         }
     }
 
+    /** Schedules the deletion of a key this node created but could not name: it never wrapped anything. */
     private void scheduleDeletion(String keyId, String alias) {
         try {
             client.scheduleKeyDeletion(b -> b.keyId(keyId).pendingWindowInDays(7));
         } catch (SdkException e) {
-            // the orphan key is named in the error the caller reports; nothing more to do here
+            LOG.warn("encryption: the KMS key {} made for {} in {} is unused and could not be scheduled for deletion ({}): delete it by hand",
+                    keyId, alias, region, e.getMessage());
         }
     }
 

@@ -65,6 +65,22 @@ class AwsKmsKeysTest {
     }
 
     @Test
+    void twoNodesCreatingTheSameVersionAtOnceBothGetItAndTheSpareKeyIsScheduledForDeletion() {
+        try (AwsKmsKeys a = open("alias/pganalytics-kek", 30, true); AwsKmsKeys b = open("alias/pganalytics-kek", 30, true)) {
+            int[] fromA = new int[1];
+            kms.beforeNext("CreateAlias", () -> fromA[0] = a.createVersion()); // a names v1 between b's CreateKey and CreateAlias
+            assertEquals(1, b.createVersion());
+            assertEquals(1, fromA[0]);
+            assertEquals(new TreeSet<>(List.of(1)), b.versions());
+            String spare = kms.calls().stream().filter(c -> c.operation().equals("ScheduleKeyDeletion")).findFirst().orElseThrow()
+                    .body().get("KeyId").asText();
+            assertEquals("PendingDeletion", kms.key(spare).orElseThrow().state());
+            assertEquals("Enabled", kms.keyOfAlias("alias/pganalytics-kek-v1").orElseThrow().state());
+            assertArrayEquals(RAW, a.unwrap(1, b.wrap(1, RAW, DATA_KEY_7), DATA_KEY_7));
+        }
+    }
+
+    @Test
     void aWrappedKeyUnwrapsOnlyUnderItsVersionAndContext() {
         try (AwsKmsKeys keys = open("alias/pganalytics-kek", 30, true)) {
             keys.createVersion();

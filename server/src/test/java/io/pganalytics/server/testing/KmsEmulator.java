@@ -66,6 +66,7 @@ public final class KmsEmulator implements AutoCloseable {
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private volatile boolean denyAll;
+    private final Map<String, Runnable> before = new ConcurrentHashMap<>();
 
     /** One key: its material never leaves the emulator, as in KMS. */
     public record Key(String id, String arn, String description, byte[] material, String state, Integer pendingWindowDays) {
@@ -101,6 +102,11 @@ public final class KmsEmulator implements AutoCloseable {
     /** Answers every request with {@code AccessDeniedException} while {@code deny} is true. */
     public void denyAll(boolean deny) {
         this.denyAll = deny;
+    }
+
+    /** Runs {@code action} once, just before the next request of {@code operation} is handled (to interleave two clients). */
+    public void beforeNext(String operation, Runnable action) {
+        before.put(operation, action);
     }
 
     public List<Call> calls() {
@@ -141,6 +147,10 @@ public final class KmsEmulator implements AutoCloseable {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             Matcher accessKey = ACCESS_KEY.matcher(authorization == null ? "" : authorization);
             calls.add(new Call(operation, accessKey.find() ? accessKey.group(1) : null, body));
+            Runnable hook = before.remove(operation);
+            if (hook != null) {
+                hook.run();
+            }
             JsonNode answer;
             try {
                 if (!"POST".equals(exchange.getRequestMethod()) || contentType == null || !contentType.startsWith("application/x-amz-json-1.1")) {
