@@ -42,7 +42,27 @@ class ConfigurationKeysTest {
                   retention:
                     families:
                       statements: {raw: 7d, minute: 30d}
+                encryption:
+                  aws-kms:
+                    region: eu-west-1
+                    endpoint: https://vpce-0abc.kms.eu-west-1.vpce.amazonaws.com
+                    access-key-id-env: PGANALYTICS_KMS_ACCESS_KEY_ID
+                    secret-access-key-env: PGANALYTICS_KMS_SECRET_ACCESS_KEY
+                    session-token-env: PGANALYTICS_KMS_SESSION_TOKEN
                 """));
+    }
+
+    @Test
+    void awsKmsSettingsOutOfRangeOrHalfGivenAreRefusedNamingTheKey() throws Exception {
+        ConfigException window = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption:\n  provider: aws-kms\n  aws-kms: {deletion-window: 5}\n")));
+        assertEquals("encryption.aws-kms.deletion-window", window.key());
+        ConfigException alias = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption:\n  aws-kms: {alias-prefix: alias/aws/mine}\n")));
+        assertEquals("encryption.aws-kms.alias-prefix", alias.key());
+        ConfigException half = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption:\n  aws-kms: {access-key-id-env: MY_KEY_ID}\n")));
+        assertEquals("encryption.aws-kms.secret-access-key-env", half.key());
     }
 
     @Test

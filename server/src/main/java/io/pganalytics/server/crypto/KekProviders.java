@@ -7,6 +7,11 @@ import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.files.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +21,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Opens the configured key-encryption-key provider. */
 final class KekProviders {
@@ -32,7 +38,41 @@ final class KekProviders {
     static KeyEncryptionKeys open(EncryptionConfig config, Path dataDir, Map<String, String> environment, SecureRandom random) {
         return switch (config.provider()) {
             case KEYSTORE -> keyStore(config.keystore(), dataDir, environment, random);
+            case AWS_KMS -> awsKms(config.awsKms(), environment);
         };
+    }
+
+    private static KeyEncryptionKeys awsKms(EncryptionConfig.AwsKmsSettings settings, Map<String, String> environment) {
+        String region = settings.region().or(() -> Optional.ofNullable(environment.get("AWS_REGION")).filter(r -> !r.isBlank()))
+                .orElseThrow(() -> new ConfigException("encryption.aws-kms.region", "no region: set it, or AWS_REGION in the server's environment"));
+        try {
+            return AwsKmsKeys.open(settings, region, credentials(settings, environment));
+        } catch (CryptoException e) {
+            throw new ConfigException(settings.endpoint().isPresent() ? "encryption.aws-kms.endpoint" : "encryption.aws-kms",
+                    e.getMessage() + "; the server does not start without its key-encryption key (docs/encryption/aws-kms.md)");
+        }
+    }
+
+    /** The access key from the named variables, else the SDK's default chain (which reads the process's own environment). */
+    private static AwsCredentialsProvider credentials(EncryptionConfig.AwsKmsSettings settings, Map<String, String> environment) {
+        if (settings.accessKeyIdEnv().isEmpty()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        String keyId = variable(environment, settings.accessKeyIdEnv().get(), "encryption.aws-kms.access-key-id-env");
+        String secret = variable(environment, settings.secretAccessKeyEnv().orElseThrow(), "encryption.aws-kms.secret-access-key-env");
+        if (settings.sessionTokenEnv().isPresent()) {
+            String token = variable(environment, settings.sessionTokenEnv().get(), "encryption.aws-kms.session-token-env");
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(keyId, secret, token));
+        }
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret));
+    }
+
+    private static String variable(Map<String, String> environment, String name, String key) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key, "the environment variable " + name + " is not set");
+        }
+        return value.strip();
     }
 
     private static KeyEncryptionKeys keyStore(EncryptionConfig.KeyStoreSettings settings, Path dataDir, Map<String, String> environment,

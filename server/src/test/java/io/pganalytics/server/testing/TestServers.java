@@ -57,6 +57,12 @@ public final class TestServers {
     /** As {@link #start(String, String, Map, Clock)}, with identity provider kinds of the test's own. */
     public static PgAnalyticsServer start(String databaseUrl, String clusterName, Map<String, String> overrides, Clock clock,
                                           List<ProviderKind> providerKinds) {
+        return start(databaseUrl, clusterName, overrides, clock, providerKinds, Map.of());
+    }
+
+    /** As {@link #start(String, String, Map, Clock, List)}, with environment variables of the test's own (a KMS's credentials). */
+    public static PgAnalyticsServer start(String databaseUrl, String clusterName, Map<String, String> overrides, Clock clock,
+                                          List<ProviderKind> providerKinds, Map<String, String> environment) {
         Map<String, String> settings = new HashMap<>();
         settings.put("server.data-dir", tempDir().toString());
         settings.put("server.node-name", "test-" + UUID.randomUUID().toString().substring(0, 8));
@@ -77,7 +83,9 @@ public final class TestServers {
         }
         settings.putAll(overrides);
         Config config = ConfigLoader.load(null, Map.of(), settings);
-        return PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD), clock, providerKinds);
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("PGANALYTICS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        return PgAnalyticsServer.start(config, variables, clock, providerKinds);
     }
 
     /** Two nodes of one new cluster. */
