@@ -4,6 +4,7 @@ import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.bench.CrashDrillCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.crypto.KeysCommand;
 import io.pganalytics.collector.demo.DemoCommand;
 import io.pganalytics.collector.register.RegisterCommand;
 import io.pganalytics.collector.simulate.SimulateCommand;
@@ -63,6 +64,7 @@ public final class Main {
                 case "run" -> RunCommand.run(rest, err, env, version);
                 case "check" -> CheckCommand.run(rest, out, env);
                 case "register" -> RegisterCommand.run(rest, out, err, env, version);
+                case "keys" -> KeysCommand.run(rest, out, err, env);
                 case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
                 case "demo" -> DemoCommand.run(rest, out, err, env, version);
                 case "bench" -> BenchCommand.run(rest, out, err, version);
@@ -93,6 +95,7 @@ public final class Main {
                 + "  Probes a PostgreSQL server and prints, per metric family, what will be collected or what is\n"
                 + "  missing and how to fix it; --json prints one snapshot of every family.") + "\n"
                 + indent(RegisterCommand.USAGE) + "\n"
+                + indent(KeysCommand.USAGE) + "\n"
                 + indent(SimulateCommand.USAGE) + "\n"
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
