@@ -107,7 +107,8 @@ public final class CollectorAgent implements AutoCloseable {
         IngestClient client = new IngestClient(config.tls().newClient(config.shipping().connectTimeout()), server,
                 () -> credential, config.shipping().requestTimeout(), version, clock);
         Shipper shipper = new Shipper("collector", spool, client,
-                new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(), clock),
+                new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(),
+                        Quarantine.DEFAULT_MAX_BATCHES, clock, encryption.quarantineSealer()),
                 config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon(), supervision, processExit).start();
         List<CollectionScheduler> schedulers = schedulers(config, env, batcher, texts, clock);
         HealthReporter health = new HealthReporter(spool, batcher, shipper,

@@ -2,6 +2,7 @@ package io.pganalytics.collector;
 
 import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.bench.CrashDrillCommand;
+import io.pganalytics.collector.bench.SpoolBenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.crypto.KeysCommand;
@@ -69,6 +70,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest, out, err, env, version);
                 case "bench" -> BenchCommand.run(rest, out, err, version);
                 case "crash-drill" -> CrashDrillCommand.run(rest, out, err, version);
+                case "spool-bench" -> SpoolBenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -100,6 +102,7 @@ public final class Main {
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
                 + indent(CrashDrillCommand.USAGE) + "\n"
+                + indent(SpoolBenchCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 

@@ -1,12 +1,14 @@
 package io.pganalytics.collector.crypto;
 
 import io.pganalytics.collector.spool.PayloadCodec;
+import io.pganalytics.common.crypto.SealContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What the {@code encryption:} section means for one process: the keys (when enabled, or when disabled but a key store
@@ -55,6 +57,16 @@ public final class CollectorEncryption implements AutoCloseable {
     /** Seals new records when enabled; reads plain and (with keys) sealed records either way. */
     public PayloadCodec spoolCodec() {
         return keys == null ? PayloadCodec.PLAIN : new SealedPayloadCodec(keys, enabled);
+    }
+
+    /** Seals a quarantined batch for its file's base name; null (kept as it is) when encryption is disabled. */
+    public BiFunction<String, byte[], byte[]> quarantineSealer() {
+        CollectorKeys sealing = sealingKeys();
+        return sealing == null ? null : (name, payload) -> sealing.seal(quarantineContext(name), payload);
+    }
+
+    static SealContext quarantineContext(String baseName) {
+        return SealContext.file("quarantine", baseName);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.pganalytics.collector.config.CollectorConfig;
 import io.pganalytics.collector.config.ConfigLoader;
 import io.pganalytics.collector.register.IdentityFile;
 import io.pganalytics.collector.register.RegisterCommand;
+import io.pganalytics.collector.ship.Quarantine;
 import io.pganalytics.collector.spool.BatchSettings;
 import io.pganalytics.collector.spool.PayloadCodec;
 import io.pganalytics.collector.spool.Spool;
@@ -231,6 +232,29 @@ class CollectorEncryptionTest {
                     Samples.marker(Samples.parseGzipJson(spool.next().orElseThrow().payload())),
                     nextAfterAcknowledging(spool)));
         }
+    }
+
+    @Test
+    void aBatchTheServerRefusedIsQuarantinedSealedAndKeysOpenQuarantinedReadsIt() throws Exception {
+        Path configFile = config("");
+        Map<String, String> env = env("quarantine");
+        CollectorConfig config = ConfigLoader.load(configFile, env);
+        MetricBatch batch = new MetricBatch(MetricBatch.SCHEMA_VERSION, "batch-q", "test", Instant.now(), List.of(statements(QUERY_TEXT)));
+        try (CollectorEncryption encryption = CollectorEncryption.open(config.encryption(), env, new SecureRandom())) {
+            Quarantine quarantine = new Quarantine(config.quarantineDirectory(), 1 << 20, 10, Clock.systemUTC(),
+                    encryption.quarantineSealer());
+            quarantine.put(new SpooledBatch(5, "db1", "batch-q", Instant.now(), Samples.gzipJson(batch)), 422, "refused");
+        }
+        assertFalse(stateHolds(dir.resolve("state"), QUERY_TEXT), "the quarantined batch's query text is in the clear");
+        Path sealed;
+        try (Stream<Path> files = Files.list(config.quarantineDirectory())) {
+            sealed = files.filter(f -> f.getFileName().toString().endsWith(Quarantine.SEALED_PAYLOAD_SUFFIX)).findFirst().orElseThrow();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, KeysCommand.run(List.of("open-quarantined", "--config", configFile.toString(), "--file", sealed.toString()),
+                new PrintStream(out), new PrintStream(err), env), err.toString());
+        assertEquals(QUERY_TEXT, Samples.parseGzipJson(out.toByteArray()).snapshots().getFirst().rows().getFirst().get(1));
     }
 
     private static long nextAfterAcknowledging(Spool spool) throws IOException {
