@@ -231,7 +231,13 @@ public final class CollectorKeys implements AutoCloseable {
             try {
                 now = modified(dataKeysFile);
                 if (now != null && !now.equals(dataKeysModified)) {
+                    TreeMap<Integer, DataKey> before = dataKeys;
                     load();
+                    if (!dataKeys.containsKey(currentId)) {
+                        dataKeys = before;
+                        throw new CryptoException(CryptoException.Reason.UNKNOWN_KEY, dataKeysFile + " no longer holds the current data key "
+                                + currentId + ": it was replaced or truncated; restore it from a backup");
+                    }
                     int newest = dataKeys.lastKey();
                     if (newest != currentId) {
                         key(newest);
