@@ -257,6 +257,37 @@ class CollectorEncryptionTest {
         assertEquals(QUERY_TEXT, Samples.parseGzipJson(out.toByteArray()).snapshots().getFirst().rows().getFirst().get(1));
     }
 
+    @Test
+    void turningEncryptionOffIsWarnedAboutStoresNewRecordsInTheClearAndStillReadsTheSealedOnes() throws Exception {
+        Map<String, String> env = env("switch");
+        CollectorConfig on = ConfigLoader.load(config(""), env);
+        MetricBatch sealedBatch = Samples.batch("db1", 1, 0);
+        try (CollectorEncryption encryption = CollectorEncryption.open(on.encryption(), env, new SecureRandom());
+             Spool spool = Spool.open(on.spool(), encryption.spoolCodec(), Clock.systemUTC())) {
+            spool.append("db1", sealedBatch.batchId(), Instant.now(), Samples.gzipJson(sealedBatch));
+        }
+        CollectorConfig off = ConfigLoader.load(config("encryption:\n  enabled: false\n"), env);
+        assertFalse(off.encryption().enabled());
+        List<String> logs;
+        List<Long> markers = new ArrayList<>();
+        try (LogCapture capture = new LogCapture("");
+             CollectorEncryption encryption = CollectorEncryption.open(off.encryption(), env, new SecureRandom());
+             Spool spool = Spool.open(off.spool(), encryption.spoolCodec(), Clock.systemUTC())) {
+            logs = capture.lines();
+            assertEquals(null, encryption.sealingKeys());
+            assertEquals(null, encryption.quarantineSealer());
+            MetricBatch clear = Samples.batch("db1", 2, 0);
+            spool.append("db1", clear.batchId(), Instant.now(), Samples.gzipJson(clear));
+            for (Optional<SpooledBatch> next = spool.next(); next.isPresent(); next = spool.next()) {
+                markers.add(Samples.marker(Samples.parseGzipJson(next.get().payload())));
+                spool.acknowledge(next.get().sequence());
+            }
+        }
+        assertEquals(List.of(1L, 2L), markers);
+        assertTrue(logs.stream().anyMatch(l -> l.contains("encryption is disabled") && l.contains("in the clear")), logs.toString());
+        assertFalse(Envelope.isSealed(payloadOfLastRecord(segments(off.spool().directory()).getFirst())), "the new record is plain");
+    }
+
     private static long nextAfterAcknowledging(Spool spool) throws IOException {
         spool.acknowledge(spool.next().orElseThrow().sequence());
         return Samples.marker(Samples.parseGzipJson(spool.next().orElseThrow().payload()));
