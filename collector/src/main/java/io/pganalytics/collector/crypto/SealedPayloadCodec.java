@@ -2,6 +2,7 @@ package io.pganalytics.collector.crypto;
 
 import io.pganalytics.collector.spool.PayloadCodec;
 import io.pganalytics.common.crypto.CryptoException;
+import io.pganalytics.common.crypto.Envelope;
 import io.pganalytics.common.crypto.SealContext;
 
 /**
@@ -35,6 +36,9 @@ public final class SealedPayloadCodec implements PayloadCodec {
     @Override
     public byte[] decode(byte storedId, RecordAddress address, byte[] stored) throws UnreadablePayloadException {
         if (storedId == PLAIN_ID) {
+            if (Envelope.isSealed(stored)) {
+                throw new UnreadablePayloadException("a sealed payload in a record marked plain: the record's header was altered");
+            }
             return stored;
         }
         if (storedId != SEALED_ID) {

@@ -288,6 +288,37 @@ class CollectorEncryptionTest {
         assertFalse(Envelope.isSealed(payloadOfLastRecord(segments(off.spool().directory()).getFirst())), "the new record is plain");
     }
 
+    @Test
+    void aSealedRecordWhoseHeaderWasAlteredToSayPlainIsRefusedNotShipped() throws Exception {
+        SpoolSettings settings = new SpoolSettings(dir.resolve("spool"), 1 << 20, 256 * 1024);
+        EncryptionSettings keys = EncryptionSettings.defaults(dir.resolve("state"));
+        try (CollectorEncryption encryption = CollectorEncryption.open(keys, env("right"), new SecureRandom());
+             Spool spool = Spool.open(settings, encryption.spoolCodec(), Clock.systemUTC())) {
+            for (int i = 1; i <= 2; i++) {
+                MetricBatch batch = Samples.batch("db1", i, 0);
+                spool.append("db1", batch.batchId(), Instant.now(), Samples.gzipJson(batch));
+            }
+        }
+        Path segment = segments(settings.directory()).getFirst();
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(12);
+            channel.read(header, 0);
+            int bodyLength = header.getInt(4);
+            ByteBuffer body = ByteBuffer.allocate(bodyLength);
+            channel.read(body, 12);
+            body.array()[1] = PayloadCodec.PLAIN_ID;
+            CRC32C crc = new CRC32C();
+            crc.update(body.array(), 0, bodyLength);
+            channel.write(ByteBuffer.wrap(body.array()), 12);
+            channel.write(ByteBuffer.allocate(4).putInt(0, (int) crc.getValue()), 8);
+        }
+        try (CollectorEncryption encryption = CollectorEncryption.open(keys, env("right"), new SecureRandom());
+             Spool spool = Spool.open(settings, encryption.spoolCodec(), Clock.systemUTC())) {
+            SpooledBatch first = spool.next().orElseThrow();
+            assertEquals(2L, Samples.marker(Samples.parseGzipJson(first.payload())), "batch 1 is refused, batch 2 ships");
+        }
+    }
+
     private static long nextAfterAcknowledging(Spool spool) throws IOException {
         spool.acknowledge(spool.next().orElseThrow().sequence());
         return Samples.marker(Samples.parseGzipJson(spool.next().orElseThrow().payload()));
