@@ -4,6 +4,7 @@ import io.pganalytics.collector.catalog.CatalogSettings;
 import io.pganalytics.collector.catalog.QueryTextLedger;
 import io.pganalytics.collector.config.CollectorConfig;
 import io.pganalytics.collector.config.TargetConfig;
+import io.pganalytics.collector.crypto.CollectorEncryption;
 import io.pganalytics.collector.health.FamilyTiming;
 import io.pganalytics.collector.health.HealthReporter;
 import io.pganalytics.collector.schedule.CollectionScheduler;
@@ -13,7 +14,6 @@ import io.pganalytics.collector.schedule.Supervisor;
 import io.pganalytics.collector.ship.IngestClient;
 import io.pganalytics.collector.ship.Quarantine;
 import io.pganalytics.collector.ship.Shipper;
-import io.pganalytics.collector.spool.PayloadCodec;
 import io.pganalytics.collector.spool.Spool;
 import io.pganalytics.collector.spool.SpoolBatcher;
 import io.pganalytics.collector.target.ConnectionSettings;
@@ -46,6 +46,7 @@ public final class CollectorAgent implements AutoCloseable {
     /** Spooled batches whose query texts are remembered until they are acknowledged (a few per target and minute). */
     private static final int MAX_BATCHES_WITH_TEXTS = 100_000;
 
+    private final CollectorEncryption encryption;
     private final Spool spool;
     private final SpoolBatcher batcher;
     private final Shipper shipper;
@@ -54,8 +55,9 @@ public final class CollectorAgent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
-    private CollectorAgent(Spool spool, SpoolBatcher batcher, Shipper shipper, HealthReporter health,
-                           List<CollectionScheduler> schedulers) {
+    private CollectorAgent(CollectorEncryption encryption, Spool spool, SpoolBatcher batcher, Shipper shipper,
+                           HealthReporter health, List<CollectionScheduler> schedulers) {
+        this.encryption = encryption;
         this.spool = spool;
         this.batcher = batcher;
         this.shipper = shipper;
@@ -65,7 +67,16 @@ public final class CollectorAgent implements AutoCloseable {
 
     public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
                                 String version, String hostname, Clock clock) throws IOException {
-        return start(config, identity, server, env, version, hostname, clock, Supervisor.Policy.DEFAULTS, Main::exitProcess);
+        return start(config, CollectorEncryption.open(config.encryption(), env, new SecureRandom()), identity, server, env,
+                version, hostname, clock, Supervisor.Policy.DEFAULTS, Main::exitProcess);
+    }
+
+    /** @param encryption the opened {@code encryption:} section; the agent closes it when it stops */
+    public static CollectorAgent start(CollectorConfig config, CollectorEncryption encryption, CollectorIdentity identity,
+                                       URI server, Map<String, String> env, String version, String hostname, Clock clock)
+            throws IOException {
+        return start(config, encryption, identity, server, env, version, hostname, clock, Supervisor.Policy.DEFAULTS,
+                Main::exitProcess);
     }
 
     /**
@@ -75,7 +86,20 @@ public final class CollectorAgent implements AutoCloseable {
     public static CollectorAgent start(CollectorConfig config, CollectorIdentity identity, URI server, Map<String, String> env,
                                 String version, String hostname, Clock clock, Supervisor.Policy supervision,
                                 IntConsumer processExit) throws IOException {
-        Spool spool = Spool.open(config.spool(), PayloadCodec.PLAIN, clock);
+        return start(config, CollectorEncryption.open(config.encryption(), env, new SecureRandom()), identity, server, env,
+                version, hostname, clock, supervision, processExit);
+    }
+
+    private static CollectorAgent start(CollectorConfig config, CollectorEncryption encryption, CollectorIdentity identity,
+                                        URI server, Map<String, String> env, String version, String hostname, Clock clock,
+                                        Supervisor.Policy supervision, IntConsumer processExit) throws IOException {
+        Spool spool;
+        try {
+            spool = Spool.open(config.spool(), encryption.spoolCodec(), clock);
+        } catch (IOException | RuntimeException e) {
+            encryption.close();
+            throw e;
+        }
         QueryTextLedger texts = new QueryTextLedger(QueryTextLedger.DEFAULT_MAX_KEYS, CatalogSettings.DEFAULTS.textResendAfter());
         spool.listener(new QueryTextReceipts(texts, MAX_BATCHES_WITH_TEXTS));
         SpoolBatcher batcher = new SpoolBatcher(spool, config.batching(), version, clock, supervision, processExit).start();
@@ -83,15 +107,17 @@ public final class CollectorAgent implements AutoCloseable {
         IngestClient client = new IngestClient(config.tls().newClient(config.shipping().connectTimeout()), server,
                 () -> credential, config.shipping().requestTimeout(), version, clock);
         Shipper shipper = new Shipper("collector", spool, client,
-                new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(), clock),
+                new Quarantine(config.quarantineDirectory(), config.shipping().quarantineMaxBytes(),
+                        Quarantine.DEFAULT_MAX_BATCHES, clock, encryption.quarantineSealer()),
                 config.shipping(), new SecureRandom(), Thread.ofPlatform().daemon(), supervision, processExit).start();
         List<CollectionScheduler> schedulers = schedulers(config, env, batcher, texts, clock);
         HealthReporter health = new HealthReporter(spool, batcher, shipper,
                 () -> timings(schedulers), batcher, clock, config.healthInterval()).start();
         schedulers.forEach(CollectionScheduler::start);
-        LOG.info("collector {} started: {} targets, shipping to {}, spool {}", identity.collectorId(),
-                config.targets().size(), server, config.spool().directory());
-        return new CollectorAgent(spool, batcher, shipper, health, schedulers);
+        LOG.info("collector {} started: {} targets, shipping to {}, spool {} ({})", identity.collectorId(),
+                config.targets().size(), server, config.spool().directory(),
+                encryption.enabled() ? "sealed" : "not encrypted");
+        return new CollectorAgent(encryption, spool, batcher, shipper, health, schedulers);
     }
 
     /**
@@ -180,6 +206,7 @@ public final class CollectorAgent implements AutoCloseable {
         } catch (IOException e) {
             LOG.error("collector stopping: closing the spool: {}", e.toString());
         }
+        encryption.close();
         stopped.countDown();
     }
 }

@@ -2,8 +2,10 @@ package io.pganalytics.collector;
 
 import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.bench.CrashDrillCommand;
+import io.pganalytics.collector.bench.SpoolBenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.crypto.KeysCommand;
 import io.pganalytics.collector.demo.DemoCommand;
 import io.pganalytics.collector.register.RegisterCommand;
 import io.pganalytics.collector.simulate.SimulateCommand;
@@ -63,10 +65,12 @@ public final class Main {
                 case "run" -> RunCommand.run(rest, err, env, version);
                 case "check" -> CheckCommand.run(rest, out, env);
                 case "register" -> RegisterCommand.run(rest, out, err, env, version);
+                case "keys" -> KeysCommand.run(rest, out, err, env);
                 case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
                 case "demo" -> DemoCommand.run(rest, out, err, env, version);
                 case "bench" -> BenchCommand.run(rest, out, err, version);
                 case "crash-drill" -> CrashDrillCommand.run(rest, out, err, version);
+                case "spool-bench" -> SpoolBenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -93,10 +97,12 @@ public final class Main {
                 + "  Probes a PostgreSQL server and prints, per metric family, what will be collected or what is\n"
                 + "  missing and how to fix it; --json prints one snapshot of every family.") + "\n"
                 + indent(RegisterCommand.USAGE) + "\n"
+                + indent(KeysCommand.USAGE) + "\n"
                 + indent(SimulateCommand.USAGE) + "\n"
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
                 + indent(CrashDrillCommand.USAGE) + "\n"
+                + indent(SpoolBenchCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 

@@ -5,7 +5,9 @@ import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.config.CollectorConfig;
 import io.pganalytics.collector.config.ConfigException;
 import io.pganalytics.collector.config.ConfigLoader;
+import io.pganalytics.collector.crypto.CollectorEncryption;
 import io.pganalytics.collector.register.IdentityFile;
+import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.common.wire.CollectorIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +48,20 @@ final class RunCommand {
             e.problems().forEach(p -> err.println("  " + p));
             return Main.USAGE_ERROR;
         }
+        CollectorEncryption encryption;
+        try {
+            encryption = CollectorEncryption.open(config.encryption(), env, new SecureRandom());
+        } catch (CryptoException e) {
+            err.println("run: cannot open the collector's encryption keys: " + e.getMessage());
+            return 1;
+        }
         CollectorIdentity identity;
         try {
-            identity = IdentityFile.read(config.identityFile());
+            identity = encryption.enabled()
+                    ? IdentityFile.readAndSeal(config.identityFile(), encryption.sealingKeys())
+                    : IdentityFile.read(config.identityFile(), encryption.openingKeys());
         } catch (IOException e) {
+            encryption.close();
             err.println("run: " + e.getMessage());
             return 1;
         }
@@ -58,7 +71,7 @@ final class RunCommand {
         }
         CollectorAgent agent;
         try {
-            agent = CollectorAgent.start(config, identity, server, env, version, hostname(), Clock.systemUTC());
+            agent = CollectorAgent.start(config, encryption, identity, server, env, version, hostname(), Clock.systemUTC());
         } catch (IOException | UncheckedIOException e) {
             err.println("run: cannot start: " + e.getMessage());
             return 1;

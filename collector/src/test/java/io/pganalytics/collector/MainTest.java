@@ -148,4 +148,23 @@ class MainTest {
             assertTrue(Files.exists(dir.resolve("spool")), "the spool lives where the configuration says");
         }
     }
+    @Test
+    void runWithAWrongKeyPassphraseRefusesToStartAndSaysWhichKeyStoreAndWhichPassphraseSource() throws Exception {
+        var settings = io.pganalytics.collector.crypto.EncryptionSettings.defaults(dir);
+        try (var keys = io.pganalytics.collector.crypto.CollectorKeys.open(settings,
+                Map.of(settings.passphraseEnv(), "the right passphrase"), new java.security.SecureRandom())) {
+            IdentityFile.write(dir.resolve("identity.json"), new CollectorIdentity("c-1", "sealed-credential", "https://x.example"), keys);
+        }
+        Path configFile = Files.writeString(dir.resolve("collector.yaml"), """
+                identity-file: identity.json
+                targets: []
+                """);
+        int status = Main.execute(List.of("run", "--config", configFile.toString()), new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8),
+                Map.of("HOME", dir.toString(), settings.passphraseEnv(), "a wrong passphrase"));
+        assertEquals(1, status, err());
+        assertTrue(err().contains("run: cannot open the collector's encryption keys: the collector's key store " + settings.keyStore()
+                + " does not open with the passphrase from the environment variable " + settings.passphraseEnv()), err());
+        assertTrue(!err().contains("a wrong passphrase") && !err().contains("the right passphrase"), err());
+    }
 }

@@ -1,5 +1,6 @@
 package io.pganalytics.collector.config;
 
+import io.pganalytics.collector.crypto.EncryptionSettings;
 import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param tls            how the server's certificate is trusted
  * @param identityFile   the identity written by {@code register}
  * @param spool          spool directory and bounds
+ * @param encryption     whether and with which keys the spool and the identity's credential are sealed
  * @param shipping       retries, timeouts and quarantine bound
  * @param batching       how snapshots are grouped into batches
  * @param threads        collection worker threads (1 to 16)
@@ -30,6 +32,7 @@ public record CollectorConfig(URI serverUrl,
                               ServerTls tls,
                               Path identityFile,
                               SpoolSettings spool,
+                              EncryptionSettings encryption,
                               ShippingSettings shipping,
                               BatchSettings batching,
                               int threads,

@@ -1,5 +1,6 @@
 package io.pganalytics.collector.config;
 
+import io.pganalytics.collector.crypto.EncryptionSettings;
 import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
@@ -119,6 +120,7 @@ public final class ConfigLoader {
 
         Path identityFile = root.path("identity-file", home.resolve("identity.json"), baseDir);
         SpoolSettings spool = spool(root.child("spool"), home, baseDir);
+        EncryptionSettings encryption = encryption(root.child("encryption"), identityFile.toAbsolutePath().getParent(), baseDir);
         ShippingSettings shipping = shipping(root.child("shipping"));
         BatchSettings batching = batching(root.child("batching"));
         int threads = root.integer("threads", DEFAULT_THREADS, 1, MAX_THREADS);
@@ -134,8 +136,8 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new CollectorConfig(serverUrl, new ServerTls(caFile, insecure), identityFile, spool, shipping, batching,
-                threads, healthInterval, topN, intervals, targets);
+        return new CollectorConfig(serverUrl, new ServerTls(caFile, insecure), identityFile, spool, encryption,
+                shipping, batching, threads, healthInterval, topN, intervals, targets);
     }
 
     private static URI serverUrl(ConfigNode server) {
@@ -162,6 +164,22 @@ public final class ConfigLoader {
         long segmentBytes = node.size("segment-bytes", SpoolSettings.DEFAULT_SEGMENT_BYTES, 4096);
         node.rejectUnknownKeys();
         return new SpoolSettings(dir, maxBytes, segmentBytes);
+    }
+
+    private static EncryptionSettings encryption(ConfigNode node, Path stateDirectory, Path baseDir) {
+        boolean enabled = node.bool("enabled", true);
+        Path keyStore = node.path("keystore", EncryptionSettings.defaultKeyStore(stateDirectory), baseDir);
+        Path passphraseFile = node.path("passphrase-file", null, baseDir);
+        if (passphraseFile != null && !Files.isReadable(passphraseFile)) {
+            node.problem("passphrase-file", "cannot read " + passphraseFile);
+        }
+        String passphraseEnv = node.string("passphrase-env", EncryptionSettings.DEFAULT_PASSPHRASE_ENV);
+        if (!EncryptionSettings.isEnvironmentName(passphraseEnv)) {
+            node.problem("passphrase-env", "'" + passphraseEnv + "' is not an environment variable name");
+            passphraseEnv = EncryptionSettings.DEFAULT_PASSPHRASE_ENV;
+        }
+        node.rejectUnknownKeys();
+        return new EncryptionSettings(enabled, keyStore, passphraseFile, passphraseEnv);
     }
 
     private static ShippingSettings shipping(ConfigNode node) {

@@ -7,6 +7,9 @@ import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.config.CollectorConfig;
 import io.pganalytics.collector.config.ConfigException;
 import io.pganalytics.collector.config.ConfigLoader;
+import io.pganalytics.collector.crypto.CollectorEncryption;
+import io.pganalytics.collector.crypto.CollectorKeys;
+import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.collector.register.IdentityFile;
 import io.pganalytics.collector.register.RegistrationClient;
 import io.pganalytics.collector.register.RegistrationException;
@@ -99,9 +102,15 @@ public final class DemoCommand {
             out.println((created ? "created" : "reusing") + " the demo database " + DemoDatabase.DATABASE
                     + " (pgbench tables at scale 1, " + DemoSchema.ORDERS + " orders)");
 
-            CollectorIdentity identity = identity(dir, api, https, runtime, version, out);
             CollectorConfig config = writeCollectorConfig(dir, runtime, database, env);
-            run.agent(CollectorAgent.start(config, identity, runtime.serverUrl(), env, version, hostname(), Clock.systemUTC()));
+            CollectorEncryption encryption;
+            try {
+                encryption = CollectorEncryption.open(config.encryption(), env, new SecureRandom());
+            } catch (CryptoException e) {
+                throw new DemoException("cannot open the collector's encryption keys: " + e.getMessage());
+            }
+            CollectorIdentity identity = identity(dir, api, https, runtime, version, out, encryption.sealingKeys());
+            run.agent(CollectorAgent.start(config, encryption, identity, runtime.serverUrl(), env, version, hostname(), Clock.systemUTC()));
             out.println("collector " + identity.collectorId() + " monitoring " + database.targetUrl() + " (config: " + dir.collectorConfig() + ")");
             run.workload(DemoWorkload.start(database.application(), DemoWorkload.Settings.DEMO));
             out.println("workload running: TPC-B (2 sessions), a slow report every 15 s, a lock wait every 20 s, an unindexed lookup every 2 s");
@@ -152,10 +161,10 @@ public final class DemoCommand {
 
     /** The saved identity when the server still knows it, else a new registration with a token the admin issues. */
     private static CollectorIdentity identity(DemoDirectory dir, DemoApi api, HttpClient https, ServerRuntime runtime,
-                                              String version, PrintStream out)
+                                              String version, PrintStream out, CollectorKeys keys)
             throws IOException, DemoException, RegistrationException, InterruptedException {
         if (Files.isRegularFile(dir.identityFile())) {
-            CollectorIdentity saved = IdentityFile.read(dir.identityFile());
+            CollectorIdentity saved = IdentityFile.readAndSeal(dir.identityFile(), keys);
             if (api.collectorEnabled(saved.collectorId())) {
                 return saved;
             }
@@ -164,7 +173,7 @@ public final class DemoCommand {
         String token = api.registrationToken("pganalytics demo");
         CollectorIdentity identity = new RegistrationClient(https, Duration.ofSeconds(30))
                 .register(runtime.serverUrl(), new RegistrationRequest(token, "demo-collector", hostname(), version));
-        IdentityFile.write(dir.identityFile(), identity);
+        IdentityFile.write(dir.identityFile(), identity, keys);
         out.println("registered collector " + identity.collectorId() + " with a one-time token");
         return identity;
     }

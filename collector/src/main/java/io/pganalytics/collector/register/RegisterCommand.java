@@ -2,7 +2,13 @@ package io.pganalytics.collector.register;
 
 import io.pganalytics.collector.cli.CommandLine;
 import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.config.CollectorConfig;
+import io.pganalytics.collector.config.ConfigException;
+import io.pganalytics.collector.config.ConfigLoader;
+import io.pganalytics.collector.crypto.CollectorEncryption;
+import io.pganalytics.collector.crypto.EncryptionSettings;
 import io.pganalytics.collector.ship.ServerTls;
+import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.common.wire.CollectorIdentity;
 import io.pganalytics.common.wire.RegistrationRequest;
 import org.slf4j.Logger;
@@ -15,21 +21,24 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code register --server URL (--token TOKEN | --token-file F) [--name NAME] [--identity-file F] [--ca-file F | --insecure] [--force]}.
+ * {@code register --server URL (--token TOKEN | --token-file F) [--name NAME] [--config F | --identity-file F] [--ca-file F | --insecure] [--force]}.
  */
 public final class RegisterCommand {
     private static final Logger LOG = LoggerFactory.getLogger(RegisterCommand.class);
     public static final String USAGE = """
-            register --server URL (--token TOKEN | --token-file FILE) [--name NAME] [--identity-file FILE]
+            register --server URL (--token TOKEN | --token-file FILE) [--name NAME] [--config FILE | --identity-file FILE]
                      [--ca-file PEM | --insecure] [--force]
               Exchanges a one-time registration token (issued by an administrator in the console) for this
-              collector's identity, written owner-only to --identity-file (default ~/.pganalytics/collector/identity.json).
+              collector's identity, written owner-only to --identity-file (default ~/.pganalytics/collector/identity.json),
+              or to the config's identity-file with its encryption section. The credential is sealed with the collector's
+              key (docs/encryption/collector.md) unless encryption.enabled is false.
               --token-file keeps the token out of the process list. --force replaces an existing identity file.""";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -40,27 +49,54 @@ public final class RegisterCommand {
     public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> env, String collectorVersion)
             throws UsageException, InterruptedException {
         CommandLine line = CommandLine.parse("register", args,
-                Set.of("server", "token", "token-file", "name", "identity-file", "ca-file"), Set.of("insecure", "force"));
+                Set.of("server", "token", "token-file", "name", "identity-file", "ca-file", "config"), Set.of("insecure", "force"));
         URI server = serverUri(line.required("server"));
         String token = token(line);
         if (line.flag("insecure") && line.value("ca-file").isPresent()) {
             throw new UsageException("register: --ca-file and --insecure cannot be combined");
         }
-        Path identityFile = line.path("identity-file").orElse(IdentityFile.defaultPath(env));
+        if (line.value("config").isPresent() && line.value("identity-file").isPresent()) {
+            throw new UsageException("register: --config and --identity-file cannot be combined (the config names the identity file)");
+        }
+        Path identityFile;
+        EncryptionSettings encryptionSettings;
+        if (line.value("config").isPresent()) {
+            Path configFile = line.path("config").orElseThrow();
+            try {
+                CollectorConfig config = ConfigLoader.load(configFile, env);
+                identityFile = config.identityFile();
+                encryptionSettings = config.encryption();
+            } catch (ConfigException e) {
+                err.println("register: " + configFile + " is not a valid configuration:");
+                e.problems().forEach(p -> err.println("  " + p));
+                return 1;
+            }
+        } else {
+            identityFile = line.path("identity-file").orElse(IdentityFile.defaultPath(env));
+            encryptionSettings = EncryptionSettings.defaults(identityFile.toAbsolutePath().getParent());
+        }
         if (Files.exists(identityFile) && !line.flag("force")) {
             err.println("register: " + identityFile + " already exists; pass --force to replace it");
             return 1;
         }
         String hostname = hostname();
         String name = line.value("name").orElse(hostname);
+        CollectorEncryption encryption;
         try {
+            encryption = CollectorEncryption.open(encryptionSettings, env, new SecureRandom());
+        } catch (CryptoException e) {
+            err.println("register: cannot open the collector's encryption keys: " + e.getMessage());
+            return 1;
+        }
+        try (encryption) {
             ServerTls tls = new ServerTls(line.path("ca-file").orElse(null), line.flag("insecure"));
             RegistrationClient client = new RegistrationClient(tls.newClient(TIMEOUT), TIMEOUT);
             CollectorIdentity identity = client.register(server, new RegistrationRequest(token, name, hostname, collectorVersion));
-            IdentityFile.write(identityFile, identity);
+            IdentityFile.write(identityFile, identity, encryption.sealingKeys());
             LOG.info("registered collector {} with {}", identity.collectorId(), server);
             out.println("Registered collector " + identity.collectorId() + " (" + name + ") with " + server + ".");
-            out.println("Identity written to " + identityFile + " (readable by its owner only).");
+            out.println("Identity written to " + identityFile + " (readable by its owner only"
+                    + (encryption.enabled() ? ", the credential sealed with the key in " + encryptionSettings.keyStore().getParent() : "") + ").");
             return 0;
         } catch (RegistrationException | IOException e) {
             err.println("register: " + e.getMessage());

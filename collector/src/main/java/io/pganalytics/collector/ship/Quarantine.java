@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -22,10 +23,14 @@ import java.util.stream.Stream;
  * {@code zcat}) beside {@code .reason.txt} (the server's answer). Never resent automatically. Owner-only (0700 directory,
  * 0600 files: batches hold query texts). Bounded: past {@code maxBytes} or {@code maxBatches} the oldest quarantined
  * batches are deleted, and counted ({@link #droppedCount()}).
+ * <p>
+ * With the collector's encryption on, the batch is sealed ({@code <sequence>-<batchId>.json.gz.sealed}, bound to that
+ * name): {@code pganalytics-collector keys open-quarantined --config FILE --file F | zcat} reads it.
  */
 public final class Quarantine {
     private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
     private static final String PAYLOAD_SUFFIX = ".json.gz";
+    public static final String SEALED_PAYLOAD_SUFFIX = ".json.gz.sealed";
     private static final String REASON_SUFFIX = ".reason.txt";
     /** The most batches kept, whatever their size. */
     public static final int DEFAULT_MAX_BATCHES = 1000;
@@ -34,6 +39,7 @@ public final class Quarantine {
     private final long maxBytes;
     private final int maxBatches;
     private final Clock clock;
+    private final BiFunction<String, byte[], byte[]> sealer;
     private final AtomicLong quarantined = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -42,10 +48,19 @@ public final class Quarantine {
     }
 
     public Quarantine(Path directory, long maxBytes, int maxBatches, Clock clock) {
+        this(directory, maxBytes, maxBatches, clock, null);
+    }
+
+    /**
+     * @param sealer seals a refused batch's payload for the file base name it is given ({@code <sequence>-<batchId>});
+     *               null keeps it as it is
+     */
+    public Quarantine(Path directory, long maxBytes, int maxBatches, Clock clock, BiFunction<String, byte[], byte[]> sealer) {
         this.directory = directory;
         this.maxBytes = maxBytes;
         this.maxBatches = Math.max(1, maxBatches);
         this.clock = clock;
+        this.sealer = sealer;
     }
 
     public Path directory() {
@@ -75,7 +90,11 @@ public final class Quarantine {
         String reason = "status: " + status + "\nmessage: " + serverMessage + "\ntarget: " + batch.targetKey()
                 + "\nbatchId: " + batch.batchId() + "\ncreatedAt: " + batch.createdAt()
                 + "\nquarantinedAt: " + clock.instant() + "\n";
-        writeAtomically(directory.resolve(base + PAYLOAD_SUFFIX), batch.payload());
+        if (sealer == null) {
+            writeAtomically(directory.resolve(base + PAYLOAD_SUFFIX), batch.payload());
+        } else {
+            writeAtomically(directory.resolve(base + SEALED_PAYLOAD_SUFFIX), sealer.apply(base, batch.payload()));
+        }
         writeAtomically(directory.resolve(base + REASON_SUFFIX), reason.getBytes(StandardCharsets.UTF_8));
         enforceBound();
     }
@@ -83,7 +102,8 @@ public final class Quarantine {
     private void enforceBound() throws IOException {
         List<Path> payloads;
         try (Stream<Path> listing = Files.list(directory)) {
-            payloads = new ArrayList<>(listing.filter(p -> p.getFileName().toString().endsWith(PAYLOAD_SUFFIX))
+            payloads = new ArrayList<>(listing.filter(p -> p.getFileName().toString().endsWith(PAYLOAD_SUFFIX)
+                            || p.getFileName().toString().endsWith(SEALED_PAYLOAD_SUFFIX))
                     .sorted(Comparator.comparing(Path::getFileName)).toList());
         }
         long total = 0;
@@ -106,8 +126,13 @@ public final class Quarantine {
     }
 
     private static Path reasonOf(Path payload) {
-        String name = payload.getFileName().toString();
-        return payload.resolveSibling(name.substring(0, name.length() - PAYLOAD_SUFFIX.length()) + REASON_SUFFIX);
+        return payload.resolveSibling(baseName(payload.getFileName().toString()) + REASON_SUFFIX);
+    }
+
+    /** {@code <sequence>-<batchId>} of a quarantined payload's file name (what a sealed one is bound to). */
+    public static String baseName(String fileName) {
+        String suffix = fileName.endsWith(SEALED_PAYLOAD_SUFFIX) ? SEALED_PAYLOAD_SUFFIX : PAYLOAD_SUFFIX;
+        return fileName.endsWith(suffix) ? fileName.substring(0, fileName.length() - suffix.length()) : fileName;
     }
 
     private static long sizeIfExists(Path file) throws IOException {

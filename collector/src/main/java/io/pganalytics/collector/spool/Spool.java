@@ -104,8 +104,9 @@ public final class Spool implements Closeable {
         try {
             ensureOpen();
             long sequence = nextSequence;
+            byte[] stored = codec.encode(new PayloadCodec.RecordAddress(sequence, targetKey, batchId), payload);
             ByteBuffer record = RecordFormat.encode(sequence, createdAt.toEpochMilli(), targetKey, batchId,
-                    codec.id(), codec.encode(payload));
+                    codec.id(), stored);
             int recordBytes = record.remaining();
             if (recordBytes > settings.segmentBytes()) {
                 throw new IllegalArgumentException("spool " + directory() + ": a batch of " + recordBytes
@@ -371,18 +372,40 @@ public final class Spool implements Closeable {
                     readOffset += entry.recordBytes();
                     continue;
                 }
-                if (entry.codecId() != codec.id()) {
-                    throw new RecordFormat.CorruptRecordException("payload codec " + entry.codecId()
-                            + " where " + codec.id() + " is configured");
+                byte[] payload;
+                try {
+                    payload = codec.decode(entry.codecId(),
+                            new PayloadCodec.RecordAddress(entry.sequence(), entry.targetKey(), entry.batchId()),
+                            entry.storedPayload());
+                } catch (PayloadCodec.UnreadablePayloadException e) {
+                    skipUnreadable(readSegment, entry, e.getMessage());
+                    continue;
                 }
                 head = new SpooledBatch(entry.sequence(), entry.targetKey(), entry.batchId(),
-                        Instant.ofEpochMilli(entry.createdAtMillis()), codec.decode(entry.storedPayload()));
+                        Instant.ofEpochMilli(entry.createdAtMillis()), payload);
                 headRecordBytes = entry.recordBytes();
             } catch (RecordFormat.CorruptRecordException e) {
                 skipCorruptRest(readSegment, e.getMessage());
             }
         }
         return head;
+    }
+
+    /**
+     * A record whose frame holds (magic, length, checksum) but whose payload cannot be read: it does not authenticate
+     * (altered with its checksum recomputed, moved, sealed under another key) or no codec here reads it. Never send it;
+     * the records after it are intact, so only this one batch is lost.
+     */
+    private void skipUnreadable(Segment segment, RecordFormat.Entry entry, String problem) throws IOException {
+        LOG.error("spool {}: the record of batch {} at offset {} cannot be read ({}); skipping it, the batches after it "
+                + "still ship", segment.path, entry.sequence(), readOffset, problem);
+        Instant createdAt = Instant.ofEpochMilli(entry.createdAtMillis());
+        recordGap(1, createdAt, createdAt, "unreadable record at offset " + readOffset + " of " + segment.path.getFileName());
+        listener.lost(entry.sequence(), entry.sequence());
+        acknowledgedSequence = entry.sequence();
+        readOffset += entry.recordBytes();
+        cursor.write(acknowledgedSequence);
+        deleteAcknowledgedSegments();
     }
 
     /** A record that was sound when written no longer is: never send it, record the loss, go on. */

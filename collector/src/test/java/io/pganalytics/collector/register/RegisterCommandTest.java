@@ -1,6 +1,8 @@
 package io.pganalytics.collector.register;
 
 import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.crypto.CollectorKeys;
+import io.pganalytics.collector.crypto.EncryptionSettings;
 import io.pganalytics.collector.testing.LogCapture;
 import io.pganalytics.collector.testing.TestIngestServer;
 import io.pganalytics.common.wire.CollectorIdentity;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +45,14 @@ class RegisterCommandTest {
         server.close();
     }
 
+    /** Reads the identity as 'run' does: its credential sealed with the key generated beside it at registration. */
+    private CollectorIdentity read(Path identityFile) throws Exception {
+        try (CollectorKeys keys = CollectorKeys.open(EncryptionSettings.defaults(identityFile.getParent()),
+                Map.of("HOME", dir.toString()), new SecureRandom())) {
+            return IdentityFile.read(identityFile, keys);
+        }
+    }
+
     private int register(String... args) throws Exception {
         return RegisterCommand.run(List.of(args), out, err, Map.of("HOME", dir.toString()), "test");
     }
@@ -58,7 +69,7 @@ class RegisterCommandTest {
             logs = capture.lines();
         }
         assertEquals(0, status, errBytes.toString(StandardCharsets.UTF_8));
-        CollectorIdentity identity = IdentityFile.read(identityFile);
+        CollectorIdentity identity = read(identityFile);
         assertEquals("collector-1", identity.collectorId());
         assertTrue(identity.credential().startsWith("cred-1-"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identityFile)));
@@ -71,7 +82,8 @@ class RegisterCommandTest {
         assertTrue(logs.stream().noneMatch(l -> l.contains(identity.credential()) || l.contains("one-time-token")), logs.toString());
         assertFalse(identity.toString().contains(identity.credential()));
         try (var files = Files.list(identityFile.getParent())) {
-            assertEquals(List.of(identityFile), files.toList(), "no temporary file is left behind");
+            assertEquals(List.of(identityFile), files.filter(f -> !f.getFileName().toString().equals("keys")).toList(),
+                    "no temporary file is left behind (keys/ holds the collector's key store)");
         }
     }
 
@@ -100,7 +112,7 @@ class RegisterCommandTest {
         assertEquals(1, register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token", "t1", "--identity-file", identityFile.toString()));
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("--force"));
         assertEquals(0, register("--server", server.url().toString(), "--ca-file", server.caFile().toString(), "--token", "t1", "--identity-file", identityFile.toString(), "--force"));
-        assertEquals("collector-1", IdentityFile.read(identityFile).collectorId());
+        assertEquals("collector-1", read(identityFile).collectorId());
     }
 
     @Test

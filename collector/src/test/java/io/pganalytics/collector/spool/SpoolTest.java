@@ -222,7 +222,7 @@ class SpoolTest {
                 return 9;
             }
 
-            public byte[] encode(byte[] payload) {
+            public byte[] encode(PayloadCodec.RecordAddress address, byte[] payload) {
                 byte[] out = payload.clone();
                 for (int i = 0; i < out.length; i++) {
                     out[i] = (byte) ~out[i];
@@ -230,8 +230,8 @@ class SpoolTest {
                 return out;
             }
 
-            public byte[] decode(byte[] stored) {
-                return encode(stored);
+            public byte[] decode(byte storedId, PayloadCodec.RecordAddress address, byte[] stored) {
+                return encode(address, stored);
             }
         };
         byte[] payload = Samples.gzipJson(Samples.batch("a", 1, 0));
