@@ -72,4 +72,23 @@ class ConfigurationKeysTest {
         ServerConfiguration.read(ConfigLoader.load(null, Map.of("PGANALYTICS_ADMIN_PASSWORD", "x",
                 "PGANALYTICS_JAVA_OPTS", "-Xmx1g", "PGANALYTICS_COLLECTOR_THREADS", "8", "PGANALYTICS_CONSOLE_HOME", "/x"), Map.of()));
     }
+
+    @Test
+    void thePkcs11SectionIsReadAndAProviderWithoutLibraryOrTokenIsRefused() throws Exception {
+        ServerConfiguration.read(file("""
+                encryption:
+                  provider: pkcs11
+                  pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, token-label: pga, pin-file: /run/secrets/pin,
+                           pin-env: HSM_PIN, key-label-prefix: kek}
+                """));
+        ConfigException library = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption: {provider: pkcs11, pkcs11: {token-label: pga}}\n")));
+        assertEquals("encryption.pkcs11.library", library.key());
+        ConfigException both = assertThrows(ConfigException.class, () -> ServerConfiguration.read(
+                file("encryption: {provider: pkcs11, pkcs11: {library: /usr/lib/x.so, token-label: pga, slot: 3}}\n")));
+        assertEquals("encryption.pkcs11.token-label", both.key());
+        ConfigException typo = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption: {pkcs11: {token-lable: pga}}\n")));
+        assertTrue(typo.getMessage().contains("did you mean encryption.pkcs11.token-label?"), typo.getMessage());
+    }
 }
