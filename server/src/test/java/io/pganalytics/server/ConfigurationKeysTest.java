@@ -91,4 +91,10 @@ class ConfigurationKeysTest {
                 () -> ServerConfiguration.read(file("encryption: {pkcs11: {token-lable: pga}}\n")));
         assertTrue(typo.getMessage().contains("did you mean encryption.pkcs11.token-label?"), typo.getMessage());
     }
+
+    @Test
+    void theVariablesHoldingTheHsmPinAndTheKeyStorePassphraseAreSecretsNotConfiguration() {
+        ServerConfiguration.read(ConfigLoader.load(null, Map.of("PGANALYTICS_HSM_PIN", "1234", "PGANALYTICS_KEK_PASSPHRASE", "x",
+                "PGANALYTICS_ENCRYPTION_PKCS11_TOKEN__LABEL", "pga"), Map.of()));
+    }
 }

@@ -35,8 +35,13 @@ import java.util.function.Supplier;
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "PGANALYTICS_";
-    /** Variables with the prefix that are not server configuration: the launcher's, the collector's, the console's. */
-    static final Set<String> NOT_CONFIGURATION = Set.of("PGANALYTICS_ADMIN_PASSWORD", "PGANALYTICS_JAVA_OPTS");
+    /**
+     * Variables with the prefix that are not server configuration: the launcher's, the first admin's password, and the
+     * default variables holding the key store's passphrase and the HSM's PIN (EncryptionConfig), secrets read from the
+     * environment by the provider, never configuration values.
+     */
+    static final Set<String> NOT_CONFIGURATION = Set.of("PGANALYTICS_ADMIN_PASSWORD", "PGANALYTICS_JAVA_OPTS",
+            "PGANALYTICS_KEK_PASSPHRASE", "PGANALYTICS_HSM_PIN");
     private static final List<String> OTHER_PROGRAMS = List.of("PGANALYTICS_COLLECTOR_", "PGANALYTICS_CONSOLE_");
 
     private ConfigLoader() {
