@@ -299,6 +299,12 @@ public final class Pkcs11Keys implements KeyEncryptionKeys {
                 attributes(generate, CKO_SECRET_KEY, CKK_AES) = {
                   CKA_SENSITIVE = true
                   CKA_EXTRACTABLE = false
+                  CKA_ENCRYPT = true
+                  CKA_DECRYPT = true
+                  CKA_WRAP = false
+                  CKA_UNWRAP = false
+                  CKA_SIGN = false
+                  CKA_VERIFY = false
                 }
                 """.formatted(library, slot);
         Provider unconfigured = Security.getProvider("SunPKCS11");
@@ -309,7 +315,7 @@ public final class Pkcs11Keys implements KeyEncryptionKeys {
         try {
             return unconfigured.configure(config);
         } catch (InvalidParameterException | ProviderException e) {
-            throw unavailable("cannot use " + token + " (slot " + slot + ")", e);
+            throw unavailable("cannot use " + token + (token.label().isPresent() ? " (slot " + slot + ")" : ""), e);
         }
     }
 
