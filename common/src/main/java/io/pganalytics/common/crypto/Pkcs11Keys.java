@@ -124,7 +124,7 @@ public final class Pkcs11Keys implements KeyEncryptionKeys {
         return new Pkcs11Keys(token, keyLabelPrefix, copy, random, provider, store);
     }
 
-    /** Whether {@code prefix} can start key labels: 1 to 64 letters, digits, '.', '_' or '-', not starting with a sign. */
+    /** Whether {@code prefix} can start key labels: 1 to 64 letters, digits, '.', '_' or '-', the first a letter or digit. */
     public static boolean isValidLabelPrefix(String prefix) {
         return PREFIX.matcher(prefix).matches();
     }
