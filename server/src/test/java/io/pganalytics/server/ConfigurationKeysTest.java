@@ -28,6 +28,23 @@ class ConfigurationKeysTest {
     }
 
     @Test
+    void aVariableThatASettingNamesAsHoldingASecretIsNotTakenForAConfigurationKey() throws Exception {
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, """
+                encryption:
+                  aws-kms:
+                    access-key-id-env: PGANALYTICS_KMS_ACCESS_KEY_ID
+                    secret-access-key-env: PGANALYTICS_KMS_SECRET_ACCESS_KEY
+                """);
+        Map<String, String> environment = Map.of("PGANALYTICS_KMS_ACCESS_KEY_ID", "AKIAEXAMPLE",
+                "PGANALYTICS_KMS_SECRET_ACCESS_KEY", "secret", "PGANALYTICS_HTTP_PORT", "7300");
+        Config config = ConfigLoader.load(file, environment, Map.of());
+
+        ServerConfiguration read = ServerConfiguration.read(config); // before: unknown key 'kms.access-key-id'
+        assertEquals(7300, read.http().port(), "the other variables still configure");
+    }
+
+    @Test
     void theBuiltInConfigurationAndEveryOptionalKeyItDocumentsAreAccepted() throws Exception {
         ServerConfiguration.read(ConfigLoader.load(null, Map.of(), Map.of()));
         Files.writeString(dir.resolve("a.crt"), "x");
@@ -91,5 +108,30 @@ class ConfigurationKeysTest {
         assertTrue(e.getMessage().contains("databse.url") && e.getMessage().contains("database.url"), e.getMessage());
         ServerConfiguration.read(ConfigLoader.load(null, Map.of("PGANALYTICS_ADMIN_PASSWORD", "x",
                 "PGANALYTICS_JAVA_OPTS", "-Xmx1g", "PGANALYTICS_COLLECTOR_THREADS", "8", "PGANALYTICS_CONSOLE_HOME", "/x"), Map.of()));
+    }
+
+    @Test
+    void thePkcs11SectionIsReadAndAProviderWithoutLibraryOrTokenIsRefused() throws Exception {
+        ServerConfiguration.read(file("""
+                encryption:
+                  provider: pkcs11
+                  pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, token-label: pga, pin-file: /run/secrets/pin,
+                           pin-env: HSM_PIN, key-label-prefix: kek}
+                """));
+        ConfigException library = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption: {provider: pkcs11, pkcs11: {token-label: pga}}\n")));
+        assertEquals("encryption.pkcs11.library", library.key());
+        ConfigException both = assertThrows(ConfigException.class, () -> ServerConfiguration.read(
+                file("encryption: {provider: pkcs11, pkcs11: {library: /usr/lib/x.so, token-label: pga, slot: 3}}\n")));
+        assertEquals("encryption.pkcs11.token-label", both.key());
+        ConfigException typo = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(file("encryption: {pkcs11: {token-lable: pga}}\n")));
+        assertTrue(typo.getMessage().contains("did you mean encryption.pkcs11.token-label?"), typo.getMessage());
+    }
+
+    @Test
+    void theVariablesHoldingTheHsmPinAndTheKeyStorePassphraseAreSecretsNotConfiguration() {
+        ServerConfiguration.read(ConfigLoader.load(null, Map.of("PGANALYTICS_HSM_PIN", "1234", "PGANALYTICS_KEK_PASSPHRASE", "x",
+                "PGANALYTICS_ENCRYPTION_PKCS11_TOKEN__LABEL", "pga"), Map.of()));
     }
 }

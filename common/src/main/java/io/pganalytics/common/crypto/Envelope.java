@@ -8,6 +8,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -57,6 +58,14 @@ public final class Envelope {
     }
 
     public static byte[] seal(int keyId, SecretKey key, SealContext context, byte[] plaintext, SecureRandom random) {
+        return seal(keyId, key, context, plaintext, random, null);
+    }
+
+    /**
+     * As {@link #seal(int, SecretKey, SealContext, byte[], SecureRandom)}, the cipher taken from {@code provider} (a
+     * PKCS#11 token, whose keys no other provider can use), or chosen by the JDK when it is {@code null}.
+     */
+    public static byte[] seal(int keyId, SecretKey key, SealContext context, byte[] plaintext, SecureRandom random, Provider provider) {
         byte[] out = new byte[HEADER_BYTES + plaintext.length + TAG_BITS / 8];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
         ByteBuffer.wrap(out, 4, 4).putInt(keyId);
@@ -64,7 +73,7 @@ public final class Envelope {
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, out, 8, NONCE_BYTES);
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            Cipher cipher = cipher(provider);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(out, 0, HEADER_BYTES);
             cipher.updateAAD(context.associatedData());
@@ -95,9 +104,14 @@ public final class Envelope {
      * @throws CryptoException {@code TAMPERED} when it does not authenticate, {@code MALFORMED} when it is not sealed
      */
     public static byte[] open(SecretKey key, SealContext context, byte[] sealed) {
+        return open(key, context, sealed, null);
+    }
+
+    /** As {@link #open(SecretKey, SealContext, byte[])}, the cipher taken from {@code provider} unless it is {@code null}. */
+    public static byte[] open(SecretKey key, SealContext context, byte[] sealed, Provider provider) {
         requireSealed(sealed, context);
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            Cipher cipher = cipher(provider);
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 8, NONCE_BYTES));
             cipher.updateAAD(sealed, 0, HEADER_BYTES);
             cipher.updateAAD(context.associatedData());
@@ -108,6 +122,10 @@ public final class Envelope {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("opening " + context + " failed", e);
         }
+    }
+
+    private static Cipher cipher(Provider provider) throws GeneralSecurityException {
+        return provider == null ? Cipher.getInstance(TRANSFORMATION) : Cipher.getInstance(TRANSFORMATION, provider);
     }
 
     private static void requireSealed(byte[] sealed, SealContext context) {

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import javax.crypto.SecretKey;
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,5 +76,19 @@ class EnvelopeTest {
     void contextsWithTheSamePartsInOtherPlacesDiffer() {
         assertFalse(java.util.Arrays.equals(SealContext.record("a|b", "c", "d").associatedData(),
                 SealContext.record("a", "b|c", "d").associatedData()));
+    }
+
+    @Test
+    void theCipherCanComeFromANamedProviderAndTheFormatStaysTheSame() {
+        Provider sunJce = Security.getProvider("SunJCE");
+        byte[] named = Envelope.seal(3, key, row7, plaintext, random, sunJce);
+        byte[] chosen = Envelope.seal(3, key, row7, plaintext, random);
+
+        assertArrayEquals(plaintext, Envelope.open(key, row7, named));
+        assertArrayEquals(plaintext, Envelope.open(key, row7, chosen, sunJce));
+        byte[] flipped = named.clone();
+        flipped[named.length - 1] ^= 1;
+        CryptoException e = assertThrows(CryptoException.class, () -> Envelope.open(key, row7, flipped, sunJce));
+        assertEquals(CryptoException.Reason.TAMPERED, e.reason());
     }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,34 +49,68 @@ public final class ConfigLoader {
     }
 
     public static Config load(Path configFile, Map<String, String> environment, Map<String, String> overrides) {
+        String fileText = fileText(configFile);
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         if (!overrides.isEmpty()) {
             sources.add(ConfigSources.create(overrides).name("command line").build());
         }
-        Map<String, String> fromEnv = environmentKeys(environment);
+        // a variable that a setting names as holding a secret (encryption.aws-kms.access-key-id-env: PGANALYTICS_KMS_KEY)
+        // is that secret, not a configuration key
+        Map<String, String> fromEnv = environmentKeys(environment, namedVariables(overrides, files(fileText)));
         if (!fromEnv.isEmpty()) {
             sources.add(ConfigSources.create(fromEnv).name("environment").build());
         }
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new ConfigException("--config", "file " + configFile + " does not exist or is not a file");
-            }
-            String text;
-            try {
-                text = Files.readString(configFile);
-            } catch (IOException e) {
-                throw new ConfigException("--config", "cannot read " + configFile + ": " + e.getMessage());
-            }
-            checkSyntax(configFile, text);
-            sources.add(ConfigSources.create(text, MediaTypes.APPLICATION_X_YAML));
-        }
-        sources.add(ConfigSources.classpath("application.yaml").build());
+        sources.addAll(files(fileText));
+        return build(sources);
+    }
+
+    private static Config build(List<Supplier<? extends ConfigSource>> sources) {
         return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .disableValueResolving()
                 .sources(sources)
                 .build();
+    }
+
+    /** The values of every {@code ...-env} setting of the command line, the file and the built-in defaults. */
+    private static Set<String> namedVariables(Map<String, String> overrides, List<Supplier<? extends ConfigSource>> files) {
+        List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        if (!overrides.isEmpty()) {
+            sources.add(ConfigSources.create(overrides).build());
+        }
+        sources.addAll(files);
+        Set<String> names = new HashSet<>();
+        build(sources).traverse().filter(Config::isLeaf).filter(node -> node.name().endsWith("-env"))
+                .forEach(node -> node.asString().ifPresent(value -> names.add(value.strip())));
+        return names;
+    }
+
+    /** Fresh sources each time: a source is read once, by the first configuration built from it. */
+    private static List<Supplier<? extends ConfigSource>> files(String fileText) {
+        List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        if (fileText != null) {
+            sources.add(ConfigSources.create(fileText, MediaTypes.APPLICATION_X_YAML));
+        }
+        sources.add(ConfigSources.classpath("application.yaml").build());
+        return sources;
+    }
+
+    private static String fileText(Path configFile) {
+        if (configFile == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(configFile)) {
+            throw new ConfigException("--config", "file " + configFile + " does not exist or is not a file");
+        }
+        String text;
+        try {
+            text = Files.readString(configFile);
+        } catch (IOException e) {
+            throw new ConfigException("--config", "cannot read " + configFile + ": " + e.getMessage());
+        }
+        checkSyntax(configFile, text);
+        return text;
     }
 
     /** Parses the file as Helidon will, to name the place of a syntax error (Helidon's own error is a stack trace). */
@@ -95,9 +130,14 @@ public final class ConfigLoader {
     }
 
     static Map<String, String> environmentKeys(Map<String, String> environment) {
+        return environmentKeys(environment, Set.of());
+    }
+
+    static Map<String, String> environmentKeys(Map<String, String> environment, Set<String> secrets) {
         Map<String, String> keys = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !NOT_CONFIGURATION.contains(name)
+                    && !secrets.contains(name)
                     && OTHER_PROGRAMS.stream().noneMatch(name::startsWith)) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
                         .replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');

@@ -3,6 +3,7 @@ package io.pganalytics.server.crypto;
 import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.common.crypto.KeyEncryptionKeys;
 import io.pganalytics.common.crypto.KeyStoreFileKeys;
+import io.pganalytics.common.crypto.Pkcs11Keys;
 import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.files.OwnerOnly;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ final class KekProviders {
     static KeyEncryptionKeys open(EncryptionConfig config, Path dataDir, Map<String, String> environment, SecureRandom random) {
         return switch (config.provider()) {
             case KEYSTORE -> keyStore(config.keystore(), dataDir, environment, random);
+            case PKCS11 -> pkcs11(config.pkcs11(), environment, random);
             case AWS_KMS -> awsKms(config.awsKms(), environment);
         };
     }
@@ -73,6 +75,46 @@ final class KekProviders {
             throw new ConfigException(key, "the environment variable " + name + " is not set");
         }
         return value.strip();
+    }
+
+    private static KeyEncryptionKeys pkcs11(EncryptionConfig.Pkcs11Settings settings, Map<String, String> environment, SecureRandom random) {
+        Path library = settings.library().orElseThrow();
+        Pkcs11Keys.Token token = settings.tokenLabel().map(label -> Pkcs11Keys.Token.labelled(library, label))
+                .orElseGet(() -> Pkcs11Keys.Token.inSlot(library, settings.slot().orElseThrow()));
+        char[] pin = pin(settings, environment);
+        try {
+            return Pkcs11Keys.open(token, pin, settings.keyLabelPrefix(), random);
+        } catch (CryptoException e) {
+            String key;
+            if (e.reason() == CryptoException.Reason.WRONG_PASSPHRASE) {
+                key = settings.pinFile().isPresent() ? "encryption.pkcs11.pin-file" : "encryption.pkcs11.pin-env";
+            } else if (!Files.isRegularFile(library)) {
+                key = "encryption.pkcs11.library";
+            } else {
+                key = settings.tokenLabel().isPresent() ? "encryption.pkcs11.token-label" : "encryption.pkcs11.slot";
+            }
+            throw new ConfigException(key, e.getMessage() + "; the server does not start without its key-encryption key");
+        } finally {
+            java.util.Arrays.fill(pin, '\0');
+        }
+    }
+
+    /** The token's user PIN from {@code pin-file}, else from the environment variable; never generated. */
+    private static char[] pin(EncryptionConfig.Pkcs11Settings settings, Map<String, String> environment) {
+        if (settings.pinFile().isPresent()) {
+            Path file = settings.pinFile().get();
+            try {
+                return firstLine(file);
+            } catch (IOException e) {
+                throw new ConfigException("encryption.pkcs11.pin-file", "cannot read the PIN from " + file + ": " + e.getMessage());
+            }
+        }
+        String fromEnvironment = environment.get(settings.pinEnv());
+        if (fromEnvironment == null || fromEnvironment.isBlank()) {
+            throw new ConfigException("encryption.pkcs11.pin-env", "the HSM's user PIN is not set: set " + settings.pinEnv()
+                    + " or encryption.pkcs11.pin-file");
+        }
+        return fromEnvironment.strip().toCharArray();
     }
 
     private static KeyEncryptionKeys keyStore(EncryptionConfig.KeyStoreSettings settings, Path dataDir, Map<String, String> environment,
