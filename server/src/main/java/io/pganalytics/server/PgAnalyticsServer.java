@@ -152,7 +152,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     serverConfig.dataDir(), environment, clock);
             resources.push(crypto);
 
-            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
+            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);
             resources.push(auth);
             auth.start();
