@@ -22,6 +22,7 @@ import io.pganalytics.server.collectors.CollectorsFeature;
 import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.server.crypto.EncryptionConfig;
 import io.pganalytics.server.crypto.SealedFiles;
+import io.pganalytics.server.series.StatementTexts;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
@@ -163,7 +164,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             collectors.start();
 
                         QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
-                    metrics, clock);
+                    metrics, clock, crypto.sealer());
             LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
                     query::latestFigures, auth.sessionRevocations(), clock);
             resources.push(live);
@@ -171,7 +172,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
                     new CollectorHeartbeatListener(collectors)));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
-                    bodies, mapper, metrics, clock, ingestListeners);
+                    bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null);
+            // registered whether the option is on or not: texts sealed while it was on are re-sealed by rotations
+            crypto.register(StatementTexts.SEALED);
             resources.push(ingest);
 
             MaintenanceFeature maintenance = new MaintenanceFeature(maintenanceConfig, database.dataSource(), database.dialect(),
