@@ -21,6 +21,8 @@ import io.pganalytics.server.collectors.CollectorsConfig;
 import io.pganalytics.server.collectors.CollectorsFeature;
 import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.server.crypto.EncryptionConfig;
+import io.pganalytics.server.crypto.SealedFiles;
+import io.pganalytics.server.series.StatementTexts;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
@@ -152,7 +154,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     serverConfig.dataDir(), environment, clock);
             resources.push(crypto);
 
-            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
+            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);
             resources.push(auth);
             auth.start();
@@ -162,7 +164,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             collectors.start();
 
                         QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
-                    metrics, clock);
+                    metrics, clock, crypto.sealer());
             LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
                     query::latestFigures, auth.sessionRevocations(), clock);
             resources.push(live);
@@ -170,7 +172,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
                     new CollectorHeartbeatListener(collectors)));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
-                    bodies, mapper, metrics, clock, ingestListeners);
+                    bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null);
+            // registered whether the option is on or not: texts sealed while it was on are re-sealed by rotations
+            crypto.register(StatementTexts.SEALED);
             resources.push(ingest);
 
             MaintenanceFeature maintenance = new MaintenanceFeature(maintenanceConfig, database.dataSource(), database.dialect(),
@@ -200,7 +204,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(admin);
 
             Optional<TlsMaterial> tls = http.tls().enabled()
-                    ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock))
+                    ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock,
+                            new SealedFiles(database.dataSource(), crypto.keys(), serverConfig.nodeName(), clock)))
                     : Optional.empty();
             ConnectionGuard guard = new ConnectionGuard(http);
             resources.push(guard);

@@ -42,7 +42,7 @@ public final class BenchCommand {
                   [--raw-batches N | --no-raw-copy] [--dashboard [--history-days N] [--history-step D] [--rounds N]]
                   [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-warmup D] [--overhead-window D]
                    [--saturation-window D] [--target-rtt D] [--collector-jvm-options "..."] [--collector-env "K=V ..."]]
-                  [--work-dir DIR]
+                  [--statement-texts off|on|both] [--work-dir DIR]
               Starts a server from its jar (embedded PostgreSQL in a temporary directory unless --database-url), issues
               N registration tokens and registers N collectors through the API, runs them as 'simulate' does (a mid-size
               instance each) and reports batches/s, rows/s, success, send latency p50/p95/p99, the server's and
@@ -54,7 +54,9 @@ public final class BenchCommand {
               largest count with every interval at 1 s (throughput of 1 thread against 8). --target-rtt (e.g. 5ms)
               puts a TCP proxy in front of each target that delays every chunk by half of it each way, as a network
               would. The collector JVM gets the options docs/COLLECTOR.md recommends (heap by target count) and
-              MALLOC_ARENA_MAX=2 unless --collector-jvm-options / --collector-env say otherwise. docs/BENCHMARKS.md has
+              MALLOC_ARENA_MAX=2 unless --collector-jvm-options / --collector-env say otherwise. --statement-texts sets
+              the server's encryption.statement-texts (default off); 'both' runs every phase twice, on a fresh server
+              with the option off and then on, and ends with the two side by side. docs/BENCHMARKS.md has
               the method and the figures.""";
 
     /** Held so that the level sticks: a line per spool opened would bury the report under thousands of collectors. */
@@ -69,7 +71,7 @@ public final class BenchCommand {
                 "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
                 "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",
                 "overhead-warmup", "saturation-window", "collector-jvm-options", "collector-env", "target-rtt",
-                "server-jvm-options"), Set.of("no-raw-copy", "dashboard"));
+                "server-jvm-options", "statement-texts"), Set.of("no-raw-copy", "dashboard"));
         Settings settings = new Settings(line.integer("collectors", 500, 0, 10_000),
                 line.duration("interval", Duration.ofSeconds(60)), line.duration("duration", Duration.ofMinutes(3)),
                 line.duration("drain-timeout", Duration.ofSeconds(120)),
@@ -82,14 +84,26 @@ public final class BenchCommand {
                 integers(line, "overhead", ""), integers(line, "overhead-threads", "1,8"),
                 line.duration("overhead-warmup", Duration.ofSeconds(30)), line.duration("overhead-window", Duration.ofMinutes(2)),
                 line.duration("saturation-window", Duration.ZERO),
-                collectorJvm(line), targetRtt(line), line.value("server-jvm-options").orElse(""));
+                collectorJvm(line), targetRtt(line), line.value("server-jvm-options").orElse(""), statementTexts(line));
         SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean temporary = line.value("work-dir").isEmpty();
         Path workDir = null;
         try {
             workDir = temporary ? Files.createTempDirectory("pganalytics-bench")
                     : Files.createDirectories(line.path("work-dir").orElseThrow());
-            return new Bench(settings, workDir, out, version).run();
+            if (settings.statementTexts().size() == 1) {
+                return new Bench(settings, workDir, out, version, settings.statementTexts().getFirst()).run();
+            }
+            int status = 0;
+            List<BenchReport> reports = new ArrayList<>();
+            for (boolean texts : settings.statementTexts()) {
+                out.println("bench: encryption.statement-texts " + (texts ? "on" : "off"));
+                Bench bench = new Bench(settings, workDir.resolve(texts ? "texts-on" : "texts-off"), out, version, texts);
+                status = Math.max(status, bench.run());
+                reports.add(bench.report);
+            }
+            BenchReport.printSideBySide(out, "encryption.statement-texts", List.of("off", "on"), reports);
+            return status;
         } catch (IOException | UncheckedIOException | SQLException | RegistrationException | ExecutionException e) {
             err.println("bench: " + e.getMessage());
             return 1;
@@ -154,6 +168,16 @@ public final class BenchCommand {
         return rtt;
     }
 
+    /** {@code --statement-texts}: the values of {@code encryption.statement-texts} to run with, in order. */
+    private static List<Boolean> statementTexts(CommandLine line) throws UsageException {
+        return switch (line.value("statement-texts").orElse("off")) {
+            case "off" -> List.of(false);
+            case "on" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new UsageException("bench: --statement-texts takes off, on or both");
+        };
+    }
+
     private static String password(CommandLine line) throws UsageException {
         if (line.path("database-password-file").isEmpty()) {
             return null;
@@ -170,7 +194,8 @@ public final class BenchCommand {
                     java.util.Optional<Path> passwordFile, int rawBatches,
                     boolean dashboard, int historyDays, Duration historyStep, int rounds, List<Integer> overheadTargets,
                     List<Integer> overheadThreads, Duration overheadWarmUp, Duration overheadWindow,
-                    Duration saturationWindow, CollectorJvm collectorJvm, Duration targetRtt, String serverJvmOptions) {
+                    Duration saturationWindow, CollectorJvm collectorJvm, Duration targetRtt, String serverJvmOptions,
+                    List<Boolean> statementTexts) {
     }
 
     /** One bench run: its server, its phases and the report. */
@@ -180,10 +205,12 @@ public final class BenchCommand {
         private final PrintStream out;
         private final String version;
         private final BenchReport report;
+        private final boolean statementTexts;
         /** The history the dashboard phase writes ends before the ingest phase's first batch. */
         private Instant ingestStarted = Instant.now();
 
-        Bench(Settings settings, Path workDir, PrintStream out, String version) {
+        Bench(Settings settings, Path workDir, PrintStream out, String version, boolean statementTexts) {
+            this.statementTexts = statementTexts;
             this.settings = settings;
             this.workDir = workDir;
             this.out = out;
@@ -194,6 +221,7 @@ public final class BenchCommand {
         int run() throws IOException, InterruptedException, SQLException, RegistrationException, ExecutionException {
             out.println("bench: starting the server from " + settings.serverJar());
             Map<String, String> env = new java.util.HashMap<>();
+            env.put("PGANALYTICS_ENCRYPTION_STATEMENT__TEXTS", Boolean.toString(statementTexts));
             if (settings.databaseUrl() != null) {
                 env.put("PGANALYTICS_DATABASE_USER", settings.databaseUser());
                 settings.passwordFile().ifPresent(f -> env.put("PGANALYTICS_DATABASE_PASSWORD__FILE", f.toAbsolutePath().toString()));

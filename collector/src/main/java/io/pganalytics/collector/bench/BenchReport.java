@@ -15,6 +15,8 @@ final class BenchReport {
     private final PrintStream out;
     private final List<String> lines = new ArrayList<>();
     private double endToEndRowsPerSecond;
+    /** The headline figures, for {@link #printSideBySide}. */
+    private final Map<String, String> summary = new java.util.LinkedHashMap<>();
 
     BenchReport(BenchCommand.Settings settings, PrintStream out) {
         this.settings = settings;
@@ -46,6 +48,13 @@ final class BenchReport {
                 "%.0f / %.0f / %.0f ms; %.2f %% within 250 ms (%d requests)", server.quantileMillis(0.50),
                 server.quantileMillis(0.95), server.quantileMillis(0.99), server.percentAtMost(0.25), server.count());
         row("server CPU (mean over the run) / peak RSS", "%.2f cores / %d MiB", f.serverCores(), f.serverPeakRss() >> 20);
+        summary.put("ingest: batches acknowledged / success", String.format(Locale.ROOT, "%d / %.2f %%", r.acknowledged(), r.successPercent()));
+        summary.put("ingest: rows/s", String.format(Locale.ROOT, "%.0f", r.rows() / seconds));
+        summary.put("ingest: send latency p50 / p99, all (the first interval carries the texts)",
+                String.format(Locale.ROOT, "%.1f / %.1f ms", r.latencyMillis(0.50), r.latencyMillis(0.99)));
+        summary.put("ingest: at the server p50 / p99", String.format(Locale.ROOT, "%.0f / %.0f ms", server.quantileMillis(0.50),
+                server.quantileMillis(0.99)));
+        summary.put("ingest: server CPU / peak RSS", String.format(Locale.ROOT, "%.2f cores / %d MiB", f.serverCores(), f.serverPeakRss() >> 20));
         if (f.postgresMeasured()) {
             row("PostgreSQL CPU / peak PSS (postmaster + backends)", "%.2f cores / %d MiB", f.postgresCores(),
                     f.postgresPeakPss() >> 20);
@@ -81,6 +90,10 @@ final class BenchReport {
             LatencyHistogram cached = latencies.cached().get(e.getKey());
             lines.add(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms |", e.getKey(),
                     ms(e.getValue(), 0.5), ms(e.getValue(), 0.99), ms(cached, 0.5), ms(cached, 0.99)));
+            if (e.getKey().startsWith("top queries")) {
+                summary.put("query API: " + e.getKey() + " (with texts) cold p50 / p99, cached p50", String.format(Locale.ROOT,
+                        "%.1f / %.1f ms, %.1f ms", ms(e.getValue(), 0.5), ms(e.getValue(), 0.99), ms(cached, 0.5)));
+            }
         }
     }
 
@@ -121,6 +134,27 @@ final class BenchReport {
 
     private void row(String figure, String format, Object... args) {
         lines.add("| " + figure + " | " + String.format(Locale.ROOT, format, args) + " |");
+    }
+
+    /** The headline figures of runs that differ in one setting, as one table with a column per run. */
+    static void printSideBySide(PrintStream out, String setting, List<String> values, List<BenchReport> reports) {
+        out.println();
+        out.println("### " + setting + ": " + String.join(" vs ", values));
+        StringBuilder head = new StringBuilder("| figure |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String value : values) {
+            head.append(' ').append(setting).append(' ').append(value).append(" |");
+            rule.append("---|");
+        }
+        out.println(head);
+        out.println(rule);
+        for (String figure : reports.getFirst().summary.keySet()) {
+            StringBuilder line = new StringBuilder("| " + figure + " |");
+            for (BenchReport report : reports) {
+                line.append(' ').append(report.summary.getOrDefault(figure, "n/a")).append(" |");
+            }
+            out.println(line);
+        }
     }
 
     void print() {

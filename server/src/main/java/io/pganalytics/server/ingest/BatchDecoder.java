@@ -439,6 +439,9 @@ final class BatchDecoder {
                 }
                 if (family == MetricCatalog.STATEMENT_TEXTS) {
                     requireStatementText(r);
+                    part.statementText(new DecodedBatch.StatementText(collectedAt, interval, (Long) values[family.indexOf("dbid")],
+                            (Long) values[family.indexOf("queryid")], (String) values[family.indexOf("datname")],
+                            (String) values[family.indexOf("query")]));
                 }
                 requireNewKey(r);
                 out.startRow().encoded(head);

@@ -25,12 +25,17 @@ record DecodedBatch(String batchId, String collectorVersion, Instant createdAt, 
         return counts;
     }
 
+    /** A statement text of the batch as decoded, for ingest to seal once the instance id is known. */
+    record StatementText(Instant collectedAt, Double interval, long dbid, long queryid, String datname, String query) {
+    }
+
     /** One monitored instance's share of the batch. */
     static final class TargetPart {
         private final TargetRef target;
         private final Map<Family, CopyEncoder> families = new LinkedHashMap<>();
         private final Map<Family, Set<Instant>> times = new LinkedHashMap<>();
         private final Set<String> databases = new LinkedHashSet<>();
+        private final List<StatementText> statementTexts = new java.util.ArrayList<>();
         private final KeyFigures figures = new KeyFigures();
         private Instant latest = Instant.EPOCH;
         private String serverVersion;
@@ -57,6 +62,15 @@ record DecodedBatch(String batchId, String collectorVersion, Instant createdAt, 
         /** When each family's snapshots were collected: the partitions the write needs. */
         Map<Family, Set<Instant>> times() {
             return times;
+        }
+
+        void statementText(StatementText text) {
+            statementTexts.add(text);
+        }
+
+        /** The statement texts of this instance's share, in batch order (also COPY-encoded in {@link #families()}). */
+        List<StatementText> statementTexts() {
+            return statementTexts;
         }
 
         Set<String> databases() {

@@ -27,9 +27,10 @@ public final class IngestFeature implements AutoCloseable {
     private final Partitions partitions;
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
-                         JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners) {
+                         JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners,
+                         io.pganalytics.server.crypto.Sealer textSealer) {
         this.partitions = new Partitions(config.lockTimeout());
-        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, config, metrics);
+        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, config, metrics, textSealer);
         this.committer = GroupCommitter.start(writer, config.writers(), config.groupMaxBatches(), config.groupMaxRows(), metrics);
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), committer,
                 new Admission(config.writers() + config.queueCapacity(), config.maxPlacesPerCollector(), config.maxAdmittedBytes(),

@@ -8,6 +8,8 @@ import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.series.CopyEncoder;
 import io.pganalytics.server.series.Partitions;
 import io.pganalytics.server.series.SeriesSchema;
+import io.pganalytics.server.series.StatementTexts;
+import io.pganalytics.server.crypto.Sealer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -46,6 +48,7 @@ import java.util.Set;
  */
 final class IngestWriter {
     private static final String STAGING = "pga_statement_texts_in";
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final DataSource dataSource;
     private final TimeSeriesDialect dialect;
@@ -54,8 +57,20 @@ final class IngestWriter {
     private final InventoryWriter inventory = new InventoryWriter();
     private final Partitions partitions;
     private final MetricsRegistry.Histogram copySeconds;
+    /** Seals statement texts when {@code encryption.statement-texts} is on; null when texts are stored as they are. */
+    private final Sealer textSealer;
 
     IngestWriter(DataSource dataSource, TimeSeriesDialect dialect, Partitions partitions, IngestConfig config, MetricsRegistry metrics) {
+        this(dataSource, dialect, partitions, config, metrics, null);
+    }
+
+    /**
+     * @param textSealer seals the statement texts in Java before they reach the database ({@code encryption.statement-texts});
+     *                   null to store them as they are
+     */
+    IngestWriter(DataSource dataSource, TimeSeriesDialect dialect, Partitions partitions, IngestConfig config, MetricsRegistry metrics,
+                 Sealer textSealer) {
+        this.textSealer = textSealer;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.statementTimeout = config.statementTimeout().toMillis() + "ms";
@@ -371,16 +386,19 @@ final class IngestWriter {
                             continue;
                         }
                         if (in == null) {
-                            in = startCopy(connection, copy, family);
+                            in = startCopy(connection, copy, family, textSealer != null);
                         }
-                        byte[] data = rows.withPrefix(Long.toString(ids.get(InventoryWriter.Address.of(part.target()))));
+                        long instanceId = ids.get(InventoryWriter.Address.of(part.target()));
+                        byte[] data = family == MetricCatalog.STATEMENT_TEXTS && textSealer != null
+                                ? sealedTexts(instanceId, part.statementTexts())
+                                : rows.withPrefix(Long.toString(instanceId));
                         in.writeToCopy(data, 0, data.length);
                     }
                 }
                 if (in != null) {
                     in.endCopy();
                     if (family == MetricCatalog.STATEMENT_TEXTS) {
-                        keepNewStatementTexts(connection);
+                        keepNewStatementTexts(connection, textSealer != null);
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -397,29 +415,63 @@ final class IngestWriter {
         copySeconds.observe((System.nanoTime() - start) / 1e9);
     }
 
-    private static CopyIn startCopy(Connection connection, CopyManager copy, Family family) throws SQLException {
+    private static CopyIn startCopy(Connection connection, CopyManager copy, Family family, boolean sealedTexts) throws SQLException {
         String table;
+        List<String> columns = new ArrayList<>(SeriesSchema.rawPrefixColumns());
+        columns.addAll(family.columnNames());
         if (family == MetricCatalog.STATEMENT_TEXTS) {
             try (Statement st = connection.createStatement()) {
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGING + " (instance_id bigint, collected_at timestamptz, "
-                        + "interval_seconds double precision, dbid bigint, queryid bigint, datname text, query text) ON COMMIT DELETE ROWS");
+                        + "interval_seconds double precision, dbid bigint, queryid bigint, datname text, query text, query_sealed bytea)"
+                        + " ON COMMIT DELETE ROWS");
             }
             table = STAGING;
+            if (sealedTexts) {
+                // the texts arrive sealed: the clear text never reaches the database, not even its temporary table
+                columns.set(columns.indexOf("query"), "query_sealed");
+            }
         } else {
             table = SeriesSchema.Resolution.RAW.table(family);
         }
-        List<String> columns = new ArrayList<>(SeriesSchema.rawPrefixColumns());
-        columns.addAll(family.columnNames());
         return copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN");
     }
 
-    private static void keepNewStatementTexts(Connection connection) throws SQLException {
+    /**
+     * An instance's statement texts as COPY rows for the staging table, each text sealed for its row
+     * ({@code instance_id:dbid:queryid}) and given as bytea hex: sealing here, in the writer, keeps the batch path one
+     * COPY (no row-by-row round trip) and the text out of the database.
+     */
+    private byte[] sealedTexts(long instanceId, List<DecodedBatch.StatementText> texts) {
+        CopyEncoder out = new CopyEncoder();
+        for (DecodedBatch.StatementText text : texts) {
+            byte[] sealed = textSealer.sealText(StatementTexts.SEALED.context(StatementTexts.rowKey(instanceId, text.dbid(), text.queryid())),
+                    text.query());
+            out.startRow().value(instanceId).value(text.collectedAt());
+            if (text.interval() == null) {
+                out.nullValue();
+            } else {
+                out.value(text.interval());
+            }
+            out.value(text.dbid()).value(text.queryid());
+            if (text.datname() == null) {
+                out.nullValue();
+            } else {
+                out.text(text.datname());
+            }
+            out.text("\\x" + HEX.formatHex(sealed));
+            out.endRow();
+        }
+        return out.bytes();
+    }
+
+    private static void keepNewStatementTexts(Connection connection, boolean sealedTexts) throws SQLException {
+        String text = sealedTexts ? "query_sealed" : "query";
         try (Statement st = connection.createStatement()) {
             st.execute("""
-                    INSERT INTO ts.statement_text (instance_id, dbid, queryid, datname, query, first_seen_at)
-                    SELECT DISTINCT ON (instance_id, dbid, queryid) instance_id, dbid, queryid, datname, query, collected_at
-                    FROM %s ORDER BY instance_id, dbid, queryid, collected_at
-                    ON CONFLICT (instance_id, dbid, queryid) DO NOTHING""".formatted(STAGING));
+                    INSERT INTO ts.statement_text (instance_id, dbid, queryid, datname, %1$s, first_seen_at)
+                    SELECT DISTINCT ON (instance_id, dbid, queryid) instance_id, dbid, queryid, datname, %1$s, collected_at
+                    FROM %2$s ORDER BY instance_id, dbid, queryid, collected_at
+                    ON CONFLICT (instance_id, dbid, queryid) DO NOTHING""".formatted(text, STAGING));
             st.execute("TRUNCATE " + STAGING);
         }
     }

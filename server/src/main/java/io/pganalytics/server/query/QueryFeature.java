@@ -25,10 +25,10 @@ public final class QueryFeature {
     private final QueryRoutes routes;
 
     public QueryFeature(QueryConfig config, DataSource dataSource, HazelcastInstance hazelcast, JsonBodies bodies,
-                        ObjectMapper mapper, MetricsRegistry metrics, Clock clock) {
+                        ObjectMapper mapper, MetricsRegistry metrics, Clock clock, io.pganalytics.server.crypto.Sealer sealer) {
         this.cache = config.cacheTtl().isZero() ? QueryCache.OFF : new HazelcastQueryCache(hazelcast, config, mapper, metrics);
         RangePlanner planner = new RangePlanner(config, clock);
-        this.service = new QueryService(config, new Reads(dataSource, config.statementTimeout()), cache, planner, clock);
+        this.service = new QueryService(config, new Reads(dataSource, config.statementTimeout()), cache, planner, clock, sealer);
         this.routes = new QueryRoutes(service, planner, bodies);
     }
 

@@ -46,11 +46,12 @@ final class QueryService {
     private final RangePlanner planner;
     private final Clock clock;
 
-    QueryService(QueryConfig config, Reads reads, QueryCache cache, RangePlanner planner, Clock clock) {
+    QueryService(QueryConfig config, Reads reads, QueryCache cache, RangePlanner planner, Clock clock,
+                 io.pganalytics.server.crypto.Sealer sealer) {
         this.config = config;
         this.reads = reads;
         this.instances = new QueryRepository();
-        this.statements = new StatementRepository();
+        this.statements = new StatementRepository(sealer);
         this.objects = new ObjectRepository();
         this.state = new StateRepository();
         this.cache = cache;

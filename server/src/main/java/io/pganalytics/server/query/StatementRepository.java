@@ -1,5 +1,8 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.server.crypto.Sealer;
+import io.pganalytics.server.series.StatementTexts;
+
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.query.QueryPoint;
 import io.pganalytics.common.query.QueryStat;
@@ -22,6 +25,12 @@ import static io.pganalytics.server.query.Reads.bind;
  * range from the resolution the planner chose; the collector's "other" row (queryid 0) is kept apart.
  */
 final class StatementRepository {
+    private final Sealer sealer;
+
+    /** @param sealer opens the texts ingest sealed ({@code encryption.statement-texts}); texts stored as they are need none */
+    StatementRepository(Sealer sealer) {
+        this.sealer = sealer;
+    }
 
     /** The orders of {@code /queries/top}, each a SQL expression over the aggregated statement row. */
     enum Order {
@@ -66,7 +75,7 @@ final class StatementRepository {
             throws SQLException {
         String sql = "WITH s AS (" + aggregate(resolution, "") + ")\n"
                 + "SELECT s.*, coalesce(t.datname, s.datname) AS db_name, left(t.query, ?) AS text, length(t.query) > ? AS truncated,"
-                + " count(*) OVER () AS total\n"
+                + " t.query_sealed, count(*) OVER () AS total\n"
                 + "FROM s LEFT JOIN ts.statement_text t ON t.instance_id = ? AND t.dbid = s.dbid AND t.queryid = s.queryid\n"
                 + "WHERE s.queryid <> 0\n"
                 + "ORDER BY " + order.sql + " DESC NULLS LAST, s.queryid, s.dbid LIMIT ? OFFSET ?";
@@ -76,7 +85,7 @@ final class StatementRepository {
             bind(ps, id, range.from(), range.to(), excerpt, excerpt, id, limit, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    items.add(stat(rs));
+                    items.add(opened(stat(rs), rs.getBytes("query_sealed"), id, excerpt));
                     total = rs.getLong("total");
                 }
             }
@@ -134,12 +143,17 @@ final class StatementRepository {
     }
 
     Optional<Text> text(Connection c, long id, long queryid, Long dbid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT dbid, datname, query FROM ts.statement_text"
+        try (PreparedStatement ps = c.prepareStatement("SELECT dbid, datname, query, query_sealed FROM ts.statement_text"
                 + " WHERE instance_id = ? AND queryid = ?" + (dbid == null ? "" : " AND dbid = ?") + " ORDER BY dbid LIMIT 1")) {
             bind(ps, dbid == null ? new Object[]{id, queryid} : new Object[]{id, queryid, dbid});
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Text(rs.getLong("dbid"), rs.getString("datname"), rs.getString("query")))
-                        : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long textDbid = rs.getLong("dbid");
+                byte[] sealed = rs.getBytes("query_sealed");
+                String query = sealed == null ? rs.getString("query") : open(id, textDbid, queryid, sealed);
+                return Optional.of(new Text(textDbid, rs.getString("datname"), query));
             }
         }
     }
@@ -167,6 +181,27 @@ final class StatementRepository {
             }
         }
         return points;
+    }
+
+    /**
+     * A top-list row whose text was sealed: opened here and cut to the excerpt in Java (the SQL's {@code left} and
+     * {@code length} see only the bytes of a sealed text).
+     */
+    private QueryStat opened(QueryStat stat, byte[] sealed, long instanceId, int excerpt) {
+        if (sealed == null) {
+            return stat;
+        }
+        String query = open(instanceId, stat.dbid(), stat.queryid(), sealed);
+        int length = query.codePointCount(0, query.length());
+        String text = length <= excerpt ? query : query.substring(0, query.offsetByCodePoints(0, excerpt));
+        return new QueryStat(stat.queryid(), stat.dbid(), stat.datname(), text, length > excerpt, stat.calls(), stat.totalTimeMs(),
+                stat.meanTimeMs(), stat.rows(), stat.sharedBlksHit(), stat.sharedBlksRead(), stat.sharedBlksDirtied(),
+                stat.sharedBlksWritten(), stat.tempBlksRead(), stat.tempBlksWritten(), stat.ioBlocks(), stat.blkReadTimeMs(),
+                stat.blkWriteTimeMs(), stat.walBytes());
+    }
+
+    private String open(long instanceId, long dbid, long queryid, byte[] sealed) {
+        return sealer.openText(StatementTexts.SEALED.context(StatementTexts.rowKey(instanceId, dbid, queryid)), sealed);
     }
 
     private static QueryStat stat(ResultSet rs) throws SQLException {
