@@ -70,7 +70,8 @@ class KeysCommandTest {
         assertEquals(KeysCommand.OK, dataKeyOnly.exit(), dataKeyOnly.err());
         assertTrue(!dataKeyOnly.out().contains("created by this rotation"), dataKeyOnly.out());
         Run after = keys("status");
-        LoggerFactory.getLogger(KeysCommandTest.class).info("keys status after two rotations:\n{}", after.out());
+        LoggerFactory.getLogger(KeysCommandTest.class).info("keys rotate:\n{}keys retire-data-key (current):\n{}keys status after two rotations:\n{}",
+                rotated.out(), refused.err(), after.out());
     }
 
     @Test
