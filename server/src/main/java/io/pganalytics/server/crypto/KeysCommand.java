@@ -196,9 +196,9 @@ public final class KeysCommand {
                     key.createdAt().toString().substring(0, 19) + "Z", key.createdBy());
         }
         out.println();
-        out.println("PROTECTED                                 WHERE                               RECORDS  ON OLDER KEYS");
+        out.println("WHERE                                  RECORDS  ON OLDER KEYS  PROTECTS");
         for (ProtectedItemView item : status.protectedItems()) {
-            out.printf("%-40s  %-34s  %-7d  %d%n", item.protects(), item.where(), item.records(), item.onOlderKeys());
+            out.printf("%-37s  %-7d  %-13d  %s%n", item.where(), item.records(), item.onOlderKeys(), item.protects());
         }
         out.println();
         printRewrap(status.rewrap());
