@@ -55,6 +55,7 @@ public final class CryptoFeature implements AutoCloseable {
      */
     public static CryptoFeature start(EncryptionConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName,
                                       Path dataDir, Map<String, String> environment, Clock clock) {
+        java.util.Objects.requireNonNull(hazelcast, "hazelcast: rotation tells every node through the cluster, and one node re-wraps");
         SecureRandom random = new SecureRandom();
         KeyEncryptionKeys kek = KekProviders.open(config, dataDir, environment, random);
         try {
