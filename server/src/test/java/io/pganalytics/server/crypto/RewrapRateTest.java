@@ -21,11 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * way ({@code encryption.rewrap-rate} at its maximum). In the suite it is a smoke of 10,000 records; the documented
  * figure (docs/BENCHMARKS.md, "Key rotation") is for a million:
  * <pre>
- * ./mvnw -B -o -pl server -am test -Dtest=RewrapBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+ * ./mvnw -B -o -pl server -am test -Dtest=RewrapRateTest -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Drewrap.bench.records=1000000 [-Drewrap.bench.batch=500]
  * </pre>
  */
-class RewrapBenchmark {
+class RewrapRateTest {
     @Test
     void everyRecordIsResealedAndTheRateIsPrinted() throws Exception {
         int records = Integer.getInteger("rewrap.bench.records", 10_000);
@@ -52,7 +52,7 @@ class RewrapBenchmark {
             double seconds = Double.parseDouble(run.get(1));
             assertEquals(records, done);
             assertEquals(Map.of(newKey, (long) records), table.keys(db));
-            LoggerFactory.getLogger(RewrapBenchmark.class).info(
+            LoggerFactory.getLogger(RewrapRateTest.class).info(
                     "REWRAP-BENCH re-wrap benchmark: {} records (loaded in {} s), batch {}: re-sealed in {} s = {} records/s",
                     records, String.format("%.1f", loadSeconds), batch, String.format("%.1f", seconds), String.format("%.0f", done / seconds));
         }
