@@ -39,6 +39,7 @@ class TlsMaterialTest {
     private static HikariDataSource dataSource;
     private static CryptoFeature crypto;
     private static SealedFiles files;
+    private static io.pganalytics.server.cluster.ClusterModule cluster;
 
     /** The self-signed key is sealed: a real key service on a real database. */
     @BeforeAll
@@ -49,13 +50,15 @@ class TlsMaterialTest {
         dataSource.setMaximumPoolSize(2);
         Migrations.apply(dataSource, "dbmigration", "pga_migration");
         crypto = CryptoFeature.start(EncryptionConfig.from(io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(Map.of()))),
-                dataSource, null, "tls-test", TestServers.tempDir(), Map.of(), Clock.systemUTC());
+                dataSource, (cluster = io.pganalytics.server.testing.HazelcastMembers.single()).hazelcast(), "tls-test",
+                TestServers.tempDir(), Map.of(), Clock.systemUTC());
         files = new SealedFiles(dataSource, crypto.keys(), "tls-test", Clock.systemUTC());
     }
 
     @AfterAll
     static void stopKeys() {
         crypto.close();
+        cluster.close();
         dataSource.close();
     }
 
