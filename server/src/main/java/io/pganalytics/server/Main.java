@@ -3,6 +3,7 @@ package io.pganalytics.server;
 import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.config.ConfigLoader;
 import io.pganalytics.server.config.ServerArguments;
+import io.pganalytics.server.crypto.KeysCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
 /**
- * {@code java -jar pganalytics-server.jar [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]}.
+ * {@code java -jar pganalytics-server.jar [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]}, or
+ * {@code ... keys COMMAND} to manage the encryption keys of a running cluster ({@link KeysCommand}).
  * With no database configured, the server runs on an embedded PostgreSQL in its data directory.
  */
 public final class Main {
@@ -26,6 +28,10 @@ public final class Main {
             System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
         }
         configureLogging();
+        if (args.length > 0 && args[0].equals("keys")) {
+            System.exit(new KeysCommand(System.out, System.err, Main::prompt, System.getenv()).run(List.of(args).subList(1, args.length)));
+            return;
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         ServerArguments arguments;
         try {
@@ -79,6 +85,12 @@ public final class Main {
             log.warn("the parent process {} ended: stopping", parent.pid());
             System.exit(0);
         }), () -> log.warn("--exit-with-parent: this process has no parent to watch"));
+    }
+
+    /** Reads a password or code from the terminal without echo; empty without a terminal. */
+    private static java.util.Optional<char[]> prompt(String prompt) {
+        java.io.Console console = System.console();
+        return console == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(console.readPassword("%s", prompt));
     }
 
     /** One-line log records on standard error, unless the operator passed their own java.util.logging configuration. */

@@ -183,6 +183,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(ingest.routes());
             services.addAll(query.routes());
             services.addAll(live.routes());
+            services.addAll(crypto.routes(bodies, auth.stepUp()));
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);

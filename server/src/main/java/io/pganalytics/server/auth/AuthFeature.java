@@ -179,6 +179,11 @@ public final class AuthFeature implements AutoCloseable {
     }
 
     /** The live identity providers: what the SSO broker and the directory sync look providers up in. */
+    /** Asks for a fresh second factor before a sensitive change (other features' admin routes use it too). */
+    public io.pganalytics.server.auth.mfa.StepUp stepUp() {
+        return mfa.stepUp();
+    }
+
     public IdentityProviders identityProviders() {
         return providers;
     }

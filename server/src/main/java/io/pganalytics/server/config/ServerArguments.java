@@ -18,6 +18,8 @@ public record ServerArguments(Path configFile, Map<String, String> overrides, bo
               --admin-port N    the health and metrics port (0 picks a free port; default 9090)
               --exit-with-parent  stop (gracefully) when the process that started this one ends, however it ends:
                                 for tools that run the server as their child (the demo, the benchmarks)
+            Usage: pganalytics-server keys status|rotate [--data-key-only]|rewrap|retire-data-key ID|retire-kek-version N
+                              [--server URL] [--user NAME] [--ca-file PEM] [--data-dir DIR]   (keys --help for more)
             Every key can also be set with an environment variable: PGANALYTICS_DATABASE_URL=... sets database.url.
             """;
 

@@ -3,12 +3,17 @@ package io.pganalytics.server.crypto;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.common.crypto.KeyEncryptionKeys;
+import io.pganalytics.server.auth.mfa.StepUp;
+import io.pganalytics.server.cluster.JobLeases;
 import io.pganalytics.server.config.ConfigException;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,15 +23,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the registry of sealed columns that features fill in as they start.
  */
 public final class CryptoFeature implements AutoCloseable {
+    private static final Duration REWRAP_TICK = Duration.ofSeconds(2);
+
     private final EncryptionConfig config;
     private final KeyEncryptionKeys kek;
     private final KeyService keys;
     private final List<SealedColumn> columns = new CopyOnWriteArrayList<>();
+    private final JobLeases leases;
+    private final KeyRotation rotation;
+    private final RewrapJob rewrap;
+    private final KeyManagement management;
 
-    private CryptoFeature(EncryptionConfig config, KeyEncryptionKeys kek, KeyService keys) {
+    private CryptoFeature(EncryptionConfig config, KeyEncryptionKeys kek, KeyService keys, DataSource dataSource, HazelcastInstance hazelcast,
+                          String nodeName, Clock clock) {
         this.config = config;
         this.kek = kek;
         this.keys = keys;
+        this.leases = new JobLeases(hazelcast, RewrapJob.LEASE_TTL);
+        this.rotation = new KeyRotation(keys, hazelcast, nodeName, clock);
+        SealedValueRepository values = new SealedValueRepository(dataSource);
+        this.rewrap = new RewrapJob(keys, this::columns, values, new RewrapRunRepository(dataSource), leases, nodeName, clock,
+                config.rewrapRate(), config.rewrapBatch(), REWRAP_TICK);
+        this.management = new KeyManagement(keys, rotation, rewrap, values, this::columns, clock);
     }
 
     /**
@@ -42,7 +60,10 @@ public final class CryptoFeature implements AutoCloseable {
         try {
             KeyService keys = new KeyService(dataSource, kek, nodeName, clock, random);
             keys.start();
-            return new CryptoFeature(config, kek, keys);
+            CryptoFeature feature = new CryptoFeature(config, kek, keys, dataSource, hazelcast, nodeName, clock);
+            feature.rotation.start();
+            feature.rewrap.start();
+            return feature;
         } catch (CryptoException e) {
             kek.close();
             throw new ConfigException("encryption", e.getMessage() + "; the server does not start without its keys (docs/ENCRYPTION.md, \"Recovery\")");
@@ -74,8 +95,16 @@ public final class CryptoFeature implements AutoCloseable {
         return List.copyOf(columns);
     }
 
+    /** {@code /admin/keys}: status, rotation, re-wrap, retirement. */
+    public List<ApiService> routes(JsonBodies bodies, StepUp stepUp) {
+        return List.of(new KeyRoutes(management, bodies, stepUp));
+    }
+
     @Override
     public void close() {
+        rewrap.close();
+        rotation.close();
+        leases.close();
         kek.close();
     }
 }

@@ -102,6 +102,24 @@ final class DataKeyRepository {
         }
     }
 
+    /**
+     * Erases an active data key's wrapped bytes (state retired); false when it is not active (current, already
+     * retired, or gone), which changes nothing.
+     */
+    boolean retire(int id, Instant now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE crypto_data_key SET state = 'retired', wrapped = NULL, retired_at = ?"
+                     + " WHERE id = ? AND state = 'active'")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setInt(2, id);
+            boolean retired = ps.executeUpdate() == 1;
+            c.commit();
+            return retired;
+        } catch (SQLException e) {
+            throw new IllegalStateException("data keys: cannot retire data key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     private Optional<Row> one(String sql) {
         try (Connection c = dataSource.getConnection()) {
             return one(c, sql);

@@ -100,7 +100,7 @@ public final class KeyService implements Sealer {
     }
 
     /** Rereads which data key is current (after a rotation here or on another node). */
-    void reloadCurrent() {
+    synchronized void reloadCurrent() {
         DataKeyRepository.Row row = repository.current()
                 .orElseThrow(() -> new IllegalStateException("encryption: no current data key in crypto_data_key"));
         Current now = current;

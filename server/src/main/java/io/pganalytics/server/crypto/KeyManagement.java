@@ -1,0 +1,176 @@
+package io.pganalytics.server.crypto;
+
+import io.pganalytics.common.crypto.KeyEncryptionKeys;
+import io.pganalytics.common.keys.DataKeyView;
+import io.pganalytics.common.keys.KekVersionView;
+import io.pganalytics.common.keys.KeyProviderView;
+import io.pganalytics.common.keys.KeyStatus;
+import io.pganalytics.common.keys.ProtectedItemView;
+import io.pganalytics.common.keys.RewrapView;
+import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.server.http.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The key management rules behind {@code /admin/keys}: the status (what each key protects, counted with
+ * {@code crypto_key_id} over every registered column and {@code crypto_sealed_file}), rotation, the re-wrap job, and
+ * retiring a data key or a key-encryption key version only once nothing uses it.
+ */
+final class KeyManagement {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyManagement.class);
+
+    private final KeyService keys;
+    private final KeyRotation rotation;
+    private final RewrapJob rewrap;
+    private final SealedValueRepository values;
+    private final Supplier<List<SealedColumn>> columns;
+    private final Clock clock;
+
+    KeyManagement(KeyService keys, KeyRotation rotation, RewrapJob rewrap, SealedValueRepository values,
+                  Supplier<List<SealedColumn>> columns, Clock clock) {
+        this.keys = keys;
+        this.rotation = rotation;
+        this.rewrap = rewrap;
+        this.values = values;
+        this.columns = columns;
+        this.clock = clock;
+    }
+
+    /** What uses data keys: per column and per node file, values per data key id. */
+    private record Usage(Map<SealedColumn, Map<Integer, Long>> columns, List<SealedValueRepository.SealedFile> files) {
+        long records(int keyId) {
+            long count = files.stream().filter(file -> file.keyId() == keyId).count();
+            for (Map<Integer, Long> byKey : columns.values()) {
+                count += byKey.getOrDefault(keyId, 0L);
+            }
+            return count;
+        }
+
+        /** "auth_signing_key.private_key: 3, file tls-key on node-a" for what uses {@code keyId}. */
+        String describe(int keyId) {
+            List<String> uses = new ArrayList<>();
+            columns.forEach((column, byKey) -> {
+                long n = byKey.getOrDefault(keyId, 0L);
+                if (n > 0) {
+                    uses.add(SealedValueRepository.where(column) + ": " + n);
+                }
+            });
+            files.stream().filter(file -> file.keyId() == keyId)
+                    .forEach(file -> uses.add("file " + file.purpose() + " on node " + file.node()));
+            return String.join(", ", uses);
+        }
+    }
+
+    private Usage usage() {
+        Map<SealedColumn, Map<Integer, Long>> byColumn = new LinkedHashMap<>();
+        for (SealedColumn column : columns.get()) {
+            byColumn.put(column, values.countByKey(column));
+        }
+        return new Usage(byColumn, values.files());
+    }
+
+    KeyStatus status() {
+        KeyEncryptionKeys kek = keys.kek();
+        int current = keys.currentKeyId();
+        int currentKek = keys.currentKekVersion();
+        Usage usage = usage();
+        List<DataKeyRepository.Row> rows = keys.repository().all();
+        List<KekVersionView> versions = new ArrayList<>();
+        for (int version : kek.versions()) {
+            int wrapping = (int) rows.stream().filter(row -> !row.retired() && row.kekVersion() == version).count();
+            versions.add(new KekVersionView(version, version == currentKek, wrapping));
+        }
+        List<DataKeyView> dataKeys = rows.stream().sorted(Comparator.comparingInt(DataKeyRepository.Row::id).reversed())
+                .map(row -> new DataKeyView(row.id(), row.state(), row.kekVersion(), row.createdAt(), row.createdBy(), row.retiredAt(),
+                        usage.records(row.id())))
+                .toList();
+        List<ProtectedItemView> items = new ArrayList<>();
+        usage.columns().forEach((column, byKey) -> {
+            long total = byKey.values().stream().mapToLong(Long::longValue).sum();
+            items.add(new ProtectedItemView(column.protects(), SealedValueRepository.where(column), total, total - byKey.getOrDefault(current, 0L)));
+        });
+        Map<String, long[]> files = new LinkedHashMap<>();
+        for (SealedValueRepository.SealedFile file : usage.files()) {
+            long[] counts = files.computeIfAbsent(file.purpose(), purpose -> new long[2]);
+            counts[0]++;
+            counts[1] += file.keyId() == current ? 0 : 1;
+        }
+        files.forEach((purpose, counts) -> items.add(new ProtectedItemView("node files: " + purpose, "file " + purpose, counts[0], counts[1])));
+        return new KeyStatus(new KeyProviderView(kek.kind(), kek.location(), kek.canManage()), current, currentKek, versions, dataKeys,
+                items, rewrap.view());
+    }
+
+    RotateResult rotate(Boolean newKekVersion, String by) {
+        KeyRotation.Rotation made = rotation.rotate(newKekVersion, by);
+        RewrapView run = rewrap.request(by);
+        return new RotateResult(made.dataKey(), made.kekVersion(), made.kekVersionCreated(), run);
+    }
+
+    RewrapView rewrap(String by) {
+        return rewrap.request(by);
+    }
+
+    /**
+     * Erases a data key once nothing uses it.
+     *
+     * @throws ApiException not found for an unknown key; conflict (naming what uses it) while it is current, used, or
+     *                      already retired
+     */
+    void retireDataKey(int id, String by) {
+        DataKeyRepository.Row row = keys.repository().find(id)
+                .orElseThrow(() -> ApiException.notFound("data key " + id + " does not exist"));
+        if (row.retired()) {
+            throw ApiException.conflict("data key " + id + " was retired at " + row.retiredAt());
+        }
+        if (row.current() || id == keys.currentKeyId()) {
+            throw ApiException.conflict("data key " + id + " is current (it seals new values): rotate first, let the re-wrap finish, then retire it");
+        }
+        Usage usage = usage();
+        if (usage.records(id) > 0) {
+            throw ApiException.conflict("data key " + id + " still seals " + usage.records(id) + " values (" + usage.describe(id)
+                    + "): run the re-wrap (POST /api/v1/admin/keys/rewrap) and retire it when it is done");
+        }
+        if (!keys.repository().retire(id, clock.instant())) {
+            throw ApiException.conflict("data key " + id + " changed meanwhile (it is no longer active): read the status again");
+        }
+        rotation.retired(id);
+        LOG.info("encryption: data key {} retired by {} (its wrapped bytes are erased)", id, by);
+    }
+
+    /**
+     * Destroys a key-encryption key version in the provider once no data key it wraps is left.
+     *
+     * @throws ApiException not found for an unknown version; conflict while it is the newest, wraps a data key that
+     *                      is not retired, or the provider cannot destroy versions
+     */
+    void retireKekVersion(int version, String by) {
+        KeyEncryptionKeys kek = keys.kek();
+        if (!kek.versions().contains(version)) {
+            throw ApiException.notFound("key-encryption key version " + version + " does not exist in " + kek.kind() + " " + kek.location());
+        }
+        if (version == kek.versions().last()) {
+            throw ApiException.conflict("key-encryption key version " + version + " is the newest: new data keys are wrapped by it");
+        }
+        List<Integer> wrapped = keys.repository().all().stream().filter(row -> !row.retired() && row.kekVersion() == version)
+                .map(DataKeyRepository.Row::id).toList();
+        if (!wrapped.isEmpty()) {
+            throw ApiException.conflict("key-encryption key version " + version + " still wraps data keys " + wrapped
+                    + ": retire those first (after the re-wrap moved their values)");
+        }
+        if (!kek.canManage()) {
+            throw ApiException.conflict("the key-encryption key provider " + kek.kind() + " at " + kek.location()
+                    + " cannot destroy versions here (a read-only key store): remove version " + version + " where it is provisioned");
+        }
+        kek.destroyVersion(version);
+        LOG.info("encryption: key-encryption key version {} destroyed in {} {} by {}", version, kek.kind(), kek.location(), by);
+    }
+}
