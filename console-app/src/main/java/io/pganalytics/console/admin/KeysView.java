@@ -67,12 +67,13 @@ public final class KeysView {
         table.setId("keys-kek-versions");
         table.setPlaceholder(new Label("No versions"));
         table.getColumns().setAll(List.of(
-                column("KEK version", v -> String.valueOf(v.version()), 100),
+                column("Version", v -> String.valueOf(v.version()), 80),
                 column("Current", v -> v.current() ? "current" : "", 80),
-                column("Data keys wrapped", v -> String.valueOf(v.dataKeys()), 130)));
+                column("Data keys", v -> String.valueOf(v.dataKeys()), 90)));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> keys.selectedKekVersionProperty().set(now));
         table.setPrefHeight(180);
-        table.setPrefWidth(330);
+        table.setPrefWidth(280);
         return titled("Key-encryption key versions", table);
     }
 
@@ -81,11 +82,12 @@ public final class KeysView {
         table.setId("keys-data-keys");
         table.setPlaceholder(new Label("No data keys"));
         table.getColumns().setAll(List.of(
-                column("Data key", k -> String.valueOf(k.id()), 80),
-                column("State", KeysViewModel::state, 130),
-                column("KEK version", k -> String.valueOf(k.kekVersion()), 90),
-                column("Created", KeysViewModel::created, 220),
-                column("Values under it", k -> Figures.count(k.records()), 120)));
+                column("Id", k -> String.valueOf(k.id()), 50),
+                column("State", KeysViewModel::state, 110),
+                column("KEK version", k -> String.valueOf(k.kekVersion()), 95),
+                column("Created", KeysViewModel::created, 270),
+                column("Values", k -> Figures.count(k.records()), 90)));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> keys.selectedDataKeyProperty().set(now));
         table.setPrefHeight(180);
         Node titled = titled("Data keys", table);
@@ -101,7 +103,8 @@ public final class KeysView {
                 column("Protects", ProtectedItemView::protects, 260),
                 column("Where", ProtectedItemView::where, 260),
                 column("Values", p -> Figures.count(p.records()), 100),
-                column("Under older keys", p -> Figures.count(p.onOlderKeys()), 130)));
+                column("Under older keys", p -> Figures.count(p.onOlderKeys()), 140)));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPrefHeight(200);
         return table;
     }
