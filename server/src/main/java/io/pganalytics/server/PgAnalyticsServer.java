@@ -21,6 +21,7 @@ import io.pganalytics.server.collectors.CollectorsConfig;
 import io.pganalytics.server.collectors.CollectorsFeature;
 import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.server.crypto.EncryptionConfig;
+import io.pganalytics.server.crypto.SealedFiles;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
@@ -152,7 +153,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     serverConfig.dataDir(), environment, clock);
             resources.push(crypto);
 
-            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
+            AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);
             resources.push(auth);
             auth.start();
@@ -201,7 +202,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(admin);
 
             Optional<TlsMaterial> tls = http.tls().enabled()
-                    ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock))
+                    ? Optional.of(TlsMaterial.load(http.tls(), serverConfig.dataDir(), clock,
+                            new SealedFiles(database.dataSource(), crypto.keys(), serverConfig.nodeName(), clock)))
                     : Optional.empty();
             ConnectionGuard guard = new ConnectionGuard(http);
             resources.push(guard);

@@ -5,6 +5,8 @@ import io.ebean.Database;
 import io.pganalytics.server.auth.ldap.DirectorySync;
 import io.pganalytics.server.auth.ldap.LdapKind;
 import io.pganalytics.server.auth.mfa.MfaFeature;
+import io.pganalytics.server.crypto.CryptoFeature;
+import io.pganalytics.server.crypto.Sealer;
 import io.pganalytics.server.auth.mfa.MfaThrottle;
 import io.pganalytics.server.auth.oidc.OidcKind;
 import io.pganalytics.server.auth.provider.IdentityProviderFeature;
@@ -66,16 +68,16 @@ public final class AuthFeature implements AutoCloseable {
     private final List<ApiService> routes;
     private ScheduledExecutorService housekeeping;
 
-    public AuthFeature(AuthConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock,
-                       Path dataDir, Map<String, String> environment) {
-        this(config, database, hazelcast, bodies, clock, dataDir, environment, List.of());
+    public AuthFeature(AuthConfig config, Database database, CryptoFeature crypto, HazelcastInstance hazelcast, JsonBodies bodies,
+                       Clock clock, Path dataDir, Map<String, String> environment) {
+        this(config, database, crypto, hazelcast, bodies, clock, dataDir, environment, List.of());
     }
 
     /**
      * @param extraKinds provider kinds besides the server's own ({@link #providerKinds()}): a test's own kind
      */
-    public AuthFeature(AuthConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock,
-                       Path dataDir, Map<String, String> environment, List<ProviderKind> extraKinds) {
+    public AuthFeature(AuthConfig config, Database database, CryptoFeature crypto, HazelcastInstance hazelcast, JsonBodies bodies,
+                       Clock clock, Path dataDir, Map<String, String> environment, List<ProviderKind> extraKinds) {
         this.config = Objects.requireNonNull(config);
         this.clock = Objects.requireNonNull(clock);
         this.dataDir = Objects.requireNonNull(dataDir);
@@ -84,7 +86,11 @@ public final class AuthFeature implements AutoCloseable {
         this.hasher = PasswordHasher.from(config, random);
         PasswordPolicy policy = PasswordPolicy.from(config);
         this.revoked = new RevokedSessions(hazelcast, clock, config.accessTokenTtl());
-        this.keys = new SigningKeys(database, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
+        Sealer sealer = crypto.sealer();
+        crypto.register(SigningKeys.SEALED);
+        crypto.register(MfaFeature.sealedColumn());
+        crypto.register(IdentityProviders.sealedColumn());
+        this.keys = new SigningKeys(database, sealer, bodies.mapper(), clock, random, config.signingKeyRotation(), config.accessTokenTtl());
         this.sessions = new SessionRepository(database);
         this.tokens = new AccessTokens(keys, revoked, clock, random, config);
         Map<String, ProviderKind> kinds = new HashMap<>(providerKinds());
@@ -93,9 +99,9 @@ public final class AuthFeature implements AutoCloseable {
                 throw new IllegalArgumentException("provider kind '" + kind.kind() + "' is registered twice");
             }
         });
-        this.providers = new IdentityProviders(database, bodies.mapper(), kinds, new ProviderContext(hazelcast, clock, dataDir));
+        this.providers = new IdentityProviders(database, bodies.mapper(), sealer, kinds, new ProviderContext(hazelcast, clock, dataDir));
         LoginThrottle throttle = new LoginThrottle(hazelcast, clock, config);
-        this.mfa = new MfaFeature(config.mfa(), database, hazelcast, clock, random, codeThrottle(throttle));
+        this.mfa = new MfaFeature(config.mfa(), database, sealer, hazelcast, clock, random, codeThrottle(throttle));
         this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
         this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
@@ -121,6 +127,9 @@ public final class AuthFeature implements AutoCloseable {
     /** Bootstraps the admin, loads or creates the signing key and schedules the housekeeping. */
     public void start() {
         bootstrap.ensure(dataDir, environment);
+        // Upgrading: what an earlier version stored in the clear is sealed before anything is served.
+        keys.sealClearKeys();
+        mfa.sealClearSecrets();
         keys.refresh();
         providers.start(config.providers());
         directorySync.start();

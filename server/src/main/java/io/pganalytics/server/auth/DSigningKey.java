@@ -8,8 +8,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * An EC P-256 key pair that signs access tokens, shared by every node. The private key is PKCS#8 and not yet
- * encrypted at rest (a later issue wraps it with the key-encryption key).
+ * An EC P-256 key pair that signs access tokens, shared by every node. The private key is PKCS#8, sealed with the key
+ * service ({@link SigningKeys#SEALED}).
  * Public only because the generated query bean (in {@code .query}) must name it; nothing outside this package uses it.
  */
 @Entity

@@ -7,6 +7,9 @@ import io.ebean.DuplicateKeyException;
 import io.ebean.Transaction;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkEC;
+import io.pganalytics.server.crypto.ClearValues;
+import io.pganalytics.server.crypto.SealedColumn;
+import io.pganalytics.server.crypto.Sealer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock and a unique index keep two nodes from both doing so). A retired key still verifies until every token it
  * signed has expired, plus {@link #RETIREMENT_MARGIN} to cover nodes that noticed the rotation late. Every node
  * reloads the set each {@code refresh} and at once when a token names a key it does not know (at most once a second).
+ * <p>
+ * The private keys are sealed with the key service ({@link #SEALED}, row key {@code kid}); only the public keys are stored
+ * as they are.
  */
 final class SigningKeys {
     static final String ALGORITHM = JwkEC.ALG_ES256;
@@ -51,7 +57,11 @@ final class SigningKeys {
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
 
+    /** Where the private keys are sealed. */
+    static final SealedColumn SEALED = new SealedColumn("auth_signing_key", "private_key", "kid", "token-signing private keys");
+
     private final Database database;
+    private final Sealer sealer;
     private final SigningKeyRepository repository;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -62,14 +72,23 @@ final class SigningKeys {
     private final ReentrantLock unknownKidReload = new ReentrantLock();
     private volatile KeySet keys = KeySet.EMPTY;
 
-    SigningKeys(Database database, ObjectMapper mapper, Clock clock, SecureRandom random, Duration rotation, Duration accessTokenTtl) {
+    SigningKeys(Database database, Sealer sealer, ObjectMapper mapper, Clock clock, SecureRandom random, Duration rotation,
+                Duration accessTokenTtl) {
         this.database = database;
+        this.sealer = sealer;
         this.repository = new SigningKeyRepository(database);
         this.mapper = mapper;
         this.clock = clock;
         this.random = random;
         this.rotation = rotation;
         this.accessTokenTtl = accessTokenTtl;
+    }
+
+    /** Upgrading: seals the private keys an earlier version stored in the clear, and erases the clear copies. */
+    void sealClearKeys() {
+        if (ClearValues.sealInPlace(database.dataSource(), sealer, SEALED) > 0) {
+            ClearValues.eraseDeadCopies(database.dataSource(), SEALED.table());
+        }
     }
 
     /** Rotates when the active key is missing or too old, drops keys no token can need any more, and reloads. */
@@ -159,7 +178,7 @@ final class SigningKeys {
             verifiers.put(row.getKid(), JwkEC.builder().publicKey(publicKey).keyId(row.getKid()).algorithm(ALGORITHM).build());
             publicJwks.add(publicJwk);
             if (row.getRetiredAt() == null) {
-                ECPrivateKey privateKey = privateKey(row.getPrivateKey());
+                ECPrivateKey privateKey = privateKey(sealer.open(SEALED.context(row.getKid()), row.getPrivateKey()));
                 signer = new SigningKey(row.getKid(), JwkEC.builder().publicKey(publicKey).privateKey(privateKey)
                         .keyId(row.getKid()).algorithm(ALGORITHM).build());
             }
@@ -196,7 +215,7 @@ final class SigningKeys {
         key.setKid(kid);
         key.setAlgorithm(ALGORITHM);
         key.setPublicJwk(writeJson(jwk));
-        key.setPrivateKey(pair.getPrivate().getEncoded());
+        key.setPrivateKey(sealer.seal(SEALED.context(kid), pair.getPrivate().getEncoded()));
         key.setCreatedAt(now);
         return key;
     }

@@ -44,6 +44,17 @@ public final class ErrorMapping {
                 send(bodies, response, ApiException.unavailable("the server is busy: retry shortly", java.time.Duration.ofSeconds(2)));
                 return;
             }
+            java.util.Optional<io.pganalytics.common.crypto.CryptoException> sealed = cryptoCause(e);
+            if (sealed.isPresent()) {
+                // A sealed value that does not open (altered, moved to another row, or naming a data key this cluster
+                // lacks): the message names the record and its data key, never the value.
+                String incident = UUID.randomUUID().toString();
+                LOG.error("{} {}: incident {}: a sealed value could not be opened ({}): {}", request.prologue().method().text(),
+                        request.path().path(), incident, sealed.get().reason(), sealed.get().getMessage());
+                send(bodies, response, new ApiException(ErrorType.INTERNAL, "a sealed value could not be opened: " + sealed.get().getMessage()
+                        + " (incident " + incident + "; docs/encryption/sealed-data.md)"));
+                return;
+            }
             unexpected(bodies, request, response, e);
         });
         routing.error(Throwable.class, (request, response, e) -> unexpected(bodies, request, response, e));
@@ -54,6 +65,15 @@ public final class ErrorMapping {
         LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
         send(bodies, response, new ApiException(ErrorType.INTERNAL,
                 "an unexpected error occurred; the server log has the details under incident " + incident));
+    }
+
+    private static java.util.Optional<io.pganalytics.common.crypto.CryptoException> cryptoCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.pganalytics.common.crypto.CryptoException crypto) {
+                return java.util.Optional.of(crypto);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static java.util.Optional<ApiException> apiCause(Throwable e) {

@@ -15,10 +15,10 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import io.pganalytics.server.crypto.SealedFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -45,6 +46,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,13 +62,24 @@ import java.util.Set;
  * The API listener's key and certificate chain: from a configured PEM pair or PKCS#12 file, or else a self-signed
  * certificate generated on first run into {@code <data-dir>/tls/} (renewed when it nears expiry). The certificate's
  * SHA-256 fingerprint is logged so that a console user can check what it is asked to trust.
+ * <p>
+ * The self-signed certificate's private key is kept sealed with the key service ({@code tls/server.key.sealed}, bound
+ * to its purpose {@code tls-key} and name {@code server.key}), its data key recorded in {@code crypto_sealed_file}, and
+ * re-sealed by this node when another data key becomes current. A clear {@code tls/server.key} of an earlier version is
+ * sealed at start and removed. Files the operator configures (PEM pair, PKCS#12) are the operator's and read as they are.
  */
 public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
     private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
     private static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(825);
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    static final String KEY_PURPOSE = "tls-key";
+    static final String CLEAR_KEY_FILE = "server.key";
+    static final String SEALED_KEY_FILE = "server.key.sealed";
 
-    public static TlsMaterial load(HttpConfig.Tls config, Path dataDir, Clock clock) {
+    /**
+     * @param files seals the self-signed certificate's private key (not used for an operator's files)
+     */
+    public static TlsMaterial load(HttpConfig.Tls config, Path dataDir, Clock clock, SealedFiles files) {
         try {
             TlsMaterial material;
             if (config.certificateFile().isPresent()) {
@@ -75,14 +89,14 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
                 material = fromPkcs12(config.pkcs12File().get(), config.pkcs12Password().orElse(""));
                 LOG.info("TLS: certificate from {}", config.pkcs12File().get());
             } else {
-                material = selfSigned(dataDir.resolve("tls"), config.selfSignedNames(), clock);
+                material = selfSigned(dataDir.resolve("tls"), config.selfSignedNames(), clock, files);
             }
             LOG.info("TLS: certificate subject '{}', SHA-256 fingerprint {}", material.leaf().getSubjectX500Principal().getName(),
                     material.fingerprint());
             return material;
         } catch (IOException e) {
             throw new UncheckedIOException("loading the TLS certificate", e);
-        } catch (GeneralSecurityException | OperatorCreationException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | io.pganalytics.common.crypto.CryptoException e) {
             throw new IllegalStateException("loading the TLS certificate: " + e.getMessage(), e);
         }
     }
@@ -122,15 +136,21 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         }
     }
 
-    static TlsMaterial selfSigned(Path dir, List<String> extraNames, Clock clock)
+    static TlsMaterial selfSigned(Path dir, List<String> extraNames, Clock clock, SealedFiles files)
             throws IOException, GeneralSecurityException, OperatorCreationException {
         io.pganalytics.server.files.OwnerOnly.directory(dir);  // also tightens a directory an older version made with the umask
         Path certFile = dir.resolve("server.crt");
-        Path keyFile = dir.resolve("server.key");
+        Path clearKeyFile = dir.resolve(CLEAR_KEY_FILE);
+        Path keyFile = dir.resolve(SEALED_KEY_FILE);
+        if (Files.exists(clearKeyFile)) {
+            sealClearKey(clearKeyFile, keyFile, files);
+        }
         if (Files.exists(certFile) && Files.exists(keyFile)) {
-            TlsMaterial existing = fromPem(certFile, keyFile);
+            TlsMaterial existing = new TlsMaterial(openKey(keyFile, files), certificates(certFile));
             Instant notAfter = existing.leaf().getNotAfter().toInstant();
             if (notAfter.isAfter(clock.instant().plus(RENEW_BEFORE)) && coversNames(existing.leaf(), extraNames)) {
+                files.recorded(KEY_PURPOSE, files.keyId(KEY_PURPOSE, CLEAR_KEY_FILE, Files.readAllBytes(keyFile)));
+                resealOnKeyChange(keyFile, existing.privateKey(), files);
                 return existing;
             }
             LOG.info("TLS: the self-signed certificate in {} expires {} or misses a configured name: generating a new one", dir, notAfter);
@@ -157,10 +177,57 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         X509Certificate certificate = new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-        writeOwnerOnly(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()));
+        writeSealedKey(keyFile, pair.getPrivate(), files);
         writeOwnerOnly(certFile, pem(certificate));
-        LOG.info("TLS: generated a self-signed certificate for {} in {}", names, dir);
+        resealOnKeyChange(keyFile, pair.getPrivate(), files);
+        LOG.info("TLS: generated a self-signed certificate for {} in {} (its private key sealed)", names, dir);
         return new TlsMaterial(pair.getPrivate(), List.of(certificate));
+    }
+
+    /** Upgrading: seals the clear key file an earlier version wrote, then removes it. */
+    private static void sealClearKey(Path clearKeyFile, Path keyFile, SealedFiles files) throws IOException, GeneralSecurityException {
+        if (Files.notExists(keyFile)) {
+            writeSealedKey(keyFile, readPemKey(clearKeyFile), files);
+        }
+        // Overwritten before removal where the file system writes in place; a copy-on-write one or a backup may keep it.
+        long size = Files.size(clearKeyFile);
+        Files.write(clearKeyFile, new byte[(int) Math.min(size, 1 << 20)]);
+        Files.delete(clearKeyFile);
+        LOG.info("TLS: the clear private key file {} of an earlier version was sealed into {} and removed", clearKeyFile, keyFile.getFileName());
+    }
+
+    private static void writeSealedKey(Path keyFile, PrivateKey key, SealedFiles files) throws IOException {
+        byte[] pkcs8 = key.getEncoded();
+        try {
+            byte[] sealed = files.seal(KEY_PURPOSE, CLEAR_KEY_FILE, pkcs8);
+            writeOwnerOnly(keyFile, sealed);
+            files.recorded(KEY_PURPOSE, files.keyId(KEY_PURPOSE, CLEAR_KEY_FILE, sealed));
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    private static PrivateKey openKey(Path keyFile, SealedFiles files) throws IOException, GeneralSecurityException {
+        byte[] pkcs8 = files.open(KEY_PURPOSE, CLEAR_KEY_FILE, Files.readAllBytes(keyFile));
+        try {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /** When another data key becomes current, this node re-seals its key file under it (and records so). */
+    private static void resealOnKeyChange(Path keyFile, PrivateKey key, SealedFiles files) {
+        files.onKeyChange(() -> {
+            try {
+                if (files.keyId(KEY_PURPOSE, CLEAR_KEY_FILE, Files.readAllBytes(keyFile)) != files.currentKeyId()) {
+                    writeSealedKey(keyFile, key, files);
+                    LOG.info("TLS: the private key file {} was re-sealed under data key {}", keyFile, files.currentKeyId());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("TLS: re-sealing " + keyFile, e);
+            }
+        });
     }
 
     private static GeneralNames generalNames(Set<String> names) {
@@ -190,6 +257,10 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
     }
 
     static TlsMaterial fromPem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        return new TlsMaterial(readPemKey(keyFile), certificates(certificateFile));
+    }
+
+    private static List<X509Certificate> certificates(Path certificateFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         try (InputStream in = Files.newInputStream(certificateFile)) {
@@ -200,6 +271,10 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         if (chain.isEmpty()) {
             throw new GeneralSecurityException(certificateFile + " holds no certificate");
         }
+        return List.copyOf(chain);
+    }
+
+    private static PrivateKey readPemKey(Path keyFile) throws IOException, GeneralSecurityException {
         PrivateKey key;
         try (Reader reader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
              PEMParser parser = new PEMParser(reader)) {
@@ -213,7 +288,7 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
                 throw new GeneralSecurityException(keyFile + " holds no unencrypted PEM private key");
             }
         }
-        return new TlsMaterial(key, List.copyOf(chain));
+        return key;
     }
 
     static TlsMaterial fromPkcs12(Path file, String password) throws IOException, GeneralSecurityException {
@@ -243,10 +318,14 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
     }
 
     private static void writeOwnerOnly(Path file, String content) throws IOException {
+        writeOwnerOnly(file, content.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void writeOwnerOnly(Path file, byte[] content) throws IOException {
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
             restrict(temp);
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
+            Files.write(temp, content);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

@@ -114,7 +114,7 @@ class AuthBootstrapAdminTest {
 
     @Test
     void theBootstrapPasswordSignsIn(@TempDir Path dataDir) throws Exception {
-        try (AuthFeature feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.hazelcast(), fixture.bodies,
+        try (AuthFeature feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies,
                 clock, dataDir, Map.of())) {
             feature.start();
             String password = Files.readString(dataDir.resolve(BootstrapAdmin.PASSWORD_FILE)).strip();

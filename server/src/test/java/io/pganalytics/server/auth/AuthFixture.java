@@ -6,7 +6,11 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ebean.Database;
+
+import io.helidon.config.ConfigSources;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.crypto.CryptoFeature;
+import io.pganalytics.server.crypto.EncryptionConfig;
 import io.pganalytics.server.db.Migrations;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.testing.SharedPostgres;
@@ -14,6 +18,7 @@ import io.pganalytics.server.testing.TestServers;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -24,6 +29,7 @@ final class AuthFixture implements AutoCloseable {
     final HikariDataSource dataSource;
     final Database database;
     private HazelcastInstance hazelcast;
+    private CryptoFeature crypto;
     final JsonBodies bodies = new JsonBodies(JsonMapping.newMapper(), 1 << 20);
     final SecureRandom random = new SecureRandom();
 
@@ -38,6 +44,18 @@ final class AuthFixture implements AutoCloseable {
             hazelcast = hazelcastMember(TestServers.newClusterName());
         }
         return hazelcast;
+    }
+
+    /**
+     * The key service on this database, started on first use with a key store of its own (what every feature sealing a
+     * value takes); every {@link AuthFeature} of this fixture shares it, as the nodes of a cluster share their keys.
+     */
+    synchronized CryptoFeature crypto() {
+        if (crypto == null) {
+            crypto = CryptoFeature.start(EncryptionConfig.from(io.helidon.config.Config.just(ConfigSources.create(Map.of()))), dataSource, hazelcast(),
+                    "auth-test", TestServers.tempDir(), Map.of(), Clock.systemUTC());
+        }
+        return crypto;
     }
 
     static AuthFixture start(String hint, Clock clock) {
@@ -82,6 +100,9 @@ final class AuthFixture implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (crypto != null) {
+            crypto.close();
+        }
         if (hazelcast != null) {
             hazelcast.shutdown();
         }

@@ -35,7 +35,7 @@ class AuthServiceTest {
     static void start(@TempDir Path dataDir) {
         clock = TestClock.startingNow();
         fixture = AuthFixture.start("auth_service", clock);
-        feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.hazelcast(), fixture.bodies, clock, dataDir,
+        feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
                 Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
         feature.start();
     }

@@ -28,7 +28,7 @@ class LoginThrottleTest {
         clock = TestClock.startingNow();
         fixture = AuthFixture.start("login_throttle", clock);
         feature = new AuthFeature(AuthTesting.config("login-rate-limit.address-failures-before-delay", "8"),
-                fixture.database, fixture.hazelcast(), fixture.bodies, clock, dataDir,
+                fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
                 Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
         feature.start();
     }

@@ -36,7 +36,7 @@ class MfaGatingTest {
         clock = TestClock.startingNow();
         fixture = AuthFixture.start("mfa_gating", clock);
         feature = new AuthFeature(AuthTesting.config("mfa.required", "roles", "mfa.required-roles", "operator",
-                "mfa.trust-provider-amr", "hwk"), fixture.database, fixture.hazelcast(), fixture.bodies, clock, dataDir,
+                "mfa.trust-provider-amr", "hwk"), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
                 Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
         feature.start();
     }

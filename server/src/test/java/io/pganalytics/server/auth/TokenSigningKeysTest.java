@@ -33,7 +33,7 @@ class TokenSigningKeysTest {
     static void start(@TempDir Path dataDir) {
         clock = TestClock.startingNow();
         fixture = AuthFixture.start("signing_keys", clock);
-        feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.hazelcast(), fixture.bodies, clock, dataDir,
+        feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
                 Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
         feature.start();
     }
@@ -69,7 +69,7 @@ class TokenSigningKeysTest {
     @Test
     void anotherNodeOnTheSameDatabaseVerifiesTokensThisOneSigned(@TempDir Path otherDir) {
         TokenResponse tokens = loginAdmin();
-        try (AuthFeature other = new AuthFeature(AuthTesting.config(), fixture.database, fixture.hazelcast(), fixture.bodies, clock,
+        try (AuthFeature other = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock,
                 otherDir, Map.of())) {
             other.start();
             assertEquals(BootstrapAdmin.USERNAME, other.tokens().verify(tokens.accessToken()).name());
@@ -78,7 +78,7 @@ class TokenSigningKeysTest {
 
     @Test
     void aNodeLearnsAKeyAnotherNodeRotatedToWhenItMeetsATokenSignedWithIt(@TempDir Path otherDir) {
-        try (AuthFeature other = new AuthFeature(AuthTesting.config(), fixture.database, fixture.hazelcast(), fixture.bodies, clock,
+        try (AuthFeature other = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock,
                 otherDir, Map.of())) {
             other.start();
             clock.advance(Duration.ofDays(30));
@@ -127,7 +127,7 @@ class TokenSigningKeysTest {
         clock.advance(Duration.ofDays(60));
         List<SigningKeys> nodes = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            nodes.add(new SigningKeys(fixture.database, fixture.bodies.mapper(), clock, fixture.random, Duration.ofDays(30), Duration.ofMinutes(15)));
+            nodes.add(new SigningKeys(fixture.database, fixture.crypto().sealer(), fixture.bodies.mapper(), clock, fixture.random, Duration.ofDays(30), Duration.ofMinutes(15)));
         }
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
         try {

@@ -34,7 +34,7 @@ class UserServiceTest {
     static void start(@TempDir Path dataDir) {
         TestClock clock = TestClock.startingNow();
         fixture = AuthFixture.start("user_service", clock);
-        feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.hazelcast(), fixture.bodies, clock, dataDir,
+        feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
                 Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
         feature.start();
     }

@@ -2,6 +2,8 @@ package io.pganalytics.server.auth.mfa;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
+import io.pganalytics.server.crypto.SealedColumn;
+import io.pganalytics.server.crypto.Sealer;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
 import io.pganalytics.server.http.JsonBodies;
@@ -33,19 +35,29 @@ public final class MfaFeature {
     private final MfaGate gate;
     private final StepUp stepUp;
 
-    public MfaFeature(MfaConfig config, Database database, HazelcastInstance hazelcast, Clock clock, SecureRandom random,
+    public MfaFeature(MfaConfig config, Database database, Sealer sealer, HazelcastInstance hazelcast, Clock clock, SecureRandom random,
                       MfaThrottle throttle) {
         this.config = config;
         this.database = database;
         this.clock = clock;
         this.random = random;
         this.throttle = throttle;
-        this.store = new MfaStore(database);
+        this.store = new MfaStore(database, sealer);
         this.codes = new MfaCodes(store, config, clock, random);
         this.challenges = new ClusterTickets<>(hazelcast, CHALLENGES_MAP, PendingSignIn.class, random);
         this.enrolments = new ClusterTickets<>(hazelcast, ENROLMENTS_MAP, PendingEnrolment.class, random);
         this.gate = new MfaGate(config, store, challenges, clock);
         this.stepUp = new StepUp(config, store, clock);
+    }
+
+    /** The column holding the sealed shared secrets, for {@code CryptoFeature.register}. */
+    public static SealedColumn sealedColumn() {
+        return MfaStore.SECRET;
+    }
+
+    /** Upgrading: seals the shared secrets an earlier version stored in the clear (call at start, before serving). */
+    public void sealClearSecrets() {
+        store.sealClearSecrets();
     }
 
     public MfaGate gate() {

@@ -2,6 +2,9 @@ package io.pganalytics.server.auth.mfa;
 
 import io.ebean.Database;
 import io.ebean.SqlRow;
+import io.pganalytics.server.crypto.ClearValues;
+import io.pganalytics.server.crypto.SealedColumn;
+import io.pganalytics.server.crypto.Sealer;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -12,6 +15,10 @@ import java.util.Optional;
  * The only place that reads and writes {@code auth_mfa_factor} and {@code auth_mfa_backup_code}. Every single-use
  * rule (a TOTP step, a HOTP counter, a backup code) is one conditional UPDATE, so two nodes racing with the same
  * code cannot both win. Runs inside the caller's transaction when there is one.
+ * <p>
+ * The shared secrets are sealed with the key service ({@link #SECRET}, row key {@code user_id:method}, known before the
+ * row exists): reading a factor whose secret was altered, moved from another row or names an unknown data key fails
+ * with a {@link io.pganalytics.common.crypto.CryptoException} naming the row.
  */
 final class MfaStore {
     static final String TOTP = "totp";
@@ -25,15 +32,28 @@ final class MfaStore {
     record BackupCode(long id, byte[] salt, byte[] hash) {
     }
 
-    private final Database database;
+    /** Where the shared secrets are sealed. */
+    static final SealedColumn SECRET = new SealedColumn("auth_mfa_factor", "secret", "user_id || ':' || method",
+            "MFA secrets (TOTP and HOTP)");
 
-    MfaStore(Database database) {
+    private final Database database;
+    private final Sealer sealer;
+
+    MfaStore(Database database, Sealer sealer) {
         this.database = database;
+        this.sealer = sealer;
+    }
+
+    /** Upgrading: seals the secrets an earlier version stored in the clear, and erases the clear copies. */
+    void sealClearSecrets() {
+        if (ClearValues.sealInPlace(database.dataSource(), sealer, SECRET) > 0) {
+            ClearValues.eraseDeadCopies(database.dataSource(), SECRET.table());
+        }
     }
 
     List<Factor> factors(long userId) {
         return database.sqlQuery("SELECT * FROM auth_mfa_factor WHERE user_id = ? ORDER BY method")
-                .setParameter(1, userId).findList().stream().map(MfaStore::factor).toList();
+                .setParameter(1, userId).findList().stream().map(this::factor).toList();
     }
 
     Optional<Factor> factor(long userId, String method) {
@@ -51,7 +71,8 @@ final class MfaStore {
                         + " VALUES (?, ?, ?, ?, CAST(? AS bigint), ?, ?) ON CONFLICT (user_id, method) DO UPDATE SET secret = excluded.secret,"
                         + " digits = excluded.digits, last_used_step = excluded.last_used_step, counter = excluded.counter,"
                         + " created_at = excluded.created_at, last_used_at = NULL")
-                .setParameter(1, userId).setParameter(2, method).setParameter(3, secret).setParameter(4, digits)
+                .setParameter(1, userId).setParameter(2, method).setParameter(3, sealer.seal(SECRET.context(userId + ":" + method), secret))
+                .setParameter(4, digits)
                 .setParameter(5, lastUsedStep).setParameter(6, counter).setParameter(7, Timestamp.from(now))
                 .execute();
     }
@@ -104,9 +125,12 @@ final class MfaStore {
         return database.sqlUpdate("DELETE FROM auth_mfa_factor WHERE user_id = ?").setParameter(1, userId).execute();
     }
 
-    private static Factor factor(SqlRow row) {
+    private Factor factor(SqlRow row) {
         Object step = row.get("last_used_step");
-        return new Factor(row.getLong("id"), row.getLong("user_id"), row.getString("method"), bytes(row, "secret"),
+        long userId = row.getLong("user_id");
+        String method = row.getString("method");
+        byte[] secret = sealer.open(SECRET.context(userId + ":" + method), bytes(row, "secret"));
+        return new Factor(row.getLong("id"), userId, method, secret,
                 row.getString("algorithm"), row.getInteger("digits"), row.getInteger("period_seconds"),
                 step == null ? null : ((Number) step).longValue(), row.getLong("counter"),
                 ((Timestamp) row.get("created_at")).toInstant());

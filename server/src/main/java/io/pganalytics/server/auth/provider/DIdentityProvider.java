@@ -11,7 +11,8 @@ import java.time.Instant;
 
 /**
  * One identity provider as stored. settings, secrets and role mapping are JSON objects kept as text here and read by
- * {@link Definitions}. The secrets are stored as given (not yet encrypted at rest: issue 13) and never leave the server.
+ * {@link Definitions}. The secrets are sealed with the key service into {@code secrets_sealed} (the jsonb {@code secrets}
+ * holds {@code {}}; an earlier version's clear secrets there are sealed at start) and never leave the server.
  * Public only because the generated query bean (in {@code .query}) must name it; nothing outside this package uses it.
  */
 @Entity
@@ -33,6 +34,7 @@ public class DIdentityProvider {
     @DbJsonB
     @Column(nullable = false)
     private String secrets;
+    private byte[] secretsSealed;
     @DbJsonB
     @Column(nullable = false)
     private String roleMapping;
@@ -97,6 +99,14 @@ public class DIdentityProvider {
 
     void setSecrets(String secrets) {
         this.secrets = secrets;
+    }
+
+    byte[] getSecretsSealed() {
+        return secretsSealed;
+    }
+
+    void setSecretsSealed(byte[] secretsSealed) {
+        this.secretsSealed = secretsSealed;
     }
 
     String getRoleMapping() {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pganalytics.common.api.ErrorDetail;
 import io.pganalytics.common.auth.IdentityProviderView;
 import io.pganalytics.common.auth.RoleMappingView;
+import io.pganalytics.server.crypto.SealedColumn;
+import io.pganalytics.server.crypto.Sealer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +36,16 @@ final class Definitions {
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {
     };
 
-    private final ObjectMapper mapper;
+    /** Where a provider's secrets are sealed, as one JSON object per row (row key: the provider's name). */
+    static final SealedColumn SECRETS = new SealedColumn("auth_identity_provider", "secrets_sealed", "name",
+            "identity-provider secrets (LDAP bind passwords, OIDC client secrets, SAML key passwords)");
 
-    Definitions(ObjectMapper mapper) {
+    private final ObjectMapper mapper;
+    private final Sealer sealer;
+
+    Definitions(ObjectMapper mapper, Sealer sealer) {
         this.mapper = mapper;
+        this.sealer = sealer;
     }
 
     static Optional<String> checkName(String name) {
@@ -163,8 +171,28 @@ final class Definitions {
         return read(row.getSettings(), OBJECT);
     }
 
+    /**
+     * The provider's secrets, opened from {@code secrets_sealed}.
+     *
+     * @throws io.pganalytics.common.crypto.CryptoException naming the row when the sealed value was altered, moved
+     *                                                      from another provider or names a data key this cluster lacks
+     */
     Map<String, String> secrets(DIdentityProvider row) {
-        return read(row.getSecrets(), STRINGS);
+        if (row.getSecretsSealed() == null) {
+            return read(row.getSecrets(), STRINGS); // a row of an earlier version not yet sealed (sealed at start)
+        }
+        return read(sealer.openText(SECRETS.context(row.getName()), row.getSecretsSealed()), STRINGS);
+    }
+
+    /** Stores {@code secrets} sealed for the row's provider name (set the name first); the jsonb column keeps {@code {}}. */
+    void putSecrets(DIdentityProvider row, Map<String, String> secrets) {
+        row.setSecretsSealed(seal(row.getName(), json(secrets)));
+        row.setSecrets("{}");
+    }
+
+    /** Seals a provider's secrets, given as a JSON object's text. */
+    byte[] seal(String name, String secretsJson) {
+        return sealer.sealText(SECRETS.context(name), secretsJson);
     }
 
     String json(Object value) {

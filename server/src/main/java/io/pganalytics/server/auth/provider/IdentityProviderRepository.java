@@ -1,6 +1,7 @@
 package io.pganalytics.server.auth.provider;
 
 import io.ebean.Database;
+import io.ebean.SqlRow;
 import io.pganalytics.server.auth.provider.query.QDIdentityProvider;
 
 import java.util.List;
@@ -35,6 +36,18 @@ final class IdentityProviderRepository {
 
     void delete(DIdentityProvider provider) {
         database.delete(provider);
+    }
+
+    /** Rows whose secrets an earlier version stored in the clear (secrets_sealed not set yet): name and secrets as JSON text. */
+    List<SqlRow> clearSecrets() {
+        return database.sqlQuery("SELECT name, secrets::text AS secrets FROM auth_identity_provider WHERE secrets_sealed IS NULL")
+                .findList();
+    }
+
+    /** Stores a row's sealed secrets and erases the clear copy, unless another node did first; whether this call did. */
+    boolean sealSecrets(String name, byte[] sealed) {
+        return database.sqlUpdate("UPDATE auth_identity_provider SET secrets_sealed = ?, secrets = '{}' WHERE name = ? AND secrets_sealed IS NULL")
+                .setParameter(1, sealed).setParameter(2, name).execute() == 1;
     }
 
     /** Holds a transaction-scoped advisory lock; call inside a transaction. */

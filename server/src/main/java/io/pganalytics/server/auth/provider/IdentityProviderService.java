@@ -247,7 +247,7 @@ final class IdentityProviderService {
         row.setDisplayName(definition.displayName());
         row.setEnabled(definition.enabled());
         row.setSettings(definitions.json(definition.settings()));
-        row.setSecrets(definitions.json(definition.secrets()));
+        definitions.putSecrets(row, definition.secrets());
         row.setRoleMapping(definitions.json(Definitions.view(definition.roleMapping())));
         row.setUpdatedAt(now);
     }

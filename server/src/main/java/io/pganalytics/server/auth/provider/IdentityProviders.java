@@ -7,6 +7,9 @@ import io.ebean.Transaction;
 import io.pganalytics.common.auth.IdentityProviderView;
 import io.pganalytics.common.auth.ProviderSummary;
 import io.pganalytics.server.config.ConfigException;
+import io.pganalytics.server.crypto.ClearValues;
+import io.pganalytics.server.crypto.SealedColumn;
+import io.pganalytics.server.crypto.Sealer;
 import io.pganalytics.server.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +61,10 @@ public final class IdentityProviders implements AutoCloseable {
     /**
      * @param kinds every provider kind this server knows, by {@link ProviderKind#kind()}
      */
-    public IdentityProviders(Database database, ObjectMapper mapper, Map<String, ProviderKind> kinds, ProviderContext context) {
+    public IdentityProviders(Database database, ObjectMapper mapper, Sealer sealer, Map<String, ProviderKind> kinds, ProviderContext context) {
         this.database = Objects.requireNonNull(database);
         this.repository = new IdentityProviderRepository(database);
-        this.definitions = new Definitions(mapper);
+        this.definitions = new Definitions(mapper, Objects.requireNonNull(sealer));
         this.kinds = Map.copyOf(kinds);
         this.context = Objects.requireNonNull(context);
         this.topic = context.hazelcast().getTopic(TOPIC);
@@ -80,6 +83,7 @@ public final class IdentityProviders implements AutoCloseable {
      * @throws ConfigException naming the provider's key when its kind is unknown or refuses its settings
      */
     public void start(ProvidersConfig configured) {
+        sealClearSecrets();
         for (ProvidersConfig.Configured entry : configured.providers()) {
             ProviderDefinition definition = entry.definition();
             if (!kinds.containsKey(definition.kind())) {
@@ -170,6 +174,26 @@ public final class IdentityProviders implements AutoCloseable {
         return context;
     }
 
+    /** The column holding every provider's sealed secrets, for {@code CryptoFeature.register}. */
+    public static SealedColumn sealedColumn() {
+        return Definitions.SECRETS;
+    }
+
+    /** Upgrading: seals the secrets an earlier version stored in the clear, and erases the clear copies. */
+    private void sealClearSecrets() {
+        int sealed = 0;
+        for (io.ebean.SqlRow row : repository.clearSecrets()) {
+            String name = row.getString("name");
+            if (repository.sealSecrets(name, definitions.seal(name, row.getString("secrets")))) {
+                sealed++;
+            }
+        }
+        if (sealed > 0) {
+            ClearValues.eraseDeadCopies(database.dataSource(), "auth_identity_provider");
+            LOG.info("identity providers: sealed the secrets of {} provider(s) that an earlier version stored in the clear", sealed);
+        }
+    }
+
     Definitions definitions() {
         return definitions;
     }
@@ -226,7 +250,6 @@ public final class IdentityProviders implements AutoCloseable {
                             definition.name());
                 }
                 String settings = definitions.json(definition.settings());
-                String secrets = definitions.json(definition.secrets());
                 String mapping = definitions.json(Definitions.view(definition.roleMapping()));
                 boolean same = !insert && IdentityProviderView.CONFIGURATION.equals(row.getOrigin())
                         && row.getKind().equals(definition.kind()) && row.getDisplayName().equals(definition.displayName())
@@ -242,7 +265,7 @@ public final class IdentityProviders implements AutoCloseable {
                 row.setEnabled(definition.enabled());
                 row.setOrigin(IdentityProviderView.CONFIGURATION);
                 row.setSettings(settings);
-                row.setSecrets(secrets);
+                definitions.putSecrets(row, definition.secrets());
                 row.setRoleMapping(mapping);
                 row.setUpdatedAt(now);
                 if (insert) {
