@@ -100,8 +100,8 @@ public final class KeysView {
         table.setId("keys-protected");
         table.setPlaceholder(new Label("Nothing sealed yet"));
         table.getColumns().setAll(List.of(
-                column("Protects", ProtectedItemView::protects, 260),
-                column("Where", ProtectedItemView::where, 260),
+                column("Protects", ProtectedItemView::protects, 400),
+                column("Where", ProtectedItemView::where, 250),
                 column("Values", p -> Figures.count(p.records()), 100),
                 column("Under older keys", p -> Figures.count(p.onOlderKeys()), 140)));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);

@@ -155,7 +155,7 @@ public final class KeysViewModel {
                     busy.set(true);
                     service.startRewrap(rewrap -> {
                         busy.set(false);
-                        done("Re-wrap " + rewrap.state() + ": " + Figures.count(rewrap.total()) + " values to move to data key "
+                        done("Re-wrap " + rewrap.state() + ": " + values(rewrap.total()) + " to move to data key "
                                 + (rewrap.targetKey() == null ? Figures.NONE : rewrap.targetKey()) + ".");
                     }, failure -> {
                         busy.set(false);
@@ -239,7 +239,7 @@ public final class KeysViewModel {
     static String rotated(RotateResult result) {
         return "Data key " + result.dataKey() + " is now current, wrapped by key-encryption key version " + result.kekVersion()
                 + (result.kekVersionCreated() ? " (created now)" : "") + "."
-                + (result.rewrap() == null ? "" : " The re-wrap moves " + Figures.count(result.rewrap().total()) + " values under older keys.");
+                + (result.rewrap() == null ? "" : " The re-wrap moves " + values(result.rewrap().total()) + " under older keys.");
     }
 
     /** From 0 to 1; a run with nothing to move is complete; never ran is 0. */
@@ -259,7 +259,7 @@ public final class KeysViewModel {
             return "The re-wrap never ran.";
         }
         StringBuilder line = new StringBuilder(rewrap.state()).append(": ")
-                .append(Figures.count(rewrap.done())).append(" of ").append(Figures.count(rewrap.total())).append(" values")
+                .append(Figures.count(rewrap.done())).append(" of ").append(values(rewrap.total()))
                 .append(" · ").append(String.format(Locale.ROOT, "%.1f", rewrap.rate())).append(" values/s");
         if (rewrap.targetKey() != null) {
             line.append(" · to data key ").append(rewrap.targetKey());
@@ -273,6 +273,10 @@ public final class KeysViewModel {
             line.append(" · started ").append(Figures.time(rewrap.startedAt()));
         }
         return line.toString();
+    }
+
+    static String values(long count) {
+        return Figures.count(count) + (count == 1 ? " value" : " values");
     }
 
     static String created(DataKeyView key) {
