@@ -10,12 +10,18 @@ import io.pganalytics.common.auth.IdentityProviderRequest;
 import io.pganalytics.common.auth.IdentityProviderView;
 import io.pganalytics.common.auth.ProviderTestResult;
 import io.pganalytics.common.auth.RoleMappingView;
+import io.pganalytics.common.keys.KeyStatus;
+import io.pganalytics.common.keys.RewrapView;
+import io.pganalytics.common.keys.RotateRequest;
+import io.pganalytics.common.keys.RotateResult;
 import io.pganalytics.console.common.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +79,37 @@ public final class AdminService {
 
     public void testIdentityProvider(String name, Consumer<ProviderTestResult> onResult, Consumer<Throwable> onFailure) {
         change(() -> api.admin().testIdentityProvider(name), onResult, onFailure);
+    }
+
+    public void keys(Consumer<KeyStatus> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().keys(), onResult, onFailure);
+    }
+
+    public void rotateKeys(RotateRequest request, Consumer<RotateResult> onResult, Consumer<Throwable> onFailure) {
+        change(() -> api.admin().rotateKeys(request), onResult, onFailure);
+    }
+
+    public void startRewrap(Consumer<RewrapView> onResult, Consumer<Throwable> onFailure) {
+        change(() -> api.admin().startRewrap(), onResult, onFailure);
+    }
+
+    public void retireDataKey(int id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(() -> {
+            api.admin().retireDataKey(id);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    public void retireKekVersion(int version, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(() -> {
+            api.admin().retireKekVersion(version);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    /** Runs {@code action} on the UI thread every {@code period} until the handle is cancelled. */
+    ScheduledFuture<?> every(Duration period, Runnable action) {
+        return background.every(period, action);
     }
 
     /** Runs {@code work}; on a step-up refusal asks for a second factor, proves it and runs {@code work} once more. */

@@ -29,20 +29,27 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The administration screen: a users tab and an identity providers tab, each a table beside its editor. */
+/**
+ * The administration screen: a users tab and an identity providers tab, each a table beside its editor, and the keys
+ * tab ({@link KeysView}).
+ */
 public final class AdminView {
     private final UsersViewModel users;
     private final ProvidersViewModel providers;
+    private final KeysViewModel keys;
 
-    public AdminView(UsersViewModel users, ProvidersViewModel providers) {
+    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys) {
         this.users = users;
         this.providers = providers;
+        this.keys = keys;
     }
 
     public Node build() {
         Tab usersTab = new Tab("Users", usersPane());
         Tab providersTab = new Tab("Identity providers", providersPane());
-        TabPane tabs = new TabPane(usersTab, providersTab);
+        Tab keysTab = new Tab("Keys", new KeysView(keys).build());
+        keysTab.setId("admin-keys-tab");
+        TabPane tabs = new TabPane(usersTab, providersTab, keysTab);
         tabs.setId("admin-tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

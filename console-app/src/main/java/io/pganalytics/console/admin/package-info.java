@@ -1,6 +1,7 @@
 /**
- * Administration, for admins: users (create, enable or disable, roles, reset MFA) and identity providers (create,
- * edit, enable or disable, delete, test the connection). Changes the server guards with a step-up ask for a fresh
- * second factor and are sent once more after it.
+ * Administration, for admins: users (create, enable or disable, roles, reset MFA), identity providers (create, edit,
+ * enable or disable, delete, test the connection) and the keys of encryption at rest (the provider, key-encryption key
+ * versions, data keys, what they seal, the re-wrap's progress; rotate and retire, each confirmed first). Changes the
+ * server guards with a step-up ask for a fresh second factor and are sent once more after it.
  */
 package io.pganalytics.console.admin;

@@ -7,6 +7,10 @@ import io.pganalytics.common.auth.ProviderTestResult;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.keys.KeyStatus;
+import io.pganalytics.common.keys.RewrapView;
+import io.pganalytics.common.keys.RotateRequest;
+import io.pganalytics.common.keys.RotateResult;
 
 import java.util.List;
 
@@ -35,4 +39,19 @@ public interface AdminApi {
 
     /** Asks the server to reach the provider (directory bind, discovery, metadata) and say what it found. */
     ProviderTestResult testIdentityProvider(String name);
+
+    /** The key-encryption key's provider and versions, the data keys, what is sealed under each, and the re-wrap job. */
+    KeyStatus keys();
+
+    /** Makes a new data key current on every node (and a new key-encryption key version first, when asked) and starts a re-wrap. */
+    RotateResult rotateKeys(RotateRequest request);
+
+    /** Starts (or resumes) re-sealing the values under older data keys with the current one. */
+    RewrapView startRewrap();
+
+    /** Erases a data key the server finds unused; refused (conflict) while anything is still sealed under it. */
+    void retireDataKey(int id);
+
+    /** Destroys a key-encryption key version; refused (conflict) while a data key is wrapped by it, or it is the newest. */
+    void retireKekVersion(int version);
 }

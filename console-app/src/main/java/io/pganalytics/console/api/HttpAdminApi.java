@@ -8,6 +8,10 @@ import io.pganalytics.common.auth.ProviderTestResult;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.keys.KeyStatus;
+import io.pganalytics.common.keys.RewrapView;
+import io.pganalytics.common.keys.RotateRequest;
+import io.pganalytics.common.keys.RotateResult;
 
 import java.util.List;
 
@@ -63,5 +67,30 @@ final class HttpAdminApi implements AdminApi {
     public ProviderTestResult testIdentityProvider(String name) {
         return api.decode(api.authenticated("POST", "/admin/identity-providers/" + HttpConsoleApi.encode(name) + "/test", null, true),
                 ProviderTestResult.class);
+    }
+
+    @Override
+    public KeyStatus keys() {
+        return api.decode(api.authenticated("GET", "/admin/keys", null, true), KeyStatus.class);
+    }
+
+    @Override
+    public RotateResult rotateKeys(RotateRequest request) {
+        return api.decode(api.authenticated("POST", "/admin/keys/rotate", request, true), RotateResult.class);
+    }
+
+    @Override
+    public RewrapView startRewrap() {
+        return api.decode(api.authenticated("POST", "/admin/keys/rewrap", null, true), RewrapView.class);
+    }
+
+    @Override
+    public void retireDataKey(int id) {
+        api.expectSuccess(api.authenticated("POST", "/admin/keys/data-keys/" + id + "/retire", null, true));
+    }
+
+    @Override
+    public void retireKekVersion(int version) {
+        api.expectSuccess(api.authenticated("POST", "/admin/keys/kek-versions/" + version + "/retire", null, true));
     }
 }

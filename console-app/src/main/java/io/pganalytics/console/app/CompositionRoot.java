@@ -5,6 +5,8 @@ import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.console.admin.AdminService;
 import io.pganalytics.console.admin.AdminView;
+import io.pganalytics.console.admin.ConfirmDialog;
+import io.pganalytics.console.admin.KeysViewModel;
 import io.pganalytics.console.admin.ProvidersViewModel;
 import io.pganalytics.console.admin.StepUpDialog;
 import io.pganalytics.console.admin.UsersViewModel;
@@ -74,6 +76,7 @@ public final class CompositionRoot implements AutoCloseable {
     private FleetViewModel fleet;
     private FleetView fleetView;
     private InstanceScreen instance;
+    private KeysViewModel keys;
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
@@ -208,9 +211,11 @@ public final class CompositionRoot implements AutoCloseable {
         AdminService service = new AdminService(api, background, new StepUpDialog(() -> stage));
         UsersViewModel users = new UsersViewModel(service);
         ProvidersViewModel providers = new ProvidersViewModel(service);
-        window.showSignedIn(new AdminView(users, providers).build(), "›  Administration");
+        keys = new KeysViewModel(service, new ConfirmDialog(() -> stage));
+        window.showSignedIn(new AdminView(users, providers, keys).build(), "›  Administration");
         users.load();
         providers.load();
+        keys.load();
         stage.setTitle("pgAnalytics · Administration");
     }
 
@@ -254,6 +259,10 @@ public final class CompositionRoot implements AutoCloseable {
         if (instance != null) {
             instance.stop();
             instance = null;
+        }
+        if (keys != null) {
+            keys.stop();
+            keys = null;
         }
     }
 

@@ -9,6 +9,15 @@ import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.api.ErrorDetail;
+import io.pganalytics.common.keys.DataKeyView;
+import io.pganalytics.common.keys.KekVersionView;
+import io.pganalytics.common.keys.KeyProviderView;
+import io.pganalytics.common.keys.KeyStatus;
+import io.pganalytics.common.keys.ProtectedItemView;
+import io.pganalytics.common.keys.RewrapView;
+import io.pganalytics.common.keys.RotateRequest;
+import io.pganalytics.common.keys.RotateResult;
 import io.pganalytics.common.query.ActivitySnapshot;
 import io.pganalytics.common.query.IndexPage;
 import io.pganalytics.common.query.InstanceDetail;
@@ -54,6 +63,10 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     public String totpCode = "123456";
     /** How many admin changes are refused with step_up_required before one goes through. */
     public int stepUpsRequired;
+    /** What {@link #keys()} answers; a rotation makes a new current data key, a retire of a key with values is refused. */
+    public KeyStatus keys = keyStatus(true, 1, 1, 40, new RewrapView("idle", null, null, null, 0, 0, 0, null, null));
+    /** Re-wrap states {@link #keys()} answers in turn before staying at the last; empty keeps {@link #keys}'s own. */
+    public final java.util.Deque<RewrapView> rewraps = new java.util.ArrayDeque<>();
     private UserView user;
 
     @Override
@@ -198,6 +211,77 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     @Override
     public ProviderTestResult testIdentityProvider(String name) {
         return new ProviderTestResult(true, "reached " + name);
+    }
+
+    @Override
+    public KeyStatus keys() {
+        calls.add("keys");
+        fail();
+        if (rewraps.size() > 1) {
+            keys = withRewrap(keys, rewraps.removeFirst());
+        } else if (rewraps.size() == 1) {
+            keys = withRewrap(keys, rewraps.getFirst());
+        }
+        return keys;
+    }
+
+    @Override
+    public RotateResult rotateKeys(RotateRequest request) {
+        calls.add("rotateKeys " + request.newKekVersion());
+        guarded();
+        boolean newVersion = Boolean.TRUE.equals(request.newKekVersion());
+        int kek = keys.currentKekVersion() + (newVersion ? 1 : 0);
+        int dataKey = keys.currentDataKey() + 1;
+        RewrapView rewrap = new RewrapView("running", dataKey, Instant.now(), null, 0, 40, 0, "node-a", null);
+        keys = keyStatus(keys.provider().canManage(), dataKey, kek, 40, rewrap);
+        return new RotateResult(dataKey, kek, newVersion, rewrap);
+    }
+
+    @Override
+    public RewrapView startRewrap() {
+        calls.add("startRewrap");
+        guarded();
+        return new RewrapView("running", keys.currentDataKey(), Instant.now(), null, 0, 40, 0, "node-a", null);
+    }
+
+    @Override
+    public void retireDataKey(int id) {
+        calls.add("retireDataKey " + id);
+        guarded();
+        DataKeyView key = keys.dataKeys().stream().filter(k -> k.id() == id).findFirst().orElseThrow();
+        if (key.records() > 0 || "current".equals(key.state())) {
+            throw ApiException.rejected(new ApiError(409, ErrorType.CONFLICT, "data key " + id + " is still in use",
+                    List.of(new ErrorDetail("auth_signing_key.private_key", key.records() + " values"))));
+        }
+    }
+
+    @Override
+    public void retireKekVersion(int version) {
+        calls.add("retireKekVersion " + version);
+        guarded();
+        throw ApiException.rejected(ApiError.of(ErrorType.FORBIDDEN, "the key store is read-only"));
+    }
+
+    /** Data keys 1..current (the older ones under version 1), every value under the current one but 10. */
+    public static KeyStatus keyStatus(boolean canManage, int currentDataKey, int currentKek, long values, RewrapView rewrap) {
+        List<KekVersionView> versions = new ArrayList<>();
+        for (int v = 1; v <= currentKek; v++) {
+            versions.add(new KekVersionView(v, v == currentKek, v == currentKek ? 1 : v == 1 ? currentDataKey - 1 : 0));
+        }
+        List<DataKeyView> dataKeys = new ArrayList<>();
+        for (int id = currentDataKey; id >= 1; id--) {
+            boolean current = id == currentDataKey;
+            dataKeys.add(new DataKeyView(id, current ? "current" : "active", current ? currentKek : 1, Instant.parse("2026-12-01T10:00:00Z"),
+                    "admin", null, current ? values - (currentDataKey > 1 ? 10 : 0) : id == currentDataKey - 1 ? 10 : 0));
+        }
+        return new KeyStatus(new KeyProviderView("keystore", "/var/lib/pganalytics/keys/kek.p12", canManage), currentDataKey, currentKek,
+                versions, dataKeys, List.of(new ProtectedItemView("token-signing private keys", "auth_signing_key.private_key", values,
+                currentDataKey > 1 ? 10 : 0)), rewrap);
+    }
+
+    private static KeyStatus withRewrap(KeyStatus keys, RewrapView rewrap) {
+        return new KeyStatus(keys.provider(), keys.currentDataKey(), keys.currentKekVersion(), keys.kekVersions(), keys.dataKeys(),
+                keys.protectedItems(), rewrap);
     }
 
     /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */

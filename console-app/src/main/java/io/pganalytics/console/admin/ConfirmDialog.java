@@ -1,0 +1,39 @@
+package io.pganalytics.console.admin;
+
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.stage.Window;
+
+import java.util.function.Supplier;
+
+/** {@link Confirmation} as a small modal dialog: what happens, the action's own button, and Cancel (the default). */
+public final class ConfirmDialog implements Confirmation {
+    private final Supplier<Window> owner;
+
+    public ConfirmDialog(Supplier<Window> owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public void ask(String title, String details, String action, Runnable onConfirm) {
+        ButtonType confirm = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
+        ButtonType cancel = new ButtonType("Cancel", ButtonBar.ButtonData.CANCEL_CLOSE);
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, details, confirm, cancel);
+        alert.initOwner(owner.get());
+        alert.setTitle(title);
+        alert.setHeaderText(title);
+        alert.getDialogPane().setId("confirm-dialog");
+        alert.getDialogPane().lookupButton(confirm).setId("confirm-ok");
+        alert.getDialogPane().lookupButton(cancel).setId("confirm-cancel");
+        ((Button) alert.getDialogPane().lookupButton(confirm)).setDefaultButton(false);
+        ((Button) alert.getDialogPane().lookupButton(cancel)).setDefaultButton(true);
+        alert.setOnHidden(e -> {
+            if (alert.getResult() == confirm) {
+                onConfirm.run();
+            }
+        });
+        alert.show();
+    }
+}
