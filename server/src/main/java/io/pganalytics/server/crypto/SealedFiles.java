@@ -66,6 +66,20 @@ public final class SealedFiles {
         }
     }
 
+    /** Drops this node's record for {@code purpose}: its file is gone. */
+    public void forget(String purpose) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM crypto_sealed_file WHERE node_name = ? AND purpose = ?")) {
+                statement.setString(1, nodeName);
+                statement.setString(2, purpose);
+                statement.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("encryption: forgetting the " + purpose + " file of node " + nodeName + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private void record(Connection connection, String purpose, int keyId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO crypto_sealed_file (node_name, purpose, key_id, sealed_at)"
                      + " VALUES (?, ?, ?, ?) ON CONFLICT (node_name, purpose) DO UPDATE SET key_id = excluded.key_id, sealed_at = excluded.sealed_at")) {

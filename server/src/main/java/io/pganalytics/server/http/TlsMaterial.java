@@ -85,9 +85,11 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
             if (config.certificateFile().isPresent()) {
                 material = fromPem(config.certificateFile().get(), config.keyFile().orElseThrow());
                 LOG.info("TLS: certificate from {}", config.certificateFile().get());
+                forgetSelfSigned(dataDir.resolve("tls"), files);
             } else if (config.pkcs12File().isPresent()) {
                 material = fromPkcs12(config.pkcs12File().get(), config.pkcs12Password().orElse(""));
                 LOG.info("TLS: certificate from {}", config.pkcs12File().get());
+                forgetSelfSigned(dataDir.resolve("tls"), files);
             } else {
                 material = selfSigned(dataDir.resolve("tls"), config.selfSignedNames(), clock, files);
             }
@@ -149,7 +151,14 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
             TlsMaterial existing = new TlsMaterial(openKey(keyFile, files), certificates(certFile));
             Instant notAfter = existing.leaf().getNotAfter().toInstant();
             if (notAfter.isAfter(clock.instant().plus(RENEW_BEFORE)) && coversNames(existing.leaf(), extraNames)) {
-                files.recorded(KEY_PURPOSE, files.keyId(KEY_PURPOSE, CLEAR_KEY_FILE, Files.readAllBytes(keyFile)));
+                if (files.keyId(KEY_PURPOSE, CLEAR_KEY_FILE, Files.readAllBytes(keyFile)) != files.currentKeyId()) {
+                    // a rotation happened while this node was down: move the file to the current key now, so that the
+                    // old one can be retired without waiting for the next rotation
+                    writeSealedKey(keyFile, existing.privateKey(), files);
+                    LOG.info("TLS: the private key file {} was re-sealed under the current data key {}", keyFile, files.currentKeyId());
+                } else {
+                    files.recorded(KEY_PURPOSE, files.keyId(KEY_PURPOSE, CLEAR_KEY_FILE, Files.readAllBytes(keyFile)));
+                }
                 resealOnKeyChange(keyFile, existing.privateKey(), files);
                 return existing;
             }
@@ -182,6 +191,19 @@ public record TlsMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         resealOnKeyChange(keyFile, pair.getPrivate(), files);
         LOG.info("TLS: generated a self-signed certificate for {} in {} (its private key sealed)", names, dir);
         return new TlsMaterial(pair.getPrivate(), List.of(certificate));
+    }
+
+    /**
+     * The operator's certificate replaces a self-signed one this node generated before: its sealed key and certificate
+     * are removed and its record dropped, so that no data key stays held by a file nothing uses.
+     */
+    private static void forgetSelfSigned(Path dir, SealedFiles files) throws IOException {
+        boolean removed = Files.deleteIfExists(dir.resolve(SEALED_KEY_FILE));
+        removed |= Files.deleteIfExists(dir.resolve("server.crt"));
+        files.forget(KEY_PURPOSE);
+        if (removed) {
+            LOG.info("TLS: the self-signed certificate and sealed key in {} are replaced by the configured certificate and removed", dir);
+        }
     }
 
     /** Upgrading: seals the clear key file an earlier version wrote, then removes it. */

@@ -101,6 +101,53 @@ class SealedTlsKeyTest {
     }
 
     @Test
+    void aNodeThatWasDownDuringARotationResealsItsKeyFileWhenItStarts() throws Exception {
+        String url = SharedPostgres.newDatabase("tls_down_rotation");
+        Path dataDir = TestServers.tempDir();
+        Map<String, String> settings = Map.of("server.data-dir", dataDir.toString(), "server.node-name", "tls-node-4");
+        int rotatedTo;
+        try (PgAnalyticsServer server = TestServers.start(url, TestServers.newClusterName(), settings)) {
+            KeyService keys = server.crypto().keys();
+            // the rotation another node makes while this one is down: a new current data key, and no listener runs here
+            rotatedTo = keys.repository().createCurrent(keys.newKey(keys.latestKekVersion()), "other-node", Instant.now(), false).id();
+        }
+        try (PgAnalyticsServer server = TestServers.start(url, TestServers.newClusterName(), settings)) {
+            assertEquals(rotatedTo, server.crypto().keys().currentKeyId());
+            assertEquals(rotatedTo, Envelope.keyId(Files.readAllBytes(dataDir.resolve("tls").resolve(SEALED_KEY)),
+                    SealContext.file("tls-key", CLEAR_KEY)), "the file is re-sealed under the current key at start");
+            assertEquals(Integer.toString(rotatedTo), recordedKey(url, "tls-node-4"));
+        }
+    }
+
+    @Test
+    void anOperatorsCertificateReplacesTheSelfSignedOneAndItsSealedKeyNoLongerHoldsADataKey() throws Exception {
+        String url = SharedPostgres.newDatabase("tls_operator");
+        Path dataDir = TestServers.tempDir();
+        Path tls = dataDir.resolve("tls");
+        try (PgAnalyticsServer ignored = TestServers.start(url, TestServers.newClusterName(),
+                Map.of("server.data-dir", dataDir.toString(), "server.node-name", "tls-node-5"))) {
+            // the self-signed key is sealed and recorded
+        }
+        // the operator's own pair: here, the self-signed certificate and its key written out as a PEM pair elsewhere
+        Path operator = TestServers.tempDir();
+        Files.copy(tls.resolve("server.crt"), operator.resolve("server.crt"));
+        try (PgAnalyticsServer server = TestServers.start(url, TestServers.newClusterName(),
+                Map.of("server.data-dir", dataDir.toString(), "server.node-name", "tls-node-5"))) {
+            StringWriter pem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                writer.writeObject(new JcaPKCS8Generator(server.tls().orElseThrow().privateKey(), null).generate());
+            }
+            Files.writeString(operator.resolve("server.key"), pem.toString());
+        }
+        try (PgAnalyticsServer ignored = TestServers.start(url, TestServers.newClusterName(), Map.of("server.data-dir", dataDir.toString(),
+                "server.node-name", "tls-node-5", "http.tls.certificate-file", operator.resolve("server.crt").toString(),
+                "http.tls.key-file", operator.resolve("server.key").toString()))) {
+            assertEquals("none", recordedKey(url, "tls-node-5"), "no data key is held for a key file no longer used");
+            assertFalse(Files.exists(tls.resolve(SEALED_KEY)), "the unused self-signed key is removed");
+        }
+    }
+
+    @Test
     void aTamperedSealedKeyFileStopsStartUpNamingTheFile() throws Exception {
         String url = SharedPostgres.newDatabase("tls_tamper");
         Path dataDir = TestServers.tempDir();
