@@ -43,12 +43,14 @@ import java.util.Set;
 public final class DemoCommand {
     public static final String USAGE = """
             demo [--headless] [--exit-after DURATION] [--verify-within DURATION] [--data-dir DIR]
-                 [--server-jar JAR] [--console-jar JAR]
+                 [--server-jar JAR] [--console-jar JAR] [--server-config FILE]
               Runs the whole product on this machine: a server on its embedded PostgreSQL, a demo database with a
               realistic workload in that PostgreSQL, this collector monitoring it, and the console (unless --headless).
               Data in --data-dir (default ~/.pganalytics/demo), reused by the next run. --exit-after stops everything
               cleanly after that long; Ctrl-C too. --verify-within checks through the API that the demo instance shows
-              transactions and the workload's queries within that long of start, and exits with status 1 if not.""";
+              transactions and the workload's queries within that long of start, and exits with status 1 if not.
+              --server-config gives the server a configuration file of its own (for example encryption.statement-texts:
+              true); the demo's ports, data directory and cluster name still win.""";
     static final String TARGET_NAME = "demo";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
@@ -60,7 +62,7 @@ public final class DemoCommand {
             throws UsageException, InterruptedException {
         Instant started = Instant.now();
         CommandLine line = CommandLine.parse("demo", args,
-                Set.of("data-dir", "server-jar", "console-jar", "exit-after", "verify-within"), Set.of("headless"));
+                Set.of("data-dir", "server-jar", "console-jar", "exit-after", "verify-within", "server-config"), Set.of("headless"));
         Optional<Duration> exitAfter = line.value("exit-after").isPresent() ? Optional.of(line.duration("exit-after", null)) : Optional.empty();
         Optional<Duration> verifyWithin = line.value("verify-within").isPresent() ? Optional.of(line.duration("verify-within", null)) : Optional.empty();
         boolean headless = line.flag("headless");
@@ -68,6 +70,7 @@ public final class DemoCommand {
         Path root = repositoryRoot();
         Path serverJar = line.path("server-jar").orElse(root.resolve("server/target/pganalytics-server.jar"));
         Path consoleJar = line.path("console-jar").orElse(root.resolve("console-app/target/pganalytics-console.jar"));
+        Optional<Path> serverConfig = line.path("server-config").map(path -> path.toAbsolutePath().normalize());
 
         DemoRun run = new DemoRun(out);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("demo-shutdown").unstarted(() -> {
@@ -83,7 +86,8 @@ public final class DemoCommand {
             String password = saved.isPresent() ? saved.get() : dir.newAdminPassword(new SecureRandom());
 
             out.println("starting the server (log: " + dir.log("server") + ")...");
-            ServerProcess server = run.server(ServerProcess.start(serverJar, dir, saved.isPresent() ? Optional.empty() : Optional.of(password)));
+            ServerProcess server = run.server(ServerProcess.start(serverJar, dir, serverConfig,
+                    saved.isPresent() ? Optional.empty() : Optional.of(password)));
             ServerRuntime runtime = server.awaitReady(READY_TIMEOUT);
             out.printf("server ready after %d s: API %s, admin %s%n", seconds(started), runtime.apiUrl(), runtime.adminUrl());
             if (runtime.embeddedPostgresPort() == null) {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,19 +39,25 @@ final class ServerProcess implements AutoCloseable {
      * Starts the server on free ports of 127.0.0.1. Every {@code PGANALYTICS_*} variable of this process is left
      * out of the child's environment: the demo's server is self-contained (embedded PostgreSQL, its own cluster name).
      *
+     * @param config             a configuration file for the server (its flags and the variables here still win)
      * @param firstAdminPassword the password of the {@code admin} user the server creates on its first start
      */
-    static ServerProcess start(Path serverJar, DemoDirectory dir, Optional<String> firstAdminPassword) throws DemoException {
+    static ServerProcess start(Path serverJar, DemoDirectory dir, Optional<Path> config, Optional<String> firstAdminPassword)
+            throws DemoException {
         if (!Files.isRegularFile(serverJar)) {
             throw new DemoException("the server jar " + serverJar + " is missing: build it with ./mvnw -B -DskipTests install");
         }
+        if (config.isPresent() && !Files.isRegularFile(config.get())) {
+            throw new DemoException("--server-config " + config.get() + " is not a file");
+        }
         Path log = dir.log("server");
         try {
-            List<String> command = List.of(javaExecutable().toString(), "-Xmx512m", "-jar", serverJar.toString(),
+            List<String> command = new ArrayList<>(List.of(javaExecutable().toString(), "-Xmx512m", "-jar", serverJar.toString(),
                     "--data-dir", dir.serverDataDir().toString(),
                     "--port", Integer.toString(freePort()), "--admin-port", Integer.toString(freePort()),
                     // the server stops when this JVM ends, even by kill -9: a killed demo leaves nothing running
-                    "--exit-with-parent");
+                    "--exit-with-parent"));
+            config.ifPresent(file -> command.addAll(List.of("--config", file.toString())));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
