@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -15,6 +14,7 @@ import java.util.function.IntFunction;
 /** The only place that queries {@code crypto_data_key}. */
 final class DataKeyRepository {
     private static final long CREATE_LOCK = 0x7067615f64656b73L; // "pga_deks"
+    private static final String READ_FAILED = "data keys: cannot read crypto_data_key";
     private static final String COLUMNS = "id, state, kek_kind, kek_location, kek_version, wrapped, created_at, created_by, retired_at";
 
     private final DataSource dataSource;
@@ -56,50 +56,36 @@ final class DataKeyRepository {
      * when {@code onlyIfNone} and a current key already exists (another node made it), changes nothing and returns it.
      */
     Row createCurrent(NewKey key, String node, Instant now, boolean onlyIfNone) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, CREATE_LOCK);
-                    lock.execute();
+        return Jdbc.underLock(dataSource, CREATE_LOCK, "data keys: cannot create a data key", c -> {
+            if (onlyIfNone) {
+                Optional<Row> existing = Jdbc.one(c, "SELECT " + COLUMNS + " FROM crypto_data_key WHERE state = 'current'", DataKeyRepository::row);
+                if (existing.isPresent()) {
+                    return existing.get();
                 }
-                if (onlyIfNone) {
-                    Optional<Row> existing = one(c, "SELECT " + COLUMNS + " FROM crypto_data_key WHERE state = 'current'");
-                    if (existing.isPresent()) {
-                        c.rollback();
-                        return existing.get();
-                    }
-                }
-                int id;
-                try (PreparedStatement next = c.prepareStatement("SELECT nextval('crypto_data_key_id_seq')::integer");
-                     ResultSet rs = next.executeQuery()) {
-                    rs.next();
-                    id = rs.getInt(1);
-                }
-                byte[] wrapped = key.wrapForId().apply(id);
-                try (PreparedStatement demote = c.prepareStatement("UPDATE crypto_data_key SET state = 'active' WHERE state = 'current'")) {
-                    demote.executeUpdate();
-                }
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_data_key (id, state, kek_kind, kek_location,"
-                        + " kek_version, wrapped, created_at, created_by) VALUES (?, 'current', ?, ?, ?, ?, ?, ?)")) {
-                    insert.setInt(1, id);
-                    insert.setString(2, key.kekKind());
-                    insert.setString(3, key.kekLocation());
-                    insert.setInt(4, key.kekVersion());
-                    insert.setBytes(5, wrapped);
-                    insert.setTimestamp(6, Timestamp.from(now));
-                    insert.setString(7, node);
-                    insert.executeUpdate();
-                }
-                c.commit();
-                return new Row(id, "current", key.kekKind(), key.kekLocation(), key.kekVersion(), wrapped, now, node, null);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("data keys: cannot create a data key: " + e.getMessage(), e);
-        }
+            int id;
+            try (PreparedStatement next = c.prepareStatement("SELECT nextval('crypto_data_key_id_seq')::integer");
+                 ResultSet rs = next.executeQuery()) {
+                rs.next();
+                id = rs.getInt(1);
+            }
+            byte[] wrapped = key.wrapForId().apply(id);
+            try (PreparedStatement demote = c.prepareStatement("UPDATE crypto_data_key SET state = 'active' WHERE state = 'current'")) {
+                demote.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_data_key (id, state, kek_kind, kek_location,"
+                    + " kek_version, wrapped, created_at, created_by) VALUES (?, 'current', ?, ?, ?, ?, ?, ?)")) {
+                insert.setInt(1, id);
+                insert.setString(2, key.kekKind());
+                insert.setString(3, key.kekLocation());
+                insert.setInt(4, key.kekVersion());
+                insert.setBytes(5, wrapped);
+                insert.setTimestamp(6, Timestamp.from(now));
+                insert.setString(7, node);
+                insert.executeUpdate();
+            }
+            return new Row(id, "current", key.kekKind(), key.kekLocation(), key.kekVersion(), wrapped, now, node, null);
+        });
     }
 
     /**
@@ -121,36 +107,17 @@ final class DataKeyRepository {
     }
 
     private Optional<Row> one(String sql) {
-        try (Connection c = dataSource.getConnection()) {
-            return one(c, sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("data keys: cannot read crypto_data_key: " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<Row> one(Connection c, String sql) throws SQLException {
-        List<Row> rows = list(c, sql);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return Jdbc.one(dataSource, READ_FAILED, sql, DataKeyRepository::row);
     }
 
     private List<Row> list(String sql) {
-        try (Connection c = dataSource.getConnection()) {
-            return list(c, sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("data keys: cannot read crypto_data_key: " + e.getMessage(), e);
-        }
+        return Jdbc.list(dataSource, READ_FAILED, sql, DataKeyRepository::row);
     }
 
-    private static List<Row> list(Connection c, String sql) throws SQLException {
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Timestamp retired = rs.getTimestamp("retired_at");
-                rows.add(new Row(rs.getInt("id"), rs.getString("state"), rs.getString("kek_kind"), rs.getString("kek_location"),
-                        rs.getInt("kek_version"), rs.getBytes("wrapped"), rs.getTimestamp("created_at").toInstant(),
-                        rs.getString("created_by"), retired == null ? null : retired.toInstant()));
-            }
-        }
-        return rows;
+    private static Row row(ResultSet rs) throws SQLException {
+        Timestamp retired = rs.getTimestamp("retired_at");
+        return new Row(rs.getInt("id"), rs.getString("state"), rs.getString("kek_kind"), rs.getString("kek_location"),
+                rs.getInt("kek_version"), rs.getBytes("wrapped"), rs.getTimestamp("created_at").toInstant(),
+                rs.getString("created_by"), retired == null ? null : retired.toInstant());
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 final class RewrapRunRepository {
     private static final long START_LOCK = 0x7067615f72777270L; // "pga_rwrp"
     private static final String COLUMNS = "id, state, target_key, started_at, finished_at, done, total, skipped, node, started_by, error";
+    private static final String RUNNING = "SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE state = 'running'";
 
     private final DataSource dataSource;
 
@@ -34,7 +35,7 @@ final class RewrapRunRepository {
     }
 
     Optional<Run> running() {
-        return one("SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE state = 'running'");
+        return one(RUNNING);
     }
 
     Optional<Run> latest() {
@@ -46,44 +47,30 @@ final class RewrapRunRepository {
      * start over: what it moved to the previous target moves again).
      */
     Run startOrRetarget(int target, long total, String by, Instant now) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, START_LOCK);
-                    lock.execute();
+        return Jdbc.underLock(dataSource, START_LOCK, "re-wrap: cannot start a run", c -> {
+            Optional<Run> running = Jdbc.one(c, RUNNING, RewrapRunRepository::run);
+            if (running.isPresent()) {
+                try (PreparedStatement retarget = c.prepareStatement("UPDATE crypto_rewrap_run SET target_key = ?, total = done + ? WHERE id = ?");
+                     PreparedStatement cursors = c.prepareStatement("DELETE FROM crypto_rewrap_cursor WHERE run_id = ?")) {
+                    retarget.setInt(1, target);
+                    retarget.setLong(2, total);
+                    retarget.setLong(3, running.get().id());
+                    retarget.executeUpdate();
+                    cursors.setLong(1, running.get().id());
+                    cursors.executeUpdate();
                 }
-                Optional<Run> running = one(c, "SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE state = 'running'");
-                if (running.isPresent()) {
-                    try (PreparedStatement retarget = c.prepareStatement("UPDATE crypto_rewrap_run SET target_key = ?, total = done + ? WHERE id = ?");
-                         PreparedStatement cursors = c.prepareStatement("DELETE FROM crypto_rewrap_cursor WHERE run_id = ?")) {
-                        retarget.setInt(1, target);
-                        retarget.setLong(2, total);
-                        retarget.setLong(3, running.get().id());
-                        retarget.executeUpdate();
-                        cursors.setLong(1, running.get().id());
-                        cursors.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_rewrap_run (state, target_key, started_at, total, started_by)"
-                            + " VALUES ('running', ?, ?, ?, ?)")) {
-                        insert.setInt(1, target);
-                        insert.setTimestamp(2, Timestamp.from(now));
-                        insert.setLong(3, total);
-                        insert.setString(4, by);
-                        insert.executeUpdate();
-                    }
+            } else {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_rewrap_run (state, target_key, started_at, total, started_by)"
+                        + " VALUES ('running', ?, ?, ?, ?)")) {
+                    insert.setInt(1, target);
+                    insert.setTimestamp(2, Timestamp.from(now));
+                    insert.setLong(3, total);
+                    insert.setString(4, by);
+                    insert.executeUpdate();
                 }
-                Run run = one(c, "SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE state = 'running'").orElseThrow();
-                c.commit();
-                return run;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("re-wrap: cannot start a run: " + e.getMessage(), e);
-        }
+            return Jdbc.one(c, RUNNING, RewrapRunRepository::run).orElseThrow();
+        });
     }
 
     /** Where the run got to in {@code column}: the last row key done, or "" before the first. */
@@ -151,22 +138,13 @@ final class RewrapRunRepository {
     }
 
     private Optional<Run> one(String sql) {
-        try (Connection c = dataSource.getConnection()) {
-            return one(c, sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("re-wrap: cannot read crypto_rewrap_run: " + e.getMessage(), e);
-        }
+        return Jdbc.one(dataSource, "re-wrap: cannot read crypto_rewrap_run", sql, RewrapRunRepository::run);
     }
 
-    private static Optional<Run> one(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            Timestamp finished = rs.getTimestamp("finished_at");
-            return Optional.of(new Run(rs.getLong("id"), rs.getString("state"), rs.getInt("target_key"), rs.getTimestamp("started_at").toInstant(),
-                    finished == null ? null : finished.toInstant(), rs.getLong("done"), rs.getLong("total"), rs.getLong("skipped"),
-                    rs.getString("node"), rs.getString("started_by"), rs.getString("error")));
-        }
+    private static Run run(ResultSet rs) throws SQLException {
+        Timestamp finished = rs.getTimestamp("finished_at");
+        return new Run(rs.getLong("id"), rs.getString("state"), rs.getInt("target_key"), rs.getTimestamp("started_at").toInstant(),
+                finished == null ? null : finished.toInstant(), rs.getLong("done"), rs.getLong("total"), rs.getLong("skipped"),
+                rs.getString("node"), rs.getString("started_by"), rs.getString("error"));
     }
 }

@@ -2,6 +2,7 @@ package io.pganalytics.server.ingest;
 
 import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
+import io.pganalytics.server.crypto.Sealer;
 import io.pganalytics.server.db.TimeSeriesDialect;
 import io.pganalytics.server.inventory.InventoryWriter;
 import io.pganalytics.server.metrics.MetricsRegistry;
@@ -9,7 +10,6 @@ import io.pganalytics.server.series.CopyEncoder;
 import io.pganalytics.server.series.Partitions;
 import io.pganalytics.server.series.SeriesSchema;
 import io.pganalytics.server.series.StatementTexts;
-import io.pganalytics.server.crypto.Sealer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ import java.util.Set;
  */
 final class IngestWriter {
     private static final String STAGING = "pga_statement_texts_in";
-    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+    private static final HexFormat HEX = HexFormat.of();
 
     private final DataSource dataSource;
     private final TimeSeriesDialect dialect;
