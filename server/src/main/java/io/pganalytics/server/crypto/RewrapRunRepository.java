@@ -43,34 +43,49 @@ final class RewrapRunRepository {
     }
 
     /**
-     * Starts a run towards data key {@code target}; when one is running already, retargets it instead (its cursors
-     * start over: what it moved to the previous target moves again).
+     * Starts a run towards data key {@code target}. A run already heading there is left alone; one heading elsewhere
+     * is retargeted (its cursors start over: what it moved to the previous target moves again). A run that ended while
+     * this waited for the lock is not touched: a new one starts.
      */
     Run startOrRetarget(int target, long total, String by, Instant now) {
         return Jdbc.underLock(dataSource, START_LOCK, "re-wrap: cannot start a run", c -> {
             Optional<Run> running = Jdbc.one(c, RUNNING, RewrapRunRepository::run);
-            if (running.isPresent()) {
-                try (PreparedStatement retarget = c.prepareStatement("UPDATE crypto_rewrap_run SET target_key = ?, total = done + ? WHERE id = ?");
-                     PreparedStatement cursors = c.prepareStatement("DELETE FROM crypto_rewrap_cursor WHERE run_id = ?")) {
-                    retarget.setInt(1, target);
-                    retarget.setLong(2, total);
-                    retarget.setLong(3, running.get().id());
-                    retarget.executeUpdate();
-                    cursors.setLong(1, running.get().id());
-                    cursors.executeUpdate();
-                }
-            } else {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_rewrap_run (state, target_key, started_at, total, started_by)"
-                        + " VALUES ('running', ?, ?, ?, ?)")) {
-                    insert.setInt(1, target);
-                    insert.setTimestamp(2, Timestamp.from(now));
-                    insert.setLong(3, total);
-                    insert.setString(4, by);
-                    insert.executeUpdate();
+            if (running.isPresent() && running.get().targetKey() == target) {
+                return running.get();
+            }
+            if (running.isPresent() && retarget(c, running.get().id(), target, total)) {
+                return Jdbc.one(c, "SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE id = " + running.get().id(),
+                        RewrapRunRepository::run).orElseThrow();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_rewrap_run (state, target_key, started_at, total, started_by)"
+                    + " VALUES ('running', ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+                insert.setInt(1, target);
+                insert.setTimestamp(2, Timestamp.from(now));
+                insert.setLong(3, total);
+                insert.setString(4, by);
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    return run(rs);
                 }
             }
-            return Jdbc.one(c, RUNNING, RewrapRunRepository::run).orElseThrow();
         });
+    }
+
+    /** Points a running run at {@code target}; false when it is no longer running (the worker ended it meanwhile). */
+    private static boolean retarget(Connection c, long runId, int target, long total) throws SQLException {
+        try (PreparedStatement retarget = c.prepareStatement(
+                "UPDATE crypto_rewrap_run SET target_key = ?, total = done + ? WHERE id = ? AND state = 'running'");
+             PreparedStatement cursors = c.prepareStatement("DELETE FROM crypto_rewrap_cursor WHERE run_id = ?")) {
+            retarget.setInt(1, target);
+            retarget.setLong(2, total);
+            retarget.setLong(3, runId);
+            if (retarget.executeUpdate() != 1) {
+                return false;
+            }
+            cursors.setLong(1, runId);
+            cursors.executeUpdate();
+            return true;
+        }
     }
 
     /** Where the run got to in {@code column}: the last row key done, or "" before the first. */
