@@ -11,6 +11,8 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.audit.AuditConfig;
+import io.pganalytics.server.audit.AuditFeature;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.auth.AuthFeature;
 import io.pganalytics.server.auth.provider.ProviderKind;
@@ -90,12 +92,13 @@ public final class PgAnalyticsServer implements AutoCloseable {
     private final LiveFeature live;
     private final QueryFeature query;
     private final CryptoFeature crypto;
+    private final AuditFeature audit;
     private final List<IngestListener> ingestListeners;
 
     private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
                               Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
                               ServerConfig serverConfig, CollectorsFeature collectors, LiveFeature live, QueryFeature query,
-                              CryptoFeature crypto, List<IngestListener> ingestListeners) {
+                              CryptoFeature crypto, AuditFeature audit, List<IngestListener> ingestListeners) {
         this.resources = resources;
         this.webServer = webServer;
         this.gate = gate;
@@ -109,6 +112,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         this.live = live;
         this.query = query;
         this.crypto = crypto;
+        this.audit = audit;
         this.ingestListeners = List.copyOf(ingestListeners);
     }
 
@@ -135,6 +139,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         LiveConfig liveConfig = configuration.live();
         MaintenanceConfig maintenanceConfig = configuration.maintenance();
         EncryptionConfig encryptionConfig = configuration.encryption();
+        AuditConfig auditConfig = configuration.audit();
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -153,6 +158,9 @@ public final class PgAnalyticsServer implements AutoCloseable {
             CryptoFeature crypto = CryptoFeature.start(encryptionConfig, database.dataSource(), cluster.hazelcast(), serverConfig.nodeName(),
                     serverConfig.dataDir(), environment, clock);
             resources.push(crypto);
+            AuditFeature audit = new AuditFeature(auditConfig, database.dataSource(), crypto, serverConfig.nodeName(), clock, metrics);
+            resources.push(audit);
+            audit.start();
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);
@@ -163,7 +171,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(collectors);
             collectors.start();
 
-                        QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
+            QueryFeature query = new QueryFeature(queryConfig, database.dataSource(), cluster.hazelcast(), bodies, mapper,
                     metrics, clock, crypto.sealer());
             LiveFeature live = new LiveFeature(liveConfig, cluster.hazelcast(), mapper, metrics, query::instanceExists,
                     query::latestFigures, auth.sessionRevocations(), clock);
@@ -188,6 +196,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(query.routes());
             services.addAll(live.routes());
             services.addAll(crypto.routes(bodies, auth.stepUp()));
+            services.addAll(audit.routes());
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
@@ -245,7 +254,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
             writeRuntimeFile(serverConfig, http, webServer, tls, database, mapper);
             return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, collectors,
-                    live, query, crypto, ingestListeners);
+                    live, query, crypto, audit, ingestListeners);
         } catch (IOException e) {
             closeAll(resources);
             throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
@@ -336,6 +345,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
     /** Encryption at rest: the key service and the sealed columns. */
     public CryptoFeature crypto() {
         return crypto;
+    }
+
+    /** The audit trail: its log, person keys and views. */
+    public AuditFeature audit() {
+        return audit;
     }
 
     /** Collector identities and heartbeats: the ingest records each accepted batch's activity here. */

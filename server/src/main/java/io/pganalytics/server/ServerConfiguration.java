@@ -1,5 +1,6 @@
 package io.pganalytics.server;
 
+import io.pganalytics.server.audit.AuditConfig;
 import io.helidon.config.Config;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.cluster.ClusterConfig;
@@ -29,7 +30,8 @@ record ServerConfiguration(ServerConfig server,
                            QueryConfig query,
                            LiveConfig live,
                            MaintenanceConfig maintenance,
-                           EncryptionConfig encryption) {
+                           EncryptionConfig encryption,
+                           AuditConfig audit) {
 
     /** @throws ConfigException naming the first bad, contradictory or unknown key */
     static ServerConfiguration read(Config config) {
@@ -47,7 +49,8 @@ record ServerConfiguration(ServerConfig server,
                     QueryConfig.from(config.get("query")),
                     LiveConfig.from(config.get("live")),
                     MaintenanceConfig.from(config.get("maintenance"), ingest),
-                    EncryptionConfig.from(config.get("encryption")));
+                    EncryptionConfig.from(config.get("encryption")),
+                    AuditConfig.from(config.get("audit")));
             keys.check(config);
         }
         if (read.ingest().writers() > read.database().poolSize() - 2) {

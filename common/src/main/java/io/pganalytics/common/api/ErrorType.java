@@ -28,6 +28,11 @@ public enum ErrorType {
     /** The request conflicts with the current state (a duplicate name, a token already used). */
     CONFLICT(409),
     PAYLOAD_TOO_LARGE(413),
+    /**
+     * A destructive or security-relevant admin action waits for the person's explicit confirmation: the envelope's
+     * {@code confirmation} holds a single-use token to repeat the request with ({@code X-Confirmation}).
+     */
+    CONFIRMATION_REQUIRED(428),
     UNSUPPORTED_MEDIA_TYPE(415),
     /** Too many requests; the response carries Retry-After. */
     RATE_LIMITED(429),

@@ -2,6 +2,7 @@ package io.pganalytics.server.http;
 
 import io.pganalytics.common.api.ErrorDetail;
 import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.audit.ConfirmationRequired;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,12 +16,29 @@ public final class ApiException extends RuntimeException {
     private final ErrorType type;
     private final List<ErrorDetail> details;
     private final Duration retryAfter;
+    private final ConfirmationRequired confirmation;
 
     public ApiException(ErrorType type, String message, List<ErrorDetail> details, Duration retryAfter) {
         super(message, null, false, false);
         this.type = type;
         this.details = details == null ? List.of() : List.copyOf(details);
         this.retryAfter = retryAfter;
+        this.confirmation = null;
+    }
+
+    private ApiException(ConfirmationRequired confirmation) {
+        super(confirmation.summary() + " Confirm by repeating the request with the header X-Confirmation: <confirmation.token>"
+                + " before " + confirmation.expiresAt() + (confirmation.secondFactorNeeded() ? ", after a fresh second factor" : ""),
+                null, false, false);
+        this.type = ErrorType.CONFIRMATION_REQUIRED;
+        this.details = List.of();
+        this.retryAfter = null;
+        this.confirmation = confirmation;
+    }
+
+    /** 428: the action waits for the person's confirmation ({@link ConfirmationRequired}). */
+    public static ApiException confirmationRequired(ConfirmationRequired confirmation) {
+        return new ApiException(confirmation);
     }
 
     public ApiException(ErrorType type, String message) {
@@ -76,6 +94,10 @@ public final class ApiException extends RuntimeException {
 
     public List<ErrorDetail> details() {
         return details;
+    }
+
+    public Optional<ConfirmationRequired> confirmation() {
+        return Optional.ofNullable(confirmation);
     }
 
     public Optional<Duration> retryAfter() {
