@@ -13,6 +13,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.audit.AuditConfig;
 import io.pganalytics.server.audit.AuditFeature;
+import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.auth.AuthFeature;
 import io.pganalytics.server.auth.provider.ProviderKind;
@@ -166,6 +167,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     serverConfig.dataDir(), environment, extraProviderKinds);
             resources.push(auth);
             auth.start();
+            Confirmations confirmations = new Confirmations(cluster.hazelcast(), audit.log(), auth.stepUp(), clock,
+                    auditConfig.confirmationTtl());
 
             CollectorsFeature collectors = new CollectorsFeature(collectorsConfig, database.ebean(), cluster.hazelcast(), bodies, clock);
             resources.push(collectors);

@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param queueWait        how long a caller waits for room in a full queue
  * @param flushInterval    the longest an asynchronous record waits before it is written: the window of loss on a crash
  * @param flushBatch       how many asynchronous records one write appends at most
+ * @param confirmationTtl  how long an admin has to confirm a destructive action ({@link Confirmations})
  */
-public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch) {
+public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch,
+                          Duration confirmationTtl) {
 
     public static AuditConfig defaults() {
         return from(Config.empty());
@@ -28,6 +30,7 @@ public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queu
                 Settings.integer(node, "queue-capacity", 20_000, 100, 1_000_000),
                 Settings.duration(node, "queue-wait", Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(10)),
                 Settings.duration(node, "flush-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(5)),
-                Settings.integer(node, "flush-batch", 1000, 1, 10_000));
+                Settings.integer(node, "flush-batch", 1000, 1, 10_000),
+                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)));
     }
 }

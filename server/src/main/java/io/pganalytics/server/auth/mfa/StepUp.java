@@ -29,17 +29,23 @@ public final class StepUp {
         if (!caller.isUser()) {
             throw ApiException.forbidden("only people can make this change");
         }
-        boolean owes = config.requires(caller.roles()) || store.hasFactor(Long.parseLong(caller.id()));
-        if (!owes) {
+        if (!due(caller)) {
             return;
         }
         Instant at = caller.secondFactorAt();
-        if (at != null && !clock.instant().isAfter(at.plus(config.stepUpMaxAge()))) {
-            return;
-        }
         throw new ApiException(ErrorType.STEP_UP_REQUIRED, "this change needs a second factor proven within the last "
                 + describe(config.stepUpMaxAge()) + (at == null ? "" : " (yours was at " + at + ")")
                 + ": prove one with POST /api/v1/auth/mfa/step-up, then repeat the request with the new access token");
+    }
+
+    /** Whether a person owes a fresh second factor before such a change: {@link #require} would refuse them. */
+    public boolean due(Caller caller) {
+        boolean owes = config.requires(caller.roles()) || store.hasFactor(Long.parseLong(caller.id()));
+        if (!owes) {
+            return false;
+        }
+        Instant at = caller.secondFactorAt();
+        return at == null || clock.instant().isAfter(at.plus(config.stepUpMaxAge()));
     }
 
     private static String describe(java.time.Duration age) {
