@@ -36,6 +36,9 @@ class AuditArchiveTest {
             lower.raiseRetentionMinimum();
             assertEquals("120", Sql.rows(db, "SELECT min_retention_days FROM audit.policy").get(0).get(0), "never lowered");
             lower.close();
+            java.sql.SQLException lowered = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> Sql.execute(db, "UPDATE audit.policy SET min_retention_days = 100"));
+            assertTrue(lowered.getMessage().contains("cannot be lowered"), lowered.getMessage());
 
             assertEquals("0", Sql.rows(db, "SELECT count(*) FROM audit.record").get(0).get(0));
             Clock past = Clock.fixed(Instant.now().minus(Duration.ofDays(200)), ZoneOffset.UTC);
