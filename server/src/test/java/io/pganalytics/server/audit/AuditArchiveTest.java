@@ -69,6 +69,19 @@ class AuditArchiveTest {
             byte[] statement = AuditArchiver.statement(1, 30, HexFormat.of().parseHex(row.get(0)), HexFormat.of().parseHex(row.get(1)));
             assertTrue(AuditSigningKeys.verify(key, statement, Base64.getMimeDecoder().decode(row.get(3))), "the file's digest is signed");
 
+            java.nio.file.Path pem = archived.file().resolveSibling("audit-public.pem");
+            Files.writeString(pem, AuditSigningKeys.pem(key));
+            assertEquals(AuditCommand.OK, OfflineVerifiers.java(archived.file(), "--public-key", pem.toString()).exit(), "the CLI verifies the archive");
+            OfflineVerifiers.Result python = OfflineVerifiers.python(archived.file(), "--public-key", pem.toString());
+            assertEquals(0, python.exit(), python.output());
+            assertTrue(python.output().contains("archive signature verified"), python.output());
+            java.nio.file.Path forged = archived.file().resolveSibling("forged.jsonl");
+            Files.writeString(forged, Files.readString(archived.file()).replaceFirst("test.old", "test.forged"));
+            assertEquals(AuditCommand.NOT_INTACT, OfflineVerifiers.java(forged).exit());
+            python = OfflineVerifiers.python(forged);
+            assertEquals(3, python.exit(), python.output());
+            assertTrue(python.output().contains("altered at record 1"), python.output());
+
             assertEquals("5", Sql.rows(db, "SELECT count(*) FROM audit.record").get(0).get(0));
             server.audit().log().appendNow(AuditEvent.system("test.after-archive"));
             AuditVerification result = server.audit().integrity().verify(null, null);
