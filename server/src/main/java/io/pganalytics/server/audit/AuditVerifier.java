@@ -130,6 +130,8 @@ public final class AuditVerifier {
                  PreparedStatement marks = c.prepareStatement(
                          "SELECT seq, head_hash, signed_at, key_id, signature FROM audit.checkpoint WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
                 records.setFetchSize(FETCH);
+                // binary rows: timestamps and bytea decode without text parsing (a third of the time of a long walk)
+                records.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
                 records.setLong(1, start);
                 records.setLong(2, end);
                 marks.setFetchSize(FETCH);

@@ -18,7 +18,7 @@ public final class AuditCrashWriter {
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PgAnalyticsServer server = TestServers.start(args[0], TestServers.newClusterName(), Map.of());
+        PgAnalyticsServer server = TestServers.start(args[0], TestServers.newClusterName(), Map.of("encryption.keystore.file", args[1]));
         AuditLog log = server.audit().log();
         out.println("ready");
         for (long n = 1; ; n++) {

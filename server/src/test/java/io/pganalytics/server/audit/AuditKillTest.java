@@ -38,12 +38,13 @@ class AuditKillTest {
     @Test
     void afterAKillEveryAcknowledgedChangeIsRecordedTheChainVerifiesAndOnlyTheLastFlushWindowOfQueuedRecordsIsLost() throws Exception {
         String database = SharedPostgres.newDatabase("audit_kill");
+        String keyStore = TestServers.tempDir().resolve("kek.p12").toString();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-") || a.startsWith("java.") || a.startsWith("jdk.") || a.startsWith("ALL-"))
                 .forEach(command::add);
-        command.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), AuditCrashWriter.class.getName(), database));
+        command.addAll(List.of("-Xmx384m", "-cp", System.getProperty("java.class.path"), AuditCrashWriter.class.getName(), database, keyStore));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
@@ -80,7 +81,7 @@ class AuditKillTest {
                 submittedAt.put(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
             }
         }
-        try (PgAnalyticsServer server = TestServers.start(database, TestServers.newClusterName(), Map.of())) {
+        try (PgAnalyticsServer server = TestServers.start(database, TestServers.newClusterName(), Map.of("encryption.keystore.file", keyStore))) {
             var db = server.database().dataSource();
             Set<Long> changes = new HashSet<>();
             for (List<String> row : Sql.rows(db, "SELECT resource_id FROM audit.record WHERE action = 'test.crash-change'")) {
