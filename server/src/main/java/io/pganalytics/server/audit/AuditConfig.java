@@ -16,9 +16,18 @@ import java.time.Duration;
  * @param flushInterval    the longest an asynchronous record waits before it is written: the window of loss on a crash
  * @param flushBatch       how many asynchronous records one write appends at most
  * @param confirmationTtl  how long an admin has to confirm a destructive action ({@link Confirmations})
+ * @param checkpointInterval how often one node signs the chain's head (when it moved) with the audit key
+ * @param archiveAfterDays   records older than this (and than the retention minimum) are archived to a signed file
+ *                           and removed; 0 means the retention minimum
+ * @param archiveInterval    how often one node looks for records to archive
  */
 public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch,
-                          Duration confirmationTtl) {
+                          Duration confirmationTtl, Duration checkpointInterval, int archiveAfterDays, Duration archiveInterval) {
+
+    /** The age past which records are archived and removed: at least the retention minimum. */
+    public int archiveAfterDaysEffective() {
+        return Math.max(archiveAfterDays, minRetentionDays);
+    }
 
     public static AuditConfig defaults() {
         return from(Config.empty());
@@ -31,6 +40,9 @@ public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queu
                 Settings.duration(node, "queue-wait", Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(10)),
                 Settings.duration(node, "flush-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(5)),
                 Settings.integer(node, "flush-batch", 1000, 1, 10_000),
-                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)));
+                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)),
+                Settings.duration(node, "checkpoint-interval", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
+                Settings.integer(node, "archive-after-days", 0, 0, 36500),
+                Settings.duration(node, "archive-interval", Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(7)));
     }
 }

@@ -1,10 +1,13 @@
 package io.pganalytics.server.audit;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.metrics.MetricsRegistry;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,9 @@ public final class AuditFeature implements AutoCloseable {
     private final AuditViews views;
     private final String node;
     private final Clock clock;
+    private final CryptoFeature crypto;
+    private AuditIntegrity integrity;
+    private JsonBodies bodies;
 
     public AuditFeature(AuditConfig config, DataSource dataSource, CryptoFeature crypto, String node, Clock clock, MetricsRegistry metrics) {
         this.config = config;
@@ -29,12 +35,29 @@ public final class AuditFeature implements AutoCloseable {
         this.clock = clock;
         this.personKeys = new PersonKeys(dataSource, crypto.sealer(), clock);
         crypto.register(PersonKeys.SEALED);
+        crypto.register(AuditSigningKeys.SEALED);
+        this.crypto = crypto;
         this.log = new AuditLog(config, dataSource, personKeys, node, clock, metrics);
         this.views = new AuditViews(personKeys);
     }
 
     public void start() {
         log.start();
+    }
+
+    /**
+     * Starts the chain's integrity jobs on this node (signing key, checkpoints, archive, retention minimum): needs the
+     * cluster for the jobs' leases and the data directory for archive files.
+     */
+    public void startIntegrity(HazelcastInstance hazelcast, Path dataDir, JsonBodies bodies) {
+        this.bodies = bodies;
+        this.integrity = new AuditIntegrity(config, dataSource, crypto.sealer(), hazelcast, dataDir, node, clock);
+        integrity.start();
+    }
+
+    /** Verification, checkpoints and archives; null before {@link #startIntegrity}. */
+    public AuditIntegrity integrity() {
+        return integrity;
     }
 
     public AuditConfig config() {
@@ -56,11 +79,17 @@ public final class AuditFeature implements AutoCloseable {
 
     public List<ApiService> routes() {
         List<ApiService> routes = new ArrayList<>();
+        if (integrity != null) {
+            routes.add(new AuditIntegrityRoutes(integrity, bodies));
+        }
         return routes;
     }
 
     @Override
     public void close() {
+        if (integrity != null) {
+            integrity.close();
+        }
         log.close();
     }
 }
