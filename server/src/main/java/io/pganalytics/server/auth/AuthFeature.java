@@ -59,6 +59,7 @@ public final class AuthFeature implements AutoCloseable {
     private final AccessTokens tokens;
     private final AuthService auth;
     private final UserService users;
+    private final People people;
     private final UserAuthenticator authenticator;
     private final IdentityProviders providers;
     private final IdentityProviderFeature providerAdmin;
@@ -108,6 +109,7 @@ public final class AuthFeature implements AutoCloseable {
         this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf,
                 mfa.stepUp());
         this.users = new UserService(database, hasher, policy, auth, clock);
+        this.people = new People(database, auth);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
         this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp()), providerAdmin.routes(),
@@ -191,6 +193,11 @@ public final class AuthFeature implements AutoCloseable {
     /** Asks for a fresh second factor before a sensitive change (other features' admin routes use it too). */
     public io.pganalytics.server.auth.mfa.StepUp stepUp() {
         return mfa.stepUp();
+    }
+
+    /** What the auth tables hold about one person: for GDPR access and erasure requests. */
+    public People people() {
+        return people;
     }
 
     public IdentityProviders identityProviders() {
