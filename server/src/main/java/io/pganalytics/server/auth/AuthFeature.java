@@ -105,11 +105,11 @@ public final class AuthFeature implements AutoCloseable {
         this.mfa = new MfaFeature(config.mfa(), database, sealer, hazelcast, clock, random, codeThrottle(throttle));
         this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
+        this.people = new People(database, auth);
         this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
         this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf,
                 mfa.stepUp());
         this.users = new UserService(database, hasher, policy, auth, clock);
-        this.people = new People(database, auth);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
         this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp()), providerAdmin.routes(),
