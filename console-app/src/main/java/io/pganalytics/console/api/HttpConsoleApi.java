@@ -359,7 +359,25 @@ final class HttpConsoleApi implements ConsoleApi {
                 throw expire(failure(response).getMessage());
             }
         }
+        if (response.statusCode() == 428) {
+            // The person already confirmed this action in the console's own dialog before it was sent: answer the
+            // server's confirmation once with its token (the server records both steps). The console's dialog showing
+            // the server's own summary replaces this (issue 14, console).
+            String confirmation = confirmationToken(response);
+            if (confirmation != null) {
+                response = send(withBody(request(path, accessToken()), method, body).header("X-Confirmation", confirmation).build());
+            }
+        }
         return response;
+    }
+
+    private String confirmationToken(HttpResponse<String> response) {
+        try {
+            ApiError error = mapper.readValue(response.body(), ApiError.class);
+            return error.confirmation() == null ? null : error.confirmation().token();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private HttpRequest.Builder withBody(HttpRequest.Builder builder, String method, Object body) {
