@@ -173,6 +173,26 @@ class PeopleTwoNodeTest {
     }
 
     @Test
+    void aPersonWhoseAccountWasAlreadyDeletedCanStillBeErasedFromTheTrail() throws Exception {
+        Person xena = person("xena", "198.51.100.73");
+        assertEquals(204, apiA.delete("/users/" + xena.id(), admin).status());
+        ApiClient.Response before = apiB.get("/admin/people/" + xena.id() + "/data", admin);
+        assertEquals(200, before.status(), before.body());
+        assertTrue(before.json().get("account").isNull());
+        assertTrue(before.body().contains(xena.email()), "her records are still readable: " + before.body());
+
+        ApiClient.Response erased = apiB.post("/admin/people/" + xena.id() + "/erase", admin, "");
+        assertEquals(200, erased.status(), erased.body());
+        assertFalse(erased.json().get("accountDeleted").asBoolean());
+        ApiClient.Response after = apiA.get("/admin/people/" + xena.id() + "/data", admin);
+        for (String personal : xena.personalStrings()) {
+            assertFalse(after.body().contains(personal), "no '" + personal + "': " + after.body());
+        }
+        assertNoClearText(nodeA.database().dataSource(), xena, "after the erasure");
+        assertChainVerifies(nodeA.database().dataSource());
+    }
+
+    @Test
     void erasingYourselfOrSomeoneNeverStoredIsRefusedBeforeAnyConfirmation() {
         String adminId = apiA.get("/auth/me", admin).json().get("id").asText();
         ApiClient.Response self = apiA.post("/admin/people/" + adminId + "/erase", admin, "");
