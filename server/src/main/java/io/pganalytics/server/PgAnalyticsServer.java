@@ -14,6 +14,7 @@ import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.audit.AuditConfig;
 import io.pganalytics.server.audit.AuditFeature;
 import io.pganalytics.server.audit.Confirmations;
+import io.pganalytics.server.audit.people.PeopleFeature;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.auth.AuthFeature;
 import io.pganalytics.server.auth.provider.ProviderKind;
@@ -172,6 +173,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             auth.start();
             Confirmations confirmations = new Confirmations(cluster.hazelcast(), audit.log(), auth.stepUp(), clock,
                     auditConfig.confirmationTtl());
+            PeopleFeature people = new PeopleFeature(database.dataSource(), audit, auth.people(), confirmations, cluster.hazelcast(), bodies, clock);
+            resources.push(people);
 
             CollectorsFeature collectors = new CollectorsFeature(collectorsConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
                     audit.log());
@@ -204,6 +207,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(live.routes());
             services.addAll(crypto.routes(bodies, confirmations, audit.log()));
             services.addAll(audit.routes());
+            services.addAll(people.routes());
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);

@@ -61,6 +61,7 @@ public final class AuthFeature implements AutoCloseable {
     private final AccessTokens tokens;
     private final AuthService auth;
     private final UserService users;
+    private final People people;
     private final UserAuthenticator authenticator;
     private final IdentityProviders providers;
     private final IdentityProviderFeature providerAdmin;
@@ -114,6 +115,7 @@ public final class AuthFeature implements AutoCloseable {
         this.mfa = new MfaFeature(config.mfa(), database, sealer, hazelcast, clock, random, codeThrottle(throttle));
         this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
+        this.people = new People(database, auth);
         this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
         this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf, audit);
         this.users = new UserService(database, hasher, policy, auth, clock, audit);
@@ -200,6 +202,11 @@ public final class AuthFeature implements AutoCloseable {
     /** Asks for a fresh second factor before a sensitive change (other features' admin routes use it too). */
     public io.pganalytics.server.auth.mfa.StepUp stepUp() {
         return mfa.stepUp();
+    }
+
+    /** What the auth tables hold about one person: for GDPR access and erasure requests. */
+    public People people() {
+        return people;
     }
 
     public IdentityProviders identityProviders() {
