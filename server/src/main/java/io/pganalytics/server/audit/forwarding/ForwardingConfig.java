@@ -93,12 +93,14 @@ public record ForwardingConfig(List<Destination> destinations) {
             String text = Settings.optionalString(item, "url").orElseThrow(() -> Settings.problem(item, "url", "is required for " + kind.wireName()));
             url = url(item, text);
         }
-        String index = Settings.string(item, "index", kind == Kind.ELASTICSEARCH ? "pganalytics-audit" : "");
+        String index = kind == Kind.SYSLOG ? "" : Settings.string(item, "index", kind == Kind.ELASTICSEARCH ? "pganalytics-audit" : "");
         if (kind == Kind.ELASTICSEARCH && !index.matches("[a-z0-9][a-z0-9._+-]{0,254}")) {
             throw Settings.problem(item, "index", "'" + index + "' is not a valid Elasticsearch index name (lower case, no spaces or , / * ? \" < > | \\)");
         }
-        Optional<Path> secretFile = Settings.path(item, kind == Kind.SPLUNK ? "token-file" : "api-key-file");
-        Optional<String> secretEnv = Settings.optionalString(item, kind == Kind.SPLUNK ? "token-env" : "api-key-env");
+        // syslog authenticates the receiver by its certificate and sends no secret
+        Optional<Path> secretFile = kind == Kind.SYSLOG ? Optional.empty() : Settings.path(item, kind == Kind.SPLUNK ? "token-file" : "api-key-file");
+        Optional<String> secretEnv = kind == Kind.SYSLOG ? Optional.empty()
+                : Settings.optionalString(item, kind == Kind.SPLUNK ? "token-env" : "api-key-env");
         if (kind == Kind.SPLUNK && secretFile.isEmpty() && secretEnv.isEmpty()) {
             throw Settings.problem(item, "token-file", "a Splunk HEC token is required: token-file or token-env");
         }
