@@ -207,6 +207,63 @@ class HttpForwardingTest {
     }
 
     @Test
+    void oneNodeOfTwoForwardsADestinationAndTheOtherTakesOverWhenItStops() throws Exception {
+        Map<String, AtomicInteger> copies = new ConcurrentHashMap<>();
+        HttpServer es = server("/_bulk", exchange -> {
+            String[] lines = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+            StringBuilder items = new StringBuilder();
+            for (int i = 0; i + 1 < lines.length; i += 2) {
+                String id = JSON.readTree(lines[i]).path("index").path("_id").asText();
+                copies.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                items.append(items.length() > 0 ? "," : "").append("{\"index\":{\"_id\":\"").append(id).append("\",\"status\":200}}");
+            }
+            respond(exchange, 200, "{\"took\":1,\"errors\":false,\"items\":[" + items + "]}");
+        });
+        Map<String, String> settings = Map.of("audit.forwarding.0.name", "es", "audit.forwarding.0.type", "elasticsearch",
+                "audit.forwarding.0.url", "http://127.0.0.1:" + es.getAddress().getPort(), "audit.forwarding.0.poll-interval", "20ms");
+        String database = SharedPostgres.newDatabase("audit_forward_two");
+        TestServers.TwoNodes nodes = TestServers.startTwo(database, settings, settings);
+        PgAnalyticsServer a = nodes.a();
+        PgAnalyticsServer b = nodes.b();
+        List<PgAnalyticsServer> running = new ArrayList<>(List.of(a, b));
+        try {
+            for (int i = 0; i < 20; i++) {
+                (i % 2 == 0 ? a : b).audit().log().appendNow(AuditEvent.system("two.nodes").detail("i", i));
+            }
+            long head = SyslogForwardingTest.head(database);
+            Eventually.await(Duration.ofSeconds(60), "every record forwarded", () -> copies.keySet().containsAll(
+                    LongStream.rangeClosed(1, head).mapToObj(Long::toString).toList()));
+            boolean aForwards = forwardedBy(a) > 0;
+            boolean bForwards = forwardedBy(b) > 0;
+            assertTrue(aForwards ^ bForwards, "exactly one node forwards the destination: a " + aForwards + ", b " + bForwards);
+            assertTrue(copies.values().stream().allMatch(n -> n.get() == 1), "each record sent once while both nodes live: " + copies);
+            PgAnalyticsServer holder = aForwards ? a : b;
+            PgAnalyticsServer other = aForwards ? b : a;
+            running.remove(holder);
+            holder.close();
+            for (int i = 0; i < 5; i++) {
+                other.audit().log().appendNow(AuditEvent.system("two.nodes.after").detail("i", i));
+            }
+            long headNow = SyslogForwardingTest.head(database);
+            Eventually.await(Duration.ofSeconds(60), "the other node took the destination over", () -> copies.keySet().containsAll(
+                    LongStream.rangeClosed(1, headNow).mapToObj(Long::toString).toList()));
+            assertTrue(forwardedBy(other) > 0);
+        } finally {
+            running.forEach(PgAnalyticsServer::close);
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    private static double forwardedBy(PgAnalyticsServer server) throws IOException, InterruptedException {
+        for (String line : scrape(server).split("\n")) {
+            if (line.startsWith("pganalytics_audit_forwarded_total{destination=\"es\"} ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void aDestinationWithoutItsTokenOrWithADuplicateNameIsRefusedAtStart() {
         String database = SharedPostgres.newDatabase("audit_forward_config");
         RuntimeException missing = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> TestServers.start(database,
