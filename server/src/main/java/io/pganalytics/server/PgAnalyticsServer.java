@@ -166,6 +166,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(audit);
             audit.start();
             audit.startIntegrity(cluster.hazelcast(), serverConfig.dataDir(), bodies);
+            audit.startForwarding(cluster.hazelcast(), environment);
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, audit.log(), extraProviderKinds);

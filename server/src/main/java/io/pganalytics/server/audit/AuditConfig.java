@@ -1,6 +1,7 @@
 package io.pganalytics.server.audit;
 
 import io.helidon.config.Config;
+import io.pganalytics.server.audit.forwarding.ForwardingConfig;
 import io.pganalytics.server.config.Settings;
 
 import java.time.Duration;
@@ -20,9 +21,15 @@ import java.time.Duration;
  * @param archiveAfterDays   records older than this (and than the retention minimum) are archived to a signed file
  *                           and removed; 0 means the retention minimum
  * @param archiveInterval    how often one node looks for records to archive
+ * @param apiCalls         record every API call and account for every ingest call (default true); turning it off
+ *                         breaks the audit guarantee and exists for the side-by-side benchmark
+ * @param ingestWindow     accepted ingest batches are recorded as per-collector counts over windows this long
+ * @param exportMaxRecords how many records one download ({@code GET /audit/export}) may hold at most
+ * @param forwarding       the destinations the trail is forwarded to ({@code audit.forwarding}, a list)
  */
 public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch,
-                          Duration confirmationTtl, Duration checkpointInterval, int archiveAfterDays, Duration archiveInterval) {
+                          Duration confirmationTtl, Duration checkpointInterval, int archiveAfterDays, Duration archiveInterval,
+                          boolean apiCalls, Duration ingestWindow, int exportMaxRecords, ForwardingConfig forwarding) {
 
     /** The age past which records are archived and removed: at least the retention minimum. */
     public int archiveAfterDaysEffective() {
@@ -43,6 +50,10 @@ public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queu
                 Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)),
                 Settings.duration(node, "checkpoint-interval", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
                 Settings.integer(node, "archive-after-days", 0, 0, 36500),
-                Settings.duration(node, "archive-interval", Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(7)));
+                Settings.duration(node, "archive-interval", Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(7)),
+                Settings.bool(node, "api-calls", true),
+                Settings.duration(node, "ingest-window", Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofHours(1)),
+                Settings.integer(node, "export-max-records", 1_000_000, 1, 10_000_000),
+                ForwardingConfig.from(node));
     }
 }
