@@ -31,7 +31,7 @@ import java.util.Optional;
 /**
  * Archives the oldest records before they are removed: the records older than the retention minimum (and than
  * {@code audit.archive-after-days}) are checked (the range must verify: evidence of tampering is never archived away),
- * written to {@code <data-dir>/audit-archive/audit-<first>-<last>.jsonl} (owner-only, one {@link AuditJsonl} line per
+ * written to {@code <data-dir>/audit-archive/audit-<first>-<last>.jsonl} (owner-only, one {@link AuditJsonLines} line per
  * record), the file's SHA-256 is signed with the audit key ({@link #statement}), a row in {@code audit.archive}
  * anchors the chain at the last archived record, and only then does {@code audit.remove_archived} delete them. At
  * most {@value #BATCH} records per run.
@@ -142,7 +142,7 @@ public final class AuditArchiver {
                  OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(partial, StandardOpenOption.TRUNCATE_EXISTING))) {
                 while (rs.next()) {
                     StoredRecord r = StoredRecord.read(rs);
-                    byte[] line = (AuditJsonl.line(r) + "\n").getBytes(StandardCharsets.UTF_8);
+                    byte[] line = (AuditJsonLines.line(r) + "\n").getBytes(StandardCharsets.UTF_8);
                     out.write(line);
                     sha.update(line);
                     lastHash = r.hash();

@@ -179,7 +179,7 @@ public final class AuditCommand {
                 if (line.isBlank()) {
                     continue;
                 }
-                StoredRecord r = AuditJsonl.parse(line);
+                StoredRecord r = AuditJsonLines.parse(line);
                 count++;
                 if (expected < 0) {
                     first = r.seq();

@@ -31,6 +31,7 @@ public final class AuditJsonLines {
     /** The format's version, in docs/audit/exports.md; a change of fields or encodings makes a new one. */
     public static final int VERSION = 1;
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = io.pganalytics.common.json.JsonMapping.newMapper();
     private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private AuditJsonLines() {
@@ -102,5 +103,31 @@ public final class AuditJsonLines {
         } else {
             json.writeStringField(name, Base64.getEncoder().encodeToString(value));
         }
+    }
+
+    /** A line back into a record (for offline verification). */
+    public static StoredRecord parse(String line) {
+        try {
+            var o = READER.readTree(line);
+            return new StoredRecord(o.get("seq").asLong(), java.time.Instant.ofEpochSecond(0, 0).plus(o.get("at_micros").asLong(), java.time.temporal.ChronoUnit.MICROS),
+                    text(o, "node"), text(o, "category"), text(o, "action"), text(o, "outcome"), text(o, "actor_kind"), text(o, "actor_id"),
+                    text(o, "actor_roles"), text(o, "resource_type"), text(o, "resource_id"),
+                    o.path("status").isNull() || o.path("status").isMissingNode() ? null : o.get("status").asInt(), text(o, "error_type"),
+                    o.path("duration_us").isNull() || o.path("duration_us").isMissingNode() ? null : o.get("duration_us").asLong(),
+                    text(o, "details"), base64(o, "actor_personal"), text(o, "subject_id"), base64(o, "subject_personal"),
+                    HexFormat.of().parseHex(o.get("prev_hash").asText()), HexFormat.of().parseHex(o.get("hash").asText()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not an audit export line: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode o, String field) {
+        var value = o.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static byte[] base64(com.fasterxml.jackson.databind.JsonNode o, String field) {
+        String value = text(o, field);
+        return value == null ? null : Base64.getDecoder().decode(value);
     }
 }

@@ -60,7 +60,7 @@ class AuditArchiveTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(archived.file().getParent())));
             List<String> lines = Files.readAllLines(archived.file());
             assertEquals(30, lines.size());
-            assertEquals(1, AuditJsonl.parse(lines.get(0)).seq());
+            assertEquals(1, AuditJsonLines.parse(lines.get(0)).seq());
 
             List<String> row = Sql.rows(db, "SELECT encode(last_hash, 'hex'), encode(file_sha256, 'hex'), key_id, encode(signature, 'base64')"
                     + " FROM audit.archive").get(0);

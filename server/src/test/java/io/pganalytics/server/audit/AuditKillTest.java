@@ -98,8 +98,8 @@ class AuditKillTest {
             long lostOutsideWindow = submittedAt.entrySet().stream()
                     .filter(e -> !queued.contains(e.getKey()) && e.getValue() < killAt - WINDOW_MILLIS).count();
             long lost = submittedAt.keySet().stream().filter(n -> !queued.contains(n)).count();
-            System.out.printf("audit kill -9: %d changes acknowledged, all recorded; %d queued records submitted, %d lost (all within %d ms of the kill)%n",
-                    acknowledged.size(), submittedAt.size(), lost, WINDOW_MILLIS);
+            org.slf4j.LoggerFactory.getLogger(AuditKillTest.class).info(String.format("audit kill -9: %d changes acknowledged, all recorded; %d queued records submitted, %d lost (all within %d ms of the kill)",
+                    acknowledged.size(), submittedAt.size(), lost, WINDOW_MILLIS));
             assertEquals(0, lostOutsideWindow, "queued records lost are only those of the last flush window");
 
             AuditVerification result = server.audit().integrity().verify(null, null);

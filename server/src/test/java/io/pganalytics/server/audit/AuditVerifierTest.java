@@ -179,7 +179,7 @@ class AuditVerifierTest {
         java.nio.file.Path export = dir.resolve("export.jsonl");
         StringBuilder lines = new StringBuilder();
         for (long seq = 1; seq <= 50; seq++) {
-            lines.append(AuditJsonl.line(read(seq))).append('\n');
+            lines.append(AuditJsonLines.line(read(seq))).append('\n');
         }
         java.nio.file.Files.writeString(export, lines);
         java.nio.file.Path checkpoints = dir.resolve("checkpoints.json");

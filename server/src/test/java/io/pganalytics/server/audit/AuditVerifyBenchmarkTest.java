@@ -48,7 +48,7 @@ class AuditVerifyBenchmarkTest {
                     records, result.millis(), records * 1000.0 / Math.max(1, result.millis()), writeSeconds,
                     Runtime.getRuntime().maxMemory() / (1024 * 1024));
             LOG.info(figure);
-            System.out.println(figure);
+            org.slf4j.LoggerFactory.getLogger(AuditVerifyBenchmarkTest.class).info(figure);
         }
     }
 
