@@ -30,6 +30,7 @@ import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
 import io.pganalytics.server.health.HealthCheck;
+import io.pganalytics.server.http.ApiCalls;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
@@ -45,6 +46,7 @@ import io.pganalytics.server.http.RequestScreen;
 import io.pganalytics.server.http.SecurityHeaders;
 import io.pganalytics.server.http.RouteCatalog;
 import io.pganalytics.server.http.TlsMaterial;
+import io.pganalytics.server.http.TrustedProxies;
 import io.pganalytics.server.ingest.IngestConfig;
 import io.pganalytics.server.ingest.IngestFeature;
 import io.pganalytics.server.ingest.IngestListener;
@@ -208,7 +210,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             RequestScreen screen = new RequestScreen(securityHeaders, bodies, http.publicApiUrl(API_PREFIX));
             RouteCatalog catalog = new RouteCatalog();
             HttpRouting.Builder api = HttpRouting.builder();
-            routing(api, gate, screen, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
+            routing(api, new ApiCalls(http.trustedProxies(), audit.apiCalls()), gate, screen, bodies, auth.userAuthenticator(),
+                    collectors.collectorAuthenticator(), catalog, services);
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
@@ -280,6 +283,13 @@ public final class PgAnalyticsServer implements AutoCloseable {
     /** The API routing: the request gate, every feature's routes, the error mapping and the 404 fallback. */
     static void routing(HttpRouting.Builder api, RequestGate gate, RequestScreen screen, JsonBodies bodies, CallerAuthenticator users,
                         CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
+        routing(api, new ApiCalls(TrustedProxies.NONE, null), gate, screen, bodies, users, collectors, catalog, services);
+    }
+
+    /** As above, with the filter that settles each call's client and records the call (first, so that it sees every answer). */
+    static void routing(HttpRouting.Builder api, ApiCalls calls, RequestGate gate, RequestScreen screen, JsonBodies bodies,
+                        CallerAuthenticator users, CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
+        api.addFilter(calls);
         api.addFilter(gate);
         api.addFilter(screen);
         ErrorMapping.register(api, bodies);

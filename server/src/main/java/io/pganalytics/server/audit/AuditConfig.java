@@ -16,9 +16,12 @@ import java.time.Duration;
  * @param flushInterval    the longest an asynchronous record waits before it is written: the window of loss on a crash
  * @param flushBatch       how many asynchronous records one write appends at most
  * @param confirmationTtl  how long an admin has to confirm a destructive action ({@link Confirmations})
+ * @param apiCalls         record every API call and account for every ingest call (default true); turning it off
+ *                         breaks the audit guarantee and exists for the side-by-side benchmark
+ * @param ingestWindow     accepted ingest batches are recorded as per-collector counts over windows this long
  */
 public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch,
-                          Duration confirmationTtl) {
+                          Duration confirmationTtl, boolean apiCalls, Duration ingestWindow) {
 
     public static AuditConfig defaults() {
         return from(Config.empty());
@@ -31,6 +34,8 @@ public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queu
                 Settings.duration(node, "queue-wait", Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(10)),
                 Settings.duration(node, "flush-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(5)),
                 Settings.integer(node, "flush-batch", 1000, 1, 10_000),
-                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)));
+                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)),
+                Settings.bool(node, "api-calls", true),
+                Settings.duration(node, "ingest-window", Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofHours(1)));
     }
 }

@@ -19,6 +19,7 @@ public final class AuditFeature implements AutoCloseable {
     private final PersonKeys personKeys;
     private final AuditLog log;
     private final AuditViews views;
+    private final ApiCallRecorder apiCalls;
     private final String node;
     private final Clock clock;
 
@@ -31,6 +32,7 @@ public final class AuditFeature implements AutoCloseable {
         crypto.register(PersonKeys.SEALED);
         this.log = new AuditLog(config, dataSource, personKeys, node, clock, metrics);
         this.views = new AuditViews(personKeys);
+        this.apiCalls = new ApiCallRecorder(log);
     }
 
     public void start() {
@@ -44,6 +46,11 @@ public final class AuditFeature implements AutoCloseable {
     /** Where every feature records what happened. */
     public AuditLog log() {
         return log;
+    }
+
+    /** Where the API hands each call ({@code audit.api-calls}); null when calls are not recorded. */
+    public io.pganalytics.server.http.CallRecorder apiCalls() {
+        return config.apiCalls() ? apiCalls : null;
     }
 
     public PersonKeys personKeys() {
