@@ -185,7 +185,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
                     new CollectorHeartbeatListener(collectors)));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
-                    bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null);
+                    bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null,
+                    audit.log(), auditConfig.ingestWindow());
             // registered whether the option is on or not: texts sealed while it was on are re-sealed by rotations
             crypto.register(StatementTexts.SEALED);
             resources.push(ingest);

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Reads what a test's requests left in the audit trail: flushes the node's queue, then opens the records after a mark. */
-final class RecordedAudit {
+public final class RecordedAudit {
     private final PgAnalyticsServer server;
 
-    RecordedAudit(PgAnalyticsServer server) {
+    public RecordedAudit(PgAnalyticsServer server) {
         this.server = server;
     }
 
     /** The newest seq now: records a test's requests produce come after it. */
-    long mark() throws SQLException {
+    public long mark() throws SQLException {
         server.audit().log().flush(Duration.ofSeconds(10));
         try (Connection c = server.database().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM audit.record"); ResultSet rs = ps.executeQuery()) {
@@ -31,7 +31,7 @@ final class RecordedAudit {
     }
 
     /** Every record after {@code mark} (queued ones written first), opened, that {@code filter} keeps. */
-    List<AuditRecordView> after(long mark, Predicate<AuditRecordView> filter) throws SQLException {
+    public List<AuditRecordView> after(long mark, Predicate<AuditRecordView> filter) throws SQLException {
         if (!server.audit().log().flush(Duration.ofSeconds(10))) {
             throw new AssertionError("the audit queue was not written within 10 s");
         }
@@ -52,12 +52,12 @@ final class RecordedAudit {
     }
 
     /** Records after {@code mark} whose actor sent {@code userAgent}. */
-    List<AuditRecordView> byUserAgent(long mark, String userAgent) throws SQLException {
+    public List<AuditRecordView> byUserAgent(long mark, String userAgent) throws SQLException {
         return after(mark, r -> r.actor() != null && userAgent.equals(r.actor().userAgent()));
     }
 
     /** The one record after {@code mark} of {@code category} sent with {@code userAgent}; fails when there is not exactly one. */
-    AuditRecordView only(long mark, String category, String userAgent) throws SQLException {
+    public AuditRecordView only(long mark, String category, String userAgent) throws SQLException {
         List<AuditRecordView> found = after(mark, r -> r.category().equals(category) && r.actor() != null
                 && userAgent.equals(r.actor().userAgent()));
         if (found.size() != 1) {
