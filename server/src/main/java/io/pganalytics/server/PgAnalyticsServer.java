@@ -31,6 +31,7 @@ import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
 import io.pganalytics.server.health.AdminRoutes;
 import io.pganalytics.server.health.HealthCheck;
+import io.pganalytics.server.http.ApiCalls;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
@@ -46,6 +47,7 @@ import io.pganalytics.server.http.RequestScreen;
 import io.pganalytics.server.http.SecurityHeaders;
 import io.pganalytics.server.http.RouteCatalog;
 import io.pganalytics.server.http.TlsMaterial;
+import io.pganalytics.server.http.TrustedProxies;
 import io.pganalytics.server.ingest.IngestConfig;
 import io.pganalytics.server.ingest.IngestFeature;
 import io.pganalytics.server.ingest.IngestListener;
@@ -191,7 +193,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
                     new CollectorHeartbeatListener(collectors)));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
-                    bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null);
+                    bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null,
+                    audit.log(), auditConfig.ingestWindow());
             // registered whether the option is on or not: texts sealed while it was on are re-sealed by rotations
             crypto.register(StatementTexts.SEALED);
             resources.push(ingest);
@@ -217,7 +220,8 @@ public final class PgAnalyticsServer implements AutoCloseable {
             RequestScreen screen = new RequestScreen(securityHeaders, bodies, http.publicApiUrl(API_PREFIX));
             RouteCatalog catalog = new RouteCatalog();
             HttpRouting.Builder api = HttpRouting.builder();
-            routing(api, gate, screen, bodies, auth.userAuthenticator(), collectors.collectorAuthenticator(), catalog, services);
+            routing(api, new ApiCalls(http.trustedProxies(), audit.apiCalls()), gate, screen, bodies, auth.userAuthenticator(),
+                    collectors.collectorAuthenticator(), catalog, services);
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
@@ -289,6 +293,13 @@ public final class PgAnalyticsServer implements AutoCloseable {
     /** The API routing: the request gate, every feature's routes, the error mapping and the 404 fallback. */
     static void routing(HttpRouting.Builder api, RequestGate gate, RequestScreen screen, JsonBodies bodies, CallerAuthenticator users,
                         CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
+        routing(api, new ApiCalls(TrustedProxies.NONE, null), gate, screen, bodies, users, collectors, catalog, services);
+    }
+
+    /** As above, with the filter that settles each call's client and records the call (first, so that it sees every answer). */
+    static void routing(HttpRouting.Builder api, ApiCalls calls, RequestGate gate, RequestScreen screen, JsonBodies bodies,
+                        CallerAuthenticator users, CallerAuthenticator collectors, RouteCatalog catalog, List<ApiService> services) {
+        api.addFilter(calls);
         api.addFilter(gate);
         api.addFilter(screen);
         ErrorMapping.register(api, bodies);

@@ -42,7 +42,7 @@ public final class BenchCommand {
                   [--raw-batches N | --no-raw-copy] [--dashboard [--history-days N] [--history-step D] [--rounds N]]
                   [--overhead 1,20,50 [--overhead-threads 1,8] [--overhead-warmup D] [--overhead-window D]
                    [--saturation-window D] [--target-rtt D] [--collector-jvm-options "..."] [--collector-env "K=V ..."]]
-                  [--statement-texts off|on|both] [--work-dir DIR]
+                  [--statement-texts off|on|both] [--audit on|off|both] [--work-dir DIR]
               Starts a server from its jar (embedded PostgreSQL in a temporary directory unless --database-url), issues
               N registration tokens and registers N collectors through the API, runs them as 'simulate' does (a mid-size
               instance each) and reports batches/s, rows/s, success, send latency p50/p95/p99, the server's and
@@ -56,8 +56,10 @@ public final class BenchCommand {
               would. The collector JVM gets the options docs/COLLECTOR.md recommends (heap by target count) and
               MALLOC_ARENA_MAX=2 unless --collector-jvm-options / --collector-env say otherwise. --statement-texts sets
               the server's encryption.statement-texts (default off); 'both' runs every phase twice, on a fresh server
-              with the option off and then on, and ends with the two side by side. docs/BENCHMARKS.md has
-              the method and the figures.""";
+              with the option off and then on, and ends with the two side by side. --audit sets the server's
+              audit.api-calls (default on: every API call and ingest call recorded); 'both' runs every phase with auditing
+              off and then on, side by side (not with --statement-texts both). docs/BENCHMARKS.md has the method and the
+              figures.""";
 
     /** Held so that the level sticks: a line per spool opened would bury the report under thousands of collectors. */
     private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
@@ -71,7 +73,7 @@ public final class BenchCommand {
                 "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
                 "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",
                 "overhead-warmup", "saturation-window", "collector-jvm-options", "collector-env", "target-rtt",
-                "server-jvm-options", "statement-texts"), Set.of("no-raw-copy", "dashboard"));
+                "server-jvm-options", "statement-texts", "audit"), Set.of("no-raw-copy", "dashboard"));
         Settings settings = new Settings(line.integer("collectors", 500, 0, 10_000),
                 line.duration("interval", Duration.ofSeconds(60)), line.duration("duration", Duration.ofMinutes(3)),
                 line.duration("drain-timeout", Duration.ofSeconds(120)),
@@ -84,21 +86,38 @@ public final class BenchCommand {
                 integers(line, "overhead", ""), integers(line, "overhead-threads", "1,8"),
                 line.duration("overhead-warmup", Duration.ofSeconds(30)), line.duration("overhead-window", Duration.ofMinutes(2)),
                 line.duration("saturation-window", Duration.ZERO),
-                collectorJvm(line), targetRtt(line), line.value("server-jvm-options").orElse(""), statementTexts(line));
+                collectorJvm(line), targetRtt(line), line.value("server-jvm-options").orElse(""), statementTexts(line), audit(line));
+        if (settings.statementTexts().size() > 1 && settings.audit().size() > 1) {
+            throw new UsageException("bench: --statement-texts both and --audit both cannot go together: vary one at a time");
+        }
         SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         boolean temporary = line.value("work-dir").isEmpty();
         Path workDir = null;
         try {
             workDir = temporary ? Files.createTempDirectory("pganalytics-bench")
                     : Files.createDirectories(line.path("work-dir").orElseThrow());
+            if (settings.audit().size() > 1) {
+                int status = 0;
+                List<BenchReport> reports = new ArrayList<>();
+                for (boolean audit : settings.audit()) {
+                    out.println("bench: audit.api-calls " + (audit ? "on" : "off"));
+                    Bench bench = new Bench(settings, workDir.resolve(audit ? "audit-on" : "audit-off"), out, version,
+                            settings.statementTexts().getFirst(), audit);
+                    status = Math.max(status, bench.run());
+                    reports.add(bench.report);
+                }
+                BenchReport.printSideBySide(out, "audit.api-calls", List.of("off", "on"), reports);
+                return status;
+            }
             if (settings.statementTexts().size() == 1) {
-                return new Bench(settings, workDir, out, version, settings.statementTexts().getFirst()).run();
+                return new Bench(settings, workDir, out, version, settings.statementTexts().getFirst(), settings.audit().getFirst()).run();
             }
             int status = 0;
             List<BenchReport> reports = new ArrayList<>();
             for (boolean texts : settings.statementTexts()) {
                 out.println("bench: encryption.statement-texts " + (texts ? "on" : "off"));
-                Bench bench = new Bench(settings, workDir.resolve(texts ? "texts-on" : "texts-off"), out, version, texts);
+                Bench bench = new Bench(settings, workDir.resolve(texts ? "texts-on" : "texts-off"), out, version, texts,
+                        settings.audit().getFirst());
                 status = Math.max(status, bench.run());
                 reports.add(bench.report);
             }
@@ -178,6 +197,16 @@ public final class BenchCommand {
         };
     }
 
+    /** {@code --audit}: the values of the server's {@code audit.api-calls} to run with, in order. */
+    private static List<Boolean> audit(CommandLine line) throws UsageException {
+        return switch (line.value("audit").orElse("on")) {
+            case "off" -> List.of(false);
+            case "on" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new UsageException("bench: --audit takes on, off or both");
+        };
+    }
+
     private static String password(CommandLine line) throws UsageException {
         if (line.path("database-password-file").isEmpty()) {
             return null;
@@ -195,7 +224,7 @@ public final class BenchCommand {
                     boolean dashboard, int historyDays, Duration historyStep, int rounds, List<Integer> overheadTargets,
                     List<Integer> overheadThreads, Duration overheadWarmUp, Duration overheadWindow,
                     Duration saturationWindow, CollectorJvm collectorJvm, Duration targetRtt, String serverJvmOptions,
-                    List<Boolean> statementTexts) {
+                    List<Boolean> statementTexts, List<Boolean> audit) {
     }
 
     /** One bench run: its server, its phases and the report. */
@@ -206,11 +235,13 @@ public final class BenchCommand {
         private final String version;
         private final BenchReport report;
         private final boolean statementTexts;
+        private final boolean audit;
         /** The history the dashboard phase writes ends before the ingest phase's first batch. */
         private Instant ingestStarted = Instant.now();
 
-        Bench(Settings settings, Path workDir, PrintStream out, String version, boolean statementTexts) {
+        Bench(Settings settings, Path workDir, PrintStream out, String version, boolean statementTexts, boolean audit) {
             this.statementTexts = statementTexts;
+            this.audit = audit;
             this.settings = settings;
             this.workDir = workDir;
             this.out = out;
@@ -222,6 +253,7 @@ public final class BenchCommand {
             out.println("bench: starting the server from " + settings.serverJar());
             Map<String, String> env = new java.util.HashMap<>();
             env.put("PGANALYTICS_ENCRYPTION_STATEMENT__TEXTS", Boolean.toString(statementTexts));
+            env.put("PGANALYTICS_AUDIT_API__CALLS", Boolean.toString(audit));
             if (settings.databaseUrl() != null) {
                 env.put("PGANALYTICS_DATABASE_USER", settings.databaseUser());
                 settings.passwordFile().ifPresent(f -> env.put("PGANALYTICS_DATABASE_PASSWORD__FILE", f.toAbsolutePath().toString()));

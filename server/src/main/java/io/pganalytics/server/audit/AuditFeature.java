@@ -28,6 +28,7 @@ public final class AuditFeature implements AutoCloseable {
     private final AuditExports exports;
     private final MetricsRegistry metrics;
     private volatile AuditForwarding forwarding;
+    private final ApiCallRecorder apiCalls;
     private final String node;
     private final Clock clock;
     private final CryptoFeature crypto;
@@ -48,6 +49,7 @@ public final class AuditFeature implements AutoCloseable {
         this.search = new AuditSearch(dataSource, views);
         this.exports = new AuditExports(dataSource, views, config.exportMaxRecords());
         this.metrics = metrics;
+        this.apiCalls = new ApiCallRecorder(log);
     }
 
     public void start() {
@@ -76,6 +78,11 @@ public final class AuditFeature implements AutoCloseable {
     /** Where every feature records what happened. */
     public AuditLog log() {
         return log;
+    }
+
+    /** Where the API hands each call ({@code audit.api-calls}); null when calls are not recorded. */
+    public io.pganalytics.server.http.CallRecorder apiCalls() {
+        return config.apiCalls() ? apiCalls : null;
     }
 
     public PersonKeys personKeys() {

@@ -113,7 +113,8 @@ public final class AuthFeature implements AutoCloseable {
         this.providers = new IdentityProviders(database, bodies.mapper(), sealer, kinds, new ProviderContext(hazelcast, clock, dataDir));
         LoginThrottle throttle = new LoginThrottle(hazelcast, clock, config);
         this.mfa = new MfaFeature(config.mfa(), database, sealer, hazelcast, clock, random, codeThrottle(throttle));
-        this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
+        this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate(),
+                new AuthEvents(audit));
         this.externalUsers = new ExternalUsers(database, auth, clock);
         this.people = new People(database, auth);
         this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
@@ -180,7 +181,8 @@ public final class AuthFeature implements AutoCloseable {
     public List<ApiService> routes(Confirmations confirmations) {
         return List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp(), confirmations),
                 providerAdmin.routes(confirmations), mfa.routes(auth, authenticator, bodies, audit),
-                new SsoRoutes(SsoBroker.create(providers::browserProvider, auth.signIns()::signIn, hazelcast, bodies.mapper(), random), bodies));
+                new SsoRoutes(SsoBroker.create(providers::browserProvider, auth.signIns()::signIn, hazelcast, bodies.mapper(), random), bodies,
+                        new AuthEvents(audit)));
     }
 
     /** Sessions ended before their tokens expire, cluster-wide: what a live stream must end with. */

@@ -14,6 +14,7 @@ import io.pganalytics.server.auth.provider.PasswordProvider;
 import io.pganalytics.server.auth.mfa.MfaGate;
 import io.pganalytics.server.auth.mfa.MfaSessions;
 import io.pganalytics.server.auth.mfa.MfaUser;
+import io.pganalytics.server.audit.AuditEvent;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.RequestParameters;
 import io.pganalytics.server.http.Caller;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -64,11 +66,13 @@ final class AuthService implements MfaSessions {
     private final IdentityProviders providers;
     private final SignIns signIns;
     private final MfaGate mfa;
+    private final AuthEvents events;
 
     AuthService(Database database, PasswordHasher hasher, AccessTokens accessTokens, RevokedSessions revoked,
                 LoginThrottle throttle, Clock clock, SecureRandom random, AuthConfig config, IdentityProviders providers,
-                MfaGate mfa) {
+                MfaGate mfa, AuthEvents events) {
         this.mfa = mfa;
+        this.events = events;
         this.database = database;
         this.users = new UserRepository(database);
         this.sessions = new SessionRepository(database);
@@ -84,7 +88,7 @@ final class AuthService implements MfaSessions {
         this.loginQueueWait = config.loginQueueWait();
         this.providers = providers;
         // SignIns ends in openSession below; it only keeps the reference until a sign-in calls it.
-        this.signIns = new SignIns(database, this, providers, clock);
+        this.signIns = new SignIns(database, this, providers, clock, events);
     }
 
     SignIns signIns() {
@@ -107,10 +111,19 @@ final class AuthService implements MfaSessions {
                     "no enabled identity provider named '" + RequestParameters.abbreviate(providerName)
                             + "' signs in with a password here: see GET /api/v1/auth/providers"));
         }
-        throttle.checkAllowed(username, clientAddress);
+        String method = provider == null ? "local" : provider.definition().kind();
+        try {
+            throttle.checkAllowed(username, clientAddress);
+        } catch (ApiException e) {
+            events.anonymous("auth.login", AuditEvent.Outcome.DENIED, Map.of("method", method, "reason",
+                    "too many failed sign-ins for this name or address (" + e.type().wireName() + ")"));
+            throw e;
+        }
         // Bounded: a flood of sign-ins queues briefly here, then gets 503, instead of piling onto the database pool.
         try {
             if (!loginTurns.tryAcquire(loginQueueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                events.anonymous("auth.login", AuditEvent.Outcome.FAILURE, Map.of("method", method, "reason",
+                        "too many sign-ins in progress on this node"));
                 throw ApiException.unavailable("too many sign-ins are in progress on this server; try again shortly",
                         Duration.ofSeconds(2));
             }
@@ -137,8 +150,14 @@ final class AuthService implements MfaSessions {
             // Only names of existing users are logged: an unknown "name" is too often a password typed in the wrong field.
             if (found.isPresent()) {
                 LOG.info("login: failed for user {} ({}) from {}", found.get().getId(), found.get().getUsername(), clientAddress);
+                DUser user = found.get();
+                String reason = !matches ? (user.isExternal() ? "a user of identity provider " + user.getSource() + " has no password here"
+                        : "wrong password") : "the user is disabled";
+                events.user("auth.login", AuditEvent.Outcome.FAILURE, user.getId(), user.getUsername(), RoleNames.fromStored(user.getRoles()),
+                        Map.of("method", "local", "reason", reason));
             } else {
                 LOG.info("login: failed for an unknown user name from {}", clientAddress);
+                events.anonymous("auth.login", AuditEvent.Outcome.FAILURE, Map.of("method", "local", "reason", "unknown user name"));
             }
             throw ApiException.unauthenticated(WRONG_CREDENTIALS);
         }
@@ -161,10 +180,14 @@ final class AuthService implements MfaSessions {
             identity = provider.authenticate(username, password);
         } catch (ApiException e) {
             if (e.type() != ErrorType.UNAUTHENTICATED) {
+                events.anonymous("auth.login", AuditEvent.Outcome.FAILURE, Map.of("method", provider.definition().kind(), "provider", name,
+                        "reason", "the identity provider could not be asked (" + e.type().wireName() + ")"));
                 throw e; // the directory is down or slow: not the person's failure
             }
             throttle.recordFailure(username, clientAddress);
             LOG.info("login: failed through identity provider {} from {}", name, clientAddress);
+            events.anonymous("auth.login", AuditEvent.Outcome.FAILURE, Map.of("method", provider.definition().kind(), "provider", name,
+                    "reason", "the identity provider refused the credentials"));
             throw ApiException.unauthenticated(WRONG_CREDENTIALS);
         }
         if (!identity.provider().equals(name)) {
@@ -185,6 +208,8 @@ final class AuthService implements MfaSessions {
         MfaUser person = mfaUser(user);
         Optional<io.pganalytics.common.auth.MfaChallenge> owed = mfa.challenge(person, authMethods, clientAddress);
         if (owed.isPresent()) {
+            events.user("auth.login.second-factor-owed", AuditEvent.Outcome.SUCCESS, user.getId(), user.getUsername(), person.roles(),
+                    Map.of("method", AuthEvents.method(user, providers), "authMethods", new java.util.TreeSet<>(authMethods)));
             return TokenResponse.challenge(owed.get());
         }
         return issueSession(user, authMethods, clientAddress, mfa.providerProvedSecondFactor(authMethods) ? clock.instant() : null);
@@ -246,6 +271,13 @@ final class AuthService implements MfaSessions {
         }
         LOG.info("login: user {} ({}) signed in from {} by {}, session {}", user.getId(), user.getUsername(), clientAddress,
                 authMethods, sessionId);
+        Map<String, Object> details = new java.util.TreeMap<>();
+        details.put("method", AuthEvents.method(user, providers));
+        details.put("authMethods", new java.util.TreeSet<>(authMethods));
+        if (user.isExternal()) {
+            details.put("provider", user.getSource());
+        }
+        events.user("auth.login", AuditEvent.Outcome.SUCCESS, user.getId(), user.getUsername(), RoleNames.fromStored(user.getRoles()), details);
         user.setLastLoginAt(now);
         return tokens(user, sessionId, refreshToken, refreshExpires, secondFactorAt);
     }
@@ -253,6 +285,7 @@ final class AuthService implements MfaSessions {
     TokenResponse refresh(RefreshRequest request) {
         String token = request.refreshToken();
         if (token == null || token.isEmpty() || token.length() > MAX_REFRESH_TOKEN_LENGTH) {
+            events.anonymous("auth.refresh", AuditEvent.Outcome.DENIED, Map.of("reason", "no refresh token, or one of an impossible length"));
             throw ApiException.unauthenticated(BAD_REFRESH_TOKEN);
         }
         Instant now = clock.instant();
@@ -265,8 +298,13 @@ final class AuthService implements MfaSessions {
             if (refreshed.revokedSession() != null) {
                 revoked.revoke(refreshed.revokedSession());
             }
+            events.anonymous("auth.refresh", AuditEvent.Outcome.DENIED, Map.of("reason", refreshed.refusal().getMessage(),
+                    "sessionRevoked", refreshed.revokedSession() != null));
             throw refreshed.refusal();
         }
+        DUser user = refreshed.user();
+        events.user("auth.refresh", AuditEvent.Outcome.SUCCESS, user.getId(), user.getUsername(), RoleNames.fromStored(user.getRoles()),
+                Map.of());
         return tokens(refreshed.user(), refreshed.sessionId(), refreshed.refreshToken(), refreshed.refreshExpires(),
                 refreshed.secondFactorAt());
     }
@@ -309,6 +347,7 @@ final class AuthService implements MfaSessions {
         revoked.revoke(caller.sessionId());
         sessions.revoke(caller.sessionId(), now, "logout");
         LOG.info("logout: user {} ({}) ended session {}", caller.id(), caller.name(), caller.sessionId());
+        events.caller("auth.logout", AuditEvent.Outcome.SUCCESS, caller, Map.of());
     }
 
     UserView me(Caller caller) {

@@ -37,8 +37,10 @@ public final class SignIns {
     private final AuthService auth;
     private final IdentityProviders providers;
     private final Clock clock;
+    private final AuthEvents events;
 
-    SignIns(Database database, AuthService auth, IdentityProviders providers, Clock clock) {
+    SignIns(Database database, AuthService auth, IdentityProviders providers, Clock clock, AuthEvents events) {
+        this.events = events;
         this.database = database;
         this.users = new UserRepository(database);
         this.auth = auth;
@@ -54,10 +56,22 @@ public final class SignIns {
      *                      provider's user name is not valid here; 409 when the user name belongs to another user
      */
     public TokenResponse signIn(ExternalIdentity identity, String clientAddress) {
-        IdentityProvider provider = providers.enabled(identity.provider())
-                .orElseThrow(() -> ApiException.unauthenticated("identity provider '" + identity.provider()
-                        + "' is not enabled on this server"));
-        DUser user = upsert(identity);
+        IdentityProvider provider = providers.enabled(identity.provider()).orElse(null);
+        if (provider == null) {
+            events.anonymous("auth.login", io.pganalytics.server.audit.AuditEvent.Outcome.FAILURE, java.util.Map.of("provider",
+                    identity.provider(), "reason", "the identity provider is not enabled on this server"));
+            throw ApiException.unauthenticated("identity provider '" + identity.provider() + "' is not enabled on this server");
+        }
+        DUser user;
+        try {
+            user = upsert(identity);
+        } catch (ApiException e) {
+            // the messages name the person: the record says what kind of refusal it was, the person's name stays out of it
+            events.anonymous("auth.login", io.pganalytics.server.audit.AuditEvent.Outcome.FAILURE, java.util.Map.of(
+                    "method", provider.definition().kind(), "provider", identity.provider(),
+                    "reason", "the vouched-for person cannot sign in here (" + e.type().wireName() + ")"));
+            throw e;
+        }
         Set<String> methods = new HashSet<>(identity.authMethods());
         if (provider instanceof PasswordProvider) {
             methods.add(AuthMethods.PASSWORD);

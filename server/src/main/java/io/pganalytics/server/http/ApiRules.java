@@ -47,6 +47,22 @@ public final class ApiRules {
         return route(Method.DELETE, path, access, handler);
     }
 
+    /**
+     * As {@link #post(String, Access, Handler)}, for a route that accounts for its own calls: {@code recorder} gets each
+     * of its calls instead of the audit trail's one-record-per-call (the ingest: counts per collector and window).
+     */
+    public ApiRules post(String path, Access access, CallRecorder recorder, Handler handler) {
+        return route(Method.POST, path, access, recorder, handler);
+    }
+
+    /**
+     * Tells the call recorder that this request's answer is a stream now open (a live stream): the call is recorded
+     * now, once, with the status sent, rather than when the stream ends hours later.
+     */
+    public static void streamOpened(ServerRequest request, int status) {
+        request.context().get(ApiCalls.InProgress.class, ApiCalls.InProgress.class).ifPresent(call -> call.record(status));
+    }
+
     /** The authenticated caller of a route whose access is not {@link Access#PUBLIC}. */
     public static Caller caller(ServerRequest request) {
         return request.context().get(Caller.class, Caller.class)
@@ -54,9 +70,18 @@ public final class ApiRules {
     }
 
     private ApiRules route(Method method, String path, Access access, Handler handler) {
+        return route(method, path, access, null, handler);
+    }
+
+    private ApiRules route(Method method, String path, Access access, CallRecorder recorder, Handler handler) {
         String fullPath = prefix + path;
         catalog.add(method.text(), fullPath, access);
-        rules.route(method, fullPath, guarded(access, handler));
+        RouteInfo route = new RouteInfo(fullPath, recorder);
+        Handler guarded = guarded(access, handler);
+        rules.route(method, fullPath, (request, response) -> {
+            request.context().register(RouteInfo.class, route);
+            guarded.handle(request, response);
+        });
         return this;
     }
 
@@ -66,8 +91,9 @@ public final class ApiRules {
         }
         return (request, response) -> {
             Caller caller = authenticate(access, request);
-            authorize(access, caller, request);
+            // known before the role check, so that a refusal (403) is recorded against who was refused
             request.context().register(Caller.class, caller);
+            authorize(access, caller, request);
             handler.handle(request, response);
         };
     }

@@ -23,25 +23,25 @@ public final class ErrorMapping {
     }
 
     public static void register(HttpRouting.Builder routing, JsonBodies bodies) {
-        routing.error(ApiException.class, (request, response, e) -> send(bodies, response, e));
+        routing.error(ApiException.class, (request, response, e) -> send(bodies, request, response, e));
         routing.error(java.io.UncheckedIOException.class, (request, response, e) -> {
             // The client went away or sent a broken stream: nothing of ours to log loudly. A body limit says why itself
             // (ByteLimit's 413); anything else is answered in our words, never the inflater's or the socket's.
             LOG.debug("{} {}: I/O error while reading the request: {}", request.prologue().method().text(), request.path().path(), e.getMessage());
-            send(bodies, response, apiCause(e).orElseGet(() -> ApiException.malformed(
+            send(bodies, request, response, apiCause(e).orElseGet(() -> ApiException.malformed(
                     "the request body could not be read: it ended early or is not in the encoding its headers name")));
         });
         routing.error(HttpException.class, (request, response, e) -> {
             // The web server's own refusals (no route for a target such as "*", a bad header): the client's error.
             LOG.debug("{} {}: {} {}", request.prologue().method().text(), request.path().rawPath(), e.status().code(), e.getMessage());
-            send(bodies, response, fromStatus(e.status()));
+            send(bodies, request, response, fromStatus(e.status()));
         });
         routing.error(RuntimeException.class, (request, response, e) -> {
             if (causedByUnavailableDatabase(e)) {
                 // The pool had no connection in time (a burst, or the database is down): a retry may work, so 503.
                 LOG.warn("{} {}: the database had no connection free in time: {}", request.prologue().method().text(),
                         request.path().path(), rootMessage(e));
-                send(bodies, response, ApiException.unavailable("the server is busy: retry shortly", java.time.Duration.ofSeconds(2)));
+                send(bodies, request, response, ApiException.unavailable("the server is busy: retry shortly", java.time.Duration.ofSeconds(2)));
                 return;
             }
             java.util.Optional<io.pganalytics.common.crypto.CryptoException> sealed = cryptoCause(e);
@@ -51,7 +51,7 @@ public final class ErrorMapping {
                 String incident = UUID.randomUUID().toString();
                 LOG.error("{} {}: incident {}: a sealed value could not be opened ({}): {}", request.prologue().method().text(),
                         request.path().path(), incident, sealed.get().reason(), sealed.get().getMessage());
-                send(bodies, response, new ApiException(ErrorType.INTERNAL, "a sealed value could not be opened: " + sealed.get().getMessage()
+                send(bodies, request, response, new ApiException(ErrorType.INTERNAL, "a sealed value could not be opened: " + sealed.get().getMessage()
                         + " (incident " + incident + "; docs/encryption/sealed-data.md)"));
                 return;
             }
@@ -63,7 +63,7 @@ public final class ErrorMapping {
     private static void unexpected(JsonBodies bodies, io.helidon.webserver.http.ServerRequest request, ServerResponse response, Throwable e) {
         String incident = UUID.randomUUID().toString();
         LOG.error("{} {}: incident {}: unexpected error", request.prologue().method().text(), request.path().path(), incident, e);
-        send(bodies, response, new ApiException(ErrorType.INTERNAL,
+        send(bodies, request, response, new ApiException(ErrorType.INTERNAL,
                 "an unexpected error occurred; the server log has the details under incident " + incident));
     }
 
@@ -135,11 +135,16 @@ public final class ErrorMapping {
         };
     }
 
-    static void send(JsonBodies bodies, ServerResponse response, ApiException e) {
+    /** The error a request was answered with, left in its context for {@link ApiCalls}. */
+    record Outcome(String type, String message) {
+    }
+
+    static void send(JsonBodies bodies, io.helidon.webserver.http.ServerRequest request, ServerResponse response, ApiException e) {
         if (response.isSent()) {
             return;
         }
         ErrorType type = e.type();
+        request.context().register(Outcome.class, new Outcome(type.wireName(), e.getMessage()));
         e.retryAfter().ifPresent(delay -> response.header(HeaderNames.RETRY_AFTER,
                 Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000))));
         if (type == ErrorType.UNAUTHENTICATED) {

@@ -27,6 +27,8 @@ import java.util.Optional;
  *                      kept open between requests
  * @param tlsHandshakeTimeout a new connection must have finished its TLS handshake this long after it was accepted
  * @param tls           the API listener's TLS material
+ * @param trustedProxies load balancers and proxies (CIDR blocks) whose {@code X-Forwarded-For} / {@code Forwarded}
+ *                      header names the client; from any other peer those headers are ignored (default: none)
  */
 public record HttpConfig(String host,
                          int port,
@@ -38,7 +40,8 @@ public record HttpConfig(String host,
                          Duration headerTimeout,
                          Duration readIdleTimeout,
                          Duration tlsHandshakeTimeout,
-                         Tls tls) {
+                         Tls tls,
+                         TrustedProxies trustedProxies) {
 
     /**
      * @param enabled          HTTPS on the API listener (default true)
@@ -94,7 +97,16 @@ public record HttpConfig(String host,
                 Settings.duration(node, "read-idle-timeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)),
                 Settings.duration(tlsNode, "handshake-timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 new Tls(enabled, cert, key, pkcs12, Settings.optionalString(tlsNode, "pkcs12-password"),
-                        Settings.list(tlsNode, "self-signed-names")));
+                        Settings.list(tlsNode, "self-signed-names")),
+                trustedProxies(node));
+    }
+
+    private static TrustedProxies trustedProxies(Config node) {
+        try {
+            return TrustedProxies.parse(Settings.list(node, "trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            throw Settings.problem(node, "trusted-proxies", e.getMessage());
+        }
     }
 
     /** The API's public base URL ({@code public-url} + {@code /api/v1}), when one is configured. */

@@ -32,7 +32,7 @@ public final class RequestGate implements Filter {
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String method = method(request.prologue().method().text());
         if (draining.get()) {
-            ErrorMapping.send(bodies, response, ApiException.unavailable("this server node is shutting down: retry on another node", Duration.ofSeconds(1)));
+            ErrorMapping.send(bodies, request, response, ApiException.unavailable("this server node is shutting down: retry on another node", Duration.ofSeconds(1)));
             requests.inc(method, "5xx");
             return;
         }

@@ -2,8 +2,6 @@ package io.pganalytics.server.http;
 
 import io.helidon.webserver.http.ServerRequest;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Optional;
 
 /** What routes read from a request besides its body: bounded whole-number parameters, the client's address, the base URL. */
@@ -30,15 +28,11 @@ public final class RequestParameters {
     }
 
     /**
-     * The client's address as this node sees it. Forwarded headers are not trusted: behind a load balancer every
-     * client shares the balancer's address for rate limiting until trusted proxies are configurable.
+     * The client's address as the server believes it: the TCP peer, or, when the peer is one of
+     * {@code http.trusted-proxies}, the address that proxy forwarded ({@link TrustedProxies}).
      */
     public static String clientAddress(ServerRequest request) {
-        SocketAddress address = request.remotePeer().address();
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
+        return ClientInfo.of(request).address();
     }
 
     /**

@@ -33,7 +33,7 @@ public final class RequestScreen implements Filter {
         if (refusal != null) {
             // A request we cannot read safely: answer it and let the connection go rather than guess where the next begins.
             response.header(HeaderValues.CONNECTION_CLOSE);
-            ErrorMapping.send(bodies, response, refusal);
+            ErrorMapping.send(bodies, request, response, refusal);
             return;
         }
         request.context().register(RequestParameters.PublicUrl.class, publicUrl);

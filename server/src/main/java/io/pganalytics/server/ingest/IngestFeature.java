@@ -25,10 +25,12 @@ public final class IngestFeature implements AutoCloseable {
     private final IngestRoutes routes;
     private final GroupCommitter committer;
     private final Partitions partitions;
+    private final IngestCalls calls;
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners,
-                         io.pganalytics.server.crypto.Sealer textSealer) {
+                         io.pganalytics.server.crypto.Sealer textSealer, io.pganalytics.server.audit.AuditLog audit,
+                         java.time.Duration auditWindow) {
         this.partitions = new Partitions(config.lockTimeout());
         IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, config, metrics, textSealer);
         this.committer = GroupCommitter.start(writer, config.writers(), config.groupMaxBatches(), config.groupMaxRows(), metrics);
@@ -36,7 +38,8 @@ public final class IngestFeature implements AutoCloseable {
                 new Admission(config.writers() + config.queueCapacity(), config.maxPlacesPerCollector(), config.maxAdmittedBytes(),
                         config.maxDecompressedBytes()),
                 hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
-        this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes());
+        this.calls = new IngestCalls(audit, auditWindow, clock);
+        this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes(), calls);
     }
 
     /** The member's settings for this feature's map: apply them before the member starts (see ClusterModule.start). */
@@ -56,6 +59,7 @@ public final class IngestFeature implements AutoCloseable {
     @Override
     public void close() {
         committer.close();
+        calls.close();
     }
 
     /** The partitions this node's ingest knows to exist, for maintenance to forget those it drops. */

@@ -19,16 +19,19 @@ final class IngestRoutes implements ApiService {
     private final IngestService service;
     private final JsonBodies bodies;
     private final long maxCompressedBytes;
+    private final IngestCalls calls;
 
-    IngestRoutes(IngestService service, JsonBodies bodies, long maxCompressedBytes) {
+    IngestRoutes(IngestService service, JsonBodies bodies, long maxCompressedBytes, IngestCalls calls) {
         this.service = service;
+        this.calls = calls;
         this.bodies = bodies;
         this.maxCompressedBytes = maxCompressedBytes;
     }
 
     @Override
     public void register(ApiRules rules) {
-        rules.post("/ingest", Access.COLLECTOR, this::ingest);
+        // accounted for by collector and window, and refusals one by one (IngestCalls), not one API record per batch
+        rules.post("/ingest", Access.COLLECTOR, calls, this::ingest);
     }
 
     private void ingest(ServerRequest request, ServerResponse response) {
@@ -38,6 +41,9 @@ final class IngestRoutes implements ApiService {
             }
         });
         long declared = request.headers().contentLength().orElse(-1L);
+        if (declared >= 0) {
+            request.context().register(IngestCalls.SentBytes.class, new IngestCalls.SentBytes(declared));
+        }
         if (declared > maxCompressedBytes) {
             throw ApiException.tooLarge("the batch has " + declared + " bytes as sent; the limit is " + maxCompressedBytes
                     + " (ingest.max-compressed-bytes)");
@@ -52,6 +58,8 @@ final class IngestRoutes implements ApiService {
                 .orElse(false);
         InputStream body = encoded ? request.content().inputStream()
                 : GzipRequestDecoding.limitSent(request.content().inputStream(), maxCompressedBytes, "ingest.max-compressed-bytes");
-        bodies.ok(response, service.ingest(ApiRules.caller(request), body, key));
+        io.pganalytics.common.wire.IngestAck ack = service.ingest(ApiRules.caller(request), body, key);
+        request.context().register(io.pganalytics.common.wire.IngestAck.class, ack);
+        bodies.ok(response, ack);
     }
 }

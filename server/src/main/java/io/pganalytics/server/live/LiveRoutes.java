@@ -64,6 +64,7 @@ final class LiveRoutes implements ApiService {
             long lastSent = initial.isEmpty() ? lastEventId.orElse(Long.MIN_VALUE) : initial.getLast().id();
             response.header("X-Accel-Buffering", "no");
             SseSink sink = response.sink(SseSink.TYPE);
+            ApiRules.streamOpened(request, 200); // audited once, at the stream's opening
             try {
                 for (LiveEvent event : initial) {
                     emit(sink, event);

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,6 +64,7 @@ final class MfaService {
     private final Clock clock;
     private final SecureRandom random;
     private final AuditLog audit;
+    private final io.pganalytics.server.auth.AuthEvents events;
 
     MfaService(MfaConfig config, Database database, MfaStore store, MfaCodes codes, MfaGate gate, StepUp stepUp,
                ClusterTickets<PendingSignIn> challenges, ClusterTickets<PendingEnrolment> enrolments, MfaSessions sessions,
@@ -80,6 +82,7 @@ final class MfaService {
         this.clock = clock;
         this.random = random;
         this.audit = audit;
+        this.events = new io.pganalytics.server.auth.AuthEvents(audit);
     }
 
     /** {@code POST /auth/mfa/verify}: the second factor of a sign-in; tokens when the code is right. */
@@ -97,12 +100,18 @@ final class MfaService {
         Optional<Set<String>> proven = codes.check(user.id(), method, request.code());
         if (proven.isEmpty()) {
             wrongCode(held, user, method, clientAddress);
+            event("auth.mfa.verify", AuditEvent.Outcome.FAILURE, user, Map.of("method", method, "reason", "wrong code"));
             throw ApiException.unauthenticated(WRONG_CODE);
         }
         if (!challenges.take(held)) {
+            event("auth.mfa.verify", AuditEvent.Outcome.FAILURE, user, Map.of("method", method, "reason", "the challenge was already used"));
             throw ApiException.unauthenticated(UNKNOWN_CHALLENGE);
         }
         throttle.recordSuccess(user.username());
+        event("auth.mfa.verify", AuditEvent.Outcome.SUCCESS, user, Map.of("method", method));
+        if (method.equals(io.pganalytics.common.auth.MfaMethods.BACKUP_CODE)) {
+            event("auth.mfa.backup-code-used", AuditEvent.Outcome.SUCCESS, user, Map.of());
+        }
         return sessions.open(user, amr(pending.authMethods(), proven.get()), clientAddress, clock.instant());
     }
 
@@ -119,6 +128,8 @@ final class MfaService {
                 + "&issuer=" + issuer + "&algorithm=SHA1&digits=" + MfaCodes.TOTP_DIGITS + "&period=" + MfaCodes.TOTP_PERIOD_SECONDS;
         LOG.info("mfa: user {} ({}) started enrolling an authenticator app{}", subject.user().id(), subject.user().username(),
                 subject.duringSignIn() ? " during sign-in" : "");
+        event("auth.mfa.enrol.start", AuditEvent.Outcome.SUCCESS, subject.user(), Map.of("method", MfaStore.TOTP,
+                "duringSignIn", subject.duringSignIn()));
         return new MfaTotpEnrolment(id, base32, uri, expires);
     }
 
@@ -175,10 +186,12 @@ final class MfaService {
         if (!codes.resynchronise(user.id(), request.code(), request.nextCode())) {
             throttle.recordFailure(user.username(), clientAddress);
             LOG.warn("mfa: failed HOTP resynchronisation for user {} ({}) from {}", user.id(), user.username(), clientAddress);
+            event("auth.mfa.hotp-resync", AuditEvent.Outcome.FAILURE, user, Map.of("reason", "the codes are not consecutive codes of the token"));
             throw ApiException.invalid("code", "these two codes are not consecutive codes of your token within "
                     + config.hotpResyncWindow() + " counter values");
         }
         LOG.info("mfa: user {} ({}) resynchronised their hardware token from {}", user.id(), user.username(), clientAddress);
+        event("auth.mfa.hotp-resync", AuditEvent.Outcome.SUCCESS, user, Map.of());
         return status(caller);
     }
 
@@ -195,6 +208,7 @@ final class MfaService {
             tx.commit();
         }
         LOG.info("mfa: user {} ({}) replaced their backup codes", user.id(), user.username());
+        event("auth.mfa.backup-codes", AuditEvent.Outcome.SUCCESS, user, Map.of("codes", fresh.size()));
         return new MfaBackupCodes(fresh);
     }
 
@@ -209,11 +223,16 @@ final class MfaService {
             throttle.recordFailure(user.username(), clientAddress);
             LOG.warn("mfa: wrong {} code at step-up for user {} ({}) from {}, session {}", method, user.id(), user.username(),
                     clientAddress, caller.sessionId());
+            event("auth.mfa.step-up", AuditEvent.Outcome.DENIED, user, Map.of("method", method, "reason", "wrong code"));
             throw ApiException.forbidden(WRONG_CODE + ": the step-up was refused");
         }
         throttle.recordSuccess(user.username());
         LOG.info("mfa: user {} ({}) stepped up with {} from {}, session {}", user.id(), user.username(), method, clientAddress,
                 caller.sessionId());
+        event("auth.mfa.step-up", AuditEvent.Outcome.SUCCESS, user, Map.of("method", method));
+        if (method.equals(io.pganalytics.common.auth.MfaMethods.BACKUP_CODE)) {
+            event("auth.mfa.backup-code-used", AuditEvent.Outcome.SUCCESS, user, Map.of());
+        }
         return sessions.stepUp(caller, clock.instant());
     }
 
@@ -291,6 +310,8 @@ final class MfaService {
         LOG.info("mfa: user {} ({}) enrolled {} from {}{}", userId, subject.user().username(),
                 method.equals(MfaStore.TOTP) ? "an authenticator app (totp)" : "a hardware token (hotp)", clientAddress,
                 backupCodes.isEmpty() ? "" : "; 10 backup codes issued");
+        event("auth.mfa.enrol", AuditEvent.Outcome.SUCCESS, subject.user(), Map.of("method", method, "duringSignIn", subject.duringSignIn(),
+                "backupCodesIssued", backupCodes.size()));
         if (!subject.duringSignIn()) {
             return new MfaEnrolmentResult(backupCodes, null);
         }
@@ -359,6 +380,7 @@ final class MfaService {
             throttle.recordFailure(user.username(), clientAddress);
             LOG.warn("mfa: wrong {} code while enrolling for user {} ({}) from {}", method, user.id(), user.username(), clientAddress);
         }
+        event("auth.mfa.enrol", AuditEvent.Outcome.FAILURE, user, Map.of("method", method, "reason", "wrong code"));
     }
 
     private static byte[] hotpSecret(MfaHotpRegistration request) {
@@ -393,5 +415,9 @@ final class MfaService {
 
     private static String uriPart(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private void event(String action, AuditEvent.Outcome outcome, MfaUser user, Map<String, ?> details) {
+        events.user(action, outcome, user.id(), user.username(), user.roles(), details);
     }
 }

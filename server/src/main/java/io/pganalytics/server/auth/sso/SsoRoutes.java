@@ -32,10 +32,24 @@ public final class SsoRoutes implements ApiService {
 
     private final SsoBroker broker;
     private final JsonBodies bodies;
+    private final io.pganalytics.server.auth.AuthEvents events;
 
-    public SsoRoutes(SsoBroker broker, JsonBodies bodies) {
+    public SsoRoutes(SsoBroker broker, JsonBodies bodies, io.pganalytics.server.auth.AuthEvents events) {
         this.broker = broker;
         this.bodies = bodies;
+        this.events = events;
+    }
+
+    /** Runs one step of a browser sign-in, recording its outcome ({@code auth.sso.start}, {@code auth.sso.callback}). */
+    private void recorded(String action, String provider, Runnable step) {
+        try {
+            step.run();
+        } catch (ApiException e) {
+            events.anonymous(action, io.pganalytics.server.audit.AuditEvent.Outcome.FAILURE, Map.of("provider", provider,
+                    "reason", e.type().wireName() + ": " + e.getMessage()));
+            throw e;
+        }
+        events.anonymous(action, io.pganalytics.server.audit.AuditEvent.Outcome.SUCCESS, Map.of("provider", provider));
     }
 
     @Override
@@ -49,19 +63,23 @@ public final class SsoRoutes implements ApiService {
 
     private void start(ServerRequest request, ServerResponse response) {
         String provider = request.path().pathParameters().get("provider");
-        URI redirect = broker.start(provider,
-                RequestParameters.text(request, "redirect_uri").orElse(null),
-                RequestParameters.text(request, "state").orElse(null),
-                RequestParameters.text(request, "code_challenge").orElse(null),
-                RequestParameters.text(request, "code_challenge_method").orElse(null),
-                callback(request, provider));
-        redirect(response, redirect);
+        recorded("auth.sso.start", provider, () -> {
+            URI redirect = broker.start(provider,
+                    RequestParameters.text(request, "redirect_uri").orElse(null),
+                    RequestParameters.text(request, "state").orElse(null),
+                    RequestParameters.text(request, "code_challenge").orElse(null),
+                    RequestParameters.text(request, "code_challenge_method").orElse(null),
+                    callback(request, provider));
+            redirect(response, redirect);
+        });
     }
 
     private void callback(ServerRequest request, ServerResponse response) {
         String provider = request.path().pathParameters().get("provider");
-        Map<String, String> parameters = request.prologue().method().text().equals("POST") ? form(request) : query(request);
-        redirect(response, broker.callback(provider, parameters));
+        recorded("auth.sso.callback", provider, () -> {
+            Map<String, String> parameters = request.prologue().method().text().equals("POST") ? form(request) : query(request);
+            redirect(response, broker.callback(provider, parameters));
+        });
     }
 
     private void metadata(ServerRequest request, ServerResponse response) {
