@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
  * The filters of an audit search or export ({@code GET /api/v1/audit}, {@code /audit/export}); a blank or null one is
  * not sent. The server bounds what it accepts and names a filter it refuses.
  *
- * @param user         the actor: a user or collector name or id
- * @param action       what was done ({@code user.update}, {@code auth.login}, a method and route)
+ * @param user         the actor: a user or collector name, or an id (sent as {@code actor})
+ * @param action       what was done ({@code user.update}, {@code auth.login}, a method and route); {@code user.*}
+ *                     matches a prefix
  * @param category     {@code api}, {@code auth}, {@code change}, {@code ingest} or {@code system}
  * @param resourceType the kind of resource acted on ({@code user}, {@code identity_provider}, {@code key})
  * @param resourceId   its id
@@ -42,7 +43,7 @@ public record AuditQuery(String user, String action, String category, String res
     /** The filters as query parameters, in a stable order, without the leading {@code ?} or {@code &}. */
     public String parameters() {
         Map<String, String> p = new LinkedHashMap<>();
-        put(p, "user", user);
+        put(p, "actor", user);
         put(p, "action", action);
         put(p, "category", category);
         put(p, "resourceType", resourceType);

@@ -257,9 +257,8 @@ public final class AuditViewModel {
         long newest = headSeq == null ? 0 : headSeq;
         List<AuditRecordView> fresh = page.records().stream().filter(r -> r.seq() > newest)
                 .sorted(Comparator.comparingLong(AuditRecordView::seq).reversed()).toList();
-        long seen = fresh.isEmpty() ? newest : fresh.getFirst().seq();
-        // a full page may leave records between it and the head: follow from what arrived, the next poll brings the rest
-        headSeq = fresh.size() >= AuditApi.MAX_PAGE ? seen : Math.max(seen, page.headSeq());
+        // the server's head is where the next poll starts (a poll that did not get everything says where it stopped)
+        headSeq = Math.max(page.headSeq(), fresh.isEmpty() ? newest : fresh.getFirst().seq());
         if (fresh.isEmpty()) {
             return;
         }
