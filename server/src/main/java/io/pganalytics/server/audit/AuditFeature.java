@@ -1,7 +1,9 @@
 package io.pganalytics.server.audit;
 
 import io.pganalytics.server.crypto.CryptoFeature;
+import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.metrics.MetricsRegistry;
 
 import javax.sql.DataSource;
@@ -14,11 +16,14 @@ import java.util.List;
  * routes under {@code /audit}. Started right after the key service, before every feature that records.
  */
 public final class AuditFeature implements AutoCloseable {
+    /** The audit routes read no request bodies larger than this (they are GETs and small admin requests). */
+    private static final long JSON_BODY_LIMIT = 64 * 1024;
     private final AuditConfig config;
     private final DataSource dataSource;
     private final PersonKeys personKeys;
     private final AuditLog log;
     private final AuditViews views;
+    private final AuditSearch search;
     private final String node;
     private final Clock clock;
 
@@ -31,6 +36,7 @@ public final class AuditFeature implements AutoCloseable {
         crypto.register(PersonKeys.SEALED);
         this.log = new AuditLog(config, dataSource, personKeys, node, clock, metrics);
         this.views = new AuditViews(personKeys);
+        this.search = new AuditSearch(dataSource, views);
     }
 
     public void start() {
@@ -56,6 +62,7 @@ public final class AuditFeature implements AutoCloseable {
 
     public List<ApiService> routes() {
         List<ApiService> routes = new ArrayList<>();
+        routes.add(new AuditSearchRoutes(search, new JsonBodies(JsonMapping.newMapper(), JSON_BODY_LIMIT)));
         return routes;
     }
 
