@@ -162,6 +162,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             AuditFeature audit = new AuditFeature(auditConfig, database.dataSource(), crypto, serverConfig.nodeName(), clock, metrics);
             resources.push(audit);
             audit.start();
+            audit.startForwarding(cluster.hazelcast(), environment);
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);

@@ -1,6 +1,7 @@
 package io.pganalytics.server.audit;
 
 import io.helidon.config.Config;
+import io.pganalytics.server.audit.forwarding.ForwardingConfig;
 import io.pganalytics.server.config.Settings;
 
 import java.time.Duration;
@@ -16,9 +17,11 @@ import java.time.Duration;
  * @param flushInterval    the longest an asynchronous record waits before it is written: the window of loss on a crash
  * @param flushBatch       how many asynchronous records one write appends at most
  * @param confirmationTtl  how long an admin has to confirm a destructive action ({@link Confirmations})
+ * @param exportMaxRecords how many records one download ({@code GET /audit/export}) may hold at most
+ * @param forwarding       the destinations the trail is forwarded to ({@code audit.forwarding}, a list)
  */
 public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch,
-                          Duration confirmationTtl) {
+                          Duration confirmationTtl, int exportMaxRecords, ForwardingConfig forwarding) {
 
     public static AuditConfig defaults() {
         return from(Config.empty());
@@ -31,6 +34,8 @@ public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queu
                 Settings.duration(node, "queue-wait", Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(10)),
                 Settings.duration(node, "flush-interval", Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(5)),
                 Settings.integer(node, "flush-batch", 1000, 1, 10_000),
-                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)));
+                Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)),
+                Settings.integer(node, "export-max-records", 1_000_000, 1, 10_000_000),
+                ForwardingConfig.from(node));
     }
 }

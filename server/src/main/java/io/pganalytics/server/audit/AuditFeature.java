@@ -1,7 +1,9 @@
 package io.pganalytics.server.audit;
 
 import io.pganalytics.server.crypto.CryptoFeature;
+import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.audit.forwarding.AuditForwarding;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.metrics.MetricsRegistry;
@@ -10,6 +12,7 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The audit trail on one node: the log every feature writes to, the person keys that seal personal fields, and the
@@ -24,6 +27,9 @@ public final class AuditFeature implements AutoCloseable {
     private final AuditLog log;
     private final AuditViews views;
     private final AuditSearch search;
+    private final AuditExports exports;
+    private final MetricsRegistry metrics;
+    private volatile AuditForwarding forwarding;
     private final String node;
     private final Clock clock;
 
@@ -37,6 +43,8 @@ public final class AuditFeature implements AutoCloseable {
         this.log = new AuditLog(config, dataSource, personKeys, node, clock, metrics);
         this.views = new AuditViews(personKeys);
         this.search = new AuditSearch(dataSource, views);
+        this.exports = new AuditExports(dataSource, views, config.exportMaxRecords());
+        this.metrics = metrics;
     }
 
     public void start() {
@@ -62,12 +70,26 @@ public final class AuditFeature implements AutoCloseable {
 
     public List<ApiService> routes() {
         List<ApiService> routes = new ArrayList<>();
-        routes.add(new AuditSearchRoutes(search, new JsonBodies(JsonMapping.newMapper(), JSON_BODY_LIMIT)));
+        JsonBodies bodies = new JsonBodies(JsonMapping.newMapper(), JSON_BODY_LIMIT);
+        routes.add(new AuditSearchRoutes(search, bodies));
+        routes.add(new AuditExportRoutes(exports, () -> forwarding, bodies));
         return routes;
+    }
+
+    /**
+     * Starts forwarding to the configured destinations ({@code audit.forwarding}); each is forwarded by one node of the
+     * cluster at a time. Secrets named by {@code token-env}/{@code api-key-env} are read from {@code environment}.
+     */
+    public void startForwarding(HazelcastInstance hazelcast, Map<String, String> environment) {
+        forwarding = new AuditForwarding(config.forwarding(), dataSource, hazelcast, node, clock, metrics, environment::get);
+        forwarding.start();
     }
 
     @Override
     public void close() {
+        if (forwarding != null) {
+            forwarding.close();
+        }
         log.close();
     }
 }

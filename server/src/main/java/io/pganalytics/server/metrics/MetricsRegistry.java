@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,11 @@ public final class MetricsRegistry {
         families.computeIfAbsent(checked(name), n -> new Gauge(n, help, value));
     }
 
+    /** A gauge with one label, read at scrape time: one series per entry of the map {@code values} gives. */
+    public void gauge(String name, String help, String labelName, Supplier<Map<String, Double>> values) {
+        families.computeIfAbsent(checked(name), n -> new LabeledGauge(n, help, labelName, values));
+    }
+
     public String scrape() {
         StringBuilder out = new StringBuilder(4096);
         for (Family family : families.values()) {
@@ -51,7 +57,7 @@ public final class MetricsRegistry {
         return name;
     }
 
-    private abstract static sealed class Family permits Counter, Gauge, Histogram {
+    private abstract static sealed class Family permits Counter, Gauge, LabeledGauge, Histogram {
         final String name;
         final String help;
         final String[] labelNames;
@@ -156,6 +162,26 @@ public final class MetricsRegistry {
         @Override
         void render(StringBuilder out) {
             out.append(name).append(' ').append(format(value.getAsDouble())).append('\n');
+        }
+    }
+
+    private static final class LabeledGauge extends Family {
+        private final Supplier<Map<String, Double>> values;
+
+        LabeledGauge(String name, String help, String labelName, Supplier<Map<String, Double>> values) {
+            super(name, help, new String[]{labelName});
+            this.values = values;
+        }
+
+        @Override
+        String type() {
+            return "gauge";
+        }
+
+        @Override
+        void render(StringBuilder out) {
+            values.get().forEach((label, value) -> out.append(name).append(labels(List.of(label), null, null)).append(' ')
+                    .append(format(value)).append('\n'));
         }
     }
 
