@@ -163,6 +163,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(audit);
             audit.start();
             audit.startForwarding(cluster.hazelcast(), environment);
+            audit.startIntegrity(cluster.hazelcast(), serverConfig.dataDir(), bodies);
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
                     serverConfig.dataDir(), environment, extraProviderKinds);

@@ -19,9 +19,19 @@ import java.time.Duration;
  * @param confirmationTtl  how long an admin has to confirm a destructive action ({@link Confirmations})
  * @param exportMaxRecords how many records one download ({@code GET /audit/export}) may hold at most
  * @param forwarding       the destinations the trail is forwarded to ({@code audit.forwarding}, a list)
+ * @param checkpointInterval how often one node signs the chain's head (when it moved) with the audit key
+ * @param archiveAfterDays   records older than this (and than the retention minimum) are archived to a signed file
+ *                           and removed; 0 means the retention minimum
+ * @param archiveInterval    how often one node looks for records to archive
  */
 public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queueWait, Duration flushInterval, int flushBatch,
-                          Duration confirmationTtl, int exportMaxRecords, ForwardingConfig forwarding) {
+                          Duration confirmationTtl, int exportMaxRecords, ForwardingConfig forwarding,
+                          Duration checkpointInterval, int archiveAfterDays, Duration archiveInterval) {
+
+    /** The age past which records are archived and removed: at least the retention minimum. */
+    public int archiveAfterDaysEffective() {
+        return Math.max(archiveAfterDays, minRetentionDays);
+    }
 
     public static AuditConfig defaults() {
         return from(Config.empty());
@@ -36,6 +46,9 @@ public record AuditConfig(int minRetentionDays, int queueCapacity, Duration queu
                 Settings.integer(node, "flush-batch", 1000, 1, 10_000),
                 Settings.duration(node, "confirmation-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMinutes(15)),
                 Settings.integer(node, "export-max-records", 1_000_000, 1, 10_000_000),
-                ForwardingConfig.from(node));
+                ForwardingConfig.from(node),
+                Settings.duration(node, "checkpoint-interval", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
+                Settings.integer(node, "archive-after-days", 0, 0, 36500),
+                Settings.duration(node, "archive-interval", Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(7)));
     }
 }

@@ -1,7 +1,7 @@
 package io.pganalytics.server.audit;
 
-import io.pganalytics.server.crypto.CryptoFeature;
 import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.audit.forwarding.AuditForwarding;
 import io.pganalytics.server.http.ApiService;
@@ -9,6 +9,7 @@ import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.metrics.MetricsRegistry;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,9 @@ public final class AuditFeature implements AutoCloseable {
     private volatile AuditForwarding forwarding;
     private final String node;
     private final Clock clock;
+    private final CryptoFeature crypto;
+    private AuditIntegrity integrity;
+    private JsonBodies bodies;
 
     public AuditFeature(AuditConfig config, DataSource dataSource, CryptoFeature crypto, String node, Clock clock, MetricsRegistry metrics) {
         this.config = config;
@@ -40,6 +44,8 @@ public final class AuditFeature implements AutoCloseable {
         this.clock = clock;
         this.personKeys = new PersonKeys(dataSource, crypto.sealer(), clock);
         crypto.register(PersonKeys.SEALED);
+        crypto.register(AuditSigningKeys.SEALED);
+        this.crypto = crypto;
         this.log = new AuditLog(config, dataSource, personKeys, node, clock, metrics);
         this.views = new AuditViews(personKeys);
         this.search = new AuditSearch(dataSource, views);
@@ -49,6 +55,21 @@ public final class AuditFeature implements AutoCloseable {
 
     public void start() {
         log.start();
+    }
+
+    /**
+     * Starts the chain's integrity jobs on this node (signing key, checkpoints, archive, retention minimum): needs the
+     * cluster for the jobs' leases and the data directory for archive files.
+     */
+    public void startIntegrity(HazelcastInstance hazelcast, Path dataDir, JsonBodies bodies) {
+        this.bodies = bodies;
+        this.integrity = new AuditIntegrity(config, dataSource, crypto.sealer(), hazelcast, dataDir, node, clock);
+        integrity.start();
+    }
+
+    /** Verification, checkpoints and archives; null before {@link #startIntegrity}. */
+    public AuditIntegrity integrity() {
+        return integrity;
     }
 
     public AuditConfig config() {
@@ -70,9 +91,12 @@ public final class AuditFeature implements AutoCloseable {
 
     public List<ApiService> routes() {
         List<ApiService> routes = new ArrayList<>();
-        JsonBodies bodies = new JsonBodies(JsonMapping.newMapper(), JSON_BODY_LIMIT);
-        routes.add(new AuditSearchRoutes(search, bodies));
-        routes.add(new AuditExportRoutes(exports, () -> forwarding, bodies));
+        JsonBodies searchBodies = new JsonBodies(JsonMapping.newMapper(), JSON_BODY_LIMIT);
+        routes.add(new AuditSearchRoutes(search, searchBodies));
+        routes.add(new AuditExportRoutes(exports, () -> forwarding, searchBodies));
+        if (integrity != null) {
+            routes.add(new AuditIntegrityRoutes(integrity, bodies));
+        }
         return routes;
     }
 
@@ -89,6 +113,9 @@ public final class AuditFeature implements AutoCloseable {
     public void close() {
         if (forwarding != null) {
             forwarding.close();
+        }
+        if (integrity != null) {
+            integrity.close();
         }
         log.close();
     }
