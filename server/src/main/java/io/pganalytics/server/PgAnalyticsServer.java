@@ -94,12 +94,13 @@ public final class PgAnalyticsServer implements AutoCloseable {
     private final QueryFeature query;
     private final CryptoFeature crypto;
     private final AuditFeature audit;
+    private final Confirmations confirmations;
     private final List<IngestListener> ingestListeners;
 
     private PgAnalyticsServer(Deque<AutoCloseable> resources, WebServer webServer, RequestGate gate, RouteCatalog routes,
                               Optional<TlsMaterial> tls, HttpConfig http, DatabaseModule database, ClusterModule cluster,
                               ServerConfig serverConfig, CollectorsFeature collectors, LiveFeature live, QueryFeature query,
-                              CryptoFeature crypto, AuditFeature audit, List<IngestListener> ingestListeners) {
+                              CryptoFeature crypto, AuditFeature audit, Confirmations confirmations, List<IngestListener> ingestListeners) {
         this.resources = resources;
         this.webServer = webServer;
         this.gate = gate;
@@ -114,6 +115,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         this.query = query;
         this.crypto = crypto;
         this.audit = audit;
+        this.confirmations = confirmations;
         this.ingestListeners = List.copyOf(ingestListeners);
     }
 
@@ -166,13 +168,14 @@ public final class PgAnalyticsServer implements AutoCloseable {
             audit.startIntegrity(cluster.hazelcast(), serverConfig.dataDir(), bodies);
 
             AuthFeature auth = new AuthFeature(authConfig, database.ebean(), crypto, cluster.hazelcast(), bodies, clock,
-                    serverConfig.dataDir(), environment, extraProviderKinds);
+                    serverConfig.dataDir(), environment, audit.log(), extraProviderKinds);
             resources.push(auth);
             auth.start();
             Confirmations confirmations = new Confirmations(cluster.hazelcast(), audit.log(), auth.stepUp(), clock,
                     auditConfig.confirmationTtl());
 
-            CollectorsFeature collectors = new CollectorsFeature(collectorsConfig, database.ebean(), cluster.hazelcast(), bodies, clock);
+            CollectorsFeature collectors = new CollectorsFeature(collectorsConfig, database.ebean(), cluster.hazelcast(), bodies, clock,
+                    audit.log());
             resources.push(collectors);
             collectors.start();
 
@@ -195,12 +198,12 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(maintenance);
             maintenance.start();
 
-            List<ApiService> services = new ArrayList<>(auth.routes());
-            services.addAll(collectors.routes());
+            List<ApiService> services = new ArrayList<>(auth.routes(confirmations));
+            services.addAll(collectors.routes(confirmations));
             services.addAll(ingest.routes());
             services.addAll(query.routes());
             services.addAll(live.routes());
-            services.addAll(crypto.routes(bodies, auth.stepUp()));
+            services.addAll(crypto.routes(bodies, confirmations, audit.log()));
             services.addAll(audit.routes());
             services.add(new OpenApiRoutes());
 
@@ -259,7 +262,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             LOG.info("admin listening on http://{}:{} (/health/live, /health/ready, /metrics)", http.adminHost(), webServer.port("admin"));
             writeRuntimeFile(serverConfig, http, webServer, tls, database, mapper);
             return new PgAnalyticsServer(resources, webServer, gate, catalog, tls, http, database, cluster, serverConfig, collectors,
-                    live, query, crypto, audit, ingestListeners);
+                    live, query, crypto, audit, confirmations, ingestListeners);
         } catch (IOException e) {
             closeAll(resources);
             throw new UncheckedIOException("starting the server in " + serverConfig.dataDir(), e);
@@ -355,6 +358,14 @@ public final class PgAnalyticsServer implements AutoCloseable {
     /** The audit trail: its log, person keys and views. */
     public AuditFeature audit() {
         return audit;
+    }
+
+    /**
+     * The two-step confirmation of destructive and security-relevant admin actions: a route that needs one calls
+     * {@link Confirmations#require} after validating its body and before changing anything.
+     */
+    public Confirmations confirmations() {
+        return confirmations;
     }
 
     /** Collector identities and heartbeats: the ingest records each accepted batch's activity here. */

@@ -85,7 +85,7 @@ public final class Confirmations {
                 // the second factor before spending the token: a person who steps up repeats with the same token
                 stepUp.require(caller);
                 if (pending.remove(key) != null) {
-                    log.submit(AuditEvent.auth("confirmation.accepted").actor(AuditEvent.Actor.of(caller, null, null))
+                    log.submit(AuditEvent.auth("confirmation.accepted").actor(actor(request, caller))
                             .detail("action", action).detail("confirmation", reference(key)));
                     return;
                 }
@@ -96,12 +96,16 @@ public final class Confirmations {
         String key = key(token);
         Instant expires = clock.instant().plus(ttl);
         pending.set(key, new Pending(binding, action, caller.id(), expires.toEpochMilli()), ttl.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        log.submit(AuditEvent.auth("confirmation.requested").actor(AuditEvent.Actor.of(caller, null, null))
+        log.submit(AuditEvent.auth("confirmation.requested").actor(actor(request, caller))
                 .outcome(rejected ? AuditEvent.Outcome.FAILURE : AuditEvent.Outcome.SUCCESS)
                 .detail("action", action).detail("summary", summary).detail("confirmation", reference(key))
                 .detail("offeredTokenRejected", rejected));
         String said = rejected ? "The confirmation sent was not accepted (expired, used, or for another request). " + summary : summary;
         throw ApiException.confirmationRequired(new ConfirmationRequired(token, action, said, expires, stepUp.due(caller)));
+    }
+
+    private static AuditEvent.Actor actor(ServerRequest request, Caller caller) {
+        return AuditEvent.Actor.of(caller, RequestActor.address(request), RequestActor.userAgent(request));
     }
 
     /** The person, method, path and body, hashed: what a token confirms. */

@@ -2,6 +2,8 @@ package io.pganalytics.server.auth;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.auth.ldap.DirectorySync;
 import io.pganalytics.server.auth.ldap.LdapKind;
 import io.pganalytics.server.auth.mfa.MfaFeature;
@@ -65,24 +67,32 @@ public final class AuthFeature implements AutoCloseable {
     private final ExternalUsers externalUsers;
     private final MfaFeature mfa;
     private final DirectorySync directorySync;
-    private final List<ApiService> routes;
+    private final AuditLog audit;
+    private final JsonBodies bodies;
+    private final HazelcastInstance hazelcast;
+    private final SecureRandom random;
     private ScheduledExecutorService housekeeping;
 
     public AuthFeature(AuthConfig config, Database database, CryptoFeature crypto, HazelcastInstance hazelcast, JsonBodies bodies,
-                       Clock clock, Path dataDir, Map<String, String> environment) {
-        this(config, database, crypto, hazelcast, bodies, clock, dataDir, environment, List.of());
+                       Clock clock, Path dataDir, Map<String, String> environment, AuditLog audit) {
+        this(config, database, crypto, hazelcast, bodies, clock, dataDir, environment, audit, List.of());
     }
 
     /**
+     * @param audit      where changes to users and identity providers are recorded, in their own transactions
      * @param extraKinds provider kinds besides the server's own ({@link #providerKinds()}): a test's own kind
      */
     public AuthFeature(AuthConfig config, Database database, CryptoFeature crypto, HazelcastInstance hazelcast, JsonBodies bodies,
-                       Clock clock, Path dataDir, Map<String, String> environment, List<ProviderKind> extraKinds) {
+                       Clock clock, Path dataDir, Map<String, String> environment, AuditLog audit, List<ProviderKind> extraKinds) {
         this.config = Objects.requireNonNull(config);
         this.clock = Objects.requireNonNull(clock);
         this.dataDir = Objects.requireNonNull(dataDir);
         this.environment = Map.copyOf(environment);
+        this.audit = Objects.requireNonNull(audit);
+        this.bodies = bodies;
+        this.hazelcast = hazelcast;
         SecureRandom random = new SecureRandom();
+        this.random = random;
         this.hasher = PasswordHasher.from(config, random);
         PasswordPolicy policy = PasswordPolicy.from(config);
         this.revoked = new RevokedSessions(hazelcast, clock, config.accessTokenTtl());
@@ -105,14 +115,10 @@ public final class AuthFeature implements AutoCloseable {
         this.auth = new AuthService(database, hasher, tokens, revoked, throttle, clock, random, config, providers, mfa.gate());
         this.externalUsers = new ExternalUsers(database, auth, clock);
         this.directorySync = new DirectorySync(providers, externalUsers, hazelcast, clock, DIRECTORY_SYNC_TICK);
-        this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf,
-                mfa.stepUp());
-        this.users = new UserService(database, hasher, policy, auth, clock);
+        this.providerAdmin = new IdentityProviderFeature(database, providers, bodies, externalUsers::endSessionsOf, audit);
+        this.users = new UserService(database, hasher, policy, auth, clock, audit);
         this.bootstrap = new BootstrapAdmin(database, hasher, policy, clock, random);
         this.authenticator = new UserAuthenticator(tokens);
-        this.routes = List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp()), providerAdmin.routes(),
-                mfa.routes(auth, authenticator, bodies),
-                new SsoRoutes(SsoBroker.create(providers::browserProvider, auth.signIns()::signIn, hazelcast, bodies.mapper(), random), bodies));
     }
 
     /** The identity provider kinds this server knows, by kind: one line each. */
@@ -168,8 +174,11 @@ public final class AuthFeature implements AutoCloseable {
         return authenticator;
     }
 
-    public List<ApiService> routes() {
-        return routes;
+    /** The routes; the admin changes that must be confirmed ask {@code confirmations}. */
+    public List<ApiService> routes(Confirmations confirmations) {
+        return List.of(new AuthRoutes(auth, keys, bodies), new UsersRoutes(users, bodies, mfa.stepUp(), confirmations),
+                providerAdmin.routes(confirmations), mfa.routes(auth, authenticator, bodies, audit),
+                new SsoRoutes(SsoBroker.create(providers::browserProvider, auth.signIns()::signIn, hazelcast, bodies.mapper(), random), bodies));
     }
 
     /** Sessions ended before their tokens expire, cluster-wide: what a live stream must end with. */

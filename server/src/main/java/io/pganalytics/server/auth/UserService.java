@@ -8,6 +8,9 @@ import io.pganalytics.common.auth.CreateUserRequest;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.server.audit.AuditEvent;
+import io.pganalytics.server.audit.AuditEvent.Actor;
+import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
 import org.slf4j.Logger;
@@ -17,14 +20,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What admins do with users. There is always at least one enabled admin: a change that would leave none is
  * refused (checked under a cluster-wide advisory lock, so two admins demoting each other at once cannot both
  * succeed), and no admin may delete, disable or demote themself. Disabling a user, removing one of their roles,
- * resetting their password or deleting them ends their sessions at once, on every node.
+ * resetting their password or deleting them ends their sessions at once, on every node. Every change is recorded in the
+ * audit trail in its own transaction, with the user's values before and after (personal ones sealed with their key).
  */
 final class UserService {
     static final int MAX_PAGE = 500;
@@ -36,14 +42,16 @@ final class UserService {
     private final PasswordPolicy policy;
     private final AuthService auth;
     private final Clock clock;
+    private final AuditLog audit;
 
-    UserService(Database database, PasswordHasher hasher, PasswordPolicy policy, AuthService auth, Clock clock) {
+    UserService(Database database, PasswordHasher hasher, PasswordPolicy policy, AuthService auth, Clock clock, AuditLog audit) {
         this.database = database;
         this.users = new UserRepository(database);
         this.hasher = hasher;
         this.policy = policy;
         this.auth = auth;
         this.clock = clock;
+        this.audit = audit;
     }
 
     UserPage list(int offset, int limit) {
@@ -56,6 +64,10 @@ final class UserService {
     }
 
     UserView create(CreateUserRequest request, Caller caller) {
+        return create(request, Actor.of(caller, null, null));
+    }
+
+    UserView create(CreateUserRequest request, Actor caller) {
         List<ErrorDetail> problems = new ArrayList<>();
         Users.checkUsername(request.username()).ifPresent(problems::add);
         Users.checkDisplayName(request.displayName()).ifPresent(problems::add);
@@ -75,8 +87,12 @@ final class UserService {
         user.setRoles(new ArrayList<>(RoleNames.toStored(request.roles())));
         user.setCreatedAt(now);
         user.setUpdatedAt(now);
-        try {
+        try (Transaction tx = database.beginTransaction()) {
             users.insert(user);
+            String id = user.getId().toString();
+            audit.append(tx, AuditEvent.change("user.create", "user", id).actor(caller)
+                    .change(null, state(user)).personalChange(id, null, personal(user)));
+            tx.commit();
         } catch (DuplicateKeyException e) {
             throw duplicate(request.username());
         }
@@ -86,6 +102,10 @@ final class UserService {
     }
 
     UserView update(long id, UpdateUserRequest request, Caller caller) {
+        return update(id, request, Actor.of(caller, null, null));
+    }
+
+    UserView update(long id, UpdateUserRequest request, Actor caller) {
         List<ErrorDetail> problems = new ArrayList<>();
         Users.checkDisplayName(request.displayName()).ifPresent(problems::add);
         Users.checkRoles(request.roles(), false).ifPresent(problems::add);
@@ -110,6 +130,8 @@ final class UserService {
             if (losesAdmin) {
                 refuseLosingAdmin(user, caller, "demote or disable");
             }
+            Map<String, Object> before = state(user);
+            Map<String, Object> personalBefore = personal(user);
             boolean endsSessions = (user.isEnabled() && !newEnabled)
                     || !new HashSet<>(newRoles).containsAll(user.getRoles())
                     || request.password() != null;
@@ -124,6 +146,9 @@ final class UserService {
             user.setUpdatedAt(clock.instant());
             users.update(user);
             int ended = endsSessions ? auth.revokeSessionsOf(id, "user-changed") : 0;
+            audit.append(tx, AuditEvent.change("user.update", "user", Long.toString(id)).actor(caller)
+                    .change(before, state(user)).personalChange(Long.toString(id), personalBefore, personal(user))
+                    .detail("passwordChanged", request.password() != null).detail("sessionsEnded", ended));
             tx.commit();
             LOG.info("users: {} ({}) updated user {} ({}): roles {}, enabled {}{}{}", caller.id(), caller.name(), id,
                     user.getUsername(), user.getRoles(), user.isEnabled(), request.password() != null ? ", password reset" : "",
@@ -133,6 +158,10 @@ final class UserService {
     }
 
     void delete(long id, Caller caller) {
+        delete(id, Actor.of(caller, null, null));
+    }
+
+    void delete(long id, Actor caller) {
         try (Transaction tx = database.beginTransaction()) {
             users.lockAdmins();
             DUser user = users.findById(id).orElseThrow(() -> notFound(id));
@@ -143,13 +172,37 @@ final class UserService {
             }
             int ended = auth.revokeSessionsOf(id, "user-deleted");
             users.delete(user);
+            audit.append(tx, AuditEvent.change("user.delete", "user", Long.toString(id)).actor(caller)
+                    .change(state(user), null).personalChange(Long.toString(id), personal(user), null)
+                    .detail("sessionsEnded", ended));
             tx.commit();
             LOG.info("users: {} ({}) deleted user {} ({}); {} session(s) ended", caller.id(), caller.name(), id,
                     user.getUsername(), ended);
         }
     }
 
-    private void refuseLosingAdmin(DUser user, Caller caller, String action) {
+    /** What an audit record holds in the clear about a user: nothing that names the person. */
+    static Map<String, Object> state(DUser user) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("roles", user.getRoles().stream().sorted().toList());
+        state.put("enabled", user.isEnabled());
+        state.put("source", user.getSource());
+        return state;
+    }
+
+    /** A user's personal fields, sealed with their key in an audit record. */
+    static Map<String, Object> personal(DUser user) {
+        Map<String, Object> personal = new LinkedHashMap<>();
+        personal.put("username", user.getUsername());
+        personal.put("displayName", user.getDisplayName());
+        personal.put("email", user.getEmail());
+        if (user.getExternalSubject() != null) {
+            personal.put("externalSubject", user.getExternalSubject());
+        }
+        return personal;
+    }
+
+    private void refuseLosingAdmin(DUser user, Actor caller, String action) {
         if (user.getId().toString().equals(caller.id())) {
             throw ApiException.conflict("you cannot " + action + " yourself as an admin: ask another admin");
         }

@@ -7,6 +7,9 @@ import io.pganalytics.common.collectors.CollectorHeartbeat;
 import io.pganalytics.common.collectors.CollectorPage;
 import io.pganalytics.common.collectors.CollectorView;
 import io.pganalytics.common.collectors.UpdateCollectorRequest;
+import io.pganalytics.server.audit.AuditEvent;
+import io.pganalytics.server.audit.AuditEvent.Actor;
+import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
 import org.slf4j.Logger;
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +27,8 @@ import java.util.UUID;
 /**
  * What admins do with registered collectors, and a collector's view of itself. Every change is published to the
  * cluster's registry after its transaction commits, so that disabling or deleting a collector refuses its credential
- * on every node at once. Deleting keeps the row (see the migration) but frees the heartbeat.
+ * on every node at once. Deleting keeps the row (see the migration) but frees the heartbeat. Every change is recorded
+ * in the audit trail in its own transaction, with the collector before and after.
  */
 final class CollectorService {
     static final int MAX_PAGE = 500;
@@ -34,13 +39,16 @@ final class CollectorService {
     private final CollectorRegistry registry;
     private final Heartbeats heartbeats;
     private final Clock clock;
+    private final AuditLog audit;
 
-    CollectorService(Database database, CollectorRepository collectors, CollectorRegistry registry, Heartbeats heartbeats, Clock clock) {
+    CollectorService(Database database, CollectorRepository collectors, CollectorRegistry registry, Heartbeats heartbeats, Clock clock,
+                     AuditLog audit) {
         this.database = database;
         this.collectors = collectors;
         this.registry = registry;
         this.heartbeats = heartbeats;
         this.clock = clock;
+        this.audit = audit;
     }
 
     CollectorPage list(int offset, int limit) {
@@ -60,7 +68,7 @@ final class CollectorService {
         return get(UUID.fromString(caller.id()));
     }
 
-    CollectorView update(UUID id, UpdateCollectorRequest request, Caller caller) {
+    CollectorView update(UUID id, UpdateCollectorRequest request, Actor caller) {
         String name = Inputs.trimmed(request.name());
         List<ErrorDetail> problems = new ArrayList<>();
         Inputs.check("name", name, Inputs.MAX_NAME, problems);
@@ -70,6 +78,7 @@ final class CollectorService {
         DCollector collector;
         try (Transaction tx = database.beginTransaction()) {
             collector = collectors.findLiveForUpdate(id).orElseThrow(() -> notFound(id));
+            Map<String, Object> before = state(collector);
             if (name != null) {
                 collector.setName(name);
             }
@@ -78,6 +87,8 @@ final class CollectorService {
             }
             collector.setUpdatedAt(now());
             collectors.update(collector);
+            audit.append(tx, AuditEvent.change("collector.update", "collector", id.toString()).actor(caller)
+                    .change(before, state(collector)));
             tx.commit();
         }
         registry.publish(collector);
@@ -86,20 +97,33 @@ final class CollectorService {
         return get(id);
     }
 
-    void delete(UUID id, Caller caller) {
+    void delete(UUID id, Actor caller) {
         DCollector collector;
         try (Transaction tx = database.beginTransaction()) {
             collector = collectors.findLiveForUpdate(id).orElseThrow(() -> notFound(id));
+            Map<String, Object> before = state(collector);
             Instant now = now();
             collector.setEnabled(false);
             collector.setDeletedAt(now);
             collector.setUpdatedAt(now);
             collectors.update(collector);
+            audit.append(tx, AuditEvent.change("collector.revoke", "collector", id.toString()).actor(caller)
+                    .change(before, state(collector)));
             tx.commit();
         }
         registry.publish(collector);
         heartbeats.forget(id.toString());
         LOG.info("collectors: {} ({}) deleted collector {} ({})", caller.id(), caller.name(), id, collector.getName());
+    }
+
+    /** A collector as an audit record holds it (never its credential). A collector is not a person: all in the clear. */
+    private static Map<String, Object> state(DCollector collector) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("name", collector.getName());
+        state.put("hostname", collector.getHostname());
+        state.put("enabled", collector.isEnabled());
+        state.put("deleted", collector.getDeletedAt() != null);
+        return state;
     }
 
     /** The heartbeat to show: the cluster's live one, or the persisted one after a full restart, whichever is newer. */

@@ -2,6 +2,8 @@ package io.pganalytics.server.collectors;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.ebean.Database;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.CallerAuthenticator;
 import io.pganalytics.server.http.JsonBodies;
@@ -29,21 +31,22 @@ public final class CollectorsFeature implements AutoCloseable {
     private final CollectorService collectors;
     private final RegistrationService registration;
     private final CollectorAuthenticator authenticator;
-    private final List<ApiService> routes;
+    private final JsonBodies bodies;
     private ScheduledExecutorService persister;
 
-    public CollectorsFeature(CollectorsConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock) {
+    /** @param audit where every change to a collector or a registration token is recorded, in its own transaction */
+    public CollectorsFeature(CollectorsConfig config, Database database, HazelcastInstance hazelcast, JsonBodies bodies, Clock clock,
+                             AuditLog audit) {
         this.config = Objects.requireNonNull(config);
         Objects.requireNonNull(clock);
         CollectorRepository collectorRows = new CollectorRepository(database);
         CollectorRegistry registry = new CollectorRegistry(hazelcast, collectorRows, config.registryCacheTtl());
         this.heartbeats = new Heartbeats(hazelcast, collectorRows);
-        this.collectors = new CollectorService(database, collectorRows, registry, heartbeats, clock);
+        this.collectors = new CollectorService(database, collectorRows, registry, heartbeats, clock, audit);
         this.registration = new RegistrationService(database, new RegistrationTokenRepository(database), collectorRows, registry,
-                new RegistrationThrottle(hazelcast, clock, config), new Secrets(new SecureRandom()), clock, config);
+                new RegistrationThrottle(hazelcast, clock, config), new Secrets(new SecureRandom()), clock, config, audit);
         this.authenticator = new CollectorAuthenticator(registry);
-        // Registration first: its /collectors/registration-tokens must match before /collectors/{id}.
-        this.routes = List.of(new RegistrationRoutes(registration, bodies), new CollectorsRoutes(collectors, bodies));
+        this.bodies = bodies;
     }
 
     /** Schedules the periodic persistence of the heartbeats this node receives. */
@@ -64,8 +67,10 @@ public final class CollectorsFeature implements AutoCloseable {
         return authenticator;
     }
 
-    public List<ApiService> routes() {
-        return routes;
+    /** The routes; revoking a collector must be confirmed ({@code confirmations}). */
+    public List<ApiService> routes(Confirmations confirmations) {
+        // Registration first: its /collectors/registration-tokens must match before /collectors/{id}.
+        return List.of(new RegistrationRoutes(registration, bodies), new CollectorsRoutes(collectors, bodies, confirmations));
     }
 
     /**

@@ -5,6 +5,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.collectors.UpdateCollectorRequest;
+import io.pganalytics.server.audit.Confirmations;
+import io.pganalytics.server.audit.RequestActor;
 import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.ApiRules;
@@ -13,14 +15,19 @@ import io.pganalytics.server.http.JsonBodies;
 
 import java.util.UUID;
 
-/** {@code /collectors}: admins list, read, rename, disable and delete collectors; a collector reads itself at {@code /me}. */
+/**
+ * {@code /collectors}: admins list, read, rename, disable and delete collectors; a collector reads itself at {@code /me}.
+ * Deleting (revoking) a collector must be confirmed ({@link Confirmations}).
+ */
 final class CollectorsRoutes implements ApiService {
     private final CollectorService collectors;
     private final JsonBodies bodies;
+    private final Confirmations confirmations;
 
-    CollectorsRoutes(CollectorService collectors, JsonBodies bodies) {
+    CollectorsRoutes(CollectorService collectors, JsonBodies bodies, Confirmations confirmations) {
         this.collectors = collectors;
         this.bodies = bodies;
+        this.confirmations = confirmations;
     }
 
     @Override
@@ -50,11 +57,15 @@ final class CollectorsRoutes implements ApiService {
     private void update(ServerRequest request, ServerResponse response) {
         UUID id = id(request);
         UpdateCollectorRequest body = bodies.read(request, UpdateCollectorRequest.class);
-        bodies.ok(response, collectors.update(id, body, ApiRules.caller(request)));
+        bodies.ok(response, collectors.update(id, body, RequestActor.of(request)));
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
-        collectors.delete(id(request), ApiRules.caller(request));
+        UUID id = id(request);
+        collectors.get(id);
+        confirmations.require(request, ApiRules.caller(request), null, "collector.revoke",
+                "Revoke collector " + id + ": its credential is refused at once on every server and it can no longer send data.");
+        collectors.delete(id, RequestActor.of(request));
         response.status(Status.NO_CONTENT_204).send();
     }
 

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
 import io.pganalytics.common.wire.RegistrationRequest;
+import io.pganalytics.server.audit.RequestActor;
 import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.ApiRules;
@@ -51,7 +52,7 @@ final class RegistrationRoutes implements ApiService {
         CreateRegistrationTokenRequest body = request.content().hasEntity()
                 ? bodies.read(request, CreateRegistrationTokenRequest.class)
                 : new CreateRegistrationTokenRequest(null, null);
-        bodies.created(response, registration.createToken(body, ApiRules.caller(request)));
+        bodies.created(response, registration.createToken(body, RequestActor.of(request)));
     }
 
     private void revoke(ServerRequest request, ServerResponse response) {
@@ -59,7 +60,7 @@ final class RegistrationRoutes implements ApiService {
         if (text == null || !text.matches("\\d{1,18}")) {
             throw ApiException.notFound("no registration token with id '" + RequestParameters.abbreviate(text) + "'");
         }
-        registration.revokeToken(Long.parseLong(text), ApiRules.caller(request));
+        registration.revokeToken(Long.parseLong(text), RequestActor.of(request));
         response.status(Status.NO_CONTENT_204).send();
     }
 }

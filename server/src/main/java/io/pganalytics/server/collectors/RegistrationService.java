@@ -10,8 +10,10 @@ import io.pganalytics.common.collectors.RegistrationTokenState;
 import io.pganalytics.common.collectors.RegistrationTokenView;
 import io.pganalytics.common.wire.CollectorIdentity;
 import io.pganalytics.common.wire.RegistrationRequest;
+import io.pganalytics.server.audit.AuditEvent;
+import io.pganalytics.server.audit.AuditEvent.Actor;
+import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.http.ApiException;
-import io.pganalytics.server.http.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +21,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * One-time registration tokens and the registration that spends one. A token is shown once and kept as its
  * SHA-256; registration claims it and creates the collector in one transaction, so a token registers exactly one
  * collector however many requests race for it, and a refused registration creates nothing. Failed registrations are
- * rate limited per client address. Neither a token nor a credential is ever logged.
+ * rate limited per client address. Neither a token nor a credential is ever logged. Creating and revoking a token are
+ * recorded in the audit trail in their own transactions (the token's id, note and expiry: never its secret).
  */
 final class RegistrationService {
     static final int MAX_PAGE = 500;
@@ -41,10 +46,11 @@ final class RegistrationService {
     private final Secrets secrets;
     private final Clock clock;
     private final CollectorsConfig config;
+    private final AuditLog audit;
 
     RegistrationService(Database database, RegistrationTokenRepository tokens, CollectorRepository collectors,
                         CollectorRegistry registry, RegistrationThrottle throttle, Secrets secrets, Clock clock,
-                        CollectorsConfig config) {
+                        CollectorsConfig config, AuditLog audit) {
         this.database = database;
         this.tokens = tokens;
         this.collectors = collectors;
@@ -53,9 +59,10 @@ final class RegistrationService {
         this.secrets = secrets;
         this.clock = clock;
         this.config = config;
+        this.audit = audit;
     }
 
-    RegistrationTokenCreated createToken(CreateRegistrationTokenRequest request, Caller caller) {
+    RegistrationTokenCreated createToken(CreateRegistrationTokenRequest request, Actor caller) {
         List<ErrorDetail> problems = new ArrayList<>();
         String note = Inputs.trimmed(request.note());
         Inputs.check("note", note, Inputs.MAX_NOTE, problems);
@@ -81,7 +88,12 @@ final class RegistrationService {
         token.setCreatedBy(createdBy(caller));
         token.setCreatedAt(now);
         token.setExpiresAt(now.plus(ttl));
-        tokens.insert(token);
+        try (Transaction tx = database.beginTransaction()) {
+            tokens.insert(token);
+            audit.append(tx, AuditEvent.change("registration-token.create", "registration-token", token.getId().toString())
+                    .actor(caller).change(null, recorded(token, now)));
+            tx.commit();
+        }
         LOG.info("collectors: {} ({}) created registration token {} expiring at {}", caller.id(), caller.name(), token.getId(),
                 token.getExpiresAt());
         return new RegistrationTokenCreated(token.getId(), secret, token.getNote(), token.getCreatedBy(), token.getCreatedAt(),
@@ -94,12 +106,21 @@ final class RegistrationService {
         return new RegistrationTokenPage(page, tokens.count(), offset, limit);
     }
 
-    void revokeToken(long id, Caller caller) {
-        DRegistrationToken token = tokens.findById(id).orElseThrow(() -> ApiException.notFound("no registration token with id " + id));
-        if (!tokens.revoke(id, now())) {
-            DRegistrationToken current = tokens.findById(id).orElse(token);
-            throw ApiException.conflict("registration token " + id + " is " + state(current, now()).wireName()
-                    + ": only an unused token can be revoked");
+    void revokeToken(long id, Actor caller) {
+        try (Transaction tx = database.beginTransaction()) {
+            DRegistrationToken token = tokens.findById(id).orElseThrow(() -> ApiException.notFound("no registration token with id " + id));
+            Instant now = now();
+            if (!tokens.revoke(id, now)) {
+                DRegistrationToken current = tokens.findById(id).orElse(token);
+                throw ApiException.conflict("registration token " + id + " is " + state(current, now()).wireName()
+                        + ": only an unused token can be revoked");
+            }
+            Map<String, Object> before = recorded(token, now);
+            Map<String, Object> after = new LinkedHashMap<>(before);
+            after.put("state", RegistrationTokenState.REVOKED.wireName());
+            audit.append(tx, AuditEvent.change("registration-token.revoke", "registration-token", Long.toString(id)).actor(caller)
+                    .change(before, after));
+            tx.commit();
         }
         LOG.info("collectors: {} ({}) revoked registration token {}", caller.id(), caller.name(), id);
     }
@@ -202,7 +223,16 @@ final class RegistrationService {
                 token.getUsedByCollectorId() == null ? null : token.getUsedByCollectorId().toString(), token.getRevokedAt());
     }
 
-    private static String createdBy(Caller caller) {
+    /** A token as an audit record holds it: never its secret (nor its hash), nor who made it (the record's actor says). */
+    private static Map<String, Object> recorded(DRegistrationToken token, Instant now) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("note", token.getNote());
+        state.put("expiresAt", token.getExpiresAt().toString());
+        state.put("state", state(token, now).wireName());
+        return state;
+    }
+
+    private static String createdBy(Actor caller) {
         String name = caller.name() == null || caller.name().isBlank() ? caller.id() : caller.name();
         return name.length() > 64 ? name.substring(0, 64) : name;
     }

@@ -3,7 +3,8 @@ package io.pganalytics.server.crypto;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.crypto.CryptoException;
 import io.pganalytics.common.crypto.KeyEncryptionKeys;
-import io.pganalytics.server.auth.mfa.StepUp;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.cluster.JobLeases;
 import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.http.ApiService;
@@ -44,7 +45,7 @@ public final class CryptoFeature implements AutoCloseable {
         SealedValueRepository values = new SealedValueRepository(dataSource);
         this.rewrap = new RewrapJob(keys, this::columns, values, new RewrapRunRepository(dataSource), leases, nodeName, clock,
                 config.rewrapRate(), config.rewrapBatch(), REWRAP_TICK);
-        this.management = new KeyManagement(keys, rotation, rewrap, values, this::columns, clock);
+        this.management = new KeyManagement(keys, rotation, rewrap, values, this::columns, clock, dataSource);
     }
 
     /**
@@ -96,9 +97,12 @@ public final class CryptoFeature implements AutoCloseable {
         return List.copyOf(columns);
     }
 
-    /** {@code /admin/keys}: status, rotation, re-wrap, retirement. */
-    public List<ApiService> routes(JsonBodies bodies, StepUp stepUp) {
-        return List.of(new KeyRoutes(management, bodies, stepUp));
+    /**
+     * {@code /admin/keys}: status, rotation, re-wrap, retirement. Rotation and retirement must be confirmed
+     * ({@code confirmations}); every change is recorded in {@code audit} in its own transaction.
+     */
+    public List<ApiService> routes(JsonBodies bodies, Confirmations confirmations, AuditLog audit) {
+        return List.of(new KeyRoutes(management, bodies, confirmations, audit));
     }
 
     @Override

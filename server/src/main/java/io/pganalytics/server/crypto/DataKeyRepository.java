@@ -56,6 +56,11 @@ final class DataKeyRepository {
      * when {@code onlyIfNone} and a current key already exists (another node made it), changes nothing and returns it.
      */
     Row createCurrent(NewKey key, String node, Instant now, boolean onlyIfNone) {
+        return createCurrent(key, node, now, onlyIfNone, Jdbc.Then.nothing());
+    }
+
+    /** As {@link #createCurrent(NewKey, String, Instant, boolean)}, running {@code then} with a new key before the commit. */
+    Row createCurrent(NewKey key, String node, Instant now, boolean onlyIfNone, Jdbc.Then<Row> then) {
         return Jdbc.underLock(dataSource, CREATE_LOCK, "data keys: cannot create a data key", c -> {
             if (onlyIfNone) {
                 Optional<Row> existing = Jdbc.one(c, "SELECT " + COLUMNS + " FROM crypto_data_key WHERE state = 'current'", DataKeyRepository::row);
@@ -84,7 +89,9 @@ final class DataKeyRepository {
                 insert.setString(7, node);
                 insert.executeUpdate();
             }
-            return new Row(id, "current", key.kekKind(), key.kekLocation(), key.kekVersion(), wrapped, now, node, null);
+            Row created = new Row(id, "current", key.kekKind(), key.kekLocation(), key.kekVersion(), wrapped, now, node, null);
+            then.run(c, created);
+            return created;
         });
     }
 
@@ -93,14 +100,28 @@ final class DataKeyRepository {
      * retired, or gone), which changes nothing.
      */
     boolean retire(int id, Instant now) {
+        return retire(id, now, Jdbc.Then.nothing());
+    }
+
+    /** As {@link #retire(int, Instant)}, running {@code then} with the key's id before the commit when it was retired. */
+    boolean retire(int id, Instant now, Jdbc.Then<Integer> then) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE crypto_data_key SET state = 'retired', wrapped = NULL, retired_at = ?"
                      + " WHERE id = ? AND state = 'active'")) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setInt(2, id);
-            boolean retired = ps.executeUpdate() == 1;
-            c.commit();
-            return retired;
+            c.setAutoCommit(false);
+            try {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setInt(2, id);
+                boolean retired = ps.executeUpdate() == 1;
+                if (retired) {
+                    then.run(c, id);
+                }
+                c.commit();
+                return retired;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("data keys: cannot retire data key " + id + ": " + e.getMessage(), e);
         }

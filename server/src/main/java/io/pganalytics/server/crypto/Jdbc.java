@@ -18,6 +18,16 @@ final class Jdbc {
         T run(Connection c) throws SQLException;
     }
 
+    /** Work done last in a transaction with what it made: an audit record of the change, appended on its connection. */
+    interface Then<T> {
+        void run(Connection c, T result) throws SQLException;
+
+        static <T> Then<T> nothing() {
+            return (c, result) -> {
+            };
+        }
+    }
+
     interface RowReader<T> {
         T read(ResultSet rs) throws SQLException;
     }

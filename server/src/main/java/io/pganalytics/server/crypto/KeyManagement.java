@@ -8,10 +8,12 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.ProtectedItemView;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.server.audit.AuditEvent;
 import io.pganalytics.server.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,10 +25,13 @@ import java.util.function.Supplier;
 /**
  * The key management rules behind {@code /admin/keys}: the status (what each key protects, counted with
  * {@code crypto_key_id} over every registered column and {@code crypto_sealed_file}), rotation, the re-wrap job, and
- * retiring a data key or a key-encryption key version only once nothing uses it.
+ * retiring a data key or a key-encryption key version only once nothing uses it. Each change is recorded in the audit
+ * trail in its own transaction ({@link KeyAudit}): key ids and versions before and after, never key material.
  */
 final class KeyManagement {
     private static final Logger LOG = LoggerFactory.getLogger(KeyManagement.class);
+    /** Serialises the destruction of key-encryption key versions: "pga_kekd". */
+    private static final long KEK_DESTROY_LOCK = 0x7067615f6b656b64L;
 
     private final KeyService keys;
     private final KeyRotation rotation;
@@ -34,15 +39,17 @@ final class KeyManagement {
     private final SealedValueRepository values;
     private final Supplier<List<SealedColumn>> columns;
     private final Clock clock;
+    private final DataSource dataSource;
 
     KeyManagement(KeyService keys, KeyRotation rotation, RewrapJob rewrap, SealedValueRepository values,
-                  Supplier<List<SealedColumn>> columns, Clock clock) {
+                  Supplier<List<SealedColumn>> columns, Clock clock, DataSource dataSource) {
         this.keys = keys;
         this.rotation = rotation;
         this.rewrap = rewrap;
         this.values = values;
         this.columns = columns;
         this.clock = clock;
+        this.dataSource = dataSource;
     }
 
     /** What uses data keys: per column and per node file, values per data key id. */
@@ -109,14 +116,37 @@ final class KeyManagement {
                 items, rewrap.view());
     }
 
-    RotateResult rotate(Boolean newKekVersion, String by) {
-        KeyRotation.Rotation made = rotation.rotate(newKekVersion, by);
-        RewrapView run = rewrap.request(by);
+    RotateResult rotate(Boolean newKekVersion, KeyAudit audit) {
+        int previousKey = keys.currentKeyId();
+        int previousKek = keys.currentKekVersion();
+        int latestKek = keys.latestKekVersion();
+        KeyRotation.Rotation made = rotation.rotate(newKekVersion, audit.by(), (c, row) -> audit.append(c,
+                AuditEvent.change("keys.rotate", "data-key", Integer.toString(row.id()))
+                        .change(Map.of("currentDataKey", previousKey, "kekVersion", previousKek),
+                                Map.of("currentDataKey", row.id(), "kekVersion", row.kekVersion()))
+                        .detail("kekVersionCreated", row.kekVersion() > latestKek)));
+        RewrapView run = rewrap(audit);
         return new RotateResult(made.dataKey(), made.kekVersion(), made.kekVersionCreated(), run);
     }
 
-    RewrapView rewrap(String by) {
-        return rewrap.request(by);
+    RewrapView rewrap(KeyAudit audit) {
+        return rewrap.request(audit.by(), (c, started) -> audit.append(c,
+                AuditEvent.change("keys.rewrap", "rewrap-run", Long.toString(started.after().id()))
+                        .change(run(started.before()), run(started.after()))));
+    }
+
+    /** A re-wrap run as an audit record holds it (null when there is none). */
+    private static Map<String, Object> run(RewrapRunRepository.Run run) {
+        if (run == null) {
+            return null;
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("run", run.id());
+        values.put("state", run.state());
+        values.put("targetDataKey", run.targetKey());
+        values.put("done", run.done());
+        values.put("total", run.total());
+        return values;
     }
 
     /**
@@ -125,7 +155,8 @@ final class KeyManagement {
      * @throws ApiException not found for an unknown key; conflict (naming what uses it) while it is current, used, or
      *                      already retired
      */
-    void retireDataKey(int id, String by) {
+    void retireDataKey(int id, KeyAudit audit) {
+        String by = audit.by();
         DataKeyRepository.Row row = keys.repository().find(id)
                 .orElseThrow(() -> ApiException.notFound("data key " + id + " does not exist"));
         if (row.retired()) {
@@ -139,7 +170,11 @@ final class KeyManagement {
             throw ApiException.conflict("data key " + id + " still seals " + usage.records(id) + " values (" + usage.describe(id)
                     + "): run the re-wrap (POST /api/v1/admin/keys/rewrap) and retire it when it is done");
         }
-        if (!keys.repository().retire(id, clock.instant())) {
+        int kekVersion = row.kekVersion();
+        if (!keys.repository().retire(id, clock.instant(), (c, retired) -> audit.append(c,
+                AuditEvent.change("keys.retire-data-key", "data-key", Integer.toString(id))
+                        .change(Map.of("state", "active", "kekVersion", kekVersion),
+                                Map.of("state", "retired", "kekVersion", kekVersion, "wrappedKey", "erased"))))) {
             throw ApiException.conflict("data key " + id + " changed meanwhile (it is no longer active): read the status again");
         }
         rotation.retired(id);
@@ -152,7 +187,8 @@ final class KeyManagement {
      * @throws ApiException not found for an unknown version; conflict while it is the newest, wraps a data key that
      *                      is not retired, or the provider cannot destroy versions
      */
-    void retireKekVersion(int version, String by) {
+    void retireKekVersion(int version, KeyAudit audit) {
+        String by = audit.by();
         KeyEncryptionKeys kek = keys.kek();
         if (!kek.versions().contains(version)) {
             throw ApiException.notFound("key-encryption key version " + version + " does not exist in " + kek.kind() + " " + kek.location());
@@ -170,7 +206,14 @@ final class KeyManagement {
             throw ApiException.conflict("the key-encryption key provider " + kek.kind() + " at " + kek.location()
                     + " cannot destroy versions here (a read-only key store): remove version " + version + " where it is provisioned");
         }
-        kek.destroyVersion(version);
+        // destroyed first, recorded last: the record commits only for a version that is gone (and holds the chain's lock
+        // only for the commit, not for the provider's call)
+        Jdbc.underLock(dataSource, KEK_DESTROY_LOCK, "key-encryption keys: cannot record the retirement of version " + version, c -> {
+            kek.destroyVersion(version);
+            audit.append(c, AuditEvent.change("keys.retire-kek-version", "kek-version", Integer.toString(version))
+                    .change(Map.of("state", "present", "provider", kek.kind()), Map.of("state", "destroyed", "provider", kek.kind())));
+            return null;
+        });
         LOG.info("encryption: key-encryption key version {} destroyed in {} {} by {}", version, kek.kind(), kek.location(), by);
     }
 }

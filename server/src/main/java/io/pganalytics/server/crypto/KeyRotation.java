@@ -61,6 +61,11 @@ final class KeyRotation implements AutoCloseable {
      * @throws ApiException conflict when a new version is asked for and the provider cannot create one
      */
     synchronized Rotation rotate(Boolean newKekVersion, String by) {
+        return rotate(newKekVersion, by, Jdbc.Then.nothing());
+    }
+
+    /** As {@link #rotate(Boolean, String)}, running {@code then} with the new key in its transaction, before the commit. */
+    synchronized Rotation rotate(Boolean newKekVersion, String by, Jdbc.Then<DataKeyRepository.Row> then) {
         KeyEncryptionKeys kek = keys.kek();
         if (Boolean.TRUE.equals(newKekVersion) && !kek.canManage()) {
             throw ApiException.conflict("the key-encryption key provider " + kek.kind() + " at " + kek.location()
@@ -69,7 +74,8 @@ final class KeyRotation implements AutoCloseable {
         }
         boolean create = !Boolean.FALSE.equals(newKekVersion) && kek.canManage();
         int version = create ? kek.createVersion() : keys.latestKekVersion();
-        DataKeyRepository.Row row = keys.repository().createCurrent(keys.newKey(version), by + " on " + node, clock.instant(), false);
+        DataKeyRepository.Row row = keys.repository().createCurrent(keys.newKey(version), by + " on " + node, clock.instant(), false,
+                then);
         keys.reloadCurrent();
         LOG.info("encryption: rotation by {}: data key {} is current, wrapped by key-encryption key version {}{}", by, row.id(), version,
                 create ? " (created)" : "");

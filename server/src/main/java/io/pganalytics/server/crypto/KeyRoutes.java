@@ -4,7 +4,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.keys.RotateRequest;
-import io.pganalytics.server.auth.mfa.StepUp;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.audit.Confirmations;
+import io.pganalytics.server.audit.RequestActor;
 import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.ApiRules;
@@ -13,17 +15,20 @@ import io.pganalytics.server.http.JsonBodies;
 
 /**
  * {@code /admin/keys}: admins read the key status, rotate, start a re-wrap, and retire a data key or a key-encryption
- * key version. Rotation and retirement ask for a fresh second factor ({@link StepUp}) like other sensitive changes.
+ * key version. Rotation and retirement must be confirmed ({@link Confirmations}), which also asks for a fresh second
+ * factor like other sensitive changes; every change is recorded in the audit trail with the change's own transaction.
  */
 final class KeyRoutes implements ApiService {
     private final KeyManagement keys;
     private final JsonBodies bodies;
-    private final StepUp stepUp;
+    private final Confirmations confirmations;
+    private final AuditLog audit;
 
-    KeyRoutes(KeyManagement keys, JsonBodies bodies, StepUp stepUp) {
+    KeyRoutes(KeyManagement keys, JsonBodies bodies, Confirmations confirmations, AuditLog audit) {
         this.keys = keys;
         this.bodies = bodies;
-        this.stepUp = stepUp;
+        this.confirmations = confirmations;
+        this.audit = audit;
     }
 
     @Override
@@ -40,26 +45,37 @@ final class KeyRoutes implements ApiService {
     }
 
     private void rotate(ServerRequest request, ServerResponse response) {
-        stepUp.require(ApiRules.caller(request));
         byte[] body = JsonBodies.readBounded(request, 4096);
         RotateRequest rotate = body.length == 0 ? new RotateRequest(null) : bodies.parse(body, RotateRequest.class);
-        bodies.ok(response, keys.rotate(rotate.newKekVersion(), ApiRules.caller(request).name()));
+        confirmations.require(request, ApiRules.caller(request), rotate, "keys.rotate", Boolean.FALSE.equals(rotate.newKekVersion())
+                ? "Rotate the data key: a new data key seals new values on every node, and a re-wrap moves the old ones."
+                : "Rotate the keys: a new key-encryption key version (where the provider can make one) and a new data key,"
+                + " then a re-wrap of every sealed value.");
+        bodies.ok(response, keys.rotate(rotate.newKekVersion(), audited(request)));
     }
 
     private void rewrap(ServerRequest request, ServerResponse response) {
-        bodies.send(response, Status.ACCEPTED_202, keys.rewrap(ApiRules.caller(request).name()));
+        bodies.send(response, Status.ACCEPTED_202, keys.rewrap(audited(request)));
     }
 
     private void retireDataKey(ServerRequest request, ServerResponse response) {
-        stepUp.require(ApiRules.caller(request));
-        keys.retireDataKey(number(request, "id"), ApiRules.caller(request).name());
+        int id = number(request, "id");
+        confirmations.require(request, ApiRules.caller(request), null, "keys.retire-data-key",
+                "Retire data key " + id + ": its wrapped bytes are erased for good; anything it still sealed could never be read again.");
+        keys.retireDataKey(id, audited(request));
         response.status(Status.NO_CONTENT_204).send();
     }
 
     private void retireKekVersion(ServerRequest request, ServerResponse response) {
-        stepUp.require(ApiRules.caller(request));
-        keys.retireKekVersion(number(request, "version"), ApiRules.caller(request).name());
+        int version = number(request, "version");
+        confirmations.require(request, ApiRules.caller(request), null, "keys.retire-kek-version",
+                "Destroy key-encryption key version " + version + " in the key provider, for good.");
+        keys.retireKekVersion(version, audited(request));
         response.status(Status.NO_CONTENT_204).send();
+    }
+
+    private KeyAudit audited(ServerRequest request) {
+        return new KeyAudit(audit, RequestActor.of(request));
     }
 
     private static int number(ServerRequest request, String name) {

@@ -68,12 +68,17 @@ final class RewrapJob implements AutoCloseable {
 
     /** Starts a run towards the current data key (or retargets the running one), and wakes the worker. */
     RewrapView request(String by) {
+        return request(by, Jdbc.Then.nothing());
+    }
+
+    /** As {@link #request(String)}, running {@code then} in the run's transaction, before the commit. */
+    RewrapView request(String by, Jdbc.Then<RewrapRunRepository.Started> then) {
         int target = keys.currentKeyId();
         long total = 0;
         for (SealedColumn column : columns.get()) {
             total += values.countOthers(column, target);
         }
-        RewrapRunRepository.Run run = runs.startOrRetarget(target, total, by, clock.instant());
+        RewrapRunRepository.Run run = runs.startOrRetarget(target, total, by, clock.instant(), then);
         LOG.info("re-wrap: run {} towards data key {} ({} values under older keys), requested by {}", run.id(), target, total, by);
         if (!closing) {
             worker.execute(this::scheduled);

@@ -48,27 +48,43 @@ final class RewrapRunRepository {
      * this waited for the lock is not touched: a new one starts.
      */
     Run startOrRetarget(int target, long total, String by, Instant now) {
+        return startOrRetarget(target, total, by, now, Jdbc.Then.nothing());
+    }
+
+    /** What a request for a run found running (or null) and what it left running. */
+    record Started(Run before, Run after) {
+    }
+
+    /** As {@link #startOrRetarget(int, long, String, Instant)}, running {@code then} before the commit. */
+    Run startOrRetarget(int target, long total, String by, Instant now, Jdbc.Then<Started> then) {
         return Jdbc.underLock(dataSource, START_LOCK, "re-wrap: cannot start a run", c -> {
             Optional<Run> running = Jdbc.one(c, RUNNING, RewrapRunRepository::run);
-            if (running.isPresent() && running.get().targetKey() == target) {
-                return running.get();
-            }
-            if (running.isPresent() && retarget(c, running.get().id(), target, total)) {
-                return Jdbc.one(c, "SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE id = " + running.get().id(),
-                        RewrapRunRepository::run).orElseThrow();
-            }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_rewrap_run (state, target_key, started_at, total, started_by)"
-                    + " VALUES ('running', ?, ?, ?, ?) RETURNING " + COLUMNS)) {
-                insert.setInt(1, target);
-                insert.setTimestamp(2, Timestamp.from(now));
-                insert.setLong(3, total);
-                insert.setString(4, by);
-                try (ResultSet rs = insert.executeQuery()) {
-                    rs.next();
-                    return run(rs);
-                }
-            }
+            Run started = startOrRetarget(c, running, target, total, by, now);
+            then.run(c, new Started(running.orElse(null), started));
+            return started;
         });
+    }
+
+    private static Run startOrRetarget(Connection c, Optional<Run> running, int target, long total, String by, Instant now)
+            throws SQLException {
+        if (running.isPresent() && running.get().targetKey() == target) {
+            return running.get();
+        }
+        if (running.isPresent() && retarget(c, running.get().id(), target, total)) {
+            return Jdbc.one(c, "SELECT " + COLUMNS + " FROM crypto_rewrap_run WHERE id = " + running.get().id(),
+                    RewrapRunRepository::run).orElseThrow();
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO crypto_rewrap_run (state, target_key, started_at, total, started_by)"
+                + " VALUES ('running', ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+            insert.setInt(1, target);
+            insert.setTimestamp(2, Timestamp.from(now));
+            insert.setLong(3, total);
+            insert.setString(4, by);
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                return run(rs);
+            }
+        }
     }
 
     /** Points a running run at {@code target}; false when it is no longer running (the worker ended it meanwhile). */

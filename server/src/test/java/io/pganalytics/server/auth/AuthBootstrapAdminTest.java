@@ -115,7 +115,7 @@ class AuthBootstrapAdminTest {
     @Test
     void theBootstrapPasswordSignsIn(@TempDir Path dataDir) throws Exception {
         try (AuthFeature feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies,
-                clock, dataDir, Map.of())) {
+                clock, dataDir, Map.of(), fixture.audit())) {
             feature.start();
             String password = Files.readString(dataDir.resolve(BootstrapAdmin.PASSWORD_FILE)).strip();
             assertEquals("admin", feature.auth().login(new LoginRequest("admin", password), "192.0.2.1").user().username());

@@ -9,6 +9,10 @@ import io.ebean.Database;
 
 import io.helidon.config.ConfigSources;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.audit.AuditConfig;
+import io.pganalytics.server.audit.AuditFeature;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.server.crypto.EncryptionConfig;
 import io.pganalytics.server.db.Migrations;
@@ -30,6 +34,7 @@ final class AuthFixture implements AutoCloseable {
     final Database database;
     private HazelcastInstance hazelcast;
     private CryptoFeature crypto;
+    private AuditFeature audit;
     final JsonBodies bodies = new JsonBodies(JsonMapping.newMapper(), 1 << 20);
     final SecureRandom random = new SecureRandom();
 
@@ -56,6 +61,15 @@ final class AuthFixture implements AutoCloseable {
                     "auth-test", TestServers.tempDir(), Map.of(), Clock.systemUTC());
         }
         return crypto;
+    }
+
+    /** The audit trail on this database (started on first use): where user and provider changes are recorded. */
+    synchronized AuditLog audit() {
+        if (audit == null) {
+            audit = new AuditFeature(AuditConfig.defaults(), dataSource, crypto(), "auth-test", Clock.systemUTC(), new MetricsRegistry());
+            audit.start();
+        }
+        return audit.log();
     }
 
     static AuthFixture start(String hint, Clock clock) {
@@ -100,6 +114,9 @@ final class AuthFixture implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (audit != null) {
+            audit.close();
+        }
         if (crypto != null) {
             crypto.close();
         }

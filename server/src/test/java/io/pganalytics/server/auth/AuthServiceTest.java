@@ -36,7 +36,7 @@ class AuthServiceTest {
         clock = TestClock.startingNow();
         fixture = AuthFixture.start("auth_service", clock);
         feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
-                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
+                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit());
         feature.start();
     }
 

@@ -47,7 +47,7 @@ class ExternalUsersTest {
                 "providers.0.role-mapping.rules.0.value", "ops",
                 "providers.0.role-mapping.rules.0.role", "operator"),
                 fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
-                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), TestProviderKinds.all());
+                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit(), TestProviderKinds.all());
         feature.start();
     }
 
@@ -128,14 +128,14 @@ class ExternalUsersTest {
     void aConfiguredProviderOfAnUnknownKindStopsTheStartNamingItsKey() {
         try (AuthFeature other = new AuthFeature(AuthTesting.config("providers.0.name", "mystery", "providers.0.kind", "kerberos",
                 "providers.0.role-mapping.default-role", "viewer"), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies,
-                TestClock.startingNow(), dataDir, Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD),
+                TestClock.startingNow(), dataDir, Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit(),
                 TestProviderKinds.all())) {
             ConfigException e = assertThrows(ConfigException.class, other::start);
             assertEquals("providers.0.kind", e.key(), e.getMessage());
         }
         try (AuthFeature other = new AuthFeature(AuthTesting.config("providers.0.name", "bad-settings", "providers.0.kind",
                 TestProviderKinds.DIRECTORY, "providers.0.role-mapping.default-role", "viewer"), fixture.database, fixture.crypto(), fixture.hazelcast(),
-                fixture.bodies, TestClock.startingNow(), dataDir, Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD),
+                fixture.bodies, TestClock.startingNow(), dataDir, Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit(),
                 TestProviderKinds.all())) {
             ConfigException e = assertThrows(ConfigException.class, other::start);
             assertEquals("providers.0.settings.directory", e.key(), e.getMessage());

@@ -29,7 +29,7 @@ class LoginThrottleTest {
         fixture = AuthFixture.start("login_throttle", clock);
         feature = new AuthFeature(AuthTesting.config("login-rate-limit.address-failures-before-delay", "8"),
                 fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
-                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
+                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit());
         feature.start();
     }
 

@@ -37,7 +37,7 @@ class MfaGatingTest {
         fixture = AuthFixture.start("mfa_gating", clock);
         feature = new AuthFeature(AuthTesting.config("mfa.required", "roles", "mfa.required-roles", "operator",
                 "mfa.trust-provider-amr", "hwk"), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
-                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
+                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit());
         feature.start();
     }
 

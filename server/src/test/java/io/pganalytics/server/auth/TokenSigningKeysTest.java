@@ -34,7 +34,7 @@ class TokenSigningKeysTest {
         clock = TestClock.startingNow();
         fixture = AuthFixture.start("signing_keys", clock);
         feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
-                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
+                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit());
         feature.start();
     }
 
@@ -70,7 +70,7 @@ class TokenSigningKeysTest {
     void anotherNodeOnTheSameDatabaseVerifiesTokensThisOneSigned(@TempDir Path otherDir) {
         TokenResponse tokens = loginAdmin();
         try (AuthFeature other = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock,
-                otherDir, Map.of())) {
+                otherDir, Map.of(), fixture.audit())) {
             other.start();
             assertEquals(BootstrapAdmin.USERNAME, other.tokens().verify(tokens.accessToken()).name());
         }
@@ -79,7 +79,7 @@ class TokenSigningKeysTest {
     @Test
     void aNodeLearnsAKeyAnotherNodeRotatedToWhenItMeetsATokenSignedWithIt(@TempDir Path otherDir) {
         try (AuthFeature other = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock,
-                otherDir, Map.of())) {
+                otherDir, Map.of(), fixture.audit())) {
             other.start();
             clock.advance(Duration.ofDays(30));
             feature.keys().refresh(); // this node rotates; the other has not reloaded

@@ -35,7 +35,7 @@ class UserServiceTest {
         TestClock clock = TestClock.startingNow();
         fixture = AuthFixture.start("user_service", clock);
         feature = new AuthFeature(AuthTesting.config(), fixture.database, fixture.crypto(), fixture.hazelcast(), fixture.bodies, clock, dataDir,
-                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD));
+                Map.of(BootstrapAdmin.PASSWORD_VARIABLE, AuthTesting.ADMIN_PASSWORD), fixture.audit());
         feature.start();
     }
 

@@ -19,10 +19,17 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A real HTTPS client for one server node, trusting exactly that node's certificate (no trust-all). */
+/**
+ * A real HTTPS client for one server node, trusting exactly that node's certificate (no trust-all).
+ * <p>
+ * Like a person clicking "Confirm" in the console, it answers a 428 {@code confirmation_required} by repeating the
+ * request once with the token it was given ({@code X-Confirmation}), so that tests of other behaviour can call
+ * confirmed admin routes plainly; {@link #withoutConfirming()} gives one that shows the 428 itself.
+ */
 public final class ApiClient {
     private final HttpClient http;
     private final String baseUrl;
+    private final boolean confirming;
     private final ObjectMapper mapper = JsonMapping.newMapper();
 
     public ApiClient(PgAnalyticsServer server) {
@@ -30,6 +37,18 @@ public final class ApiClient {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         server.tls().ifPresent(tls -> builder.sslContext(trusting(tls.leaf())));
         this.http = builder.build();
+        this.confirming = true;
+    }
+
+    private ApiClient(HttpClient http, String baseUrl, boolean confirming) {
+        this.http = http;
+        this.baseUrl = baseUrl;
+        this.confirming = confirming;
+    }
+
+    /** The same client, answering confirmation requests itself no more: a test of the confirmation sees the 428. */
+    public ApiClient withoutConfirming() {
+        return new ApiClient(http, baseUrl, false);
     }
 
     public record Response(int status, String body, HttpResponse<String> raw) {
@@ -74,6 +93,18 @@ public final class ApiClient {
     }
 
     public Response send(HttpRequest request) {
+        Response response = sendOnce(request);
+        if (confirming && response.status() == 428 && request.headers().firstValue("X-Confirmation").isEmpty()) {
+            JsonNode confirmation = response.json().path("confirmation");
+            if (confirmation.hasNonNull("token")) {
+                return sendOnce(HttpRequest.newBuilder(request, (name, value) -> true)
+                        .header("X-Confirmation", confirmation.get("token").asText()).build());
+            }
+        }
+        return response;
+    }
+
+    private Response sendOnce(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response);

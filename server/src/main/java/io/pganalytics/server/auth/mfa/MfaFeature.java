@@ -68,9 +68,10 @@ public final class MfaFeature {
         return stepUp;
     }
 
-    public ApiService routes(MfaSessions sessions, CallerAuthenticator users, JsonBodies bodies) {
+    /** @param audit where an admin's reset of a person's second factors is recorded, in its own transaction */
+    public ApiService routes(MfaSessions sessions, CallerAuthenticator users, JsonBodies bodies, io.pganalytics.server.audit.AuditLog audit) {
         MfaService service = new MfaService(config, database, store, codes, gate, stepUp, challenges, enrolments, sessions,
-                throttle, clock, random);
+                throttle, clock, random, audit);
         return new MfaRoutes(service, users, bodies);
     }
 

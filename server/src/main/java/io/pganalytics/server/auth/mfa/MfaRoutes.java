@@ -89,7 +89,7 @@ final class MfaRoutes implements ApiService {
         if (text == null || !text.matches("\\d{1,18}")) {
             throw ApiException.notFound("no user with id '" + RequestParameters.abbreviate(text) + "'");
         }
-        mfa.reset(Long.parseLong(text), ApiRules.caller(request));
+        mfa.reset(Long.parseLong(text), ApiRules.caller(request), io.pganalytics.server.audit.RequestActor.of(request));
         response.status(Status.NO_CONTENT_204).send();
     }
 

@@ -13,6 +13,8 @@ import io.pganalytics.common.auth.MfaTotpConfirmRequest;
 import io.pganalytics.common.auth.MfaTotpEnrolment;
 import io.pganalytics.common.auth.MfaVerifyRequest;
 import io.pganalytics.common.auth.TokenResponse;
+import io.pganalytics.server.audit.AuditEvent;
+import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.auth.AuthMethods;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
@@ -60,10 +62,11 @@ final class MfaService {
     private final MfaThrottle throttle;
     private final Clock clock;
     private final SecureRandom random;
+    private final AuditLog audit;
 
     MfaService(MfaConfig config, Database database, MfaStore store, MfaCodes codes, MfaGate gate, StepUp stepUp,
                ClusterTickets<PendingSignIn> challenges, ClusterTickets<PendingEnrolment> enrolments, MfaSessions sessions,
-               MfaThrottle throttle, Clock clock, SecureRandom random) {
+               MfaThrottle throttle, Clock clock, SecureRandom random, AuditLog audit) {
         this.config = config;
         this.database = database;
         this.store = store;
@@ -76,6 +79,7 @@ final class MfaService {
         this.throttle = throttle;
         this.clock = clock;
         this.random = random;
+        this.audit = audit;
     }
 
     /** {@code POST /auth/mfa/verify}: the second factor of a sign-in; tokens when the code is right. */
@@ -223,14 +227,21 @@ final class MfaService {
     }
 
     /** {@code DELETE /admin/users/{id}/mfa}: removes a person's factors and backup codes and ends their sessions. */
-    void reset(long userId, Caller admin) {
+    void reset(long userId, Caller admin, AuditEvent.Actor actor) {
         stepUp.require(admin);
         MfaUser user = sessions.user(userId).orElseThrow(() -> ApiException.notFound("no user with id " + userId));
         int removed;
         int ended;
         try (Transaction tx = database.beginTransaction()) {
+            // the kinds only: a factor's secret never goes in a record
+            List<String> methods = store.factors(userId).stream().map(MfaStore.Factor::method).toList();
+            int backupCodes = store.countUnusedBackupCodes(userId);
             removed = store.removeAll(userId);
             ended = sessions.endSessions(userId, "mfa-reset");
+            audit.append(tx, AuditEvent.change("user.mfa.reset", "user", Long.toString(userId)).actor(actor)
+                    .change(java.util.Map.of("secondFactors", methods, "unusedBackupCodes", backupCodes),
+                            java.util.Map.of("secondFactors", List.of(), "unusedBackupCodes", 0))
+                    .detail("sessionsEnded", ended));
             tx.commit();
         }
         LOG.info("mfa: {} ({}) reset the second factors of user {} ({}): {} factor(s) removed, {} session(s) ended",

@@ -1,7 +1,8 @@
 package io.pganalytics.server.auth.provider;
 
 import io.ebean.Database;
-import io.pganalytics.server.auth.mfa.StepUp;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
 
@@ -10,20 +11,23 @@ import java.util.function.Consumer;
 /** The admin and public routes of the identity providers, wired; {@link IdentityProviders} is the registry they serve. */
 public final class IdentityProviderFeature implements AutoCloseable {
     private final IdentityProviderService service;
-    private final IdentityProviderRoutes routes;
+    private final IdentityProviders providers;
+    private final JsonBodies bodies;
 
     /**
      * @param withdrawn told the name of a provider that an admin disabled or deleted (its users' sessions end)
-     * @param stepUp    what a change asks of its caller: a recent second factor
+     * @param audit     where every change is recorded, in its own transaction
      */
     public IdentityProviderFeature(Database database, IdentityProviders providers, JsonBodies bodies, Consumer<String> withdrawn,
-                                   StepUp stepUp) {
-        this.service = new IdentityProviderService(database, providers, withdrawn);
-        this.routes = new IdentityProviderRoutes(providers, service, bodies, stepUp);
+                                   AuditLog audit) {
+        this.service = new IdentityProviderService(database, providers, withdrawn, audit);
+        this.providers = providers;
+        this.bodies = bodies;
     }
 
-    public ApiService routes() {
-        return routes;
+    /** The routes; creating, replacing and deleting a provider must be confirmed ({@code confirmations}). */
+    public ApiService routes(Confirmations confirmations) {
+        return new IdentityProviderRoutes(providers, service, bodies, confirmations);
     }
 
     @Override

@@ -4,7 +4,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.auth.IdentityProviderRequest;
-import io.pganalytics.server.auth.mfa.StepUp;
+import io.pganalytics.server.audit.Confirmations;
+import io.pganalytics.server.audit.RequestActor;
 import io.pganalytics.server.http.Access;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.ApiService;
@@ -13,19 +14,21 @@ import io.pganalytics.server.http.JsonBodies;
 /**
  * {@code /auth/providers}: the ways to sign in, for anyone (the console's sign-in screen); and
  * {@code /admin/identity-providers}: admins list, create, read, replace, delete and test identity providers. A change
- * (create, replace, delete) asks for a fresh second factor ({@link StepUp}) like every change to users does.
+ * (create, replace, delete) must be confirmed ({@link Confirmations}), which also asks for a fresh second factor
+ * (StepUp) like every change to users does.
  */
 final class IdentityProviderRoutes implements ApiService {
     private final IdentityProviders providers;
     private final IdentityProviderService service;
     private final JsonBodies bodies;
-    private final StepUp stepUp;
+    private final Confirmations confirmations;
 
-    IdentityProviderRoutes(IdentityProviders providers, IdentityProviderService service, JsonBodies bodies, StepUp stepUp) {
+    IdentityProviderRoutes(IdentityProviders providers, IdentityProviderService service, JsonBodies bodies,
+                           Confirmations confirmations) {
         this.providers = providers;
         this.service = service;
         this.bodies = bodies;
-        this.stepUp = stepUp;
+        this.confirmations = confirmations;
     }
 
     @Override
@@ -48,9 +51,11 @@ final class IdentityProviderRoutes implements ApiService {
     }
 
     private void create(ServerRequest request, ServerResponse response) {
-        stepUp.require(ApiRules.caller(request));
         IdentityProviderRequest create = bodies.read(request, IdentityProviderRequest.class);
-        bodies.created(response, service.create(create, ApiRules.caller(request)));
+        service.checkCreate(create);
+        confirmations.require(request, ApiRules.caller(request), create, "identity-provider.create",
+                "Create identity provider '" + create.name() + "' (" + create.kind() + "): its users can sign in once it is enabled.");
+        bodies.created(response, service.create(create, RequestActor.of(request)));
     }
 
     private void get(ServerRequest request, ServerResponse response) {
@@ -58,15 +63,21 @@ final class IdentityProviderRoutes implements ApiService {
     }
 
     private void update(ServerRequest request, ServerResponse response) {
-        stepUp.require(ApiRules.caller(request));
         String name = name(request);
         IdentityProviderRequest update = bodies.read(request, IdentityProviderRequest.class);
-        bodies.ok(response, service.update(name, update, ApiRules.caller(request)));
+        service.checkUpdate(name, update);
+        confirmations.require(request, ApiRules.caller(request), update, "identity-provider.update",
+                "Replace identity provider '" + name + "'" + (Boolean.FALSE.equals(update.enabled())
+                        ? ", disabling it: its users' sessions end." : ": its users sign in with the new settings."));
+        bodies.ok(response, service.update(name, update, RequestActor.of(request)));
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
-        stepUp.require(ApiRules.caller(request));
-        service.delete(name(request), ApiRules.caller(request));
+        String name = name(request);
+        service.checkDelete(name);
+        confirmations.require(request, ApiRules.caller(request), null, "identity-provider.delete",
+                "Delete identity provider '" + name + "': its users can no longer sign in and their sessions end.");
+        service.delete(name, RequestActor.of(request));
         response.status(Status.NO_CONTENT_204).send();
     }
 

@@ -8,8 +8,10 @@ import io.pganalytics.common.auth.IdentityProviderRequest;
 import io.pganalytics.common.auth.IdentityProviderView;
 import io.pganalytics.common.auth.ProviderTestResult;
 import io.pganalytics.common.auth.RoleMappingView;
+import io.pganalytics.server.audit.AuditEvent;
+import io.pganalytics.server.audit.AuditEvent.Actor;
+import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.http.ApiException;
-import io.pganalytics.server.http.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +39,9 @@ import java.util.function.Consumer;
  * What admins do with identity providers. Every change is checked whole before anything is written (the kind makes a
  * provider of the new definition and refuses bad settings), so bad input changes nothing. Providers from the
  * configuration file are read-only here. Secrets are write-only: on a replace, a secret left out keeps its value and
- * one given as {@code ""} is removed. Disabling or deleting a provider ends its users' sessions.
+ * one given as {@code ""} is removed. Disabling or deleting a provider ends its users' sessions. Every change is recorded
+ * in the audit trail in its own transaction, with the provider before and after: secrets as {@link AuditEvent#MASKED},
+ * and which of them changed.
  */
 final class IdentityProviderService {
     static final Duration TEST_TIME = Duration.ofSeconds(20);
@@ -46,6 +53,7 @@ final class IdentityProviderService {
     private final IdentityProviders providers;
     private final Definitions definitions;
     private final Consumer<String> withdrawn;
+    private final AuditLog audit;
     private final ExecutorService tests = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().daemon().name("pga-provider-test-", 0).factory());
     private final Semaphore testTurns = new Semaphore(TESTS_AT_ONCE);
@@ -53,12 +61,13 @@ final class IdentityProviderService {
     /**
      * @param withdrawn told the name of a provider that was disabled or deleted (ends its users' sessions)
      */
-    IdentityProviderService(Database database, IdentityProviders providers, Consumer<String> withdrawn) {
+    IdentityProviderService(Database database, IdentityProviders providers, Consumer<String> withdrawn, AuditLog audit) {
         this.database = database;
         this.repository = new IdentityProviderRepository(database);
         this.providers = providers;
         this.definitions = providers.definitions();
         this.withdrawn = withdrawn;
+        this.audit = audit;
     }
 
     List<IdentityProviderView> list() {
@@ -69,7 +78,15 @@ final class IdentityProviderService {
         return definitions.view(find(name));
     }
 
-    IdentityProviderView create(IdentityProviderRequest request, Caller caller) {
+    /** Refuses a creation that would fail, before it is confirmed. */
+    void checkCreate(IdentityProviderRequest request) {
+        createDefinition(request);
+        if (repository.find(request.name()).isPresent()) {
+            throw duplicate(request.name());
+        }
+    }
+
+    private ProviderDefinition createDefinition(IdentityProviderRequest request) {
         List<ErrorDetail> problems = new ArrayList<>();
         Definitions.checkName(request.name()).ifPresent(problem -> problems.add(new ErrorDetail("name", problem)));
         checkKind(request.kind()).ifPresent(problems::add);
@@ -81,6 +98,12 @@ final class IdentityProviderService {
         }
         ProviderDefinition definition = definition(request, request.name(), request.kind(), secrets);
         checkWithKind(definition);
+        return definition;
+    }
+
+    IdentityProviderView create(IdentityProviderRequest request, Actor caller) {
+        ProviderDefinition definition = createDefinition(request);
+        Map<String, String> secrets = definition.secrets();
         Instant now = now();
         DIdentityProvider row = new DIdentityProvider();
         row.setName(request.name());
@@ -92,6 +115,8 @@ final class IdentityProviderService {
                 throw duplicate(request.name());
             }
             repository.insert(row);
+            audit.append(tx, AuditEvent.change("identity-provider.create", "identity-provider", row.getName()).actor(caller)
+                    .change(null, state(row)).detail("secretsChanged", new TreeSet<>(secrets.keySet())));
             tx.commit();
         } catch (DuplicateKeyException e) {
             throw duplicate(request.name());
@@ -102,9 +127,14 @@ final class IdentityProviderService {
         return definitions.view(row);
     }
 
-    IdentityProviderView update(String name, IdentityProviderRequest request, Caller caller) {
+    /** Refuses a replacement that would fail, before it is confirmed. */
+    void checkUpdate(String name, IdentityProviderRequest request) {
         DIdentityProvider row = find(name);
         refuseConfigured(row, "changed");
+        updateDefinition(row, name, request);
+    }
+
+    private ProviderDefinition updateDefinition(DIdentityProvider row, String name, IdentityProviderRequest request) {
         List<ErrorDetail> problems = new ArrayList<>();
         if (request.name() != null && !request.name().equals(name)) {
             problems.add(new ErrorDetail("name", "cannot change (it is the provider's id on its users): it must be '" + name
@@ -129,10 +159,22 @@ final class IdentityProviderService {
         }
         ProviderDefinition definition = definition(request, name, row.getKind(), secrets);
         checkWithKind(definition);
+        return definition;
+    }
+
+    IdentityProviderView update(String name, IdentityProviderRequest request, Actor caller) {
+        DIdentityProvider row = find(name);
+        refuseConfigured(row, "changed");
+        ProviderDefinition definition = updateDefinition(row, name, request);
+        Map<String, String> secrets = definition.secrets();
+        Map<String, Object> before = state(row);
+        Map<String, String> secretsBefore = definitions.secrets(row);
         boolean wasEnabled = row.isEnabled();
         fill(row, definition, now());
         try (Transaction tx = database.beginTransaction()) {
             repository.update(row);
+            audit.append(tx, AuditEvent.change("identity-provider.update", "identity-provider", name).actor(caller)
+                    .change(before, state(row)).detail("secretsChanged", changedKeys(secretsBefore, secrets)));
             tx.commit();
         }
         LOG.info("identity providers: {} ({}) updated {} ({}), {}, secrets {}, version {}", caller.id(), caller.name(), name,
@@ -144,11 +186,19 @@ final class IdentityProviderService {
         return definitions.view(row);
     }
 
-    void delete(String name, Caller caller) {
+    /** Refuses a deletion that would fail, before it is confirmed. */
+    void checkDelete(String name) {
+        refuseConfigured(find(name), "deleted");
+    }
+
+    void delete(String name, Actor caller) {
         DIdentityProvider row = find(name);
         refuseConfigured(row, "deleted");
+        Map<String, Object> before = state(row);
         try (Transaction tx = database.beginTransaction()) {
             repository.delete(row);
+            audit.append(tx, AuditEvent.change("identity-provider.delete", "identity-provider", name).actor(caller)
+                    .change(before, null));
             tx.commit();
         }
         LOG.info("identity providers: {} ({}) deleted {} ({})", caller.id(), caller.name(), name, row.getKind());
@@ -156,8 +206,36 @@ final class IdentityProviderService {
         withdrawn.accept(name);
     }
 
+    /** A provider as an audit record holds it: every secret's value {@link AuditEvent#MASKED}. */
+    private Map<String, Object> state(DIdentityProvider row) {
+        IdentityProviderView view = definitions.view(row);
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("kind", view.kind());
+        state.put("displayName", view.displayName());
+        state.put("enabled", view.enabled());
+        state.put("origin", view.origin());
+        state.put("settings", view.settings());
+        Map<String, String> secrets = new TreeMap<>();
+        view.secretsSet().forEach(key -> secrets.put(key, AuditEvent.MASKED));
+        state.put("secrets", secrets);
+        state.put("roleMapping", view.roleMapping());
+        return state;
+    }
+
+    /** The names of the secrets added, replaced or removed (compared here; never written). */
+    private static TreeSet<String> changedKeys(Map<String, String> before, Map<String, String> after) {
+        TreeSet<String> changed = new TreeSet<>();
+        before.forEach((key, value) -> {
+            if (!Objects.equals(value, after.get(key))) {
+                changed.add(key);
+            }
+        });
+        after.keySet().stream().filter(key -> !before.containsKey(key)).forEach(changed::add);
+        return changed;
+    }
+
     /** "Test connection": the provider's own test, within {@link #TEST_TIME}; what went wrong is an answer, not an error. */
-    ProviderTestResult test(String name, Caller caller) {
+    ProviderTestResult test(String name, io.pganalytics.server.http.Caller caller) {
         find(name);
         Optional<IdentityProvider> provider = providers.live(name);
         if (provider.isEmpty()) {
@@ -198,7 +276,7 @@ final class IdentityProviderService {
         return providers.context().clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    private static ProviderTestResult failed(String name, Caller caller, String message) {
+    private static ProviderTestResult failed(String name, io.pganalytics.server.http.Caller caller, String message) {
         LOG.info("identity providers: {} ({}) tested {}: {}", caller.id(), caller.name(), name, message);
         return new ProviderTestResult(false, message);
     }

@@ -1,0 +1,31 @@
+package io.pganalytics.server.audit;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.pganalytics.server.http.ApiRules;
+import io.pganalytics.server.http.RequestParameters;
+
+/**
+ * Who made a request, as an audit record names them: the authenticated caller, the client address and the user agent.
+ * The one place that decides which address a change record trusts (the TCP peer for now; the trusted-proxy rule of
+ * the API call records replaces it here alone).
+ */
+public final class RequestActor {
+    private RequestActor() {
+    }
+
+    /** The authenticated caller of {@code request} (a route that requires a role has one). */
+    public static AuditEvent.Actor of(ServerRequest request) {
+        return AuditEvent.Actor.of(ApiRules.caller(request), address(request), userAgent(request));
+    }
+
+    /** The client address the server trusts for this request. */
+    public static String address(ServerRequest request) {
+        return RequestParameters.clientAddress(request);
+    }
+
+    /** The User-Agent as sent (bounded and cleaned when the record is written), or null. */
+    public static String userAgent(ServerRequest request) {
+        return request.headers().first(HeaderNames.USER_AGENT).orElse(null);
+    }
+}
