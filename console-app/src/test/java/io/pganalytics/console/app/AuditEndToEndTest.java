@@ -118,12 +118,12 @@ class AuditEndToEndTest {
     void aUserDeleteShowsTheServersConfirmationAndDeletesOnlyAfterOk() throws Exception {
         robot.clickOn("#nav-admin");
         TableView<?> users = (TableView<?>) node("#admin-users");
-        createUser(users, "erin");
+        long erin = createUser(users, "erin");
         selectUser(users, "erin");
         robot.clickOn("#user-delete");
         waitUntil(() -> exists("#confirm-ok"));
         String summary = ((DialogPane) node("#confirm-dialog")).getHeaderText();
-        assertTrue(summary.contains("erin"), "the server's summary names the user: " + summary);
+        assertTrue(summary.startsWith("Delete user " + erin), "the server's summary: " + summary);
         robot.clickOn("#confirm-cancel");
         waitUntil(() -> text("#users-status").equals("Cancelled: nothing was changed."));
         assertTrue(other.admin().users(0, 500).items().stream().anyMatch(u -> u.username().equals("erin")), "Cancel deletes nothing");

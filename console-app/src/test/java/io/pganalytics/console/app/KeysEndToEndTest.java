@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The administration's Keys tab, headless, against a real server with its own key store: the keys it lists, a rotation
- * through the confirmation dialog that makes a new current data key, and the server's refusal to retire a data key in
+ * through the server's confirmation dialog that makes a new current data key, and the server's refusal to retire a data key in
  * use shown in the page. With {@code -Dpga.screenshots=DIR} it also saves the page (docs/images/16-keys.png).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -111,7 +111,8 @@ class KeysEndToEndTest {
     void rotatingThroughTheConfirmationMakesANewCurrentDataKey() throws Exception {
         robot.clickOn("#keys-rotate");
         waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getContentText().contains("makes it current on every node"));
+        assertTrue(((DialogPane) node("#confirm-dialog")).getHeaderText().startsWith("Rotate the keys: a new key-encryption key version"),
+                "the server's summary: " + ((DialogPane) node("#confirm-dialog")).getHeaderText());
         robot.clickOn("#confirm-ok");
         TableView<?> dataKeys = (TableView<?>) node("#keys-data-keys");
         waitUntil(() -> text("#keys-status").startsWith("Data key ") && currentKey(dataKeys).id() != firstKey);
@@ -132,7 +133,8 @@ class KeysEndToEndTest {
         robot.interact(() -> dataKeys.getSelectionModel().select(dataKeys.getItems().indexOf(current)));
         robot.clickOn("#keys-retire-data-key");
         waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getContentText().endsWith("This cannot be undone."));
+        assertTrue(((DialogPane) node("#confirm-dialog")).getHeaderText().startsWith("Retire data key " + current.id() + ": "),
+                "the server's summary: " + ((DialogPane) node("#confirm-dialog")).getHeaderText());
         robot.clickOn("#confirm-ok");
         waitUntil(() -> !text("#keys-error").isEmpty());
         assertTrue(text("#keys-error").startsWith("Retiring data key " + current.id() + " was refused: "), text("#keys-error"));

@@ -177,6 +177,8 @@ class SignInEndToEndTest {
         waitUntil(() -> users.getItems().stream().anyMatch(u -> ((UserView) u).username().equals("olga")));
         selectUser(users, "olga");
         robot.clickOn("#user-toggle");
+        waitUntil(() -> exists("#confirm-ok")); // disabling a user is confirmed with the server's summary first
+        robot.clickOn("#confirm-ok");
         waitUntil(() -> users.getItems().stream().anyMatch(u -> ((UserView) u).username().equals("olga") && !((UserView) u).enabled()));
         robot.clickOn((Node) robot.lookup(".tab-label").match(LabeledMatchers.hasText("Identity providers")).query());
         TableView<?> providers = (TableView<?>) node("#admin-providers");
