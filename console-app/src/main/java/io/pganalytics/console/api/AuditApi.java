@@ -4,6 +4,7 @@ import io.pganalytics.common.audit.AuditPage;
 import io.pganalytics.common.audit.AuditVerification;
 
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The audit trail as an auditor or admin reads it ({@link ConsoleApi#audit()}). Every method blocks (call it off the
@@ -24,11 +25,12 @@ public interface AuditApi {
     AuditVerification verify();
 
     /**
-     * Streams the records matching {@code query} as {@code format} ({@code jsonl} or {@code csv}) into {@code file}:
-     * written owner-only beside it first and moved into place once complete, so a failed export never leaves half a
-     * file under the chosen name.
+     * Streams every record from {@code from} to {@code to} (either null: unbounded) as {@code format} ({@code jsonl} or
+     * {@code csv}) into {@code file}: written owner-only beside it first and moved into place once complete, so a failed
+     * export never leaves half a file under the chosen name. An export is a contiguous part of the chain (what an
+     * independent verifier needs), so it takes a time range, not the search's other filters.
      *
      * @return the bytes written
      */
-    long export(AuditQuery query, String format, Path file);
+    long export(Instant from, Instant to, String format, Path file);
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 
@@ -58,13 +59,13 @@ final class HttpAuditApi implements AuditApi {
     }
 
     @Override
-    public long export(AuditQuery query, String format, Path file) {
+    public long export(Instant from, Instant to, String format, Path file) {
         String kind = format.toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(kind)) {
             throw new IllegalArgumentException("an audit export is jsonl or csv, not " + format);
         }
-        String filters = query.parameters();
-        String path = "/audit/export?format=" + kind + (filters.isEmpty() ? "" : "&" + filters);
+        String range = new AuditQuery(null, null, null, null, null, null, null, from, to, null).parameters();
+        String path = "/audit/export?format=" + kind + (range.isEmpty() ? "" : "&" + range);
         String token = api.accessToken();
         HttpResponse<InputStream> response = send(path, token);
         if (response.statusCode() == 401) {

@@ -8,6 +8,7 @@ import io.pganalytics.console.common.Background;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
@@ -30,9 +31,9 @@ public final class AuditService {
         background.run(() -> api.audit().verify(), onResult, onFailure);
     }
 
-    /** Streams the records matching {@code query} into {@code file}; the bytes written. */
-    public void export(AuditQuery query, String format, Path file, Consumer<Long> onDone, Consumer<Throwable> onFailure) {
-        background.run(() -> api.audit().export(query, format, file), onDone, onFailure);
+    /** Streams the records from {@code from} to {@code to} (null: unbounded) into {@code file}; the bytes written. */
+    public void export(Instant from, Instant to, String format, Path file, Consumer<Long> onDone, Consumer<Throwable> onFailure) {
+        background.run(() -> api.audit().export(from, to, format, file), onDone, onFailure);
     }
 
     public ScheduledFuture<?> every(Duration period, Runnable action) {

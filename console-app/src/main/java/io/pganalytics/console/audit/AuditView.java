@@ -20,6 +20,7 @@ import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -58,19 +59,19 @@ public final class AuditView {
     }
 
     private Node filters() {
-        TextField user = field("audit-user", "User or collector", model.userProperty(), 150);
-        TextField action = field("audit-action", "Action (user.update)", model.actionProperty(), 170);
+        TextField user = field("audit-user", "User or collector", model.userProperty(), 130);
+        TextField action = field("audit-action", "Action (user.*)", model.actionProperty(), 140);
         ChoiceBox<String> category = choice("audit-category", AuditViewModel.CATEGORIES, model.categoryProperty(), "any category");
-        TextField resourceType = field("audit-resource-type", "Resource type", model.resourceTypeProperty(), 120);
-        TextField resourceId = field("audit-resource-id", "Resource id", model.resourceIdProperty(), 100);
+        TextField resourceType = field("audit-resource-type", "Resource type", model.resourceTypeProperty(), 110);
+        TextField resourceId = field("audit-resource-id", "Resource id", model.resourceIdProperty(), 90);
         ChoiceBox<String> outcome = choice("audit-outcome", AuditViewModel.OUTCOMES, model.outcomeProperty(), "any outcome");
-        TextField node = field("audit-node", "Node", model.nodeProperty(), 110);
+        TextField node = field("audit-node", "Node", model.nodeProperty(), 100);
         ChoiceBox<AuditViewModel.Period> period = new ChoiceBox<>();
         period.setId("audit-period");
         period.getItems().setAll(AuditViewModel.Period.values());
         period.valueProperty().bindBidirectional(model.periodProperty());
         period.setConverter(converter(p -> p == null ? "" : p.label()));
-        TextField text = field("audit-text", "Free text", model.textProperty(), 180);
+        TextField text = field("audit-text", "Free text", model.textProperty(), 150);
         Button search = new Button("Search");
         search.setId("audit-search");
         search.setDefaultButton(true);
@@ -113,14 +114,15 @@ public final class AuditView {
         table.setId("audit-records");
         table.setPlaceholder(new Label("No records match"));
         table.getColumns().setAll(List.of(
-                column("#", r -> Long.toString(r.seq()), 60),
-                column("When", r -> Figures.time(r.at()), 160),
-                column("Category", AuditRecordView::category, 75),
-                column("Action", AuditRecordView::action, 200),
-                column("Outcome", AuditRecordView::outcome, 75),
-                column("Who", AuditViewModel::who, 120),
-                column("Resource", AuditViewModel::resource, 130),
-                column("Node", r -> r.node() == null ? "" : r.node(), 90)));
+                column("#", r -> Long.toString(r.seq()), 45),
+                column("When", r -> Figures.time(r.at()), 150),
+                column("Category", AuditRecordView::category, 70),
+                column("Action", AuditRecordView::action, 170),
+                column("Outcome", AuditRecordView::outcome, 70),
+                column("Who", AuditViewModel::who, 100),
+                column("Resource", AuditViewModel::resource, 90),
+                column("Node", r -> r.node() == null ? "" : r.node(), 80)));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(AuditRecordView item, boolean empty) {
@@ -156,6 +158,9 @@ public final class AuditView {
         facts.setId("audit-facts");
         facts.setHgap(12);
         facts.setVgap(4);
+        ColumnConstraints names = new ColumnConstraints();
+        names.setMinWidth(110);
+        facts.getColumnConstraints().setAll(names, new ColumnConstraints());
         model.facts().addListener((ListChangeListener<AuditViewModel.Fact>) change -> {
             facts.getChildren().clear();
             int row = 0;
@@ -192,7 +197,7 @@ public final class AuditView {
                 pseudoClassStateChanged(REMOVED, change == AuditDiff.Change.REMOVED);
             }
         });
-        diff.setPrefHeight(220);
+        diff.setPrefHeight(250);
         TextArea details = new TextArea();
         details.setId("audit-details");
         details.setEditable(false);
@@ -217,8 +222,8 @@ public final class AuditView {
         Button export = new Button("Export…");
         export.setId("audit-export");
         export.setOnAction(e -> model.export());
-        Label hint = Widgets.label("Exports the records matching the filters; JSON lines carry every stored field and verify "
-                + "with tools/audit-verify.py.", "muted");
+        Label hint = Widgets.label("Exports every record of the chosen period (a contiguous part of the chain); JSON lines "
+                + "carry every stored field and verify with tools/audit-verify.py.", "muted");
         hint.setWrapText(true);
         Label ok = Widgets.banner(model.statusProperty(), "info");
         ok.setId("audit-status");

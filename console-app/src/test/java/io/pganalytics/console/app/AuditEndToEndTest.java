@@ -121,7 +121,7 @@ class AuditEndToEndTest {
         long erin = createUser(users, "erin");
         selectUser(users, "erin");
         robot.clickOn("#user-delete");
-        waitUntil(() -> exists("#confirm-ok"));
+        waitUntil(AuditEndToEndTest::dialogShown);
         String summary = ((DialogPane) node("#confirm-dialog")).getHeaderText();
         assertTrue(summary.startsWith("Delete user " + erin), "the server's summary: " + summary);
         robot.clickOn("#confirm-cancel");
@@ -129,7 +129,7 @@ class AuditEndToEndTest {
         assertTrue(other.admin().users(0, 500).items().stream().anyMatch(u -> u.username().equals("erin")), "Cancel deletes nothing");
 
         robot.clickOn("#user-delete");
-        waitUntil(() -> exists("#confirm-ok"));
+        waitUntil(AuditEndToEndTest::dialogShown);
         shootWithDialog("18-confirmation");
         assertTrue(other.admin().users(0, 500).items().stream().anyMatch(u -> u.username().equals("erin")), "nothing before OK");
         robot.clickOn("#confirm-ok");
@@ -150,7 +150,7 @@ class AuditEndToEndTest {
             ((javafx.scene.control.CheckBox) node("#user-role-operator")).setSelected(true);
         });
         robot.clickOn("#user-save-roles");
-        waitUntil(() -> exists("#confirm-ok"));
+        waitUntil(AuditEndToEndTest::dialogShown);
         robot.clickOn("#confirm-ok");
         waitUntil(() -> text("#users-status").equals("Saved the roles of frank."));
         assertEquals(Set.of(Role.OPERATOR), other.admin().users(0, 500).items().stream().filter(u -> u.id() == frankId).findFirst()
@@ -320,6 +320,11 @@ class AuditEndToEndTest {
             }
         }
         return buffered;
+    }
+
+    /** The confirmation dialog is up: its window shows and its OK button can be clicked. */
+    private static boolean dialogShown() {
+        return exists("#confirm-ok") && node("#confirm-ok").isVisible() && node("#confirm-ok").getScene().getWindow().isShowing();
     }
 
     private static Node node(String query) {

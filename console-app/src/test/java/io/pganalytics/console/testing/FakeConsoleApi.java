@@ -217,7 +217,7 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     }
 
     @Override
-    public long export(AuditQuery query, String format, java.nio.file.Path file) {
+    public long export(Instant from, Instant to, String format, java.nio.file.Path file) {
         calls.add("export " + format + " " + file.getFileName());
         fail();
         try {
