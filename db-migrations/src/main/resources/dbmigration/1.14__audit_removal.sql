@@ -18,3 +18,17 @@ BEGIN
     RETURN removed;
 END $$;
 REVOKE ALL ON FUNCTION audit.remove_archived(bigint) FROM PUBLIC;
+
+-- The retention minimum only ever rises: nobody holding the application's role can shorten it to remove young records.
+CREATE FUNCTION audit.refuse_lower_retention() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.min_retention_days < OLD.min_retention_days THEN
+        RAISE EXCEPTION 'the audit retention minimum of % days cannot be lowered (to %)', OLD.min_retention_days, NEW.min_retention_days
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER tr_audit_policy_raise_only BEFORE UPDATE ON audit.policy
+    FOR EACH ROW EXECUTE FUNCTION audit.refuse_lower_retention();
+CREATE TRIGGER tr_audit_policy_no_delete BEFORE DELETE OR TRUNCATE ON audit.policy
+    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_any_change();

@@ -16,6 +16,7 @@ import java.util.logging.LogManager;
 
 /**
  * {@code java -jar pganalytics-server.jar [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]}, or
+ * {@code ... audit verify|verify-export} to verify the audit chain ({@link io.pganalytics.server.audit.AuditCommand});
  * {@code ... keys COMMAND} to manage the encryption keys of a running cluster ({@link KeysCommand}).
  * With no database configured, the server runs on an embedded PostgreSQL in its data directory.
  */
@@ -28,6 +29,10 @@ public final class Main {
             System.setProperty("java.util.logging.manager", ServerLogManager.class.getName());
         }
         configureLogging();
+        if (args.length > 0 && args[0].equals("audit")) {
+            System.exit(new io.pganalytics.server.audit.AuditCommand(System.out, System.err).run(List.of(args).subList(1, args.length)));
+            return;
+        }
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(new KeysCommand(System.out, System.err, Main::prompt, System.getenv()).run(List.of(args).subList(1, args.length)));
             return;

@@ -15,6 +15,9 @@ import java.util.HexFormat;
  */
 public final class AuditJsonl {
     private static final ObjectMapper JSON = JsonMapping.newMapper();
+    /** ISO-8601 UTC with exactly six fractional digits, the database's precision (as fix/h4's AuditJsonLines writes it). */
+    private static final java.time.format.DateTimeFormatter AT = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private AuditJsonl() {
     }
@@ -22,7 +25,7 @@ public final class AuditJsonl {
     public static String line(StoredRecord r) {
         ObjectNode o = JSON.createObjectNode();
         o.put("seq", r.seq());
-        o.put("at", r.at().toString());
+        o.put("at", AT.format(r.at()));
         o.put("at_micros", AuditLog.micros(r.at()));
         o.put("node", r.node());
         o.put("category", r.category());

@@ -58,7 +58,13 @@ public final class DatabaseModule implements AutoCloseable {
                 LOG.info("database: PostgreSQL {} at {}, time-series dialect {}", c.getMetaData().getDatabaseProductVersion(),
                         DatabaseConfig.redact(url), dialect.folder());
             }
+            if (embedded != null) {
+                embedded.beforeMigrations();
+            }
             Migrations.apply(pool, dialect);
+            if (embedded != null) {
+                embedded.afterMigrations();
+            }
             Database ebean = Database.builder()
                     .name("pganalytics")
                     .dataSource(pool)

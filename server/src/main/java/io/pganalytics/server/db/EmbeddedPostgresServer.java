@@ -39,6 +39,8 @@ import java.util.Optional;
 final class EmbeddedPostgresServer implements AutoCloseable {
     static final String DATABASE = "pganalytics";
     static final String APPLICATION_ROLE = "pganalytics";
+    /** Owns schema {@code audit}; nobody logs in as it (docs/audit/integrity.md, "Immutability"). */
+    static final String AUDIT_ROLE = "pganalytics_audit";
     static final String SUPERUSER = "postgres";
     static final String SUPERUSER_PASSWORD_FILE = "postgres-superuser-password";
     static final String LOG_FILE = "postgres.log";
@@ -60,16 +62,18 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final String applicationPassword;
+    private final String superuserPassword;
     /** Held for the server's lifetime: its standard input is the pipe whose end stops PostgreSQL. */
     private final Optional<Process> watchdog;
 
     private EmbeddedPostgresServer(DataDirectoryLock lock, Postmaster postmaster, Path dataDir, int port,
-                                   String applicationPassword, Optional<Process> watchdog) {
+                                   String applicationPassword, String superuserPassword, Optional<Process> watchdog) {
         this.lock = lock;
         this.postmaster = postmaster;
         this.dataDir = dataDir;
         this.port = port;
         this.applicationPassword = applicationPassword;
+        this.superuserPassword = superuserPassword;
         this.watchdog = watchdog;
     }
 
@@ -124,7 +128,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             OwnerOnly.restrictTree(dataDir);
             LOG.info("embedded PostgreSQL: data in {}, listening on 127.0.0.1:{} (password authentication, fsync and synchronous commit on)",
                     pgData, chosenPort);
-            return new EmbeddedPostgresServer(lock, postmaster, dataDir, chosenPort, applicationPassword, watchdog);
+            return new EmbeddedPostgresServer(lock, postmaster, dataDir, chosenPort, applicationPassword, superuserPassword, watchdog);
         } catch (IOException | SQLException | RuntimeException e) {
             if (started) {
                 postmaster.stop("fast", STOP_WAIT);
@@ -242,6 +246,20 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
         }
         return password.toString();
+    }
+
+    /** Before migrations: the application role may change the audit schema while they run. */
+    void beforeMigrations() throws SQLException {
+        try (Connection c = connect(port, DATABASE, SUPERUSER, superuserPassword)) {
+            EmbeddedRoles.lendAudit(c, APPLICATION_ROLE, AUDIT_ROLE);
+        }
+    }
+
+    /** After migrations: the audit schema belongs to {@value #AUDIT_ROLE}, the application only reads and appends. */
+    void afterMigrations() throws SQLException {
+        try (Connection c = connect(port, DATABASE, SUPERUSER, superuserPassword)) {
+            EmbeddedRoles.separateAudit(c, APPLICATION_ROLE, AUDIT_ROLE);
+        }
     }
 
     String jdbcUrl() {

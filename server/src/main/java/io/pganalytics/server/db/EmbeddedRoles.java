@@ -79,6 +79,60 @@ final class EmbeddedRoles {
         }
     }
 
+    /**
+     * Before migrations, on the superuser's connection to the application's database: lends the audit owner's rights
+     * to the application role (membership) so that a migration may change the audit schema; {@link #separateAudit}
+     * takes them back when the migrations are done.
+     */
+    static void lendAudit(Connection database, String role, String auditRole) throws SQLException {
+        if (exists(database, "SELECT 1 FROM pg_roles WHERE rolname = ?", auditRole)) {
+            try (Statement st = database.createStatement()) {
+                st.execute("GRANT " + auditRole + " TO " + role);
+            }
+        }
+    }
+
+    /**
+     * After migrations, on the superuser's connection to the application's database: schema {@code audit} and
+     * everything in it belong to {@code auditRole} (NOLOGIN), and the application role keeps only what the server
+     * needs: read and append the chain, its checkpoints and archives; read and write person keys and signing keys;
+     * read the policy and raise it; call {@code audit.remove_archived}. It can no longer change, delete, truncate or
+     * drop a record, nor disable a trigger (that needs ownership). Tables that other migrations add to the schema
+     * (forwarding positions) get plain read-write rights.
+     */
+    static void separateAudit(Connection database, String role, String auditRole) throws SQLException {
+        if (!exists(database, "SELECT 1 FROM pg_namespace WHERE nspname = ?", "audit")) {
+            return;
+        }
+        try (Statement st = database.createStatement()) {
+            if (!exists(database, "SELECT 1 FROM pg_roles WHERE rolname = ?", auditRole)) {
+                st.execute("CREATE ROLE " + auditRole + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+            }
+            st.execute("REVOKE " + auditRole + " FROM " + role);
+            st.execute("ALTER SCHEMA audit OWNER TO " + auditRole);
+        }
+        alter(database, """
+                SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'audit' AND c.relkind IN ('r', 'p', 'v', 'm')""",
+                name -> "ALTER TABLE " + name + " OWNER TO " + auditRole);
+        alter(database, """
+                SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'audit'""",
+                name -> "ALTER ROUTINE " + name + " OWNER TO " + auditRole);
+        try (Statement st = database.createStatement()) {
+            st.execute("REVOKE ALL ON SCHEMA audit FROM " + role);
+            st.execute("GRANT USAGE ON SCHEMA audit TO " + role);
+            st.execute("REVOKE ALL ON ALL TABLES IN SCHEMA audit FROM " + role);
+            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA audit TO " + role);
+            st.execute("REVOKE UPDATE, DELETE ON audit.record, audit.checkpoint, audit.archive FROM " + role);
+            st.execute("REVOKE DELETE ON audit.person_key, audit.signing_key FROM " + role);
+            st.execute("REVOKE INSERT, DELETE ON audit.policy FROM " + role);
+            st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA audit TO " + role);
+            st.execute("GRANT EXECUTE ON FUNCTION audit.remove_archived(bigint) TO " + role);
+        }
+        LOG.info("embedded PostgreSQL: schema audit belongs to {} (no login); {} may only read and append audit records", auditRole, role);
+    }
+
     private static int alter(Connection c, String select, Function<String, String> statement) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(select)) {

@@ -36,6 +36,9 @@ class AuditArchiveTest {
             lower.raiseRetentionMinimum();
             assertEquals("120", Sql.rows(db, "SELECT min_retention_days FROM audit.policy").get(0).get(0), "never lowered");
             lower.close();
+            java.sql.SQLException lowered = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> Sql.execute(db, "UPDATE audit.policy SET min_retention_days = 100"));
+            assertTrue(lowered.getMessage().contains("cannot be lowered"), lowered.getMessage());
 
             assertEquals("0", Sql.rows(db, "SELECT count(*) FROM audit.record").get(0).get(0));
             Clock past = Clock.fixed(Instant.now().minus(Duration.ofDays(200)), ZoneOffset.UTC);
@@ -65,6 +68,19 @@ class AuditArchiveTest {
             var key = server.audit().integrity().keys().publicKeys().get(row.get(2));
             byte[] statement = AuditArchiver.statement(1, 30, HexFormat.of().parseHex(row.get(0)), HexFormat.of().parseHex(row.get(1)));
             assertTrue(AuditSigningKeys.verify(key, statement, Base64.getMimeDecoder().decode(row.get(3))), "the file's digest is signed");
+
+            java.nio.file.Path pem = archived.file().resolveSibling("audit-public.pem");
+            Files.writeString(pem, AuditSigningKeys.pem(key));
+            assertEquals(AuditCommand.OK, OfflineVerifiers.java(archived.file(), "--public-key", pem.toString()).exit(), "the CLI verifies the archive");
+            OfflineVerifiers.Result python = OfflineVerifiers.python(archived.file(), "--public-key", pem.toString());
+            assertEquals(0, python.exit(), python.output());
+            assertTrue(python.output().contains("archive signature verified"), python.output());
+            java.nio.file.Path forged = archived.file().resolveSibling("forged.jsonl");
+            Files.writeString(forged, Files.readString(archived.file()).replaceFirst("test.old", "test.forged"));
+            assertEquals(AuditCommand.NOT_INTACT, OfflineVerifiers.java(forged).exit());
+            python = OfflineVerifiers.python(forged);
+            assertEquals(3, python.exit(), python.output());
+            assertTrue(python.output().contains("altered at record 1"), python.output());
 
             assertEquals("5", Sql.rows(db, "SELECT count(*) FROM audit.record").get(0).get(0));
             server.audit().log().appendNow(AuditEvent.system("test.after-archive"));

@@ -174,6 +174,35 @@ class AuditVerifierTest {
     }
 
     @Test
+    void anExportWithItsCheckpointsVerifiesOfflineWithTheJavaAndThePythonVerifiersAndATamperedOneDoesNot() throws Exception {
+        java.nio.file.Path dir = TestServers.tempDir();
+        java.nio.file.Path export = dir.resolve("export.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (long seq = 1; seq <= 50; seq++) {
+            lines.append(AuditJsonl.line(read(seq))).append('\n');
+        }
+        java.nio.file.Files.writeString(export, lines);
+        java.nio.file.Path checkpoints = dir.resolve("checkpoints.json");
+        java.nio.file.Files.writeString(checkpoints, io.pganalytics.common.json.JsonMapping.newMapper()
+                .writeValueAsString(integrity.checkpoints().list(null, 100)));
+        java.nio.file.Path pem = dir.resolve("audit.pem");
+        java.nio.file.Files.writeString(pem, AuditSigningKeys.pem(integrity.keys().publicKeys().values().iterator().next()));
+        OfflineVerifiers.Result cli = OfflineVerifiers.java(export, "--public-key", pem.toString(), "--checkpoints", checkpoints.toString());
+        assertEquals(AuditCommand.OK, cli.exit(), cli.output());
+        assertTrue(cli.output().contains("1 signed checkpoint(s) verified"), cli.output());
+        OfflineVerifiers.Result python = OfflineVerifiers.python(export, "--public-key", pem.toString(), "--checkpoints", checkpoints.toString());
+        assertEquals(0, python.exit(), python.output());
+        assertTrue(python.output().contains("1 signed checkpoint(s) verified"), python.output());
+
+        java.nio.file.Path cut = dir.resolve("cut.jsonl");
+        java.nio.file.Files.write(cut, java.nio.file.Files.readAllLines(export).stream().filter(l -> !l.startsWith("{\"seq\":20,")).toList());
+        python = OfflineVerifiers.python(cut);
+        assertEquals(3, python.exit(), python.output());
+        assertTrue(python.output().contains("removed at record 20"), python.output());
+        assertEquals(AuditCommand.NOT_INTACT, OfflineVerifiers.java(cut).exit());
+    }
+
+    @Test
     void hugeAndMaliciousValuesAreBoundedAndTheChainStillVerifies() throws Exception {
         String huge = "agent\u0000\u001b[2J\r\n".repeat(1_000_000);
         long seq = server.audit().log().appendNow(AuditEvent.api("GET /api/v1/instances")
