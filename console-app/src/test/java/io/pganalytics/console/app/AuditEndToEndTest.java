@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The confirmation dialog of admin actions and the Audit screen, headless, against a real server: a user delete that
  * the server wants confirmed (Cancel keeps the user, OK deletes it), then the records of what was just done in the
  * Audit screen, the filters narrowing them, a new action appearing without a refresh, a roles change's before and
- * after with the change marked, the chain's verification, and an export to a file. With {@code -Dpga.screenshots=DIR}
+ * after with the change marked, the chain's verification, and an export to a file that tools/audit-verify.py verifies. With {@code -Dpga.screenshots=DIR}
  * it also saves docs/images/17-audit.png and 18-confirmation.png.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -231,6 +231,12 @@ class AuditEndToEndTest {
         if (!System.getProperty("os.name").startsWith("Windows")) {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(exportFile)));
         }
+        // the file the console saved verifies with the independent verifier a third party would run
+        Path verifier = Path.of("..", "tools", "audit-verify.py").toAbsolutePath().normalize();
+        Process run = new ProcessBuilder("python3", verifier.toString(), exportFile.toString()).redirectErrorStream(true).start();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "audit-verify.py finished");
+        String said = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, run.exitValue(), "audit-verify.py: " + said);
     }
 
     // ---- helpers
