@@ -38,7 +38,8 @@ class ServerConfirmationTest {
         UsersViewModel users = new UsersViewModel(new AdminService(api, background, noStepUp, answer(true)));
         users.selectedProperty().set(bob());
         users.delete();
-        assertEquals(List.of("user.delete: Delete user bob (viewer)? Their sessions end at once."), shown, "one dialog, the server's summary");
+        assertEquals(List.of("user.delete: Delete user 43: their account goes and every session they have ends."), shown,
+                "one dialog, the server's summary");
         assertEquals(List.of("deleteUser 43", "confirmed token-1", "deleteUser 43", "users"), api.calls);
         assertEquals("Deleted bob.", users.statusProperty().get());
     }

@@ -75,6 +75,9 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public final java.util.Deque<RewrapView> rewraps = new java.util.ArrayDeque<>();
     /** How many admin changes are answered 428 confirmation_required (until repeated with the token) before one goes through. */
     public int confirmationsRequired;
+    /** What the confirmations asked for name and say. */
+    public String confirmationAction = "user.delete";
+    public String confirmationSummary = "Delete user 43: their account goes and every session they have ends.";
     /** Whether the confirmations asked for want a fresh second factor too. */
     public boolean confirmationNeedsSecondFactor;
     /** The audit records {@link #search} pages through (any order; pages come newest first). */
@@ -366,7 +369,7 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
         if (confirmationsRequired > 0 && (offeredToken == null || !offeredToken.equals(confirmationToken))) {
             confirmationToken = "token-" + ++tokens;
             throw ApiException.rejected(new ApiError(428, ErrorType.CONFIRMATION_REQUIRED, "confirm this change", List.of(),
-                    new ConfirmationRequired(confirmationToken, "user.delete", "Delete user bob (viewer)? Their sessions end at once.",
+                    new ConfirmationRequired(confirmationToken, confirmationAction, confirmationSummary,
                             Instant.now().plusSeconds(120), confirmationNeedsSecondFactor)));
         }
         if (confirmationsRequired > 0) {
