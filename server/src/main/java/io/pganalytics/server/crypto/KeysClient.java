@@ -62,10 +62,26 @@ final class KeysClient {
         token = answer.get("accessToken").asText();
     }
 
-    /** Calls the API; on a step-up request, asks for a code, proves it, and repeats the call once. */
+    /**
+     * Calls the API; on a step-up request, asks for a code, proves it, and repeats the call once. An admin action the
+     * server asks to confirm (428) was asked for explicitly on the command line: the server's summary is printed and the
+     * call repeated with the confirmation token once.
+     */
     <T> T call(String method, String path, String body, Class<T> type) throws IOException, InterruptedException, Refusal {
+        String confirmation = null;
+        boolean confirmed = false;
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response = server.send(method, path, token, body);
+            HttpResponse<String> response = server.send(method, path, token, body, confirmation);
+            if (response.statusCode() == 428 && !confirmed) {
+                JsonNode asked = mapper.readTree(response.body()).path("confirmation");
+                if (asked.hasNonNull("token")) {
+                    err.println("Confirming: " + asked.path("summary").asText());
+                    confirmation = asked.get("token").asText();
+                    confirmed = true;
+                    attempt--;
+                    continue;
+                }
+            }
             if (response.statusCode() == 403 && "step_up_required".equals(errorType(response)) && attempt < ATTEMPTS) {
                 err.println("The server asks for a fresh second factor before this change.");
                 ObjectNode stepUp = mapper.createObjectNode().put("method", "totp").put("code", code("Second-factor code (totp): "));

@@ -252,8 +252,17 @@ public final class KeysCommand {
         }
 
         HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
+            return send(method, path, token, body, null);
+        }
+
+        /** As {@link #send(String, String, String, String)}, confirming an admin action with {@code confirmation} when given. */
+        HttpResponse<String> send(String method, String path, String token, String body, String confirmation)
+                throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofMinutes(2))
                     .header("Accept", "application/json");
+            if (confirmation != null) {
+                request.header("X-Confirmation", confirmation);
+            }
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }

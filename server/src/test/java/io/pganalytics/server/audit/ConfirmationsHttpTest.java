@@ -7,20 +7,15 @@ import io.pganalytics.server.testing.ManualClock;
 import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.Sql;
 import io.pganalytics.server.testing.TestServers;
+import io.pganalytics.server.testing.Totp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -113,12 +108,12 @@ class ConfirmationsHttpTest {
     }
 
     @Test
-    void withMfaAValidTokenOwesAFreshSecondFactorAndTheSameTokenWorksAfterStepUp() throws Exception {
+    void withMfaAValidTokenOwesAFreshSecondFactorAndTheSameTokenWorksAfterStepUp() {
         String bootstrap = api.loginAdmin();
         String name = "conf-mfa-" + NAMES.incrementAndGet() + "-" + System.nanoTime() % 100_000;
         createUser(bootstrap, name, "admin");
         String stale = api.login(name, PASSWORD);
-        String secret = enrolTotp(stale);
+        String secret = Totp.enrol(api, stale, clock.instant());
         long victim = createUser(bootstrap, "viewer");
 
         JsonNode confirmation = confirmation(api.delete("/users/" + victim, stale));
@@ -130,7 +125,7 @@ class ConfirmationsHttpTest {
         assertEquals(200, api.get("/users/" + victim, bootstrap).status(), "nothing changed");
 
         ApiClient.Response steppedUp = api.post("/auth/mfa/step-up", stale,
-                "{\"method\":\"totp\",\"code\":\"" + totp(secret, clock.instant(), 1) + "\"}");
+                "{\"method\":\"totp\",\"code\":\"" + Totp.code(secret, clock.instant(), 1) + "\"}");
         assertEquals(200, steppedUp.status(), steppedUp.body());
         String fresh = steppedUp.json().get("accessToken").asText();
         ApiClient.Response done = send(api.request("/users/" + victim, fresh).DELETE(), token);
@@ -191,42 +186,5 @@ class ConfirmationsHttpTest {
                 "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"" + role + "\"]}");
         assertEquals(201, created.status(), created.body());
         return created.json().get("id").asLong();
-    }
-
-    /** Enrols an authenticator app for the signed-in person; returns its base32 secret. */
-    private static String enrolTotp(String token) throws GeneralSecurityException {
-        ApiClient.Response started = api.post("/auth/mfa/totp", token, "{}");
-        assertEquals(200, started.status(), started.body());
-        String secret = started.json().get("secret").asText();
-        ApiClient.Response confirmed = api.post("/auth/mfa/totp/confirm", token, "{\"enrolmentId\":\""
-                + started.json().get("enrolmentId").asText() + "\",\"code\":\"" + totp(secret, clock.instant(), 0) + "\"}");
-        assertEquals(200, confirmed.status(), confirmed.body());
-        return secret;
-    }
-
-    /** RFC 6238 with HMAC-SHA1, 30 s steps, 6 digits: what an authenticator app shows {@code offset} steps from {@code now}. */
-    private static String totp(String base32, Instant now, int offset) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(base32(base32), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(now.getEpochSecond() / 30 + offset).array());
-        int at = hash[hash.length - 1] & 0x0f;
-        int binary = ((hash[at] & 0x7f) << 24) | ((hash[at + 1] & 0xff) << 16) | ((hash[at + 2] & 0xff) << 8) | (hash[at + 3] & 0xff);
-        return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
-    }
-
-    private static byte[] base32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : text.replace("=", "").toUpperCase(Locale.ROOT).toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
     }
 }

@@ -209,8 +209,9 @@ class MfaHttpTest {
                 + "\"https://idp.example.com/realms/x\",\"clientId\":\"pga\"},\"roleMapping\":{\"rules\":[],\"defaultRole\":\"viewer\"}}";
         assertError(api.post("/admin/identity-providers", stale, definition), 403, "step_up_required");
         assertEquals(404, api.get("/admin/identity-providers/" + provider, stale).status(), "a refused change changes nothing");
-        assertError(api.put("/admin/identity-providers/" + provider, stale, definition), 403, "step_up_required");
-        assertError(api.delete("/admin/identity-providers/" + provider, stale), 403, "step_up_required");
+        // a change is checked before it is confirmed (and its second factor asked for): there is nothing to change
+        assertError(api.put("/admin/identity-providers/" + provider, stale, definition), 404, "not_found");
+        assertError(api.delete("/admin/identity-providers/" + provider, stale), 404, "not_found");
         assertError(api.post("/auth/mfa/step-up", stale, "{\"method\":\"totp\",\"code\":\"000000\"}"), 403, "forbidden");
 
         ApiClient.Response steppedUp = api.post("/auth/mfa/step-up", stale,
