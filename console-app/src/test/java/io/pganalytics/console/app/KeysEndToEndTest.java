@@ -110,10 +110,10 @@ class KeysEndToEndTest {
     @Order(2)
     void rotatingThroughTheConfirmationMakesANewCurrentDataKey() throws Exception {
         robot.clickOn("#keys-rotate");
-        waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getHeaderText().startsWith("Rotate the keys: a new key-encryption key version"),
-                "the server's summary: " + ((DialogPane) node("#confirm-dialog")).getHeaderText());
-        robot.clickOn("#confirm-ok");
+        waitUntil(() -> showing("#confirm-ok") != null);
+        assertTrue(((DialogPane) showing("#confirm-dialog")).getHeaderText().startsWith("Rotate the keys: a new key-encryption key version"),
+                "the server's summary: " + ((DialogPane) showing("#confirm-dialog")).getHeaderText());
+        robot.clickOn(showing("#confirm-ok"));
         TableView<?> dataKeys = (TableView<?>) node("#keys-data-keys");
         waitUntil(() -> text("#keys-status").startsWith("Data key ") && currentKey(dataKeys).id() != firstKey);
         int now = currentKey(dataKeys).id();
@@ -132,10 +132,10 @@ class KeysEndToEndTest {
         DataKeyView current = currentKey(dataKeys);
         robot.interact(() -> dataKeys.getSelectionModel().select(dataKeys.getItems().indexOf(current)));
         robot.clickOn("#keys-retire-data-key");
-        waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getHeaderText().startsWith("Retire data key " + current.id() + ": "),
-                "the server's summary: " + ((DialogPane) node("#confirm-dialog")).getHeaderText());
-        robot.clickOn("#confirm-ok");
+        waitUntil(() -> showing("#confirm-ok") != null);
+        assertTrue(((DialogPane) showing("#confirm-dialog")).getHeaderText().startsWith("Retire data key " + current.id() + ": "),
+                "the server's summary: " + ((DialogPane) showing("#confirm-dialog")).getHeaderText());
+        robot.clickOn(showing("#confirm-ok"));
         waitUntil(() -> !text("#keys-error").isEmpty());
         assertTrue(text("#keys-error").startsWith("Retiring data key " + current.id() + " was refused: "), text("#keys-error"));
         assertEquals("current", currentKey(dataKeys).state());
@@ -165,6 +165,12 @@ class KeysEndToEndTest {
             }
         }
         ImageIO.write(buffered, "png", Files.createDirectories(Path.of(dir)).resolve(name + ".png").toFile());
+    }
+
+    /** A dialog's node in a window that shows now (the dialog's window may be listed a moment before it shows). */
+    private static Node showing(String query) {
+        return robot.lookup(query).queryAll().stream().filter(n -> n.isVisible() && n.getScene() != null && n.getScene().getWindow() != null
+                && n.getScene().getWindow().isShowing()).findFirst().orElse(null);
     }
 
     private static Node node(String query) {
