@@ -4,6 +4,8 @@ import io.pganalytics.common.auth.CreateUserRequest;
 import io.pganalytics.common.auth.UpdateUserRequest;
 import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
+import io.pganalytics.common.audit.ConfirmationRequired;
+import io.pganalytics.console.api.AdminApi;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.common.auth.IdentityProviderRequest;
@@ -20,26 +22,46 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Administration calls, off the FX thread. A change the server refuses with {@code step_up_required} asks the
- * {@link StepUpPrompt} for a fresh second factor, proves it, and is sent once more; a second refusal is reported.
+ * Administration calls, off the FX thread. A change the server wants confirmed (428 {@code confirmation_required})
+ * shows its summary through the {@link ServerConfirmation}; on OK the same request is sent again with the token
+ * (after a fresh second factor through the {@link StepUpPrompt} when the server says one is needed), on Cancel nothing
+ * is sent and the caller hears {@link Cancelled}. A change refused with {@code step_up_required} asks for a second
+ * factor, proves it, and is sent once more; a second such refusal is reported.
  */
 public final class AdminService {
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
     static final int PAGE = 500;
 
+    /** The person cancelled a confirmation or a second-factor prompt: nothing was sent, nothing changed. */
+    public static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final ConsoleApi api;
     private final Background background;
     private final StepUpPrompt stepUp;
+    private final ServerConfirmation confirmation;
 
+    /** Without a way to confirm: every change the server wants confirmed ends {@link Cancelled}. */
     public AdminService(ConsoleApi api, Background background, StepUpPrompt stepUp) {
+        this(api, background, stepUp, ServerConfirmation.DECLINE);
+    }
+
+    public AdminService(ConsoleApi api, Background background, StepUpPrompt stepUp, ServerConfirmation confirmation) {
         this.api = api;
         this.background = background;
         this.stepUp = stepUp;
+        this.confirmation = confirmation;
     }
 
     public void users(Consumer<UserPage> onResult, Consumer<Throwable> onFailure) {
@@ -47,16 +69,23 @@ public final class AdminService {
     }
 
     public void createUser(CreateUserRequest request, Consumer<UserView> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.admin().createUser(request), onResult, onFailure);
+        change(admin -> admin.createUser(request), onResult, onFailure);
     }
 
     public void updateUser(long id, UpdateUserRequest request, Consumer<UserView> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.admin().updateUser(id, request), onResult, onFailure);
+        change(admin -> admin.updateUser(id, request), onResult, onFailure);
+    }
+
+    public void deleteUser(long id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(admin -> {
+            admin.deleteUser(id);
+            return true;
+        }, onResult, onFailure);
     }
 
     public void resetMfa(long id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
-        change(() -> {
-            api.admin().resetMfa(id);
+        change(admin -> {
+            admin.resetMfa(id);
             return true;
         }, onResult, onFailure);
     }
@@ -67,18 +96,18 @@ public final class AdminService {
 
     public void saveIdentityProvider(IdentityProviderRequest request, boolean create, Consumer<IdentityProviderView> onResult,
                                      Consumer<Throwable> onFailure) {
-        change(() -> create ? api.admin().createIdentityProvider(request) : api.admin().updateIdentityProvider(request.name(), request), onResult, onFailure);
+        change(admin -> create ? admin.createIdentityProvider(request) : admin.updateIdentityProvider(request.name(), request), onResult, onFailure);
     }
 
     public void deleteIdentityProvider(String name, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
-        change(() -> {
-            api.admin().deleteIdentityProvider(name);
+        change(admin -> {
+            admin.deleteIdentityProvider(name);
             return true;
         }, onResult, onFailure);
     }
 
     public void testIdentityProvider(String name, Consumer<ProviderTestResult> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.admin().testIdentityProvider(name), onResult, onFailure);
+        change(admin -> admin.testIdentityProvider(name), onResult, onFailure);
     }
 
     public void keys(Consumer<KeyStatus> onResult, Consumer<Throwable> onFailure) {
@@ -86,23 +115,23 @@ public final class AdminService {
     }
 
     public void rotateKeys(RotateRequest request, Consumer<RotateResult> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.admin().rotateKeys(request), onResult, onFailure);
+        change(admin -> admin.rotateKeys(request), onResult, onFailure);
     }
 
     public void startRewrap(Consumer<RewrapView> onResult, Consumer<Throwable> onFailure) {
-        change(() -> api.admin().startRewrap(), onResult, onFailure);
+        change(AdminApi::startRewrap, onResult, onFailure);
     }
 
     public void retireDataKey(int id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
-        change(() -> {
-            api.admin().retireDataKey(id);
+        change(admin -> {
+            admin.retireDataKey(id);
             return true;
         }, onResult, onFailure);
     }
 
     public void retireKekVersion(int version, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
-        change(() -> {
-            api.admin().retireKekVersion(version);
+        change(admin -> {
+            admin.retireKekVersion(version);
             return true;
         }, onResult, onFailure);
     }
@@ -112,19 +141,52 @@ public final class AdminService {
         return background.every(period, action);
     }
 
-    /** Runs {@code work}; on a step-up refusal asks for a second factor, proves it and runs {@code work} once more. */
-    <T> void change(Callable<T> work, Consumer<T> onResult, Consumer<Throwable> onFailure) {
-        background.run(work, onResult, failure -> {
-            if (!(failure instanceof ApiException refused) || !refused.stepUpRequired()) {
-                onFailure.accept(failure);
-                return;
+    /**
+     * Runs {@code work} against the admin calls; on a confirmation the server asks for, asks the person and runs it
+     * again with the token; on a step-up refusal, asks for a second factor, proves it and runs it once more.
+     */
+    <T> void change(Function<AdminApi, T> work, Consumer<T> onResult, Consumer<Throwable> onFailure) {
+        attempt(work, null, false, onResult, onFailure);
+    }
+
+    private <T> void attempt(Function<AdminApi, T> work, String token, boolean steppedUp, Consumer<T> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> work.apply(token == null ? api.admin() : api.admin().confirmed(token)), onResult, failure -> {
+            if (failure instanceof ApiException refused) {
+                Optional<ConfirmationRequired> asked = refused.confirmation();
+                if (asked.isPresent()) {
+                    confirm(asked.get(), work, steppedUp, onResult, onFailure);
+                    return;
+                }
+                if (refused.stepUpRequired() && !steppedUp) {
+                    LOG.info("an admin change needs a fresh second factor: asking");
+                    stepUpThen(() -> attempt(work, token, true, onResult, onFailure), onFailure);
+                    return;
+                }
             }
-            LOG.info("an admin change needs a fresh second factor: asking");
-            stepUp.ask(factor -> background.run(() -> {
-                api.stepUp(factor.method(), factor.code());
-                return work.call();
-            }, onResult, onFailure), () -> onFailure.accept(new ApiException(ApiException.Kind.REJECTED,
-                    "This change needs a fresh second factor: nothing was changed.", null, null)));
+            onFailure.accept(failure);
         });
+    }
+
+    private <T> void confirm(ConfirmationRequired asked, Function<AdminApi, T> work, boolean steppedUp, Consumer<T> onResult,
+                             Consumer<Throwable> onFailure) {
+        LOG.info("the server asks to confirm {}: asking", asked.action());
+        confirmation.ask(asked, () -> {
+            if (asked.secondFactorNeeded() && !steppedUp) {
+                stepUpThen(() -> attempt(work, asked.token(), true, onResult, onFailure), onFailure);
+            } else {
+                attempt(work, asked.token(), steppedUp, onResult, onFailure);
+            }
+        }, () -> {
+            LOG.info("{}: not confirmed, nothing sent", asked.action());
+            onFailure.accept(new Cancelled("Cancelled: nothing was changed."));
+        });
+    }
+
+    /** Asks for a second factor and proves it, then runs {@code then}; a cancelled prompt is reported as such. */
+    private void stepUpThen(Runnable then, Consumer<Throwable> onFailure) {
+        stepUp.ask(factor -> background.run(() -> {
+            api.stepUp(factor.method(), factor.code());
+            return true;
+        }, proved -> then.run(), onFailure), () -> onFailure.accept(new Cancelled("This change needs a fresh second factor: nothing was changed.")));
     }
 }

@@ -92,7 +92,8 @@ public final class AdminView {
         Button toggle = button("Disable", "user-toggle", users::toggleEnabled);
         toggle.textProperty().bind(users.selectedProperty().map(u -> u.enabled() ? "Disable" : "Enable").orElse("Disable"));
         Button resetMfa = button("Reset MFA", "user-reset-mfa", users::resetMfa);
-        VBox selected = new VBox(8, selectedName, Widgets.label("Roles", "field-label"), roles, saveRoles, new HBox(8, toggle, resetMfa));
+        Button delete = button("Delete…", "user-delete", users::delete);
+        VBox selected = new VBox(8, selectedName, Widgets.label("Roles", "field-label"), roles, saveRoles, new HBox(8, toggle, resetMfa), delete);
         selected.disableProperty().bind(users.selectedProperty().isNull());
 
         TextField username = field("new-user-username", "Username", users.newUsernameProperty());

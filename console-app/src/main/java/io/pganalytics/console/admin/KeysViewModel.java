@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
 
 /**
  * The keys tab: where the key-encryption key lives, its versions, the data keys, what is sealed under each, and the
- * re-wrap job (read again every {@link #REFRESH_WHILE_RUNNING} while it runs). Rotate, re-wrap and the two retires are
- * each confirmed first; the server's refusals (still in use, not allowed) are shown as it words them.
+ * re-wrap job (read again every {@link #REFRESH_WHILE_RUNNING} while it runs). Rotate and the two retires are confirmed
+ * in the server's own confirmation (its summary, shown by {@link AdminService}), the re-wrap here first; the server's
+ * refusals (still in use, not allowed) are shown as it words them.
  */
 public final class KeysViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(KeysViewModel.class);
@@ -128,24 +129,18 @@ public final class KeysViewModel {
         return refresh != null;
     }
 
-    // ---- actions, each confirmed first
+    // ---- actions: rotate and retire are confirmed in the dialog of the server's confirmation (AdminService), the
+    // re-wrap (which the server does not ask to confirm: it changes no key) in this view-model's own
 
     public void rotate() {
         boolean withKek = newKekVersion.get() && canManage.get();
-        String details = (withKek
-                ? "The server creates a new key-encryption key version, then a new data key wrapped by it, "
-                : "The server creates a new data key, wrapped by the newest key-encryption key version, ")
-                + "and makes it current on every node: new values are sealed under it. Older data keys keep opening what "
-                + "they sealed, and a re-wrap starts moving those values to the new key.";
-        confirmation.ask(withKek ? "Rotate the key-encryption key and the data key" : "Rotate the data key", details, "Rotate", () -> {
-            busy.set(true);
-            service.rotateKeys(new RotateRequest(withKek), result -> {
-                busy.set(false);
-                done(rotated(result));
-            }, failure -> {
-                busy.set(false);
-                failed("Rotating the keys", failure);
-            });
+        busy.set(true);
+        service.rotateKeys(new RotateRequest(withKek), result -> {
+            busy.set(false);
+            done(rotated(result));
+        }, failure -> {
+            busy.set(false);
+            failed("Rotating the keys", failure);
         });
     }
 
@@ -170,18 +165,14 @@ public final class KeysViewModel {
             error.set("Select a data key to retire.");
             return;
         }
-        confirmation.ask("Retire data key " + key.id(), "The server erases data key " + key.id() + ": anything still sealed under it "
-                + "could never be opened again, so it refuses while a value uses it (now " + Figures.count(key.records())
-                + ") or while it is current. This cannot be undone.", "Retire", () -> {
-                    busy.set(true);
-                    service.retireDataKey(key.id(), ok -> {
-                        busy.set(false);
-                        done("Retired data key " + key.id() + ": it is erased.");
-                    }, failure -> {
-                        busy.set(false);
-                        failed("Retiring data key " + key.id(), failure);
-                    });
-                });
+        busy.set(true);
+        service.retireDataKey(key.id(), ok -> {
+            busy.set(false);
+            done("Retired data key " + key.id() + ": it is erased.");
+        }, failure -> {
+            busy.set(false);
+            failed("Retiring data key " + key.id(), failure);
+        });
     }
 
     public void retireKekVersion() {
@@ -190,18 +181,14 @@ public final class KeysViewModel {
             error.set("Select a key-encryption key version to retire.");
             return;
         }
-        confirmation.ask("Retire key-encryption key version " + version.version(), "The provider destroys key-encryption key version "
-                + version.version() + ": a data key wrapped by it could never be unwrapped again, so the server refuses while one "
-                + "is (now " + version.dataKeys() + ") or while it is the newest. This cannot be undone.", "Retire", () -> {
-                    busy.set(true);
-                    service.retireKekVersion(version.version(), ok -> {
-                        busy.set(false);
-                        done("Retired key-encryption key version " + version.version() + ": the provider destroyed it.");
-                    }, failure -> {
-                        busy.set(false);
-                        failed("Retiring key-encryption key version " + version.version(), failure);
-                    });
-                });
+        busy.set(true);
+        service.retireKekVersion(version.version(), ok -> {
+            busy.set(false);
+            done("Retired key-encryption key version " + version.version() + ": the provider destroyed it.");
+        }, failure -> {
+            busy.set(false);
+            failed("Retiring key-encryption key version " + version.version(), failure);
+        });
     }
 
     private void done(String sentence) {
@@ -212,7 +199,10 @@ public final class KeysViewModel {
 
     private void failed(String what, Throwable failure) {
         status.set("");
-        if (failure instanceof ApiException e) {
+        if (failure instanceof AdminService.Cancelled cancelled) {
+            error.set("");
+            status.set(cancelled.getMessage());
+        } else if (failure instanceof ApiException e) {
             LOG.info("{}: {}", what, e.getMessage());
             error.set(refusal(what, e));
         } else {

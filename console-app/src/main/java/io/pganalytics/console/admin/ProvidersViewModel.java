@@ -204,7 +204,10 @@ public final class ProvidersViewModel {
 
     private void failed(String what, Throwable failure) {
         status.set("");
-        if (failure instanceof ApiException e) {
+        if (failure instanceof AdminService.Cancelled cancelled) {
+            error.set("");
+            status.set(cancelled.getMessage());
+        } else if (failure instanceof ApiException e) {
             LOG.info("{}: {}", what, e.getMessage());
             error.set(what + " failed: " + e.getMessage());
         } else {

@@ -98,6 +98,18 @@ public final class UsersViewModel {
                 failure -> failed("Changing the roles of " + user.username(), failure));
     }
 
+    /** Deletes the selected user; the server asks the person to confirm first (the dialog shows its summary). */
+    public void delete() {
+        UserView user = selected.get();
+        if (user == null) {
+            return;
+        }
+        service.deleteUser(user.id(), ok -> {
+            selected.set(null);
+            done("Deleted " + user.username() + ".");
+        }, failure -> failed("Deleting " + user.username(), failure));
+    }
+
     public void resetMfa() {
         UserView user = selected.get();
         if (user == null) {
@@ -115,7 +127,10 @@ public final class UsersViewModel {
 
     private void failed(String what, Throwable failure) {
         status.set("");
-        if (failure instanceof ApiException e) {
+        if (failure instanceof AdminService.Cancelled cancelled) {
+            error.set("");
+            status.set(cancelled.getMessage());
+        } else if (failure instanceof ApiException e) {
             LOG.info("{}: {}", what, e.getMessage());
             error.set(what + " failed: " + e.getMessage());
         } else {

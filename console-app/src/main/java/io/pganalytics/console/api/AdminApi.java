@@ -17,14 +17,21 @@ import java.util.List;
 /**
  * The administration calls of one signed-in admin's session ({@link ConsoleApi#admin()}). Every method blocks and fails
  * with an {@link ApiException}; a change the server wants a fresh second factor for fails with
- * {@link ApiException#stepUpRequired()}.
+ * {@link ApiException#stepUpRequired()}, and one it wants the person to confirm first fails with
+ * {@link ApiException#confirmation()}: the same call through {@link #confirmed(String)} then carries the token.
  */
 public interface AdminApi {
+    /** The same calls, each carrying {@code X-Confirmation: token} (the token of a 428 the person confirmed). */
+    AdminApi confirmed(String token);
+
     UserPage users(int offset, int limit);
 
     UserView createUser(CreateUserRequest request);
 
     UserView updateUser(long id, UpdateUserRequest request);
+
+    /** Deletes a user: their account, identities and sessions. */
+    void deleteUser(long id);
 
     /** Removes every second factor of a user, who enrols again at the next sign-in if the policy says so. */
     void resetMfa(long id);

@@ -2,6 +2,7 @@ package io.pganalytics.console.api;
 
 import io.pganalytics.common.api.ApiError;
 import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.audit.ConfirmationRequired;
 
 import java.util.Optional;
 
@@ -63,6 +64,14 @@ public final class ApiException extends RuntimeException {
      */
     public boolean stepUpRequired() {
         return is(ErrorType.STEP_UP_REQUIRED);
+    }
+
+    /**
+     * The server wants this admin action confirmed (428 {@code confirmation_required}): show the person its summary
+     * and, once they confirm, send the same request again through {@link AdminApi#confirmed(String)} with its token.
+     */
+    public Optional<ConfirmationRequired> confirmation() {
+        return is(ErrorType.CONFIRMATION_REQUIRED) ? Optional.ofNullable(error.confirmation()) : Optional.empty();
     }
 
     public boolean is(ErrorType type) {

@@ -72,6 +72,9 @@ public interface ConsoleApi extends AutoCloseable {
     /** The administration calls (admins), on this session. */
     AdminApi admin();
 
+    /** The audit trail (auditors and admins), on this session. */
+    AuditApi audit();
+
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();
 

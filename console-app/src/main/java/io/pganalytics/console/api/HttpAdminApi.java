@@ -14,13 +14,33 @@ import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
 
 import java.util.List;
+import java.util.Map;
 
-/** {@link AdminApi} over the session of an {@link HttpConsoleApi}: the same tokens, refresh and errors. */
+/**
+ * {@link AdminApi} over the session of an {@link HttpConsoleApi}: the same tokens, refresh and errors; with a
+ * confirmation token, every call carries it in {@value #CONFIRMATION_HEADER}.
+ */
 final class HttpAdminApi implements AdminApi {
+    static final String CONFIRMATION_HEADER = "X-Confirmation";
+
     private final HttpConsoleApi api;
+    private final Map<String, String> headers;
 
     HttpAdminApi(HttpConsoleApi api) {
+        this(api, Map.of());
+    }
+
+    private HttpAdminApi(HttpConsoleApi api, Map<String, String> headers) {
         this.api = api;
+        this.headers = headers;
+    }
+
+    @Override
+    public AdminApi confirmed(String token) {
+        if (token == null || token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalArgumentException("a confirmation token is printable ASCII without spaces");
+        }
+        return new HttpAdminApi(api, Map.of(CONFIRMATION_HEADER, token));
     }
 
     @Override
@@ -30,67 +50,76 @@ final class HttpAdminApi implements AdminApi {
 
     @Override
     public UserView createUser(CreateUserRequest request) {
-        return api.decode(api.authenticated("POST", "/users", request, true), UserView.class);
+        return api.decode(call("POST", "/users", request, true), UserView.class);
     }
 
     @Override
     public UserView updateUser(long id, UpdateUserRequest request) {
-        return api.decode(api.authenticated("PATCH", "/users/" + id, request, true), UserView.class);
+        return api.decode(call("PATCH", "/users/" + id, request, true), UserView.class);
+    }
+
+    @Override
+    public void deleteUser(long id) {
+        api.expectSuccess(call("DELETE", "/users/" + id, null, true));
     }
 
     @Override
     public void resetMfa(long id) {
-        api.expectSuccess(api.authenticated("DELETE", "/admin/users/" + id + "/mfa", null, true));
+        api.expectSuccess(call("DELETE", "/admin/users/" + id + "/mfa", null, true));
     }
 
     @Override
     public List<IdentityProviderView> identityProviders() {
-        return api.decode(api.authenticated("GET", "/admin/identity-providers", null, true), new TypeReference<List<IdentityProviderView>>() { });
+        return api.decode(call("GET", "/admin/identity-providers", null, true), new TypeReference<List<IdentityProviderView>>() { });
     }
 
     @Override
     public IdentityProviderView createIdentityProvider(IdentityProviderRequest request) {
-        return api.decode(api.authenticated("POST", "/admin/identity-providers", request, true), IdentityProviderView.class);
+        return api.decode(call("POST", "/admin/identity-providers", request, true), IdentityProviderView.class);
     }
 
     @Override
     public IdentityProviderView updateIdentityProvider(String name, IdentityProviderRequest request) {
-        return api.decode(api.authenticated("PUT", "/admin/identity-providers/" + HttpConsoleApi.encode(name), request, true), IdentityProviderView.class);
+        return api.decode(call("PUT", "/admin/identity-providers/" + HttpConsoleApi.encode(name), request, true), IdentityProviderView.class);
     }
 
     @Override
     public void deleteIdentityProvider(String name) {
-        api.expectSuccess(api.authenticated("DELETE", "/admin/identity-providers/" + HttpConsoleApi.encode(name), null, true));
+        api.expectSuccess(call("DELETE", "/admin/identity-providers/" + HttpConsoleApi.encode(name), null, true));
     }
 
     @Override
     public ProviderTestResult testIdentityProvider(String name) {
-        return api.decode(api.authenticated("POST", "/admin/identity-providers/" + HttpConsoleApi.encode(name) + "/test", null, true),
+        return api.decode(call("POST", "/admin/identity-providers/" + HttpConsoleApi.encode(name) + "/test", null, true),
                 ProviderTestResult.class);
     }
 
     @Override
     public KeyStatus keys() {
-        return api.decode(api.authenticated("GET", "/admin/keys", null, true), KeyStatus.class);
+        return api.decode(call("GET", "/admin/keys", null, true), KeyStatus.class);
     }
 
     @Override
     public RotateResult rotateKeys(RotateRequest request) {
-        return api.decode(api.authenticated("POST", "/admin/keys/rotate", request, true), RotateResult.class);
+        return api.decode(call("POST", "/admin/keys/rotate", request, true), RotateResult.class);
     }
 
     @Override
     public RewrapView startRewrap() {
-        return api.decode(api.authenticated("POST", "/admin/keys/rewrap", null, true), RewrapView.class);
+        return api.decode(call("POST", "/admin/keys/rewrap", null, true), RewrapView.class);
     }
 
     @Override
     public void retireDataKey(int id) {
-        api.expectSuccess(api.authenticated("POST", "/admin/keys/data-keys/" + id + "/retire", null, true));
+        api.expectSuccess(call("POST", "/admin/keys/data-keys/" + id + "/retire", null, true));
     }
 
     @Override
     public void retireKekVersion(int version) {
-        api.expectSuccess(api.authenticated("POST", "/admin/keys/kek-versions/" + version + "/retire", null, true));
+        api.expectSuccess(call("POST", "/admin/keys/kek-versions/" + version + "/retire", null, true));
+    }
+
+    private java.net.http.HttpResponse<String> call(String method, String path, Object body, boolean refreshOn401) {
+        return api.authenticated(method, path, body, refreshOn401, headers);
     }
 }

@@ -65,6 +65,7 @@ final class HttpConsoleApi implements ConsoleApi {
     private final ObjectMapper mapper = JsonMapping.newMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final List<Consumer<String>> expiredListeners = new CopyOnWriteArrayList<>();
     private final AdminApi admin = new HttpAdminApi(this);
+    private final AuditApi audit = new HttpAuditApi(this);
 
     private final Object lock = new Object();
     private String accessToken;
@@ -158,6 +159,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public AdminApi admin() {
         return admin;
+    }
+
+    @Override
+    public AuditApi audit() {
+        return audit;
     }
 
     @Override
@@ -351,33 +357,25 @@ final class HttpConsoleApi implements ConsoleApi {
      * whose 401 means a wrong code, not an expired session).
      */
     HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401) {
+        return authenticated(method, path, body, refreshOn401, Map.of());
+    }
+
+    /** {@link #authenticated(String, String, Object, boolean)} with extra request headers ({@code X-Confirmation}). */
+    HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401, Map<String, String> headers) {
         String token = accessToken();
-        HttpResponse<String> response = send(withBody(request(path, token), method, body).build());
+        HttpResponse<String> response = send(withBody(withHeaders(request(path, token), headers), method, body).build());
         if (response.statusCode() == 401 && refreshOn401) {
-            response = send(withBody(request(path, refreshAfterRejection(token)), method, body).build());
+            response = send(withBody(withHeaders(request(path, refreshAfterRejection(token)), headers), method, body).build());
             if (response.statusCode() == 401) {
                 throw expire(failure(response).getMessage());
-            }
-        }
-        if (response.statusCode() == 428) {
-            // The person already confirmed this action in the console's own dialog before it was sent: answer the
-            // server's confirmation once with its token (the server records both steps). The console's dialog showing
-            // the server's own summary replaces this (issue 14, console).
-            String confirmation = confirmationToken(response);
-            if (confirmation != null) {
-                response = send(withBody(request(path, accessToken()), method, body).header("X-Confirmation", confirmation).build());
             }
         }
         return response;
     }
 
-    private String confirmationToken(HttpResponse<String> response) {
-        try {
-            ApiError error = mapper.readValue(response.body(), ApiError.class);
-            return error.confirmation() == null ? null : error.confirmation().token();
-        } catch (IOException e) {
-            return null;
-        }
+    private static HttpRequest.Builder withHeaders(HttpRequest.Builder builder, Map<String, String> headers) {
+        headers.forEach(builder::header);
+        return builder;
     }
 
     private HttpRequest.Builder withBody(HttpRequest.Builder builder, String method, Object body) {

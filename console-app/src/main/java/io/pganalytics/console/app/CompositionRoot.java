@@ -14,6 +14,11 @@ import io.pganalytics.common.query.InstanceSummary;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.api.HttpConnector;
 import io.pganalytics.console.api.SignIn;
+import io.pganalytics.console.audit.AuditService;
+import io.pganalytics.console.audit.AuditView;
+import io.pganalytics.console.audit.AuditViewModel;
+import io.pganalytics.console.audit.ExportDestination;
+import io.pganalytics.console.audit.ExportFileChooser;
 import io.pganalytics.console.common.Background;
 import io.pganalytics.console.common.ConsoleHome;
 import io.pganalytics.console.common.Notices;
@@ -67,6 +72,7 @@ public final class CompositionRoot implements AutoCloseable {
     private final Background background = Background.withDaemonThreads(Platform::runLater, notices);
     private final HttpConnector connector;
     private final Browser browser;
+    private final ExportDestination exportDestination;
     private final WindowSettings settings;
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
     private final Clock clock = Clock.systemUTC();
@@ -77,6 +83,7 @@ public final class CompositionRoot implements AutoCloseable {
     private FleetView fleetView;
     private InstanceScreen instance;
     private KeysViewModel keys;
+    private AuditViewModel audit;
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
@@ -86,9 +93,15 @@ public final class CompositionRoot implements AutoCloseable {
 
     /** @param browser opens single sign-on pages in the person's web browser */
     public CompositionRoot(ConsoleHome home, Browser browser) {
+        this(home, browser, null);
+    }
+
+    /** @param exportDestination where exports are saved; null: the system's save dialog */
+    public CompositionRoot(ConsoleHome home, Browser browser, ExportDestination exportDestination) {
         this.connector = new HttpConnector(home);
         this.settings = new WindowSettings(home);
         this.browser = browser;
+        this.exportDestination = exportDestination != null ? exportDestination : new ExportFileChooser(() -> stage);
     }
 
     public void start(Stage primary) {
@@ -100,7 +113,7 @@ public final class CompositionRoot implements AutoCloseable {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
-        window = new MainWindow(theme, this::showFleet, this::showAdministration, this::showOwnEnrolment, this::signOut,
+        window = new MainWindow(theme, this::showFleet, this::showAdministration, this::showAudit, this::showOwnEnrolment, this::signOut,
                 saved.width(), saved.height());
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
@@ -173,6 +186,7 @@ public final class CompositionRoot implements AutoCloseable {
         String roles = user.roles().stream().map(r -> r.wireName()).collect(Collectors.joining(", "));
         window.account(user.username() + " (" + roles + ")  ·  " + api.address().host());
         window.administration(user.roles().contains(Role.ADMIN));
+        window.audit(Role.anyGrants(user.roles(), Role.AUDITOR));
         showFleet();
     }
 
@@ -208,15 +222,27 @@ public final class CompositionRoot implements AutoCloseable {
             return;
         }
         stopScreens();
-        AdminService service = new AdminService(api, background, new StepUpDialog(() -> stage));
+        ConfirmDialog confirm = new ConfirmDialog(() -> stage);
+        AdminService service = new AdminService(api, background, new StepUpDialog(() -> stage), confirm);
         UsersViewModel users = new UsersViewModel(service);
         ProvidersViewModel providers = new ProvidersViewModel(service);
-        keys = new KeysViewModel(service, new ConfirmDialog(() -> stage));
+        keys = new KeysViewModel(service, confirm);
         window.showSignedIn(new AdminView(users, providers, keys).build(), "›  Administration");
         users.load();
         providers.load();
         keys.load();
         stage.setTitle("pgAnalytics · Administration");
+    }
+
+    void showAudit() {
+        if (api == null || api.user().map(u -> !Role.anyGrants(u.roles(), Role.AUDITOR)).orElse(true)) {
+            return;
+        }
+        stopScreens();
+        audit = new AuditViewModel(new AuditService(api, background), exportDestination, clock);
+        window.showSignedIn(new AuditView(audit).build(), "›  Audit");
+        audit.start();
+        stage.setTitle("pgAnalytics · Audit");
     }
 
     void showFleet() {
@@ -264,6 +290,10 @@ public final class CompositionRoot implements AutoCloseable {
             keys.stop();
             keys = null;
         }
+        if (audit != null) {
+            audit.stop();
+            audit = null;
+        }
     }
 
     // ---- window
@@ -280,6 +310,8 @@ public final class CompositionRoot implements AutoCloseable {
                 fleet.refresh();
             } else if (instance != null) {
                 instance.refresh();
+            } else if (audit != null) {
+                audit.poll();
             }
         });
         accelerators.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> theme.set(theme.get().other()));

@@ -23,8 +23,9 @@ final class MainWindow {
     private final HBox bar;
 
     private final Button admin;
+    private final Button audit;
 
-    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAdmin, Runnable onTwoFactor, Runnable onSignOut,
+    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAdmin, Runnable onAudit, Runnable onTwoFactor, Runnable onSignOut,
                double width, double height) {
         Label mark = Widgets.label("pg", "brand-mark-small");
         Label name = Widgets.label("pgAnalytics", "app-name");
@@ -51,6 +52,13 @@ final class MainWindow {
         admin.setOnAction(e -> onAdmin.run());
         admin.managedProperty().bind(admin.visibleProperty());
         admin.setVisible(false);
+        audit = new Button("Audit");
+        audit.setId("nav-audit");
+        audit.getStyleClass().add("nav-button");
+        audit.setTooltip(new Tooltip("Who did what and when: the audit trail, its verification and export"));
+        audit.setOnAction(e -> onAudit.run());
+        audit.managedProperty().bind(audit.visibleProperty());
+        audit.setVisible(false);
         Button twoFactor = new Button("Two-factor sign-in");
         twoFactor.setId("nav-mfa");
         twoFactor.getStyleClass().add("nav-button");
@@ -60,7 +68,7 @@ final class MainWindow {
         signOut.setId("sign-out");
         signOut.getStyleClass().add("nav-button");
         signOut.setOnAction(e -> onSignOut.run());
-        bar = new HBox(10, mark, name, fleet, admin, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
+        bar = new HBox(10, mark, name, fleet, admin, audit, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-bar");
         scene = new Scene(root, width, height);
@@ -91,5 +99,10 @@ final class MainWindow {
     /** The administration button: for admins only (the server checks again). */
     void administration(boolean shown) {
         admin.setVisible(shown);
+    }
+
+    /** The audit button: for auditors and admins only (the server checks again). */
+    void audit(boolean shown) {
+        audit.setVisible(shown);
     }
 }

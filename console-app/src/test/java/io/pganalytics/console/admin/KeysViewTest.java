@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The keys tab's layout and dialogs (TestFX, headless) over the wire records of a fake client: what the tables and
- * the re-wrap bar show, a cancelled confirmation that sends nothing, and a refusal shown in the page. The same tab
+ * the re-wrap bar show, the server's confirmation (its summary; Cancel sends nothing more), and a refusal shown in the
+ * page. The same tab
  * against a real server is {@code KeysEndToEndTest}.
  */
 class KeysViewTest {
@@ -55,7 +56,8 @@ class KeysViewTest {
         });
         Stage stage = FxToolkit.registerPrimaryStage();
         FxToolkit.setupStage(s -> {
-            keys = new KeysViewModel(new AdminService(api, background, (onAnswer, onCancel) -> onCancel.run()), new ConfirmDialog(() -> s));
+            ConfirmDialog dialog = new ConfirmDialog(() -> s);
+            keys = new KeysViewModel(new AdminService(api, background, (onAnswer, onCancel) -> onCancel.run(), dialog), dialog);
             Scene scene = new Scene((javafx.scene.Parent) new KeysView(keys).build(), 1280, 800);
             Theme.LIGHT.applyTo(scene);
             s.setScene(scene);
@@ -86,13 +88,17 @@ class KeysViewTest {
     }
 
     @Test
-    void aCancelledRotationSendsNothing() {
+    void aRotationShowsTheServersConfirmationAndCancelSendsNothingMore() {
+        api.confirmationsRequired = 1;
+        api.confirmationAction = "keys.rotate";
+        api.confirmationSummary = "Rotate the keys: a new key-encryption key version and a new data key, then a re-wrap of every sealed value.";
         robot.clickOn("#keys-rotate");
         waitUntil(() -> exists("#confirm-cancel"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getContentText().contains("a re-wrap starts"));
+        assertEquals(api.confirmationSummary, ((DialogPane) node("#confirm-dialog")).getHeaderText(), "the server's summary");
         robot.clickOn("#confirm-cancel");
-        WaitForAsyncUtils.waitForFxEvents();
-        assertFalse(api.calls.stream().anyMatch(c -> c.startsWith("rotateKeys")), api.calls.toString());
+        waitUntil(() -> text("#keys-status").equals("Cancelled: nothing was changed."));
+        assertEquals(1, api.calls.stream().filter(c -> c.startsWith("rotateKeys")).count(), "only the refused first request: " + api.calls);
+        assertFalse(api.calls.stream().anyMatch(c -> c.startsWith("confirmed")), api.calls.toString());
         assertEquals("Data key 2, wrapped by key-encryption key version 1.", text("#keys-current"));
     }
 
@@ -101,9 +107,12 @@ class KeysViewTest {
         TableView<?> dataKeys = (TableView<?>) node("#keys-data-keys");
         robot.interact(() -> dataKeys.getSelectionModel().select(1));
         assertEquals(1, ((DataKeyView) dataKeys.getSelectionModel().getSelectedItem()).id());
+        api.confirmationsRequired = 1;
+        api.confirmationAction = "keys.retire-data-key";
+        api.confirmationSummary = "Retire data key 1: its wrapped bytes are erased for good.";
         robot.clickOn("#keys-retire-data-key");
         waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getContentText().endsWith("This cannot be undone."));
+        assertEquals(api.confirmationSummary, ((DialogPane) node("#confirm-dialog")).getHeaderText());
         robot.clickOn("#confirm-ok");
         waitUntil(() -> !text("#keys-error").isEmpty());
         assertEquals("Retiring data key 1 was refused: Data key 1 is still in use. (auth_signing_key.private_key: 10 values)",

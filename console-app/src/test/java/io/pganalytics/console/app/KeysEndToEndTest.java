@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The administration's Keys tab, headless, against a real server with its own key store: the keys it lists, a rotation
- * through the confirmation dialog that makes a new current data key, and the server's refusal to retire a data key in
+ * through the server's confirmation dialog that makes a new current data key, and the server's refusal to retire a data key in
  * use shown in the page. With {@code -Dpga.screenshots=DIR} it also saves the page (docs/images/16-keys.png).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -110,9 +110,10 @@ class KeysEndToEndTest {
     @Order(2)
     void rotatingThroughTheConfirmationMakesANewCurrentDataKey() throws Exception {
         robot.clickOn("#keys-rotate");
-        waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getContentText().contains("makes it current on every node"));
-        robot.clickOn("#confirm-ok");
+        waitUntil(() -> showing("#confirm-ok") != null);
+        assertTrue(((DialogPane) showing("#confirm-dialog")).getHeaderText().startsWith("Rotate the keys: a new key-encryption key version"),
+                "the server's summary: " + ((DialogPane) showing("#confirm-dialog")).getHeaderText());
+        robot.clickOn(showing("#confirm-ok"));
         TableView<?> dataKeys = (TableView<?>) node("#keys-data-keys");
         waitUntil(() -> text("#keys-status").startsWith("Data key ") && currentKey(dataKeys).id() != firstKey);
         int now = currentKey(dataKeys).id();
@@ -131,9 +132,10 @@ class KeysEndToEndTest {
         DataKeyView current = currentKey(dataKeys);
         robot.interact(() -> dataKeys.getSelectionModel().select(dataKeys.getItems().indexOf(current)));
         robot.clickOn("#keys-retire-data-key");
-        waitUntil(() -> exists("#confirm-ok"));
-        assertTrue(((DialogPane) node("#confirm-dialog")).getContentText().endsWith("This cannot be undone."));
-        robot.clickOn("#confirm-ok");
+        waitUntil(() -> showing("#confirm-ok") != null);
+        assertTrue(((DialogPane) showing("#confirm-dialog")).getHeaderText().startsWith("Retire data key " + current.id() + ": "),
+                "the server's summary: " + ((DialogPane) showing("#confirm-dialog")).getHeaderText());
+        robot.clickOn(showing("#confirm-ok"));
         waitUntil(() -> !text("#keys-error").isEmpty());
         assertTrue(text("#keys-error").startsWith("Retiring data key " + current.id() + " was refused: "), text("#keys-error"));
         assertEquals("current", currentKey(dataKeys).state());
@@ -163,6 +165,12 @@ class KeysEndToEndTest {
             }
         }
         ImageIO.write(buffered, "png", Files.createDirectories(Path.of(dir)).resolve(name + ".png").toFile());
+    }
+
+    /** A dialog's node in a window that shows now (the dialog's window may be listed a moment before it shows). */
+    private static Node showing(String query) {
+        return robot.lookup(query).queryAll().stream().filter(n -> n.isVisible() && n.getScene() != null && n.getScene().getWindow() != null
+                && n.getScene().getWindow().isShowing()).findFirst().orElse(null);
     }
 
     private static Node node(String query) {

@@ -177,6 +177,8 @@ class SignInEndToEndTest {
         waitUntil(() -> users.getItems().stream().anyMatch(u -> ((UserView) u).username().equals("olga")));
         selectUser(users, "olga");
         robot.clickOn("#user-toggle");
+        waitUntil(() -> showing("#confirm-ok") != null); // disabling a user is confirmed with the server's summary first
+        robot.clickOn(showing("#confirm-ok"));
         waitUntil(() -> users.getItems().stream().anyMatch(u -> ((UserView) u).username().equals("olga") && !((UserView) u).enabled()));
         robot.clickOn((Node) robot.lookup(".tab-label").match(LabeledMatchers.hasText("Identity providers")).query());
         TableView<?> providers = (TableView<?>) node("#admin-providers");
@@ -328,6 +330,12 @@ class SignInEndToEndTest {
             }
         }
         ImageIO.write(buffered, "png", Files.createDirectories(Path.of(dir)).resolve(name + ".png").toFile());
+    }
+
+    /** A dialog's node in a window that shows now (the dialog's window may be listed a moment before it shows). */
+    static Node showing(String query) {
+        return robot.lookup(query).queryAll().stream().filter(n -> n.isVisible() && n.getScene() != null && n.getScene().getWindow() != null
+                && n.getScene().getWindow().isShowing()).findFirst().orElse(null);
     }
 
     static Node node(String query) {

@@ -27,7 +27,13 @@ import io.pganalytics.common.query.SeriesResponse;
 import io.pganalytics.common.query.TablePage;
 import io.pganalytics.common.query.TopQueries;
 import io.pganalytics.common.query.WaitEvents;
+import io.pganalytics.common.audit.AuditPage;
+import io.pganalytics.common.audit.AuditRecordView;
+import io.pganalytics.common.audit.AuditVerification;
+import io.pganalytics.common.audit.ConfirmationRequired;
 import io.pganalytics.console.api.AdminApi;
+import io.pganalytics.console.api.AuditApi;
+import io.pganalytics.console.api.AuditQuery;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.api.EnrolmentResult;
@@ -50,7 +56,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /** A {@link ConsoleApi} that answers what a test gives it (STYLE.md allows a fake of the console's client in view-model tests). */
-public final class FakeConsoleApi implements ConsoleApi, AdminApi {
+public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public String password = "right";
     public ApiException failure;
     public InstancePage instances = new InstancePage(List.of(), 0, 0, 500, java.util.Map.of(), Instant.now());
@@ -67,6 +73,21 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     public KeyStatus keys = keyStatus(true, 1, 1, 40, new RewrapView("idle", null, null, null, 0, 0, 0, null, null));
     /** Re-wrap states {@link #keys()} answers in turn before staying at the last; empty keeps {@link #keys}'s own. */
     public final java.util.Deque<RewrapView> rewraps = new java.util.ArrayDeque<>();
+    /** How many admin changes are answered 428 confirmation_required (until repeated with the token) before one goes through. */
+    public int confirmationsRequired;
+    /** What the confirmations asked for name and say. */
+    public String confirmationAction = "user.delete";
+    public String confirmationSummary = "Delete user 43: their account goes and every session they have ends.";
+    /** Whether the confirmations asked for want a fresh second factor too. */
+    public boolean confirmationNeedsSecondFactor;
+    /** The audit records {@link #search} pages through (any order; pages come newest first). */
+    public final List<AuditRecordView> audit = new ArrayList<>();
+    public AuditVerification verification = new AuditVerification(true, 1, 1, 1, null, null, "intact", 0, null, Instant.now(), 1);
+    /** The queries {@link #search} was asked, as "before/after query". */
+    public final List<String> searches = new ArrayList<>();
+    private String confirmationToken;
+    private String offeredToken;
+    private int tokens;
     private UserView user;
 
     @Override
@@ -154,7 +175,62 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
 
     @Override
     public AdminApi admin() {
+        offeredToken = null;
         return this;
+    }
+
+    @Override
+    public AdminApi confirmed(String token) {
+        calls.add("confirmed " + token);
+        offeredToken = token;
+        return this;
+    }
+
+    @Override
+    public void deleteUser(long id) {
+        calls.add("deleteUser " + id);
+        guarded();
+    }
+
+    @Override
+    public AuditApi audit() {
+        return this;
+    }
+
+    @Override
+    public AuditPage search(AuditQuery query, Long beforeSeq, Long afterSeq, int limit) {
+        searches.add(beforeSeq + "/" + afterSeq + " " + query.parameters());
+        fail();
+        List<AuditRecordView> matching = audit.stream()
+                .filter(r -> beforeSeq == null || r.seq() < beforeSeq).filter(r -> afterSeq == null || r.seq() > afterSeq)
+                .filter(r -> query.action() == null || r.action().equals(query.action()))
+                .filter(r -> query.category() == null || r.category().equals(query.category()))
+                .sorted(java.util.Comparator.comparingLong(AuditRecordView::seq).reversed()).toList();
+        List<AuditRecordView> page = matching.subList(0, Math.min(limit, matching.size()));
+        long head = audit.stream().mapToLong(AuditRecordView::seq).max().orElse(0);
+        Long next = matching.size() > limit ? page.getLast().seq() : null;
+        return new AuditPage(page, next, head);
+    }
+
+    @Override
+    public AuditVerification verify() {
+        calls.add("verify");
+        fail();
+        return verification;
+    }
+
+    @Override
+    public long export(Instant from, Instant to, String format, java.nio.file.Path file) {
+        calls.add("export " + format + " " + file.getFileName());
+        fail();
+        try {
+            byte[] bytes = audit.stream().map(r -> r.seq() + " " + r.action()).collect(java.util.stream.Collectors.joining("\n", "", "\n"))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Files.write(file, bytes);
+            return bytes.length;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -284,9 +360,22 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
                 keys.protectedItems(), rewrap);
     }
 
-    /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */
+    /**
+     * An admin change: answered 428 with a new token while {@link #confirmationsRequired} is positive and the call does
+     * not carry the last token given; refused with step_up_required while {@link #stepUpsRequired} is positive.
+     */
     private void guarded() {
         fail();
+        if (confirmationsRequired > 0 && (offeredToken == null || !offeredToken.equals(confirmationToken))) {
+            confirmationToken = "token-" + ++tokens;
+            throw ApiException.rejected(new ApiError(428, ErrorType.CONFIRMATION_REQUIRED, "confirm this change", List.of(),
+                    new ConfirmationRequired(confirmationToken, confirmationAction, confirmationSummary,
+                            Instant.now().plusSeconds(120), confirmationNeedsSecondFactor)));
+        }
+        if (confirmationsRequired > 0) {
+            confirmationsRequired--;
+            confirmationToken = null;
+        }
         if (stepUpsRequired > 0) {
             stepUpsRequired--;
             throw ApiException.rejected(ApiError.of(ErrorType.STEP_UP_REQUIRED, "this change needs a fresh second factor"));
