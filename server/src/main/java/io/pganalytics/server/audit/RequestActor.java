@@ -1,14 +1,13 @@
 package io.pganalytics.server.audit;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.pganalytics.server.http.ApiRules;
 import io.pganalytics.server.http.RequestParameters;
 
 /**
  * Who made a request, as an audit record names them: the authenticated caller, the client address and the user agent.
- * The one place that decides which address a change record trusts (the TCP peer for now; the trusted-proxy rule of
- * the API call records replaces it here alone).
+ * The address and user agent are those the API call records hold ({@link io.pganalytics.server.http.ClientInfo}:
+ * the TCP peer, or what a trusted proxy forwarded).
  */
 public final class RequestActor {
     private RequestActor() {
@@ -26,6 +25,6 @@ public final class RequestActor {
 
     /** The User-Agent as sent (bounded and cleaned when the record is written), or null. */
     public static String userAgent(ServerRequest request) {
-        return request.headers().first(HeaderNames.USER_AGENT).orElse(null);
+        return io.pganalytics.server.http.ClientInfo.of(request).userAgent();
     }
 }
