@@ -200,6 +200,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(live.routes());
             services.addAll(crypto.routes(bodies, auth.stepUp()));
             services.addAll(audit.routes());
+            services.addAll(maintenance.routes(bodies, confirmations, audit.log()));
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
