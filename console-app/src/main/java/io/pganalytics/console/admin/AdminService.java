@@ -14,6 +14,9 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.audit.ConfirmationRequired;
+import io.pganalytics.common.settings.RetentionSettings;
+import io.pganalytics.common.settings.RetentionUpdate;
 import io.pganalytics.console.common.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Administration calls, off the FX thread. A change the server refuses with {@code step_up_required} asks the
@@ -105,6 +109,36 @@ public final class AdminService {
             api.admin().retireKekVersion(version);
             return true;
         }, onResult, onFailure);
+    }
+
+    public void retention(Consumer<RetentionSettings> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().retention(), onResult, onFailure);
+    }
+
+    /** Changes retention; a change that deletes data is first confirmed through {@code confirmation} ({@link #confirmed}). */
+    public void updateRetention(RetentionUpdate update, Confirmation confirmation, Consumer<RetentionSettings> onResult,
+                                Consumer<Throwable> onFailure) {
+        confirmed("Change retention", "Delete at the next run", confirmation,
+                token -> api.admin().updateRetention(update, token), onResult, onFailure);
+    }
+
+    /**
+     * Runs {@code work} without a confirmation token; when the server answers 428 {@code confirmation_required}, shows
+     * its summary through {@code confirmation} and, once the person confirms, runs {@code work} again with the token
+     * (a step-up the server then asks for is handled by {@link #change}). The one place the console answers a
+     * confirmation request; cancelling sends nothing more and reports that nothing changed.
+     */
+    <T> void confirmed(String title, String action, Confirmation confirmation, Function<String, T> work, Consumer<T> onResult,
+                       Consumer<Throwable> onFailure) {
+        change(() -> work.apply(null), onResult, failure -> {
+            ConfirmationRequired asked = failure instanceof ApiException refused
+                    ? refused.error().map(io.pganalytics.common.api.ApiError::confirmation).orElse(null) : null;
+            if (asked == null) {
+                onFailure.accept(failure);
+                return;
+            }
+            confirmation.ask(title, asked.summary(), action, () -> change(() -> work.apply(asked.token()), onResult, onFailure));
+        });
     }
 
     /** Runs {@code action} on the UI thread every {@code period} until the handle is cancelled. */

@@ -30,18 +30,20 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The administration screen: a users tab and an identity providers tab, each a table beside its editor, and the keys
- * tab ({@link KeysView}).
+ * The administration screen: a users tab and an identity providers tab, each a table beside its editor, the keys
+ * tab ({@link KeysView}) and the settings tab ({@link SettingsView}: retention changed at runtime).
  */
 public final class AdminView {
     private final UsersViewModel users;
     private final ProvidersViewModel providers;
     private final KeysViewModel keys;
+    private final SettingsViewModel settings;
 
-    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys) {
+    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys, SettingsViewModel settings) {
         this.users = users;
         this.providers = providers;
         this.keys = keys;
+        this.settings = settings;
     }
 
     public Node build() {
@@ -49,7 +51,9 @@ public final class AdminView {
         Tab providersTab = new Tab("Identity providers", providersPane());
         Tab keysTab = new Tab("Keys", new KeysView(keys).build());
         keysTab.setId("admin-keys-tab");
-        TabPane tabs = new TabPane(usersTab, providersTab, keysTab);
+        Tab settingsTab = new Tab("Settings", new SettingsView(settings).build());
+        settingsTab.setId("admin-settings-tab");
+        TabPane tabs = new TabPane(usersTab, providersTab, keysTab, settingsTab);
         tabs.setId("admin-tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

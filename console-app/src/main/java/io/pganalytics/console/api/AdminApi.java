@@ -11,6 +11,8 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.settings.RetentionSettings;
+import io.pganalytics.common.settings.RetentionUpdate;
 
 import java.util.List;
 
@@ -54,4 +56,16 @@ public interface AdminApi {
 
     /** Destroys a key-encryption key version; refused (conflict) while a data key is wrapped by it, or it is the newest. */
     void retireKekVersion(int version);
+
+    /** The retention the next retention run applies on every node, and where each value comes from. */
+    RetentionSettings retention();
+
+    /**
+     * Changes retention at runtime. A change that shortens any retention fails first with
+     * {@code confirmation_required} (its envelope's {@code confirmation} says what will be deleted): send it again with
+     * that token as {@code confirmation}.
+     *
+     * @param confirmation the token of the server's confirmation request, or null
+     */
+    RetentionSettings updateRetention(RetentionUpdate update, String confirmation);
 }

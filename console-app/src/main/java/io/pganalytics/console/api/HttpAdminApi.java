@@ -12,6 +12,8 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.settings.RetentionSettings;
+import io.pganalytics.common.settings.RetentionUpdate;
 
 import java.util.List;
 
@@ -92,5 +94,16 @@ final class HttpAdminApi implements AdminApi {
     @Override
     public void retireKekVersion(int version) {
         api.expectSuccess(api.authenticated("POST", "/admin/keys/kek-versions/" + version + "/retire", null, true));
+    }
+
+    @Override
+    public RetentionSettings retention() {
+        return api.decode(api.authenticated("GET", "/admin/settings/retention", null, true), RetentionSettings.class);
+    }
+
+    @Override
+    public RetentionSettings updateRetention(RetentionUpdate update, String confirmation) {
+        return api.decode(api.authenticated("PUT", "/admin/settings/retention", update, true,
+                confirmation == null ? java.util.Map.of() : java.util.Map.of(HttpConsoleApi.CONFIRMATION_HEADER, confirmation)), RetentionSettings.class);
     }
 }

@@ -351,10 +351,22 @@ final class HttpConsoleApi implements ConsoleApi {
      * whose 401 means a wrong code, not an expired session).
      */
     HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401) {
+        return authenticated(method, path, body, refreshOn401, java.util.Map.of());
+    }
+
+    /** The header that carries a confirmation token when a request is sent again after 428 {@code confirmation_required}. */
+    static final String CONFIRMATION_HEADER = "X-Confirmation";
+
+    /** As {@link #authenticated(String, String, Object, boolean)}, with extra request headers ({@value #CONFIRMATION_HEADER}). */
+    HttpResponse<String> authenticated(String method, String path, Object body, boolean refreshOn401, java.util.Map<String, String> headers) {
         String token = accessToken();
-        HttpResponse<String> response = send(withBody(request(path, token), method, body).build());
+        HttpRequest.Builder first = withBody(request(path, token), method, body);
+        headers.forEach(first::header);
+        HttpResponse<String> response = send(first.build());
         if (response.statusCode() == 401 && refreshOn401) {
-            response = send(withBody(request(path, refreshAfterRejection(token)), method, body).build());
+            HttpRequest.Builder again = withBody(request(path, refreshAfterRejection(token)), method, body);
+            headers.forEach(again::header);
+            response = send(again.build());
             if (response.statusCode() == 401) {
                 throw expire(failure(response).getMessage());
             }

@@ -8,6 +8,7 @@ import io.pganalytics.console.admin.AdminView;
 import io.pganalytics.console.admin.ConfirmDialog;
 import io.pganalytics.console.admin.KeysViewModel;
 import io.pganalytics.console.admin.ProvidersViewModel;
+import io.pganalytics.console.admin.SettingsViewModel;
 import io.pganalytics.console.admin.StepUpDialog;
 import io.pganalytics.console.admin.UsersViewModel;
 import io.pganalytics.common.query.InstanceSummary;
@@ -212,10 +213,12 @@ public final class CompositionRoot implements AutoCloseable {
         UsersViewModel users = new UsersViewModel(service);
         ProvidersViewModel providers = new ProvidersViewModel(service);
         keys = new KeysViewModel(service, new ConfirmDialog(() -> stage));
-        window.showSignedIn(new AdminView(users, providers, keys).build(), "›  Administration");
+        SettingsViewModel settings = new SettingsViewModel(service, new ConfirmDialog(() -> stage));
+        window.showSignedIn(new AdminView(users, providers, keys, settings).build(), "›  Administration");
         users.load();
         providers.load();
         keys.load();
+        settings.load();
         stage.setTitle("pgAnalytics · Administration");
     }
 

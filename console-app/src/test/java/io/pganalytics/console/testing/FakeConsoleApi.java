@@ -285,6 +285,47 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     }
 
     /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */
+    /** What {@link #retention()} answers; {@link #updateRetention} changes its defaults. */
+    public io.pganalytics.common.settings.RetentionSettings retention = retentionSettings("14d", "90d", "730d");
+    /** When set, an update without a confirmation token is refused with this summary (428 confirmation_required). */
+    public String retentionConfirmation;
+
+    @Override
+    public io.pganalytics.common.settings.RetentionSettings retention() {
+        calls.add("retention");
+        fail();
+        return retention;
+    }
+
+    @Override
+    public io.pganalytics.common.settings.RetentionSettings updateRetention(io.pganalytics.common.settings.RetentionUpdate update, String confirmation) {
+        calls.add("updateRetention " + update.defaults() + " " + update.families() + " " + confirmation);
+        guarded();
+        if (retentionConfirmation != null && confirmation == null) {
+            throw ApiException.rejected(new ApiError(428, ErrorType.CONFIRMATION_REQUIRED, "confirm it", List.of(),
+                    new io.pganalytics.common.audit.ConfirmationRequired("token-1", "settings.retention.update", retentionConfirmation,
+                            Instant.now().plusSeconds(300), false)));
+        }
+        io.pganalytics.common.settings.RetentionLevels d = update.defaults();
+        retention = retentionSettings(d != null && d.raw() != null ? d.raw() : retention.defaults().raw().value(),
+                d != null && d.minute() != null ? d.minute() : retention.defaults().minute().value(),
+                d != null && d.hour() != null ? d.hour() : retention.defaults().hour().value());
+        return retention;
+    }
+
+    /** Retention with these defaults from the configuration, every family following them. */
+    public static io.pganalytics.common.settings.RetentionSettings retentionSettings(String raw, String minute, String hour) {
+        java.util.function.BiFunction<String, String, io.pganalytics.common.settings.RetentionValue> value = (text, source) ->
+                new io.pganalytics.common.settings.RetentionValue(text, io.pganalytics.common.units.Durations.parse(text).toSeconds(), source,
+                        null, null);
+        io.pganalytics.common.settings.RetentionValues defaults = new io.pganalytics.common.settings.RetentionValues(
+                value.apply(raw, "configuration"), value.apply(minute, "configuration"), value.apply(hour, "configuration"));
+        return new io.pganalytics.common.settings.RetentionSettings(defaults, java.util.Map.of(
+                "database", new io.pganalytics.common.settings.RetentionValues(value.apply(raw, "defaults"), value.apply(minute, "defaults"),
+                        value.apply(hour, "defaults")),
+                "settings", new io.pganalytics.common.settings.RetentionValues(value.apply(raw, "defaults"), null, null)));
+    }
+
     private void guarded() {
         fail();
         if (stepUpsRequired > 0) {
