@@ -137,7 +137,8 @@ public final class AdminService {
                 onFailure.accept(failure);
                 return;
             }
-            confirmation.ask(title, asked.summary(), action, () -> change(() -> work.apply(asked.token()), onResult, onFailure));
+            confirmation.ask(title, asked.summary(), action, () -> change(() -> work.apply(asked.token()), onResult, onFailure),
+                    () -> onFailure.accept(new ApiException(ApiException.Kind.REJECTED, "Not confirmed: nothing was changed.", null, null)));
         });
     }
 

@@ -18,6 +18,11 @@ public final class ConfirmDialog implements Confirmation {
 
     @Override
     public void ask(String title, String details, String action, Runnable onConfirm) {
+        ask(title, details, action, onConfirm, () -> { });
+    }
+
+    @Override
+    public void ask(String title, String details, String action, Runnable onConfirm, Runnable onCancel) {
         ButtonType confirm = new ButtonType(action, ButtonBar.ButtonData.OK_DONE);
         ButtonType cancel = new ButtonType("Cancel", ButtonBar.ButtonData.CANCEL_CLOSE);
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION, details, confirm, cancel);
@@ -32,6 +37,8 @@ public final class ConfirmDialog implements Confirmation {
         alert.setOnHidden(e -> {
             if (alert.getResult() == confirm) {
                 onConfirm.run();
+            } else {
+                onCancel.run();
             }
         });
         alert.show();

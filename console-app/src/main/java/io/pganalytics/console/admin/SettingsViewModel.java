@@ -202,7 +202,9 @@ public final class SettingsViewModel {
 
     private void failed(String what, Throwable failure) {
         status.set("");
-        if (failure instanceof ApiException e) {
+        if (failure instanceof ApiException e && e.error().isEmpty() && e.kind() == ApiException.Kind.REJECTED) {
+            error.set(what + ": " + e.getMessage());
+        } else if (failure instanceof ApiException e) {
             LOG.info("{}: {}", what, e.getMessage());
             String fields = e.error().map(err -> err.details().stream().map(SettingsViewModel::detail).filter(Objects::nonNull)
                     .collect(Collectors.joining("; "))).orElse("");

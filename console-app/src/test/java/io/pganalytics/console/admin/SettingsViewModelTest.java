@@ -23,10 +23,16 @@ class SettingsViewModelTest {
     private final Background background = Background.direct();
     private final List<String> asked = new ArrayList<>();
     private boolean confirm = true;
-    private final Confirmation confirmation = (title, details, action, onConfirm) -> {
-        asked.add(title + " | " + details + " | " + action);
-        if (confirm) {
-            onConfirm.run();
+    private final Confirmation confirmation = new Confirmation() {
+        @Override
+        public void ask(String title, String details, String action, Runnable onConfirm) {
+            throw new AssertionError("the view-model says what happens when the person cancels");
+        }
+
+        @Override
+        public void ask(String title, String details, String action, Runnable onConfirm, Runnable onCancel) {
+            asked.add(title + " | " + details + " | " + action);
+            (confirm ? onConfirm : onCancel).run();
         }
     };
     private final SettingsViewModel settings = new SettingsViewModel(new AdminService(api, background, (onAnswer, onCancel) -> onCancel.run()),
@@ -79,6 +85,8 @@ class SettingsViewModelTest {
         assertEquals(List.of("Change retention | " + api.retentionConfirmation + " | Delete at the next run"), asked);
         assertEquals(List.of("updateRetention RetentionLevels[raw=7d, minute=null, hour=null] {} null"),
                 api.calls.stream().filter(c -> c.startsWith("updateRetention")).toList(), "cancelled: nothing sent again");
+        assertEquals("Retention for every family: Not confirmed: nothing was changed.", settings.errorProperty().get());
+        assertFalse(settings.busyProperty().get(), "a cancelled confirmation leaves the page usable");
 
         confirm = true;
         settings.saveDefaults();

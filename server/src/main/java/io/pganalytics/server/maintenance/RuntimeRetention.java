@@ -227,13 +227,16 @@ final class RuntimeRetention {
         return key.startsWith("families.") ? key : "defaults." + key;
     }
 
-    /** One sentence per resolution and change that deletes data, naming the families it deletes from. */
+    /**
+     * One sentence per resolution and change that deletes data, naming the families it deletes from: every family, every
+     * family except a few, or the few.
+     */
     private static List<String> shortened(MaintenanceConfig before, MaintenanceConfig after) {
         Map<String, List<String>> families = new LinkedHashMap<>();
-        Map<Resolution, Integer> tables = new java.util.EnumMap<>(Resolution.class);
+        Map<Resolution, List<String>> tables = new java.util.EnumMap<>(Resolution.class);
         for (Family family : families()) {
             for (Resolution resolution : resolutions(family)) {
-                tables.merge(resolution, 1, Integer::sum);
+                tables.computeIfAbsent(resolution, r -> new ArrayList<>()).add(family.name());
                 Duration was = before.retentionOf(family).of(resolution);
                 Duration is = after.retentionOf(family).of(resolution);
                 if (is.compareTo(was) < 0) {
@@ -245,7 +248,11 @@ final class RuntimeRetention {
         List<String> sentences = new ArrayList<>();
         families.forEach((key, names) -> {
             Resolution resolution = Resolution.valueOf(key.substring(0, key.indexOf('\n')));
-            String of = names.size() == tables.get(resolution) ? "of every family" : "of " + String.join(", ", names);
+            List<String> others = new ArrayList<>(tables.get(resolution));
+            others.removeAll(names);
+            String of = others.isEmpty() ? "of every family"
+                    : others.size() < names.size() ? "of every family except " + String.join(", ", others)
+                    : "of " + String.join(", ", names);
             sentences.add(key.substring(key.indexOf('\n') + 1) + " " + of + " will be deleted at the next retention run");
         });
         return sentences;
