@@ -15,6 +15,10 @@ import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
 import io.pganalytics.common.audit.ConfirmationRequired;
+import io.pganalytics.common.collectors.CollectorPage;
+import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
+import io.pganalytics.common.collectors.RegistrationTokenCreated;
+import io.pganalytics.common.collectors.RegistrationTokenPage;
 import io.pganalytics.common.settings.RetentionSettings;
 import io.pganalytics.common.settings.RetentionUpdate;
 import io.pganalytics.console.common.Background;
@@ -120,6 +124,33 @@ public final class AdminService {
                                 Consumer<Throwable> onFailure) {
         confirmed("Change retention", "Delete at the next run", confirmation,
                 token -> api.admin().updateRetention(update, token), onResult, onFailure);
+    }
+
+    public void collectors(Consumer<CollectorPage> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().collectors(0, PAGE), onResult, onFailure);
+    }
+
+    public void revokeCollector(String id, Confirmation confirmation, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        confirmed("Revoke the collector", "Revoke", confirmation, token -> {
+            api.admin().revokeCollector(id, token);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    public void registrationTokens(Consumer<RegistrationTokenPage> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().registrationTokens(0, PAGE), onResult, onFailure);
+    }
+
+    public void createRegistrationToken(CreateRegistrationTokenRequest request, Consumer<RegistrationTokenCreated> onResult,
+                                        Consumer<Throwable> onFailure) {
+        change(() -> api.admin().createRegistrationToken(request), onResult, onFailure);
+    }
+
+    public void revokeRegistrationToken(long id, Confirmation confirmation, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        confirmed("Revoke the registration token", "Revoke", confirmation, token -> {
+            api.admin().revokeRegistrationToken(id, token);
+            return true;
+        }, onResult, onFailure);
     }
 
     /**

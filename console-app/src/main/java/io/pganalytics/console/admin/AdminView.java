@@ -30,20 +30,24 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The administration screen: a users tab and an identity providers tab, each a table beside its editor, the keys
- * tab ({@link KeysView}) and the settings tab ({@link SettingsView}: retention changed at runtime).
+ * The administration screen: a users tab and an identity providers tab, each a table beside its editor, the
+ * collectors tab ({@link CollectorsView}: collectors and registration tokens), the keys tab ({@link KeysView}) and the
+ * settings tab ({@link SettingsView}: retention changed at runtime).
  */
 public final class AdminView {
     private final UsersViewModel users;
     private final ProvidersViewModel providers;
     private final KeysViewModel keys;
     private final SettingsViewModel settings;
+    private final CollectorsViewModel collectors;
 
-    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys, SettingsViewModel settings) {
+    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys, SettingsViewModel settings,
+                     CollectorsViewModel collectors) {
         this.users = users;
         this.providers = providers;
         this.keys = keys;
         this.settings = settings;
+        this.collectors = collectors;
     }
 
     public Node build() {
@@ -53,7 +57,9 @@ public final class AdminView {
         keysTab.setId("admin-keys-tab");
         Tab settingsTab = new Tab("Settings", new SettingsView(settings).build());
         settingsTab.setId("admin-settings-tab");
-        TabPane tabs = new TabPane(usersTab, providersTab, keysTab, settingsTab);
+        Tab collectorsTab = new Tab("Collectors", new CollectorsView(collectors).build());
+        collectorsTab.setId("admin-collectors-tab");
+        TabPane tabs = new TabPane(usersTab, providersTab, collectorsTab, keysTab, settingsTab);
         tabs.setId("admin-tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

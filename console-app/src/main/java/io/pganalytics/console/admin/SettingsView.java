@@ -115,9 +115,12 @@ public final class SettingsView {
         TextField hour = field("settings-family-hour", settings.familyHourProperty());
         minute.disableProperty().bind(settings.familyHasRollupsProperty().not());
         hour.disableProperty().bind(settings.familyHasRollupsProperty().not());
-        Button save = button("Save family", "settings-family-save", settings::saveFamily);
-        Button revert = button("Use the configuration", "settings-family-revert", settings::revertFamily);
-        VBox card = new VBox(8, name, Widgets.label("Its own retention, over the one for every family", "muted"),
+        Button save = button("Save", "settings-family-save", settings::saveFamily);
+        Button revert = button("Revert", "settings-family-revert", settings::revertFamily);
+        Label help = Widgets.label("This family's own retention, over the one for every family. Revert returns the values "
+                + "changed here to the configuration file's.", "muted");
+        help.setWrapText(true);
+        VBox card = new VBox(8, name, help,
                 Widgets.label("Raw samples", "field-label"), raw, Widgets.label("1-minute rollups", "field-label"), minute,
                 Widgets.label("1-hour rollups", "field-label"), hour, new HBox(8, save, revert));
         card.disableProperty().bind(settings.selectedProperty().isNull().or(settings.busyProperty()));

@@ -11,6 +11,10 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.collectors.CollectorPage;
+import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
+import io.pganalytics.common.collectors.RegistrationTokenCreated;
+import io.pganalytics.common.collectors.RegistrationTokenPage;
 import io.pganalytics.common.settings.RetentionSettings;
 import io.pganalytics.common.settings.RetentionUpdate;
 
@@ -68,4 +72,23 @@ public interface AdminApi {
      * @param confirmation the token of the server's confirmation request, or null
      */
     RetentionSettings updateRetention(RetentionUpdate update, String confirmation);
+
+    /** The registered collectors (revoked ones are not listed). */
+    CollectorPage collectors(int offset, int limit);
+
+    /**
+     * Revokes a collector: its credential is refused on every node at once.
+     *
+     * @param confirmation the token of the server's confirmation request, or null
+     */
+    void revokeCollector(String id, String confirmation);
+
+    /** Registration tokens, newest first, never their secrets. */
+    RegistrationTokenPage registrationTokens(int offset, int limit);
+
+    /** A new one-time registration token: its secret is in this answer only. */
+    RegistrationTokenCreated createRegistrationToken(CreateRegistrationTokenRequest request);
+
+    /** Revokes a registration token not used yet. */
+    void revokeRegistrationToken(long id, String confirmation);
 }

@@ -12,6 +12,10 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.collectors.CollectorPage;
+import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
+import io.pganalytics.common.collectors.RegistrationTokenCreated;
+import io.pganalytics.common.collectors.RegistrationTokenPage;
 import io.pganalytics.common.settings.RetentionSettings;
 import io.pganalytics.common.settings.RetentionUpdate;
 
@@ -104,6 +108,36 @@ final class HttpAdminApi implements AdminApi {
     @Override
     public RetentionSettings updateRetention(RetentionUpdate update, String confirmation) {
         return api.decode(api.authenticated("PUT", "/admin/settings/retention", update, true,
-                confirmation == null ? java.util.Map.of() : java.util.Map.of(HttpConsoleApi.CONFIRMATION_HEADER, confirmation)), RetentionSettings.class);
+                confirmationHeader(confirmation)), RetentionSettings.class);
+    }
+
+    @Override
+    public CollectorPage collectors(int offset, int limit) {
+        return api.decode(api.authenticated("GET", "/collectors?offset=" + offset + "&limit=" + limit, null, true), CollectorPage.class);
+    }
+
+    @Override
+    public void revokeCollector(String id, String confirmation) {
+        api.expectSuccess(api.authenticated("DELETE", "/collectors/" + HttpConsoleApi.encode(id), null, true, confirmationHeader(confirmation)));
+    }
+
+    @Override
+    public RegistrationTokenPage registrationTokens(int offset, int limit) {
+        return api.decode(api.authenticated("GET", "/collectors/registration-tokens?offset=" + offset + "&limit=" + limit, null, true),
+                RegistrationTokenPage.class);
+    }
+
+    @Override
+    public RegistrationTokenCreated createRegistrationToken(CreateRegistrationTokenRequest request) {
+        return api.decode(api.authenticated("POST", "/collectors/registration-tokens", request, true), RegistrationTokenCreated.class);
+    }
+
+    @Override
+    public void revokeRegistrationToken(long id, String confirmation) {
+        api.expectSuccess(api.authenticated("DELETE", "/collectors/registration-tokens/" + id, null, true, confirmationHeader(confirmation)));
+    }
+
+    private static java.util.Map<String, String> confirmationHeader(String confirmation) {
+        return confirmation == null ? java.util.Map.of() : java.util.Map.of(HttpConsoleApi.CONFIRMATION_HEADER, confirmation);
     }
 }

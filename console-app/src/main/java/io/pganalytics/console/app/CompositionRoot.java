@@ -5,6 +5,7 @@ import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.console.admin.AdminService;
 import io.pganalytics.console.admin.AdminView;
+import io.pganalytics.console.admin.CollectorsViewModel;
 import io.pganalytics.console.admin.ConfirmDialog;
 import io.pganalytics.console.admin.KeysViewModel;
 import io.pganalytics.console.admin.ProvidersViewModel;
@@ -214,11 +215,13 @@ public final class CompositionRoot implements AutoCloseable {
         ProvidersViewModel providers = new ProvidersViewModel(service);
         keys = new KeysViewModel(service, new ConfirmDialog(() -> stage));
         SettingsViewModel settings = new SettingsViewModel(service, new ConfirmDialog(() -> stage));
-        window.showSignedIn(new AdminView(users, providers, keys, settings).build(), "›  Administration");
+        CollectorsViewModel collectors = new CollectorsViewModel(service, new ConfirmDialog(() -> stage));
+        window.showSignedIn(new AdminView(users, providers, keys, settings, collectors).build(), "›  Administration");
         users.load();
         providers.load();
         keys.load();
         settings.load();
+        collectors.load();
         stage.setTitle("pgAnalytics · Administration");
     }
 

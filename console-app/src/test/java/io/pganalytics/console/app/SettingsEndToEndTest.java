@@ -121,7 +121,7 @@ class SettingsEndToEndTest {
         robot.clickOn("#settings-save");
         waitUntil(SettingsEndToEndTest::confirmationShown);
         String summary = ((DialogPane) shown("#confirm-dialog").orElseThrow()).getContentText();
-        assertEquals("raw samples older than 7 days (now 14 days) of every family except statements will be deleted at the next "
+        assertEquals("Raw samples older than 7 days (now 14 days) of every family except statements will be deleted at the next "
                 + "retention run.", summary, "statements keep their own 30 days");
         shoot("19-settings");
         robot.clickOn(shown("#confirm-cancel").orElseThrow());

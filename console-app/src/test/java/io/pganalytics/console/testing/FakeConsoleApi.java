@@ -285,6 +285,51 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi {
     }
 
     /** An admin change: refused with step_up_required while {@link #stepUpsRequired} is positive. */
+    public final List<io.pganalytics.common.collectors.CollectorView> collectors = new ArrayList<>();
+    public final List<io.pganalytics.common.collectors.RegistrationTokenView> registrationTokens = new ArrayList<>();
+
+    @Override
+    public io.pganalytics.common.collectors.CollectorPage collectors(int offset, int limit) {
+        calls.add("collectors");
+        fail();
+        return new io.pganalytics.common.collectors.CollectorPage(List.copyOf(collectors), collectors.size(), offset, limit);
+    }
+
+    @Override
+    public void revokeCollector(String id, String confirmation) {
+        calls.add("revokeCollector " + id + " " + confirmation);
+        guarded();
+        collectors.removeIf(c -> c.id().equals(id));
+    }
+
+    @Override
+    public io.pganalytics.common.collectors.RegistrationTokenPage registrationTokens(int offset, int limit) {
+        calls.add("registrationTokens");
+        fail();
+        return new io.pganalytics.common.collectors.RegistrationTokenPage(List.copyOf(registrationTokens), registrationTokens.size(), offset, limit);
+    }
+
+    @Override
+    public io.pganalytics.common.collectors.RegistrationTokenCreated createRegistrationToken(
+            io.pganalytics.common.collectors.CreateRegistrationTokenRequest request) {
+        calls.add("createRegistrationToken " + request.note() + " " + request.expiresInSeconds());
+        guarded();
+        long id = registrationTokens.size() + 1;
+        Instant expires = Instant.parse("2026-12-08T10:00:00Z");
+        registrationTokens.add(0, new io.pganalytics.common.collectors.RegistrationTokenView(id, request.note(), "admin",
+                Instant.parse("2026-12-07T10:00:00Z"), expires, io.pganalytics.common.collectors.RegistrationTokenState.ACTIVE, null, null, null));
+        return new io.pganalytics.common.collectors.RegistrationTokenCreated(id, "pgart_secret" + id, request.note(), "admin",
+                Instant.parse("2026-12-07T10:00:00Z"), expires);
+    }
+
+    @Override
+    public void revokeRegistrationToken(long id, String confirmation) {
+        calls.add("revokeRegistrationToken " + id + " " + confirmation);
+        guarded();
+        registrationTokens.replaceAll(t -> t.id() != id ? t : new io.pganalytics.common.collectors.RegistrationTokenView(t.id(), t.note(),
+                t.createdBy(), t.createdAt(), t.expiresAt(), io.pganalytics.common.collectors.RegistrationTokenState.REVOKED, null, null, Instant.now()));
+    }
+
     /** What {@link #retention()} answers; {@link #updateRetention} changes its defaults. */
     public io.pganalytics.common.settings.RetentionSettings retention = retentionSettings("14d", "90d", "730d");
     /** When set, an update without a confirmation token is refused with this summary (428 confirmation_required). */

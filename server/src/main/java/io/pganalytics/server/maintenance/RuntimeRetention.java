@@ -316,7 +316,7 @@ final class RuntimeRetention {
 
     private static String noun(Resolution resolution) {
         return switch (resolution) {
-            case RAW -> "raw samples";
+            case RAW -> "Raw samples";
             case MINUTE -> "1-minute rollups";
             case HOUR -> "1-hour rollups";
         };

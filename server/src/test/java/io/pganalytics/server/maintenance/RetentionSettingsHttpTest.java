@@ -152,7 +152,7 @@ class RetentionSettingsHttpTest {
             JsonNode confirmation = asked.json().get("confirmation");
             assertEquals("confirmation_required", asked.json().get("errorType").asText());
             assertEquals("settings.retention.update", confirmation.get("action").asText());
-            assertEquals("raw samples older than 7 days (now 14 days) of every family will be deleted at the next retention run.",
+            assertEquals("Raw samples older than 7 days (now 14 days) of every family will be deleted at the next retention run.",
                     confirmation.get("summary").asText());
             long runs = retentionRuns(a) + retentionRuns(b);
             Eventually.await(Duration.ofSeconds(60), "two more retention runs", () -> retentionRuns(a) + retentionRuns(b) >= runs + 2);
@@ -174,7 +174,7 @@ class RetentionSettingsHttpTest {
             assertEquals(1, records.size());
             assertTrue(records.get(0).get(0).contains("\"before\":{\"defaults.raw\":\"14d\"}"), records.toString());
             assertTrue(records.get(0).get(0).contains("\"after\":{\"defaults.raw\":\"7d\"}"), records.toString());
-            assertTrue(records.get(0).get(0).contains("raw samples older than 7 days"), records.toString());
+            assertTrue(records.get(0).get(0).contains("Raw samples older than 7 days"), records.toString());
         }
     }
 
