@@ -9,7 +9,7 @@ fi
 [ -n "${JAVA_HOME:-}" ] || { echo "set JAVA_HOME to a JDK 21 or newer" >&2; exit 1; }
 export JAVA_HOME
 xvfb-run -a -s "-screen 0 1600x1000x24" ./mvnw -B -o verify -pl console-app -am \
-  -Dtest=ScreenshotTour,SignInEndToEndTest,KeysEndToEndTest,AuditEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest=ScreenshotTour,SignInEndToEndTest,KeysEndToEndTest,AuditEndToEndTest,SettingsEndToEndTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dpga.screenshots="$PWD/docs/images" \
   -Dconsole.test.argLine="-Dprism.order=sw -Dtestfx.robot=glass -Dprism.lcdtext=false"
 ls -l docs/images/*.png

@@ -212,6 +212,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(crypto.routes(bodies, confirmations, audit.log()));
             services.addAll(audit.routes());
             services.addAll(people.routes());
+            services.addAll(maintenance.routes(bodies, confirmations, audit.log()));
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);

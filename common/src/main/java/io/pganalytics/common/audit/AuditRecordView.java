@@ -21,8 +21,9 @@ import java.time.Instant;
  * @param before         the changed resource's values before the change (secrets masked), null when not a change;
  *                       personal fields are absent once the person's data was erased
  * @param after          the values after it, likewise
- * @param personal       {@code readable}, {@code erased} (the personal fields' key was destroyed on an erasure request)
- *                       or {@code none} (the record holds no personal data)
+ * @param personal       {@code readable}, {@code erased} (the personal fields' key was destroyed on an erasure request),
+ *                       {@code unreadable} (the key that sealed them is gone: the keys were lost and made anew) or
+ *                       {@code none} (the record holds no personal data)
  * @param hash           the record's chain hash, hex
  */
 public record AuditRecordView(long seq, Instant at, String node, String category, String action, String outcome,

@@ -56,6 +56,34 @@ public final class Durations {
         throw new IllegalArgumentException("'" + text + "' is not a duration (" + EXAMPLES + ")");
     }
 
+    /**
+     * The duration in this grammar, in its largest whole unit: {@code 14d}, {@code 36h}, {@code 90m}, {@code 45s},
+     * {@code 500ms}; {@link #parse} reads it back to the same duration.
+     */
+    public static String format(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(duration + " is negative");
+        }
+        if (duration.toNanosPart() % 1_000_000 != 0) {
+            return duration.toString();
+        }
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        if (seconds != 0 && seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds != 0 && seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
+        }
+        if (seconds != 0 && seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
+
     private static Duration days(String text, Period period) {
         if (period.toTotalMonths() != 0) {
             throw new IllegalArgumentException("'" + text + "': months and years have no fixed length; write days (P30D)");

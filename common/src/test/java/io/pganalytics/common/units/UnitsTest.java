@@ -29,6 +29,19 @@ class UnitsTest {
     }
 
     @Test
+    void durationsAreWrittenInTheirLargestWholeUnitAndReadBackTheSame() {
+        assertEquals("14d", Durations.format(Duration.ofDays(14)));
+        assertEquals("36h", Durations.format(Duration.ofHours(36)));
+        assertEquals("90m", Durations.format(Duration.ofMinutes(90)));
+        assertEquals("45s", Durations.format(Duration.ofSeconds(45)));
+        assertEquals("500ms", Durations.format(Duration.ofMillis(500)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+        for (Duration d : List.of(Duration.ofDays(3650), Duration.ofSeconds(86_401), Duration.ofMillis(1500), Duration.ofNanos(7))) {
+            assertEquals(d, Durations.parse(Durations.format(d)), d.toString());
+        }
+    }
+
+    @Test
     void durationsRefuseNegativesFractionsUnknownUnitsMonthsAndOverflowNamingTheGrammar() {
         for (String bad : List.of("-5s", "1.5s", "5 minutes", "soon", "", "   ", "s", "5sec", "PT-5S", "P-1D", "1w")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);

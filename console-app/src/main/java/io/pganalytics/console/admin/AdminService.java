@@ -16,6 +16,13 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.audit.ConfirmationRequired;
+import io.pganalytics.common.collectors.CollectorPage;
+import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
+import io.pganalytics.common.collectors.RegistrationTokenCreated;
+import io.pganalytics.common.collectors.RegistrationTokenPage;
+import io.pganalytics.common.settings.RetentionSettings;
+import io.pganalytics.common.settings.RetentionUpdate;
 import io.pganalytics.console.common.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +139,42 @@ public final class AdminService {
     public void retireKekVersion(int version, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
         change(admin -> {
             admin.retireKekVersion(version);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    public void retention(Consumer<RetentionSettings> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().retention(), onResult, onFailure);
+    }
+
+    /** Changes retention; a change that deletes data is confirmed first with the server's summary of what goes. */
+    public void updateRetention(RetentionUpdate update, Consumer<RetentionSettings> onResult, Consumer<Throwable> onFailure) {
+        change(admin -> admin.updateRetention(update), onResult, onFailure);
+    }
+
+    public void collectors(Consumer<CollectorPage> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().collectors(0, PAGE), onResult, onFailure);
+    }
+
+    public void revokeCollector(String id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(admin -> {
+            admin.revokeCollector(id);
+            return true;
+        }, onResult, onFailure);
+    }
+
+    public void registrationTokens(Consumer<RegistrationTokenPage> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.admin().registrationTokens(0, PAGE), onResult, onFailure);
+    }
+
+    public void createRegistrationToken(CreateRegistrationTokenRequest request, Consumer<RegistrationTokenCreated> onResult,
+                                        Consumer<Throwable> onFailure) {
+        change(admin -> admin.createRegistrationToken(request), onResult, onFailure);
+    }
+
+    public void revokeRegistrationToken(long id, Consumer<Boolean> onResult, Consumer<Throwable> onFailure) {
+        change(admin -> {
+            admin.revokeRegistrationToken(id);
             return true;
         }, onResult, onFailure);
     }

@@ -30,18 +30,24 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The administration screen: a users tab and an identity providers tab, each a table beside its editor, and the keys
- * tab ({@link KeysView}).
+ * The administration screen: a users tab and an identity providers tab, each a table beside its editor, the
+ * collectors tab ({@link CollectorsView}: collectors and registration tokens), the keys tab ({@link KeysView}) and the
+ * settings tab ({@link SettingsView}: retention changed at runtime).
  */
 public final class AdminView {
     private final UsersViewModel users;
     private final ProvidersViewModel providers;
     private final KeysViewModel keys;
+    private final SettingsViewModel settings;
+    private final CollectorsViewModel collectors;
 
-    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys) {
+    public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys, SettingsViewModel settings,
+                     CollectorsViewModel collectors) {
         this.users = users;
         this.providers = providers;
         this.keys = keys;
+        this.settings = settings;
+        this.collectors = collectors;
     }
 
     public Node build() {
@@ -49,7 +55,11 @@ public final class AdminView {
         Tab providersTab = new Tab("Identity providers", providersPane());
         Tab keysTab = new Tab("Keys", new KeysView(keys).build());
         keysTab.setId("admin-keys-tab");
-        TabPane tabs = new TabPane(usersTab, providersTab, keysTab);
+        Tab settingsTab = new Tab("Settings", new SettingsView(settings).build());
+        settingsTab.setId("admin-settings-tab");
+        Tab collectorsTab = new Tab("Collectors", new CollectorsView(collectors).build());
+        collectorsTab.setId("admin-collectors-tab");
+        TabPane tabs = new TabPane(usersTab, providersTab, collectorsTab, keysTab, settingsTab);
         tabs.setId("admin-tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

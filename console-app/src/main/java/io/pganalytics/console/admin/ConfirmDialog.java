@@ -26,6 +26,11 @@ public final class ConfirmDialog implements Confirmation, ServerConfirmation {
     }
 
     @Override
+    public void ask(String title, String details, String action, Runnable onConfirm, Runnable onCancel) {
+        show(title, null, details, action, onConfirm, onCancel);
+    }
+
+    @Override
     public void ask(ConfirmationRequired asked, Runnable onConfirm, Runnable onCancel) {
         show("Confirm: " + asked.action(), asked.summary(), ServerConfirmation.footnote(asked), "Confirm", onConfirm, onCancel);
     }

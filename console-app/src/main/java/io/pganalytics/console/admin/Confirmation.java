@@ -8,4 +8,9 @@ public interface Confirmation {
      * @param action  the confirming button's text ("Retire")
      */
     void ask(String title, String details, String action, Runnable onConfirm);
+
+    /** As {@link #ask(String, String, String, Runnable)}; {@code onCancel} runs when the person does not confirm. */
+    default void ask(String title, String details, String action, Runnable onConfirm, Runnable onCancel) {
+        ask(title, details, action, onConfirm);
+    }
 }

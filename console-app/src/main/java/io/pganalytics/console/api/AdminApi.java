@@ -11,6 +11,12 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.collectors.CollectorPage;
+import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
+import io.pganalytics.common.collectors.RegistrationTokenCreated;
+import io.pganalytics.common.collectors.RegistrationTokenPage;
+import io.pganalytics.common.settings.RetentionSettings;
+import io.pganalytics.common.settings.RetentionUpdate;
 
 import java.util.List;
 
@@ -61,4 +67,29 @@ public interface AdminApi {
 
     /** Destroys a key-encryption key version; refused (conflict) while a data key is wrapped by it, or it is the newest. */
     void retireKekVersion(int version);
+
+    /** The retention the next retention run applies on every node, and where each value comes from. */
+    RetentionSettings retention();
+
+    /**
+     * Changes retention at runtime. A change that shortens any retention fails first with
+     * {@code confirmation_required} (its envelope's {@code confirmation} says what will be deleted): repeat it through
+     * {@link #confirmed(String)}.
+     */
+    RetentionSettings updateRetention(RetentionUpdate update);
+
+    /** The registered collectors (revoked ones are not listed). */
+    CollectorPage collectors(int offset, int limit);
+
+    /** Revokes a collector: its credential is refused on every node at once (the server asks for a confirmation). */
+    void revokeCollector(String id);
+
+    /** Registration tokens, newest first, never their secrets. */
+    RegistrationTokenPage registrationTokens(int offset, int limit);
+
+    /** A new one-time registration token: its secret is in this answer only. */
+    RegistrationTokenCreated createRegistrationToken(CreateRegistrationTokenRequest request);
+
+    /** Revokes a registration token not used yet. */
+    void revokeRegistrationToken(long id);
 }

@@ -12,6 +12,12 @@ import io.pganalytics.common.keys.KeyStatus;
 import io.pganalytics.common.keys.RewrapView;
 import io.pganalytics.common.keys.RotateRequest;
 import io.pganalytics.common.keys.RotateResult;
+import io.pganalytics.common.collectors.CollectorPage;
+import io.pganalytics.common.collectors.CreateRegistrationTokenRequest;
+import io.pganalytics.common.collectors.RegistrationTokenCreated;
+import io.pganalytics.common.collectors.RegistrationTokenPage;
+import io.pganalytics.common.settings.RetentionSettings;
+import io.pganalytics.common.settings.RetentionUpdate;
 
 import java.util.List;
 import java.util.Map;
@@ -121,5 +127,41 @@ final class HttpAdminApi implements AdminApi {
 
     private java.net.http.HttpResponse<String> call(String method, String path, Object body, boolean refreshOn401) {
         return api.authenticated(method, path, body, refreshOn401, headers);
+    }
+
+    @Override
+    public RetentionSettings retention() {
+        return api.decode(call("GET", "/admin/settings/retention", null, true), RetentionSettings.class);
+    }
+
+    @Override
+    public RetentionSettings updateRetention(RetentionUpdate update) {
+        return api.decode(call("PUT", "/admin/settings/retention", update, true), RetentionSettings.class);
+    }
+
+    @Override
+    public CollectorPage collectors(int offset, int limit) {
+        return api.decode(call("GET", "/collectors?offset=" + offset + "&limit=" + limit, null, true), CollectorPage.class);
+    }
+
+    @Override
+    public void revokeCollector(String id) {
+        api.expectSuccess(call("DELETE", "/collectors/" + HttpConsoleApi.encode(id), null, true));
+    }
+
+    @Override
+    public RegistrationTokenPage registrationTokens(int offset, int limit) {
+        return api.decode(call("GET", "/collectors/registration-tokens?offset=" + offset + "&limit=" + limit, null, true),
+                RegistrationTokenPage.class);
+    }
+
+    @Override
+    public RegistrationTokenCreated createRegistrationToken(CreateRegistrationTokenRequest request) {
+        return api.decode(call("POST", "/collectors/registration-tokens", request, true), RegistrationTokenCreated.class);
+    }
+
+    @Override
+    public void revokeRegistrationToken(long id) {
+        api.expectSuccess(call("DELETE", "/collectors/registration-tokens/" + id, null, true));
     }
 }

@@ -5,9 +5,11 @@ import io.pganalytics.common.auth.Role;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.console.admin.AdminService;
 import io.pganalytics.console.admin.AdminView;
+import io.pganalytics.console.admin.CollectorsViewModel;
 import io.pganalytics.console.admin.ConfirmDialog;
 import io.pganalytics.console.admin.KeysViewModel;
 import io.pganalytics.console.admin.ProvidersViewModel;
+import io.pganalytics.console.admin.SettingsViewModel;
 import io.pganalytics.console.admin.StepUpDialog;
 import io.pganalytics.console.admin.UsersViewModel;
 import io.pganalytics.common.query.InstanceSummary;
@@ -227,10 +229,14 @@ public final class CompositionRoot implements AutoCloseable {
         UsersViewModel users = new UsersViewModel(service);
         ProvidersViewModel providers = new ProvidersViewModel(service);
         keys = new KeysViewModel(service, confirm);
-        window.showSignedIn(new AdminView(users, providers, keys).build(), "›  Administration");
+        SettingsViewModel settings = new SettingsViewModel(service);
+        CollectorsViewModel collectors = new CollectorsViewModel(service, confirm);
+        window.showSignedIn(new AdminView(users, providers, keys, settings, collectors).build(), "›  Administration");
         users.load();
         providers.load();
         keys.load();
+        settings.load();
+        collectors.load();
         stage.setTitle("pgAnalytics · Administration");
     }
 

@@ -296,7 +296,10 @@ public final class AuditViewModel {
         details.set(record.details() == null || record.details().isEmpty() ? "" : record.details().toPrettyString());
         erased.set(isErased(record) ? "Personal data erased: this record's names, addresses and personal values were sealed with "
                 + "the person's own key, which was destroyed on an erasure request. They can no longer be read by anyone; the record "
-                + "and its hash are unchanged, so the chain still verifies." : "");
+                + "and its hash are unchanged, so the chain still verifies."
+                : "unreadable".equals(record.personal()) ? "Personal data unreadable: the key that sealed this record's names, addresses "
+                + "and personal values is gone (the server's keys were lost and made anew). The record and its hash are unchanged."
+                : "");
     }
 
     static boolean isErased(AuditRecordView record) {

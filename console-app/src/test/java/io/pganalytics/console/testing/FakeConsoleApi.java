@@ -360,6 +360,92 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
                 keys.protectedItems(), rewrap);
     }
 
+    public final List<io.pganalytics.common.collectors.CollectorView> collectors = new ArrayList<>();
+    public final List<io.pganalytics.common.collectors.RegistrationTokenView> registrationTokens = new ArrayList<>();
+
+    @Override
+    public io.pganalytics.common.collectors.CollectorPage collectors(int offset, int limit) {
+        calls.add("collectors");
+        fail();
+        return new io.pganalytics.common.collectors.CollectorPage(List.copyOf(collectors), collectors.size(), offset, limit);
+    }
+
+    @Override
+    public void revokeCollector(String id) {
+        calls.add("revokeCollector " + id + " " + offeredToken);
+        guarded();
+        collectors.removeIf(c -> c.id().equals(id));
+    }
+
+    @Override
+    public io.pganalytics.common.collectors.RegistrationTokenPage registrationTokens(int offset, int limit) {
+        calls.add("registrationTokens");
+        fail();
+        return new io.pganalytics.common.collectors.RegistrationTokenPage(List.copyOf(registrationTokens), registrationTokens.size(), offset, limit);
+    }
+
+    @Override
+    public io.pganalytics.common.collectors.RegistrationTokenCreated createRegistrationToken(
+            io.pganalytics.common.collectors.CreateRegistrationTokenRequest request) {
+        calls.add("createRegistrationToken " + request.note() + " " + request.expiresInSeconds());
+        guarded();
+        long id = registrationTokens.size() + 1;
+        Instant expires = Instant.parse("2026-12-08T10:00:00Z");
+        registrationTokens.add(0, new io.pganalytics.common.collectors.RegistrationTokenView(id, request.note(), "admin",
+                Instant.parse("2026-12-07T10:00:00Z"), expires, io.pganalytics.common.collectors.RegistrationTokenState.ACTIVE, null, null, null));
+        return new io.pganalytics.common.collectors.RegistrationTokenCreated(id, "pgart_secret" + id, request.note(), "admin",
+                Instant.parse("2026-12-07T10:00:00Z"), expires);
+    }
+
+    @Override
+    public void revokeRegistrationToken(long id) {
+        calls.add("revokeRegistrationToken " + id + " " + offeredToken);
+        guarded();
+        registrationTokens.replaceAll(t -> t.id() != id ? t : new io.pganalytics.common.collectors.RegistrationTokenView(t.id(), t.note(),
+                t.createdBy(), t.createdAt(), t.expiresAt(), io.pganalytics.common.collectors.RegistrationTokenState.REVOKED, null, null, Instant.now()));
+    }
+
+    /** What {@link #retention()} answers; {@link #updateRetention} changes its defaults. */
+    public io.pganalytics.common.settings.RetentionSettings retention = retentionSettings("14d", "90d", "730d");
+    /** When set, an update without a confirmation token is refused with this summary (428 confirmation_required). */
+    public String retentionConfirmation;
+
+    @Override
+    public io.pganalytics.common.settings.RetentionSettings retention() {
+        calls.add("retention");
+        fail();
+        return retention;
+    }
+
+    @Override
+    public io.pganalytics.common.settings.RetentionSettings updateRetention(io.pganalytics.common.settings.RetentionUpdate update) {
+        calls.add("updateRetention " + update.defaults() + " " + update.families() + " " + offeredToken);
+        guarded();
+        if (retentionConfirmation != null && offeredToken == null) {
+            throw ApiException.rejected(new ApiError(428, ErrorType.CONFIRMATION_REQUIRED, "confirm it", List.of(),
+                    new io.pganalytics.common.audit.ConfirmationRequired("token-1", "settings.retention.update", retentionConfirmation,
+                            Instant.now().plusSeconds(300), false)));
+        }
+        io.pganalytics.common.settings.RetentionLevels d = update.defaults();
+        retention = retentionSettings(d != null && d.raw() != null ? d.raw() : retention.defaults().raw().value(),
+                d != null && d.minute() != null ? d.minute() : retention.defaults().minute().value(),
+                d != null && d.hour() != null ? d.hour() : retention.defaults().hour().value());
+        return retention;
+    }
+
+    /** Retention with these defaults from the configuration, every family following them. */
+    public static io.pganalytics.common.settings.RetentionSettings retentionSettings(String raw, String minute, String hour) {
+        java.util.function.BiFunction<String, String, io.pganalytics.common.settings.RetentionValue> value = (text, source) ->
+                new io.pganalytics.common.settings.RetentionValue(text, io.pganalytics.common.units.Durations.parse(text).toSeconds(), source,
+                        null, null);
+        io.pganalytics.common.settings.RetentionValues defaults = new io.pganalytics.common.settings.RetentionValues(
+                value.apply(raw, "configuration"), value.apply(minute, "configuration"), value.apply(hour, "configuration"));
+        return new io.pganalytics.common.settings.RetentionSettings(defaults, java.util.Map.of(
+                "database", new io.pganalytics.common.settings.RetentionValues(value.apply(raw, "defaults"), value.apply(minute, "defaults"),
+                        value.apply(hour, "defaults")),
+                "settings", new io.pganalytics.common.settings.RetentionValues(value.apply(raw, "defaults"), null, null)));
+    }
+
     /**
      * An admin change: answered 428 with a new token while {@link #confirmationsRequired} is positive and the call does
      * not carry the last token given; refused with step_up_required while {@link #stepUpsRequired} is positive.

@@ -13,10 +13,14 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 
 /** Turns stored records into {@link AuditRecordView}s: the details parsed, the personal fields opened where the key lives. */
 public final class AuditViews {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditViews.class);
+    static final String NONE = "none";
+    static final String READABLE = "readable";
+    static final String ERASED = "erased";
+    static final String UNREADABLE = "unreadable";
     private final PersonKeys personKeys;
     private final ObjectMapper json = JsonMapping.newMapper();
 
@@ -28,17 +32,17 @@ public final class AuditViews {
         ObjectNode details = parse(r.details());
         JsonNode before = details.remove("before");
         JsonNode after = details.remove("after");
-        String personal = "none";
+        String personal = NONE;
         String name = null;
         String address = null;
         String userAgent = null;
         if (r.actorPersonal() != null) {
-            Optional<ObjectNode> actor = open(r.actorPersonId(), r.seq(), "actor_personal", r.actorPersonal());
-            personal = actor.isPresent() ? "readable" : "erased";
-            if (actor.isPresent()) {
-                name = text(actor.get(), "name");
-                address = text(actor.get(), "address");
-                userAgent = text(actor.get(), "userAgent");
+            Opened actor = open(r.actorPersonId(), r.seq(), "actor_personal", r.actorPersonal());
+            personal = actor.state();
+            if (actor.fields() != null) {
+                name = text(actor.fields(), "name");
+                address = text(actor.fields(), "address");
+                userAgent = text(actor.fields(), "userAgent");
             }
         } else if (details.has("collector")) {
             JsonNode collector = details.remove("collector");
@@ -47,14 +51,12 @@ public final class AuditViews {
             userAgent = text(collector, "userAgent");
         }
         if (r.subjectPersonal() != null && r.subjectId() != null) {
-            Optional<ObjectNode> subject = open(r.subjectId(), r.seq(), "subject_personal", r.subjectPersonal());
-            if (subject.isPresent()) {
-                before = merge(before, subject.get().get("before"));
-                after = merge(after, subject.get().get("after"));
-                personal = "erased".equals(personal) ? "erased" : "readable";
-            } else {
-                personal = "erased";
+            Opened subject = open(r.subjectId(), r.seq(), "subject_personal", r.subjectPersonal());
+            if (subject.fields() != null) {
+                before = merge(before, subject.fields().get("before"));
+                after = merge(after, subject.fields().get("after"));
             }
+            personal = worse(personal, subject.state());
         }
         List<String> roles = r.actorRoles() == null ? List.of() : Arrays.asList(r.actorRoles().split(","));
         return new AuditRecordView(r.seq(), r.at(), r.node(), r.category(), r.action(), r.outcome(),
@@ -63,12 +65,27 @@ public final class AuditViews {
                 personal, HexFormat.of().formatHex(r.hash()));
     }
 
-    private Optional<ObjectNode> open(String personId, long seq, String column, byte[] sealed) {
+    /** A personal field opened ({@link #READABLE}), destroyed on request ({@link #ERASED}) or not opening ({@link #UNREADABLE}). */
+    private record Opened(ObjectNode fields, String state) {
+    }
+
+    private Opened open(String personId, long seq, String column, byte[] sealed) {
         try {
-            return personKeys.open(personId, seq, column, sealed).map(this::parse);
+            return personKeys.open(personId, seq, column, sealed)
+                    .map(bytes -> new Opened(parse(bytes), READABLE))
+                    .orElse(new Opened(null, ERASED));
         } catch (CryptoException e) {
-            throw new IllegalStateException("audit record " + seq + ": its " + column + " does not open: " + e.getMessage(), e);
+            // the person's key is not the one that sealed it (the keys were lost and made anew): the record is shown
+            // without those fields; whether its bytes were altered is what the chain's verification says
+            LOG.debug("audit record {}: its {} does not open: {}", seq, column, e.getMessage());
+            return new Opened(null, UNREADABLE);
         }
+    }
+
+    /** The less readable of two states, for a record with an actor's and a subject's personal fields. */
+    private static String worse(String a, String b) {
+        List<String> order = List.of(NONE, READABLE, ERASED, UNREADABLE);
+        return order.indexOf(a) >= order.indexOf(b) ? a : b;
     }
 
     private ObjectNode parse(String text) {

@@ -1,8 +1,12 @@
 package io.pganalytics.server.maintenance;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.cluster.JobLeases;
 import io.pganalytics.server.db.TimeSeriesDialect;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.series.Partitions;
 import org.slf4j.Logger;
@@ -41,8 +45,10 @@ public final class MaintenanceFeature implements AutoCloseable {
     private final RollupJob rollups;
     private final RetentionJob retention;
     private final ScheduledExecutorService scheduler;
+    private final RuntimeRetention runtimeRetention;
     private volatile boolean closing;
-    private volatile boolean policiesApplied;
+    /** The TimescaleDB policy statements last applied on this node: applied again when the effective retention changes. */
+    private volatile List<String> policiesApplied = List.of();
 
     public MaintenanceFeature(MaintenanceConfig config, DataSource dataSource, TimeSeriesDialect dialect,
                               HazelcastInstance hazelcast, Clock clock, MetricsRegistry metrics) {
@@ -62,6 +68,7 @@ public final class MaintenanceFeature implements AutoCloseable {
         this.figures = new MaintenanceFigures(metrics, hazelcast, clock);
         this.rollups = new RollupJob(partitions, config, clock, figures);
         this.retention = new RetentionJob(dialect, partitions, config, clock, figures);
+        this.runtimeRetention = new RuntimeRetention(config, dataSource, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pga-maintenance");
             thread.setDaemon(true);
@@ -96,12 +103,25 @@ public final class MaintenanceFeature implements AutoCloseable {
         return report;
     }
 
-    /** Runs the partition and retention job once, now, if this node can take its lease; empty when another node holds it. */
+    /**
+     * Runs the partition and retention job once, now, if this node can take its lease; empty when another node holds it.
+     * Each run reads the effective retention (the configuration with the values changed at runtime over it), so a change
+     * made on any node applies at the next run of whichever node runs it.
+     */
     public Optional<RetentionReport> runRetentionOnce() throws SQLException {
         return underLease(RETENTION, (connection, mayContinue) -> {
-            int policies = dialect == TimeSeriesDialect.TIMESCALEDB && !policiesApplied ? applyTimescalePolicies(connection) : 0;
-            return retention.run(connection, mayContinue).withPolicyStatements(policies);
+            MaintenanceConfig effective = runtimeRetention.effective(connection);
+            int policies = dialect == TimeSeriesDialect.TIMESCALEDB ? applyTimescalePolicies(connection, effective) : 0;
+            return retention.run(connection, effective, mayContinue).withPolicyStatements(policies);
         });
+    }
+
+    /**
+     * The routes of {@code /admin/settings/retention}: retention read and changed at runtime, audited, a shortening
+     * confirmed first.
+     */
+    public List<ApiService> routes(JsonBodies bodies, Confirmations confirmations, AuditLog audit) {
+        return List.of(new RetentionRoutes(runtimeRetention, bodies, confirmations, audit));
     }
 
     /** A job's body: it checks {@code mayContinue} between steps and stops early once it turns false. */
@@ -125,9 +145,15 @@ public final class MaintenanceFeature implements AutoCloseable {
         }
     }
 
-    /** Brings TimescaleDB's retention policies to the configured values, once per node start, in one transaction. */
-    private int applyTimescalePolicies(Connection connection) throws SQLException {
-        List<String> statements = TimescalePolicies.retentionStatements(config);
+    /**
+     * Brings TimescaleDB's retention policies to the effective values, in one transaction: at the node's first run, and
+     * again whenever the effective retention changed since; none otherwise.
+     */
+    private int applyTimescalePolicies(Connection connection, MaintenanceConfig effective) throws SQLException {
+        List<String> statements = TimescalePolicies.retentionStatements(effective);
+        if (statements.equals(policiesApplied)) {
+            return 0;
+        }
         try (Statement st = connection.createStatement()) {
             for (String statement : statements) {
                 st.execute(statement);
@@ -137,8 +163,9 @@ public final class MaintenanceFeature implements AutoCloseable {
             connection.rollback();
             throw e;
         }
-        policiesApplied = true;
-        LOG.info("maintenance: TimescaleDB retention policies set from maintenance.retention ({} statements)", statements.size());
+        policiesApplied = statements;
+        LOG.info("maintenance: TimescaleDB retention policies set from maintenance.retention and the values changed at runtime ({} statements)",
+                statements.size());
         return statements.size();
     }
 

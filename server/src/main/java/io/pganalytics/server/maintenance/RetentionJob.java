@@ -47,7 +47,8 @@ final class RetentionJob {
         this.figures = figures;
     }
 
-    RetentionReport run(Connection connection, BooleanSupplier mayContinue) throws SQLException {
+    /** @param effective the retention to apply: the configuration with the values changed at runtime over it */
+    RetentionReport run(Connection connection, MaintenanceConfig effective, BooleanSupplier mayContinue) throws SQLException {
         Instant now = clock.instant();
         int created = 0;
         List<String> dropped = new ArrayList<>();
@@ -62,11 +63,11 @@ final class RetentionJob {
                 List<Resolution> resolutions = SeriesSchema.hasRollups(family) ? List.of(Resolution.values()) : List.of(Resolution.RAW);
                 for (Resolution resolution : resolutions) {
                     created += createAhead(connection, family, resolution, now);
-                    dropped.addAll(dropExpired(connection, family, resolution, now));
+                    dropped.addAll(dropExpired(connection, effective.retentionOf(family).of(resolution), family, resolution, now));
                 }
             }
         }
-        long texts = pruneStatementTexts(connection, now);
+        long texts = pruneStatementTexts(connection, effective.retentionOf(MetricCatalog.STATEMENTS), now);
         long batches = pruneIngestBatches(connection, now, mayContinue);
         return new RetentionReport(created, dropped, texts, batches, 0, true);
     }
@@ -88,8 +89,9 @@ final class RetentionJob {
         return created;
     }
 
-    private List<String> dropExpired(Connection connection, Family family, Resolution resolution, Instant now) throws SQLException {
-        Instant cutoff = now.minus(config.retentionOf(family).of(resolution));
+    private List<String> dropExpired(Connection connection, java.time.Duration retention, Family family, Resolution resolution,
+                                     Instant now) throws SQLException {
+        Instant cutoff = now.minus(retention);
         List<String> dropped = new ArrayList<>();
         List<Partitions.Partition> existing = Partitions.list(connection, family, resolution);
         connection.commit();
@@ -135,8 +137,7 @@ final class RetentionJob {
      * over two years of hourly rows every hour; the price of the cheaper rule is that a query first seen over two
      * years ago that stopped running more than the raw retention ago loses its text while its last rollup rows stay.
      */
-    private long pruneStatementTexts(Connection connection, Instant now) throws SQLException {
-        MaintenanceConfig.Retention retention = config.retentionOf(MetricCatalog.STATEMENTS);
+    private long pruneStatementTexts(Connection connection, MaintenanceConfig.Retention retention, Instant now) throws SQLException {
         java.time.Duration longest = retention.raw();
         for (Resolution resolution : Resolution.values()) {
             if (retention.of(resolution).compareTo(longest) > 0) {

@@ -53,6 +53,25 @@ class MaintenanceConfigTest {
         assertKey("maintenance.lease-ttl", Map.of("lease-ttl", "10ms"));
     }
 
+    @Test
+    void valuesChangedAtRuntimeAreReadOverTheFilesByTheSameRulesAndBounds() {
+        MaintenanceConfig file = MaintenanceFixture.config(Map.of("retention.families.statements.raw", "30d", "retention.minute", "60d"));
+        MaintenanceConfig runtime = file.withRetention(Map.of("raw", "10d", "families.database.hour", "400d"));
+        assertEquals(Duration.ofDays(10), runtime.retention().raw());
+        assertEquals(Duration.ofDays(60), runtime.retention().minute(), "the file's value where nothing changed at runtime");
+        assertEquals(Duration.ofDays(30), runtime.retentionOf(MetricCatalog.STATEMENTS).raw(), "the file's family value stays");
+        assertEquals(Duration.ofDays(10), runtime.retentionOf(MetricCatalog.DATABASE).raw(), "follows the runtime default");
+        assertEquals(Duration.ofDays(400), runtime.retentionOf(MetricCatalog.DATABASE).hour());
+        assertEquals(file.retentionFile(), runtime.retentionFile());
+        assertEquals(file.retention(), file.withRetention(Map.of()).retention());
+        for (Map.Entry<String, String> bad : Map.of("raw", "3d", "hour", "2d", "minute", "soon", "families.no_such_family.raw", "30d",
+                "families.wait_events.raw", "2d").entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> file.withRetention(Map.of(bad.getKey(), bad.getValue())), bad.toString());
+            assertTrue(e.key().equals("maintenance.retention." + bad.getKey())
+                    || e.key().equals("maintenance.retention.families.no_such_family"), e.getMessage());
+        }
+    }
+
     private static void assertKey(String key, Map<String, String> values) {
         ConfigException e = assertThrows(ConfigException.class, () -> MaintenanceFixture.config(values), values.toString());
         assertEquals(key, e.key(), e.getMessage());

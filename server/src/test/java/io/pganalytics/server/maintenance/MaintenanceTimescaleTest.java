@@ -49,6 +49,17 @@ class MaintenanceTimescaleTest {
     }
 
     @Test
+    void retentionChangedAtRuntimeChangesThePolicyStatementsSoTheNextRunAppliesThemAgain() {
+        MaintenanceConfig file = MaintenanceFixture.config(Map.of());
+        List<String> before = TimescalePolicies.retentionStatements(file);
+        List<String> after = TimescalePolicies.retentionStatements(file.withRetention(Map.of("families.statements.raw", "8d")));
+        assertFalse(before.equals(after), "a changed retention gives other statements: MaintenanceFeature applies them again");
+        assertTrue(has(after, "SELECT add_retention_policy('ts.statements', INTERVAL '8 days', "), after.toString());
+        assertTrue(has(after, "SELECT add_retention_policy('ts.database', INTERVAL '14 days', "));
+        assertEquals(before, TimescalePolicies.retentionStatements(file.withRetention(Map.of())), "the same values give the same statements");
+    }
+
+    @Test
     void retentionPoliciesStartAtADeterministicOffsetSpreadOverTheirDailySchedule() {
         List<String> statements = TimescalePolicies.retentionStatements(MaintenanceFixture.config(Map.of()));
         assertEquals(statements, TimescalePolicies.retentionStatements(MaintenanceFixture.config(Map.of())), "the same every start");
