@@ -132,7 +132,10 @@ public final class CollectorsViewModel {
 
     private void failed(String what, Throwable failure) {
         status.set("");
-        if (failure instanceof ApiException e && e.error().isEmpty() && e.kind() == ApiException.Kind.REJECTED) {
+        if (failure instanceof AdminService.Cancelled cancelled) {
+            error.set("");
+            status.set(cancelled.getMessage());
+        } else if (failure instanceof ApiException e && e.error().isEmpty() && e.kind() == ApiException.Kind.REJECTED) {
             error.set(what + ": " + e.getMessage());
         } else if (failure instanceof ApiException e) {
             LOG.info("{}: {}", what, e.getMessage());

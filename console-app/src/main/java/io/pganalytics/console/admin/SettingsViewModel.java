@@ -200,7 +200,10 @@ public final class SettingsViewModel {
 
     private void failed(String what, Throwable failure) {
         status.set("");
-        if (failure instanceof ApiException e && e.error().isEmpty() && e.kind() == ApiException.Kind.REJECTED) {
+        if (failure instanceof AdminService.Cancelled cancelled) {
+            error.set("");
+            status.set(cancelled.getMessage());
+        } else if (failure instanceof ApiException e && e.error().isEmpty() && e.kind() == ApiException.Kind.REJECTED) {
             error.set(what + ": " + e.getMessage());
         } else if (failure instanceof ApiException e) {
             LOG.info("{}: {}", what, e.getMessage());

@@ -78,7 +78,8 @@ class SettingsViewModelTest {
         assertEquals(List.of("settings.retention.update | " + api.retentionConfirmation), asked);
         assertEquals(List.of("updateRetention RetentionLevels[raw=7d, minute=null, hour=null] {} null"),
                 api.calls.stream().filter(c -> c.startsWith("updateRetention")).toList(), "cancelled: nothing sent again");
-        assertEquals("Retention for every family: Cancelled: nothing was changed.", settings.errorProperty().get());
+        assertEquals("Cancelled: nothing was changed.", settings.statusProperty().get());
+        assertEquals("", settings.errorProperty().get());
         assertFalse(settings.busyProperty().get(), "a cancelled confirmation leaves the page usable");
 
         confirm = true;
