@@ -158,6 +158,16 @@ final class RegistrationService {
             collector.setCreatedAt(now);
             collector.setUpdatedAt(now);
             collectors.insert(collector);
+            // the collector registers itself: the token it spent is its authority (a collector is not a person)
+            Map<String, Object> registered = new LinkedHashMap<>();
+            registered.put("name", collector.getName());
+            registered.put("hostname", collector.getHostname());
+            registered.put("collectorVersion", collector.getCollectorVersion());
+            registered.put("enabled", true);
+            registered.put("registrationToken", token.getId().toString());
+            audit.append(tx, AuditEvent.change("collector.register", "collector", id.toString())
+                    .actor(new Actor("collector", id.toString(), collector.getName(), List.of(), clientAddress, null))
+                    .change(null, registered));
             tx.commit();
         }
         registry.publish(collector);

@@ -210,6 +210,12 @@ class ChangeRecordsHttpTest {
         assertEquals(201, registered.status(), registered.body());
         String collector = registered.json().get("collectorId").asText();
         String credential = registered.json().get("credential").asText();
+        AuditRecordView registration = only("collector.register", collector);
+        assertEquals("collector", registration.actor().kind(), "the collector registers itself, with its token");
+        assertEquals("db-7", registration.actor().name());
+        assertNull(registration.before());
+        assertEquals("db-7.example.com", registration.after().get("hostname").asText());
+        assertEquals(tokenId, registration.after().get("registrationToken").asText());
 
         assertEquals(200, api.patch("/collectors/" + collector, admin, "{\"name\":\"db-7-renamed\",\"enabled\":false}").status());
         AuditRecordView update = only("collector.update", collector);
