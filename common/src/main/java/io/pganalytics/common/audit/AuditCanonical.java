@@ -95,7 +95,8 @@ public final class AuditCanonical {
         }
     }
 
-    private static MessageDigest sha256() {
+    /** A new SHA-256 digest: the one hash of the audit trail (records, tokens, archive files). */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

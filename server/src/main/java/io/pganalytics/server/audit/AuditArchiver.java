@@ -1,5 +1,6 @@
 package io.pganalytics.server.audit;
 
+import io.pganalytics.common.audit.AuditCanonical;
 import io.pganalytics.common.audit.AuditVerification;
 import io.pganalytics.server.cluster.JobLeases;
 import io.pganalytics.server.files.OwnerOnly;
@@ -130,7 +131,7 @@ public final class AuditArchiver {
         String name = "audit-" + first + "-" + last + ".jsonl";
         Path file = directory.resolve(name);
         Path partial = directory.resolve(name + ".partial");
-        MessageDigest sha = sha256();
+        MessageDigest sha = AuditCanonical.sha256();
         byte[] lastHash = null;
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("SELECT " + StoredRecord.COLUMNS + " FROM audit.record WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
@@ -197,11 +198,4 @@ public final class AuditArchiver {
         return new Archived(first, last, file, HexFormat.of().formatHex(digest), removed);
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

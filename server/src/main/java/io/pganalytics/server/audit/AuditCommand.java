@@ -160,7 +160,7 @@ public final class AuditCommand {
                 checkpoints.put(checkpoint.get("seq").asLong(), checkpoint);
             }
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = AuditCanonical.sha256();
         long count = 0;
         long first = 0;
         long expected = -1;
@@ -249,11 +249,4 @@ public final class AuditCommand {
         return context;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -412,7 +411,7 @@ public final class AuditLog implements AutoCloseable {
         Map<String, Object> note = new TreeMap<>();
         note.put("truncated", true);
         note.put("bytes", bytes.length);
-        note.put("sha256", HexFormat.of().formatHex(sha256(bytes)));
+        note.put("sha256", HexFormat.of().formatHex(AuditCanonical.sha256().digest(bytes)));
         note.put("keys", new ArrayList<>(value.keySet()).subList(0, Math.min(50, value.size())));
         try {
             return json.writeValueAsBytes(note);
@@ -421,11 +420,4 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

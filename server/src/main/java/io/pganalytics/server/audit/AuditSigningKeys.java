@@ -1,5 +1,6 @@
 package io.pganalytics.server.audit;
 
+import io.pganalytics.common.audit.AuditCanonical;
 import io.pganalytics.server.crypto.SealedColumn;
 import io.pganalytics.server.crypto.Sealer;
 
@@ -8,7 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -188,12 +188,8 @@ public final class AuditSigningKeys {
     }
 
     static String keyId(PublicKey key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            return "audit-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = AuditCanonical.sha256().digest(key.getEncoded());
+        return "audit-" + HexFormat.of().formatHex(digest, 0, 8);
     }
 
     private static String coordinate(java.math.BigInteger value) {

@@ -1,5 +1,6 @@
 package io.pganalytics.server.audit;
 
+import io.pganalytics.common.audit.AuditCanonical;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
@@ -116,7 +117,7 @@ public final class Confirmations {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("a confirmed request's body cannot be written as JSON", e);
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = AuditCanonical.sha256();
         sha.update((caller.id() + "\n" + method + "\n" + path + "\n").getBytes(StandardCharsets.UTF_8));
         sha.update(bodyJson);
         return HexFormat.of().formatHex(sha.digest());
@@ -130,7 +131,7 @@ public final class Confirmations {
 
     /** Tokens are kept by their hash: the map never holds one that could be replayed. */
     private static String key(String token) {
-        return HexFormat.of().formatHex(sha256().digest(token.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(AuditCanonical.sha256().digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A short reference to a confirmation that links its two audit records without revealing the token. */
@@ -138,11 +139,4 @@ public final class Confirmations {
         return key.substring(0, 12);
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

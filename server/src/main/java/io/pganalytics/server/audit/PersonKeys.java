@@ -53,6 +53,11 @@ public final class PersonKeys {
 
     /** Opens a personal field; empty when the person's key was destroyed. */
     public Optional<byte[]> open(String personId, long seq, String column, byte[] sealed) {
+        SecretKey cached = cache.get(personId);
+        if (cached != null) {
+            // a page of records opens many fields of the same few people: no pool connection for a cached key
+            return Optional.of(Envelope.open(cached, context(column, seq), sealed));
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             return keyFor(c, personId, false).map(k -> Envelope.open(k, context(column, seq), sealed));
