@@ -18,6 +18,9 @@ import io.pganalytics.server.audit.people.PeopleFeature;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.auth.AuthFeature;
 import io.pganalytics.server.auth.provider.ProviderKind;
+import io.pganalytics.server.backup.BackupConfig;
+import io.pganalytics.server.backup.BackupEngines;
+import io.pganalytics.server.backup.BackupFeature;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.cluster.ClusterModule;
 import io.pganalytics.server.cluster.NodeRegistry;
@@ -29,6 +32,7 @@ import io.pganalytics.server.crypto.SealedFiles;
 import io.pganalytics.server.series.StatementTexts;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
+import io.pganalytics.server.db.WalArchiving;
 import io.pganalytics.server.health.AdminRoutes;
 import io.pganalytics.server.health.HealthCheck;
 import io.pganalytics.server.http.ApiCalls;
@@ -146,6 +150,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         MaintenanceConfig maintenanceConfig = configuration.maintenance();
         EncryptionConfig encryptionConfig = configuration.encryption();
         AuditConfig auditConfig = configuration.audit();
+        BackupConfig backupConfig = configuration.backup();
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -155,7 +160,12 @@ public final class PgAnalyticsServer implements AutoCloseable {
             MetricsRegistry metrics = new MetricsRegistry();
             JsonBodies bodies = new JsonBodies(mapper, http.maxBodyBytes());
 
-            DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock);
+            // the embedded database archives its WAL from its first start when its engine will back it up
+            Optional<WalArchiving> archiving = backupConfig.enabled() && databaseConfig.embedded()
+                    && BackupEngines.choose(backupConfig, true) == BackupConfig.Engine.EMBEDDED
+                    ? Optional.of(new WalArchiving(BackupConfig.walOutbox(serverConfig.dataDir()), backupConfig.archiveTimeout()))
+                    : Optional.empty();
+            DatabaseModule database = DatabaseModule.start(databaseConfig, serverConfig.dataDir(), clock, archiving);
             resources.push(database);
             ClusterModule cluster = ClusterModule.start(clusterConfig, serverConfig.nodeName(), List.of(
                     IngestFeature.clusterConfig(ingestConfig), QueryFeature.clusterConfig(queryConfig), LiveFeature.clusterConfig(liveConfig)));
@@ -204,6 +214,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(maintenance);
             maintenance.start();
 
+            BackupFeature backup = new BackupFeature(backupConfig, database, crypto, cluster.hazelcast(), serverConfig.nodeName(),
+                    serverConfig.dataDir(), clock, metrics, audit.log(), environment);
+            resources.push(backup);
+            backup.start();
+
             List<ApiService> services = new ArrayList<>(auth.routes(confirmations));
             services.addAll(collectors.routes(confirmations));
             services.addAll(ingest.routes());
@@ -213,6 +228,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(audit.routes());
             services.addAll(people.routes());
             services.addAll(maintenance.routes(bodies, confirmations, audit.log()));
+            services.addAll(backup.routes(bodies, confirmations, audit.log()));
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);

@@ -3,6 +3,7 @@ package io.pganalytics.server;
 import io.pganalytics.server.audit.AuditConfig;
 import io.helidon.config.Config;
 import io.pganalytics.server.auth.AuthConfig;
+import io.pganalytics.server.backup.BackupConfig;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.collectors.CollectorsConfig;
 import io.pganalytics.server.config.ConfigException;
@@ -31,7 +32,8 @@ record ServerConfiguration(ServerConfig server,
                            LiveConfig live,
                            MaintenanceConfig maintenance,
                            EncryptionConfig encryption,
-                           AuditConfig audit) {
+                           AuditConfig audit,
+                           BackupConfig backup) {
 
     /** @throws ConfigException naming the first bad, contradictory or unknown key */
     static ServerConfiguration read(Config config) {
@@ -50,7 +52,8 @@ record ServerConfiguration(ServerConfig server,
                     LiveConfig.from(config.get("live")),
                     MaintenanceConfig.from(config.get("maintenance"), ingest),
                     EncryptionConfig.from(config.get("encryption")),
-                    AuditConfig.from(config.get("audit")));
+                    AuditConfig.from(config.get("audit")),
+                    BackupConfig.from(config.get("backup")));
             keys.check(config);
         }
         if (read.ingest().writers() > read.database().poolSize() - 2) {

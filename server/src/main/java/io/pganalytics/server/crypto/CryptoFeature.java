@@ -88,6 +88,22 @@ public final class CryptoFeature implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * The key-encryption keys themselves, for what must open without the database (backups: each object's data key is
+     * wrapped by the KEK and kept in the object, docs/backup/format.md). Never closed by the caller.
+     */
+    public KeyEncryptionKeys keyEncryptionKeys() {
+        return kek;
+    }
+
+    /**
+     * Opens the configured key-encryption keys without a database: for the offline {@code restore} command, which
+     * runs when the database is gone. The caller closes them.
+     */
+    public static KeyEncryptionKeys openOffline(EncryptionConfig config, Path dataDir, Map<String, String> environment) {
+        return KekProviders.open(config, dataDir, environment, new SecureRandom());
+    }
+
     /** Declares a sealed column, so that rotation re-seals it and the key status counts it. */
     public void register(SealedColumn column) {
         columns.add(column);

@@ -35,12 +35,17 @@ public final class DatabaseModule implements AutoCloseable {
     }
 
     public static DatabaseModule start(DatabaseConfig config, Path dataDir, Clock clock) {
+        return start(config, dataDir, clock, Optional.empty());
+    }
+
+    /** As above; with {@code archiving}, an embedded PostgreSQL archives its WAL (ignored for an external database). */
+    public static DatabaseModule start(DatabaseConfig config, Path dataDir, Clock clock, Optional<WalArchiving> archiving) {
         EmbeddedPostgresServer embedded = null;
         HikariDataSource pool = null;
         try {
             String url;
             if (config.embedded()) {
-                embedded = EmbeddedPostgresServer.start(dataDir, config.embeddedPort());
+                embedded = EmbeddedPostgresServer.start(dataDir, config.embeddedPort(), archiving);
                 url = embedded.jdbcUrl();
                 pool = pool(config, url, embedded.user(), Optional.of(embedded.password()));
             } else {
@@ -116,6 +121,11 @@ public final class DatabaseModule implements AutoCloseable {
      */
     public OptionalInt embeddedPort() {
         return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
+    }
+
+    /** The embedded PostgreSQL, for its backup engine; empty with an external database. */
+    public Optional<EmbeddedDatabase> embedded() {
+        return embedded == null ? Optional.empty() : Optional.of(new EmbeddedDatabase(embedded));
     }
 
     public DataSource dataSource() {

@@ -59,6 +59,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final DataDirectoryLock lock;
     private final Postmaster postmaster;
+    private final Path install;
     private final Path dataDir;
     private final int port;
     private final String applicationPassword;
@@ -66,10 +67,11 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     /** Held for the server's lifetime: its standard input is the pipe whose end stops PostgreSQL. */
     private final Optional<Process> watchdog;
 
-    private EmbeddedPostgresServer(DataDirectoryLock lock, Postmaster postmaster, Path dataDir, int port,
+    private EmbeddedPostgresServer(DataDirectoryLock lock, Postmaster postmaster, Path install, Path dataDir, int port,
                                    String applicationPassword, String superuserPassword, Optional<Process> watchdog) {
         this.lock = lock;
         this.postmaster = postmaster;
+        this.install = install;
         this.dataDir = dataDir;
         this.port = port;
         this.applicationPassword = applicationPassword;
@@ -78,6 +80,11 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     static EmbeddedPostgresServer start(Path dataDir, int port) {
+        return start(dataDir, port, Optional.empty());
+    }
+
+    /** As above, archiving WAL as {@code archiving} says (backups of the embedded database: docs/backup/embedded.md). */
+    static EmbeddedPostgresServer start(Path dataDir, int port, Optional<WalArchiving> archiving) {
         Path pgData = dataDir.resolve("postgres");
         DataDirectoryLock lock = null;
         Postmaster postmaster = null;
@@ -114,7 +121,10 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             }
             Files.writeString(pgData.resolve("pg_hba.conf"), HBA);
             int chosenPort = port == 0 ? freePort() : port;
-            postmaster.start(chosenPort, settings(), START_WAIT);
+            if (archiving.isPresent()) {
+                OwnerOnly.directory(archiving.get().outbox());
+            }
+            postmaster.start(chosenPort, settings(archiving), START_WAIT);
             started = true;
             Optional<Process> watchdog = Postmaster.watchdog(postmaster.running().map(ProcessHandle::pid).orElseThrow(
                     () -> new IllegalStateException("pg_ctl started PostgreSQL but " + pgData + "/postmaster.pid names no live process")));
@@ -128,7 +138,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             OwnerOnly.restrictTree(dataDir);
             LOG.info("embedded PostgreSQL: data in {}, listening on 127.0.0.1:{} (password authentication, fsync and synchronous commit on)",
                     pgData, chosenPort);
-            return new EmbeddedPostgresServer(lock, postmaster, dataDir, chosenPort, applicationPassword, superuserPassword, watchdog);
+            return new EmbeddedPostgresServer(lock, postmaster, install, dataDir, chosenPort, applicationPassword, superuserPassword, watchdog);
         } catch (IOException | SQLException | RuntimeException e) {
             if (started) {
                 postmaster.stop("fast", STOP_WAIT);
@@ -148,6 +158,15 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** The server's settings: durability first (zonky's own defaults turn fsync and synchronous commit off). */
     static Map<String, String> settings() {
+        return settings(Optional.empty());
+    }
+
+    /**
+     * As above; with {@code archiving}, PostgreSQL hands every finished WAL segment (and at least one every
+     * {@code archiving.timeout()}) to {@code basic_archive}, which writes it durably into the outbox for the backup
+     * engine to seal and move into its repository.
+     */
+    static Map<String, String> settings(Optional<WalArchiving> archiving) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("listen_addresses", "127.0.0.1");
         settings.put("unix_socket_directories", "");
@@ -166,6 +185,13 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         settings.put("log_rotation_age", "1d");
         settings.put("log_rotation_size", "0");
         settings.put("log_file_mode", "0600");
+        archiving.ifPresent(a -> {
+            settings.put("wal_level", "replica");
+            settings.put("archive_mode", "on");
+            settings.put("archive_library", "basic_archive");
+            settings.put("basic_archive.archive_directory", a.outbox().toAbsolutePath().toString());
+            settings.put("archive_timeout", Long.toString(Math.max(1, a.timeout().toSeconds())));
+        });
         return settings;
     }
 
@@ -260,6 +286,21 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         try (Connection c = connect(port, DATABASE, SUPERUSER, superuserPassword)) {
             EmbeddedRoles.separateAudit(c, APPLICATION_ROLE, AUDIT_ROLE);
         }
+    }
+
+    /** {@code <data-dir>/postgres}. */
+    Path pgData() {
+        return postmaster.pgData();
+    }
+
+    /** The unpacked binaries ({@code bin/initdb}, {@code bin/pg_ctl}, {@code bin/postgres}). */
+    Path install() {
+        return install;
+    }
+
+    /** A new connection as the superuser (for what the application role may not do, such as the low-level backup API). */
+    Connection superuser() throws SQLException {
+        return connect(port, DATABASE, SUPERUSER, superuserPassword);
     }
 
     String jdbcUrl() {
