@@ -308,6 +308,71 @@ class EmbeddedEngineTest {
         assertTrue(row.sizeBytes() > 100L << 20, "a bigger database: " + row.sizeBytes());
     }
 
+    @Test
+    void aBackupWithItsWalStartsAsADatabaseHoldingWhatWasCommittedBeforeIt() throws Exception {
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE restore_probe (v text)");
+            st.execute("INSERT INTO restore_probe VALUES ('before the backup')");
+        }
+        String id = engine.backup("full", "startable", "test", Progress.NONE);
+        BackupManifest manifest = BackupManifest.read(engine.store(), sealing, id);
+        Path target = TestServers.tempDir().resolve("restored");
+        extract(manifest.objects().getFirst().name(), target);
+        // the WAL from the backup's start to its end, as pg_basebackup -X fetch leaves it: enough to be consistent
+        for (BackupCatalog.Wal wal : server.backup().catalog().walFrom(manifest.walStart())) {
+            if (wal.name().length() == 24 && wal.name().compareTo(manifest.walStop()) <= 0) {
+                String object = BackupManifest.walObject(wal.name());
+                try (InputStream in = sealing.open(engine.store().read(object), object)) {
+                    Files.copy(in, target.resolve("pg_wal").resolve(wal.name()));
+                }
+            }
+        }
+        Path bin = server.database().embedded().orElseThrow().bin();
+        int port = TestServers.freePort();
+        Path log = target.getParent().resolve("restored.log");
+        run(bin.resolve("pg_ctl").toString(), "-D", target.toString(), "-l", log.toString(), "-o",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c archive_mode=off", "-w", "-t", "120", "start");
+        try {
+            String password = Files.readString(dataDir.resolve("postgres-superuser-password")).strip();
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/pganalytics", "postgres", password);
+                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT v FROM restore_probe")) {
+                assertTrue(rs.next());
+                assertEquals("before the backup", rs.getString(1));
+            }
+        } finally {
+            run(bin.resolve("pg_ctl").toString(), "-D", target.toString(), "-m", "fast", "-w", "stop");
+        }
+    }
+
+    private static void extract(String object, Path target) throws IOException {
+        Files.createDirectories(target);
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(sealing.open(engine.store().read(object), object))) {
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                Path path = target.resolve(entry.getName()).normalize();
+                assertTrue(path.startsWith(target), entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                } else {
+                    Files.createDirectories(path.getParent());
+                    Files.copy(tar, path);
+                }
+            }
+        }
+    }
+
+    private static void run(String... program) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("unshare", "-U")); // PostgreSQL refuses root: as the server does, an unmapped uid
+        }
+        command.addAll(List.of(program));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
+    }
+
     private static EmbeddedEngine engineWithRepository(Path repository) {
         BackupConfig c = server.backup().config();
         BackupConfig config = new BackupConfig(c.enabled(), c.engine(), Optional.of(repository), c.archiveTimeout(), c.walShipInterval(),
