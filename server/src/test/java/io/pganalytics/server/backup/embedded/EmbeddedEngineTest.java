@@ -213,6 +213,73 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void theShipperThreadKeepsTryingWhileTheRepositoryFailsAndShipsOnceItWorks() throws Exception {
+        Path outbox = Files.createDirectories(TestServers.tempDir().resolve("outbox"));
+        Path repository = TestServers.tempDir().resolve("repository");
+        Files.write(repository, new byte[0]); // not a directory: every write fails
+        String segment = "0000000800000000000000B1";
+        Files.write(outbox.resolve(segment), new byte[4096]);
+        try (WalShipper shipper = new WalShipper(outbox, new FileStoreLater(repository), sealing, server.backup().catalog(), () -> {
+        }, Duration.ofMillis(200), 1L << 30, Duration.ofSeconds(60), Clock.systemUTC())) {
+            shipper.start();
+            Eventually.await(Duration.ofSeconds(30), "failed rounds counted", () -> shipper.failures() >= 2);
+            assertTrue(shipper.status().failing());
+            assertEquals(1, shipper.status().pending(), "the segment waits in the outbox");
+            Files.delete(repository);
+            Eventually.await(Duration.ofSeconds(60), "the segment shipped once the repository works", () -> shipper.pending() == 0);
+            assertFalse(shipper.status().failing());
+            assertTrue(Files.exists(repository.resolve(BackupManifest.walObject(segment))));
+        }
+    }
+
+    /** A file store whose directory may not exist yet (or be a file): made on each call, as a repository disk that comes back. */
+    private record FileStoreLater(Path root) implements BackupStore {
+        private FileStore store() throws IOException {
+            return new FileStore(root);
+        }
+
+        @Override
+        public String kind() {
+            return "file";
+        }
+
+        @Override
+        public String location() {
+            return root.toString();
+        }
+
+        @Override
+        public void write(String name, Content content) throws IOException {
+            store().write(name, content);
+        }
+
+        @Override
+        public InputStream read(String name) throws IOException {
+            return store().read(name);
+        }
+
+        @Override
+        public List<StoredObject> list(String prefix) throws IOException {
+            return store().list(prefix);
+        }
+
+        @Override
+        public boolean exists(String name) throws IOException {
+            return store().exists(name);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            store().delete(name);
+        }
+
+        @Override
+        public java.util.OptionalLong freeBytes() throws IOException {
+            return store().freeBytes();
+        }
+    }
+
+    @Test
     void expiryKeepsTheCountAndTheWalTheRetainedBackupsNeed() throws Exception {
         String first = engine.backup("full", "expiry", "test", Progress.NONE);
         String second = engine.backup("full", "expiry", "test", Progress.NONE);
