@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,19 +27,26 @@ public final class RecoverySettings {
             "pg_logical/mappings", "pg_tblspc", "pg_commit_ts", "pg_twophase", "pg_multixact", "pg_multixact/members",
             "pg_multixact/offsets", "pg_stat", "pg_xact");
 
+    private static final DateTimeFormatter TIMESTAMPTZ = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+
     private RecoverySettings() {
     }
 
     /** The lines added to {@code postgresql.auto.conf}. */
     public static List<String> lines(Optional<Instant> targetTime, boolean immediate) {
         String target = immediate ? "recovery_target = 'immediate'"
-                : targetTime.map(t -> "recovery_target_time = '" + t + "'").orElse("# no recovery target: replay all the WAL there is (latest)");
+                : targetTime.map(t -> "recovery_target_time = '" + postgresTime(t) + "'").orElse("# no recovery target: replay all the WAL there is (latest)");
         return List.of(
                 "# added by pgAnalytics' restore: recovery from the backup repository (docs/backup/restore.md)",
                 "restore_command = 'cp \"" + STAGED_WAL + "/%f\" \"%p\"'",
                 target,
                 "recovery_target_action = 'promote'",
                 "recovery_target_timeline = 'latest'");
+    }
+
+    /** A time as PostgreSQL reads a {@code timestamptz} setting ({@code 2026-12-07 08:30:00.123456+00}). */
+    public static String postgresTime(Instant time) {
+        return TIMESTAMPTZ.format(time.atOffset(ZoneOffset.UTC)) + "+00";
     }
 
     /** Writes {@code recovery.signal} and the settings; removes a stale {@code postmaster.pid} the backup may carry. */
