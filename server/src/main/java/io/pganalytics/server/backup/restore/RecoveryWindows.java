@@ -5,6 +5,7 @@ import io.pganalytics.server.backup.BackupManifest;
 import io.pganalytics.server.backup.BackupStore;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,13 +37,14 @@ public final class RecoveryWindows {
             segments = List.copyOf(segments);
         }
 
+        /** The consistent point at PostgreSQL's precision (rounded to microseconds, as the catalogue's timestamptz holds it). */
         public Instant from() {
-            return backup.consistentAt();
+            return micros(backup.consistentAt());
         }
 
         /** The newest restorable time: the later of the consistent point and the last segment's arrival. */
         public Instant to() {
-            Instant last = segments.stream().map(ArchivedWal::archivedAt).max(Comparator.naturalOrder()).orElse(from());
+            Instant last = micros(segments.stream().map(ArchivedWal::archivedAt).max(Comparator.naturalOrder()).orElse(from()));
             return last.isAfter(from()) ? last : from();
         }
 
@@ -110,6 +112,11 @@ public final class RecoveryWindows {
             return Optional.empty();  // the backup's own WAL is incomplete: it cannot reach consistency
         }
         return Optional.of(new Chain(backup, run));
+    }
+
+    /** {@code time} rounded to microseconds, as PostgreSQL stores a {@code timestamptz} it is given with nanoseconds. */
+    public static Instant micros(Instant time) {
+        return time.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
     }
 
     private static Optional<String> walName(String object) {

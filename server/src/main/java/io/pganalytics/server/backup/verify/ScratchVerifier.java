@@ -29,6 +29,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -85,9 +86,10 @@ public final class ScratchVerifier {
                 checks.add(new Check("recovery", false, "the restored copy did not recover and start: " + e.getMessage()));
                 return checks;
             }
+            Optional<String> notRecovered = awaitRecovery(postmaster, data, log, deadline);
             Duration recovery = Duration.between(started, Instant.now());
-            if (Files.exists(data.resolve("recovery.signal"))) {
-                checks.add(new Check("recovery", false, "PostgreSQL started but is still in recovery (recovery.signal remains)"));
+            if (notRecovered.isPresent()) {
+                checks.add(new Check("recovery", false, notRecovered.get()));
                 return checks;
             }
             postmaster.stop("fast", Duration.ofMinutes(1));
@@ -123,6 +125,50 @@ public final class ScratchVerifier {
             }
         }
         return checks;
+    }
+
+    /**
+     * Waits until recovery has ended and the copy accepts connections ({@code postmaster.pid} says {@code ready}):
+     * {@code pg_ctl -w} returns as soon as recovery starts when hot standby is off. Empty when it has; else why not.
+     */
+    private static Optional<String> awaitRecovery(Postmaster postmaster, Path data, Path log, Instant deadline) {
+        while (true) {
+            if (postmaster.running().isEmpty()) {
+                return Optional.of("the restored copy stopped during recovery: " + tail(log));
+            }
+            if (!Files.exists(data.resolve("recovery.signal")) && "ready".equals(pidStatus(data))) {
+                return Optional.empty();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return Optional.of("recovery did not end within the verification's timeout: " + tail(log));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted during recovery");
+            }
+        }
+    }
+
+    /** Line 8 of {@code postmaster.pid}: {@code starting}, {@code standby}, {@code ready} or {@code stopping}. */
+    private static String pidStatus(Path data) {
+        try {
+            List<String> lines = Files.readAllLines(data.resolve("postmaster.pid"));
+            return lines.size() >= 8 ? lines.get(7).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The end of the copy's log, where PostgreSQL says why it stopped. */
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.substring(Math.max(0, text.length() - 2000)).strip();
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
     }
 
     private void runChecks(Connection c, List<Check> checks, Instant deadline) throws SQLException {
