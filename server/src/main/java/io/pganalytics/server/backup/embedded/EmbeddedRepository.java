@@ -164,7 +164,7 @@ public final class EmbeddedRepository {
     public void restore(RestorePlan plan, Progress progress) {
         Path target = RestoreTarget.check(Path.of(plan.target()));
         BackupManifest backup = manifest(plan.backupId());
-        boolean immediate = !plan.latest() && plan.to().equals(backup.consistentAt());
+        boolean immediate = !plan.latest() && plan.to().equals(RecoveryWindows.micros(backup.consistentAt()));
         List<String> segments = segmentNames(plan.walFrom(), plan.walTo());
         boolean existed = Files.exists(target);
         StoredObjectReader reader = new StoredObjectReader(store, sealing, progress, plan.bytesToRead());
