@@ -356,7 +356,8 @@ public final class BackupService implements AutoCloseable {
         Path normal = path.normalize();
         Path data = dataDir.toAbsolutePath().normalize();
         if (data.startsWith(normal) || normal.startsWith(data.resolve("postgres")) || normal.equals(data)
-                || normal.startsWith(config.repositoryIn(dataDir).toAbsolutePath().normalize())) {
+                || normal.startsWith(config.repositoryIn(dataDir).toAbsolutePath().normalize())
+                || config.pgbackrest().repoPath().map(repo -> normal.startsWith(repo.toAbsolutePath().normalize())).orElse(false)) {
             throw ApiException.invalid("target", "restore into a new place, never over the live database, the data directory or the "
                     + "repository: " + normal + " is " + (data.startsWith(normal) ? "the data directory or holds it" : "inside " + data));
         }
@@ -481,9 +482,11 @@ public final class BackupService implements AutoCloseable {
         for (ExecutorService executor : List.of(backups, verifications, restores, expiries)) {
             executor.shutdown();
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
         for (ExecutorService executor : List.of(backups, verifications, restores, expiries)) {
             try {
-                if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("backups: a run still goes on after {} s; interrupting it", CLOSE_WAIT_SECONDS);
                     executor.shutdownNow();
                 }
             } catch (InterruptedException e) {
