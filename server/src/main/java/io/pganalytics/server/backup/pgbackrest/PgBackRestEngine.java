@@ -130,6 +130,7 @@ public final class PgBackRestEngine implements BackupEngine {
         };
         BackupCatalog catalog = context.catalog();
         catalog.started(id, NAME, kind, null, context.clock().instant(), context.nodeName(), requestedBy);
+        PgBackRestInfo.Backup made;
         try {
             requireConfigured();
             if (!stanzaReady) {
@@ -140,21 +141,30 @@ public final class PgBackRestEngine implements BackupEngine {
             progress.phase("backing up (repo1)");
             pgbackrest.run("backup", List.of("--repo=1", "--type=" + type, "--log-level-console=detail"), false, fileProgress(progress));
             PgBackRestInfo.Stanza after = info();
-            PgBackRestInfo.Backup made = after.in(1).stream().filter(b -> !before.contains(b.label())).reduce((a, b) -> b)
+            made = after.in(1).stream().filter(b -> !before.contains(b.label())).reduce((a, b) -> b)
                     .orElseThrow(() -> new BackupException("pgbackrest backup ended well but info shows no new backup in repo1"));
             catalog.relabel(id, made.label(), made.kind(), made.prior());
             catalog.mirror(PgBackRestInfo.view(made, cipher(after, 1), requestedBy), context.nodeName());
-            if (repo2.isPresent()) {
-                progress.phase("backing up (repo2, the second region)");
-                pgbackrest.run("backup", List.of("--repo=2", "--type=" + type, "--log-level-console=detail"), false, fileProgress(progress));
-                catalog.copied(made.label(), context.clock().instant());
-            }
-            progress.phase("complete");
-            return made.label();
         } catch (BackupException e) {
             catalog.failed(id, context.clock().instant(), e.getMessage());
             throw e;
         }
+        if (repo2.isPresent()) {
+            // repository 1 holds a good backup whatever happens here: a failure leaves it complete, not copied, and the
+            // second region's lag (repositories()) shows it
+            try {
+                progress.phase("backing up (repo2, the second region)");
+                pgbackrest.run("backup", List.of("--repo=2", "--type=" + type, "--log-level-console=detail"), false, fileProgress(progress));
+                catalog.copied(made.label(), context.clock().instant());
+            } catch (BackupException e) {
+                LOG.warn("backup {}: repo1 holds it; the second region (repo2) failed: {}", made.label(), e.getMessage());
+                String phase = "complete in repo1; repo2 (the second region) failed: " + e.getMessage();
+                progress.phase(phase.length() > 200 ? phase.substring(0, 197) + "..." : phase);
+                return made.label();
+            }
+        }
+        progress.phase("complete");
+        return made.label();
     }
 
     /**
