@@ -84,6 +84,19 @@ public final class BackupCatalog {
         });
     }
 
+    /**
+     * Gives a running row the name, kind and parent its engine settled on (pgBackRest names a backup itself, and takes a
+     * full one when a differential is asked with no full backup to build on).
+     */
+    public void relabel(String id, String newId, String kind, String parentId) {
+        update("UPDATE backup SET id = ?, kind = ?, parent_id = ? WHERE id = ?", st -> {
+            st.setString(1, newId);
+            st.setString(2, kind);
+            st.setString(3, parentId);
+            st.setString(4, id);
+        });
+    }
+
     public void failed(String id, Instant at, String error) {
         update("UPDATE backup SET state = 'failed', finished_at = ?, error = ? WHERE id = ?", st -> {
             st.setTimestamp(1, Timestamp.from(at));

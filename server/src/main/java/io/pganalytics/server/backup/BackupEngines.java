@@ -32,7 +32,8 @@ public final class BackupEngines {
         }
         return switch (choose(context.config(), context.embedded().isPresent())) {
             case EMBEDDED -> Optional.of(new io.pganalytics.server.backup.embedded.EmbeddedEngine(context));
-            case PGBACKREST, AUTO -> Optional.empty();
+            case PGBACKREST -> Optional.of(new io.pganalytics.server.backup.pgbackrest.PgBackRestEngine(context));
+            case AUTO -> throw new IllegalStateException("choose() resolves auto");
         };
     }
 }
