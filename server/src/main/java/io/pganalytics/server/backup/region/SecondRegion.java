@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.backup.RepositoryStatus;
 import io.pganalytics.server.backup.BackupCatalog;
 import io.pganalytics.server.backup.BackupConfig;
+import io.pganalytics.server.backup.BackupContext;
 import io.pganalytics.server.backup.BackupStore;
 import io.pganalytics.server.backup.FileStore;
 import io.pganalytics.server.cluster.JobLeases;
@@ -62,6 +63,15 @@ public final class SecondRegion implements AutoCloseable {
         return config.secondRegion().map(region -> new SecondRegion(primary, store(region, environment), Optional.of(catalog),
                 Optional.ofNullable(hazelcast).map(h -> new JobLeases(h, config.leaseTtl())), region.copyInterval(), clock,
                 SecondRegionCopier.Limits.DEFAULT));
+    }
+
+    /**
+     * The same from an engine's context (the embedded engine opens it beside its primary {@link FileStore}).
+     *
+     * @param hazelcast the cluster (one node copies); null on a node without one
+     */
+    public static Optional<SecondRegion> open(BackupContext context, BackupStore primary, HazelcastInstance hazelcast) {
+        return open(context.config(), primary, context.catalog(), hazelcast, context.clock(), context.environment());
     }
 
     /**

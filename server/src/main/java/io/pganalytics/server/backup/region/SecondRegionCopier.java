@@ -70,6 +70,8 @@ final class SecondRegionCopier {
     private final Limits limits;
     private volatile RepositoryStatus status;
     private boolean walReconciled;
+    /** The second region's objects as last listed: while it cannot be reached, the lag still grows against them. */
+    private Map<String, StoredObject> lastTarget = Map.of();
 
     SecondRegionCopier(BackupStore primary, BackupStore second, Optional<BackupCatalog> catalog, Optional<JobLeases> leases, Clock clock,
                        Limits limits) {
@@ -92,7 +94,7 @@ final class SecondRegionCopier {
      *
      * @throws IOException when either store cannot be reached; the status says so before it is thrown
      */
-    Round runOnce(BooleanSupplier mayContinue) throws IOException {
+    synchronized Round runOnce(BooleanSupplier mayContinue) throws IOException {
         Optional<JobLeases.Lease> lease = leases.isPresent() ? leases.get().tryAcquire(LEASE) : Optional.empty();
         if (leases.isPresent() && lease.isEmpty()) {
             return guarded(() -> measure());
@@ -114,9 +116,24 @@ final class SecondRegionCopier {
         } catch (IOException | RuntimeException e) {
             RepositoryStatus last = status;
             status = new RepositoryStatus(RepositoryStatus.SECOND_REGION, second.kind(), second.location(), false, last.usedBytes(), null,
-                    last.newestAt(), last.lagSeconds(), describe(e), last.warning());
+                    last.newestAt(), lagWhileFailing(last.lagSeconds()), describe(e), last.warning());
             throw e;
         }
+    }
+
+    /** The lag against the second region as last seen, when the primary can still be listed; else the last figure. */
+    private Long lagWhileFailing(Long last) {
+        try {
+            return lag(missing(index(primaryObjects()), new HashMap<>(lastTarget)));
+        } catch (IOException | RuntimeException e) { // the primary cannot be listed either: the round's error says why
+            return last;
+        }
+    }
+
+    private long lag(List<StoredObject> pending) {
+        Instant now = clock.instant();
+        return pending.stream().map(StoredObject::modified).min(Comparator.naturalOrder())
+                .map(oldest -> Math.max(0, Duration.between(oldest, now).toSeconds())).orElse(0L);
     }
 
     private Round measure() throws IOException {
@@ -213,9 +230,8 @@ final class SecondRegionCopier {
     }
 
     private void report(Map<String, StoredObject> target, List<StoredObject> pending, String warning) {
-        Instant now = clock.instant();
-        long lag = pending.stream().map(StoredObject::modified).min(Comparator.naturalOrder())
-                .map(oldest -> Math.max(0, Duration.between(oldest, now).toSeconds())).orElse(0L);
+        lastTarget = Map.copyOf(target);
+        long lag = lag(pending);
         long used = target.values().stream().mapToLong(StoredObject::size).sum();
         Instant newest = target.values().stream().filter(o -> !o.name().equals(MARKER)).map(StoredObject::modified)
                 .max(Comparator.naturalOrder()).orElse(null);
