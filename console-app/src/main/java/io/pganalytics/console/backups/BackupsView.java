@@ -9,7 +9,6 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
@@ -71,11 +70,15 @@ public final class BackupsView {
         summary.getStyleClass().add("muted");
         summary.textProperty().bind(model.summaryProperty());
         summary.setWrapText(true);
-        ListView<String> problems = new ListView<>(model.problems());
+        VBox problems = new VBox(2);
         problems.setId("backups-problems");
-        problems.setPrefHeight(60);
-        problems.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.problems()));
-        problems.managedProperty().bind(problems.visibleProperty());
+        Runnable listProblems = () -> problems.getChildren().setAll(model.problems().stream().map(p -> {
+            Label line = new Label("• " + p);
+            line.setWrapText(true);
+            return line;
+        }).toList());
+        model.problems().addListener((javafx.collections.ListChangeListener<String>) c -> listProblems.run());
+        listProblems.run();
         Button refresh = new Button("Refresh");
         refresh.setId("backups-refresh");
         refresh.setOnAction(e -> model.refresh());
@@ -96,11 +99,11 @@ public final class BackupsView {
         VBox left = new VBox(10, runs(), catalogueTable(), checksPane());
         HBox.setHgrow(left, Priority.ALWAYS);
         VBox right = new VBox(10, repositoriesCard(), walCard());
-        right.setPrefWidth(430);
-        right.setMinWidth(360);
+        right.setPrefWidth(340);
+        right.setMinWidth(300);
         SplitPane split = new SplitPane(left, right);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.7);
+        split.setDividerPositions(0.76);
         split.setPadding(new Insets(8, 0, 0, 0));
         return split;
     }
@@ -157,16 +160,16 @@ public final class BackupsView {
         table.setId("backups-catalogue");
         table.setPlaceholder(new Label("No backups yet: the schedule takes the first one a few minutes after the server starts."));
         table.getColumns().setAll(List.of(
-                column("Backup", BackupsViewModel.BackupRow::id, 190),
-                column("Kind", BackupsViewModel.BackupRow::kind, 70),
-                Lights.column("State", BackupsViewModel.BackupRow::stateLight, BackupsViewModel.BackupRow::state, 100),
-                column("Started", BackupsViewModel.BackupRow::started, 160),
-                column("Consistent at", BackupsViewModel.BackupRow::consistent, 160),
-                column("Size", BackupsViewModel.BackupRow::size, 75),
-                column("Stored", BackupsViewModel.BackupRow::stored, 75),
-                column("Key", BackupsViewModel.BackupRow::keyVersion, 120),
-                column("Second region", BackupsViewModel.BackupRow::secondRegion, 160),
-                Lights.column("Verification", BackupsViewModel.BackupRow::verificationLight, BackupsViewModel.BackupRow::verification, 140)));
+                column("Backup", BackupsViewModel.BackupRow::id, 150),
+                column("Kind", BackupsViewModel.BackupRow::kind, 50),
+                Lights.column("State", BackupsViewModel.BackupRow::stateLight, BackupsViewModel.BackupRow::state, 95),
+                column("Started (UTC)", BackupsViewModel.BackupRow::started, 130),
+                column("Consistent at (UTC)", BackupsViewModel.BackupRow::consistent, 130),
+                column("Size", BackupsViewModel.BackupRow::size, 65),
+                column("Stored", BackupsViewModel.BackupRow::stored, 65),
+                column("Key", BackupsViewModel.BackupRow::keyVersion, 105),
+                column("Second region", BackupsViewModel.BackupRow::secondRegion, 110),
+                Lights.column("Verification", BackupsViewModel.BackupRow::verificationLight, BackupsViewModel.BackupRow::verification, 125)));
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
             if (now != null) {

@@ -122,7 +122,6 @@ public final class BackupsViewModel {
     public void start() {
         refresh();
         loadSettings();
-        wizard.load();
         if (polling == null) {
             polling = service.every(POLL, this::poll);
         }
@@ -135,9 +134,10 @@ public final class BackupsViewModel {
         }
     }
 
-    /** The catalogue, the status and the monitored instances' archiving, read again. */
+    /** The catalogue, the status, the recovery windows and the monitored instances' archiving, read again. */
     public void refresh() {
         service.catalogue(this::showCatalogue, failure -> failed("Reading the catalogue", failure));
+        wizard.load();
         readStatus();
         service.archiving(this::showArchiving, failure -> archivingSummary.set(sentence("Reading the monitored instances' archiving", failure)));
     }
@@ -170,9 +170,6 @@ public final class BackupsViewModel {
     private void ended(OperationView view) {
         LOG.info("{} run {} ended: {}", view.kind(), view.id(), view.state());
         refresh();
-        if ("backup".equals(view.kind()) || "restore".equals(view.kind())) {
-            wizard.load();
-        }
     }
 
     public void backUpNow() {
@@ -221,11 +218,11 @@ public final class BackupsViewModel {
     }
 
     private BackupRow row(BackupView b) {
-        String copy = b.copiedAt() != null ? Utc.time(b.copiedAt()) : secondRegion && BackupView.COMPLETE.equals(b.state()) ? "not yet" : Figures.NONE;
+        String copy = b.copiedAt() != null ? Utc.cell(b.copiedAt()) : secondRegion && BackupView.COMPLETE.equals(b.state()) ? "not yet" : Figures.NONE;
         VerificationView v = b.verification();
         String verification = v == null || VerificationView.NONE.equals(v.state()) ? "never"
                 : v.state() + (v.verifiedAt() == null ? "" : " " + Figures.ago(v.verifiedAt(), clock.instant()));
-        return new BackupRow(b.id(), b.kind(), b.state(), Light.ofBackup(b.state()), Utc.time(b.startedAt()), Utc.time(b.consistentAt()),
+        return new BackupRow(b.id(), b.kind(), b.state(), Light.ofBackup(b.state()), Utc.cell(b.startedAt()), Utc.cell(b.consistentAt()),
                 Figures.bytes(b.sizeBytes()), Figures.bytes(b.storedBytes()), Objects.requireNonNullElse(b.keyVersion(), Figures.NONE), copy,
                 verification, Light.ofVerification(v), b);
     }
@@ -245,7 +242,7 @@ public final class BackupsViewModel {
         } else {
             long failedChecks = v.checks().stream().filter(c -> !c.passed()).count();
             verificationSummary.set("Backup " + row.id() + ": verification " + v.state() + " at " + Utc.time(v.verifiedAt()) + ", "
-                    + v.checks().size() + " checks" + (failedChecks == 0 ? "" : ", " + failedChecks + " failed") + "." + error);
+                    + v.checks().size() + (v.checks().size() == 1 ? " check" : " checks") + (failedChecks == 0 ? "" : ", " + failedChecks + " failed") + "." + error);
         }
     }
 

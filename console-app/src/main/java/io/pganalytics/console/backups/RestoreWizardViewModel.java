@@ -87,6 +87,9 @@ public final class RestoreWizardViewModel {
     }
 
     void showWindows(List<RecoveryWindow> shown) {
+        if (error.get().startsWith("Reading the recovery windows")) {
+            error.set("");
+        }
         List<RecoveryWindow> sorted = shown.stream().sorted(Comparator.comparing(RecoveryWindow::from)).toList();
         windows.setAll(sorted);
         spans.setAll(spans(sorted));

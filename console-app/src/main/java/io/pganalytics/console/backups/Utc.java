@@ -14,6 +14,8 @@ import java.util.Optional;
 /** Times on the Backups screen are in UTC, as the server's schedule and the restore command take them. */
 final class Utc {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** In a table whose column says UTC. */
+    static final DateTimeFormatter CELL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     static final DateTimeFormatter DATE_FIELD = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
     static final DateTimeFormatter TIME_FIELD = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -22,6 +24,10 @@ final class Utc {
 
     static String time(Instant instant) {
         return instant == null ? Figures.NONE : TIME.format(instant);
+    }
+
+    static String cell(Instant instant) {
+        return instant == null ? Figures.NONE : CELL.format(instant);
     }
 
     /** The instant of a date ({@code 2026-12-07}) and a time of day ({@code 08:30} or {@code 08:30:15}) in UTC; empty when either is not one. */

@@ -11,7 +11,6 @@ import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Labeled;
-import javafx.scene.control.ListView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputControl;
 import javafx.stage.Stage;
@@ -27,6 +26,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -104,8 +104,9 @@ class BackupsEndToEndTest {
     void theScreenShowsFailingHealthWithTheServersProblem() {
         robot.clickOn("#nav-backups");
         waitUntil(() -> text("#backups-health").startsWith("Backups failing"));
-        ListView<?> problems = (ListView<?>) node("#backups-problems");
-        assertTrue(problems.getItems().stream().anyMatch(p -> p.toString().contains("pgBackRest")), "the problem: " + problems.getItems());
+        javafx.scene.layout.VBox problems = (javafx.scene.layout.VBox) node("#backups-problems");
+        List<String> said = problems.getChildren().stream().map(n -> ((Labeled) n).getText()).toList();
+        assertTrue(said.stream().anyMatch(p -> p.contains("pgBackRest")), "the problem: " + said);
     }
 
     @Test
