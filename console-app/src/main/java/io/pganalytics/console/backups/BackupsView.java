@@ -161,14 +161,14 @@ public final class BackupsView {
         table.setPlaceholder(new Label("No backups yet: the schedule takes the first one a few minutes after the server starts."));
         table.getColumns().setAll(List.of(
                 column("Backup", BackupsViewModel.BackupRow::id, 150),
-                column("Kind", BackupsViewModel.BackupRow::kind, 50),
+                column("Kind", BackupsViewModel.BackupRow::kind, 45),
                 Lights.column("State", BackupsViewModel.BackupRow::stateLight, BackupsViewModel.BackupRow::state, 95),
-                column("Started (UTC)", BackupsViewModel.BackupRow::started, 130),
-                column("Consistent at (UTC)", BackupsViewModel.BackupRow::consistent, 130),
-                column("Size", BackupsViewModel.BackupRow::size, 65),
-                column("Stored", BackupsViewModel.BackupRow::stored, 65),
-                column("Key", BackupsViewModel.BackupRow::keyVersion, 105),
-                column("Second region", BackupsViewModel.BackupRow::secondRegion, 110),
+                column("Started (UTC)", BackupsViewModel.BackupRow::started, 125),
+                column("Consistent (UTC)", BackupsViewModel.BackupRow::consistent, 125),
+                column("Size", BackupsViewModel.BackupRow::size, 62),
+                column("Stored", BackupsViewModel.BackupRow::stored, 62),
+                column("Key", BackupsViewModel.BackupRow::keyVersion, 115),
+                column("Second region", BackupsViewModel.BackupRow::secondRegion, 125),
                 Lights.column("Verification", BackupsViewModel.BackupRow::verificationLight, BackupsViewModel.BackupRow::verification, 125)));
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {

@@ -14,8 +14,8 @@ import java.util.Optional;
 /** Times on the Backups screen are in UTC, as the server's schedule and the restore command take them. */
 final class Utc {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    /** In a table whose column says UTC. */
-    static final DateTimeFormatter CELL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** In a table whose column says UTC, to the minute (the row's detail and the wizard give seconds). */
+    static final DateTimeFormatter CELL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
     static final DateTimeFormatter DATE_FIELD = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
     static final DateTimeFormatter TIME_FIELD = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 

