@@ -164,6 +164,8 @@ public final class RestoreWizardViewModel {
         busy.set(true);
         error.set("");
         service.restore(new RestoreRequest(asked.to(), asked.target(), false), started -> {
+            // a plan is used once: the target is no longer empty, so another restore needs its own dry run
+            planned = null;
             busy.set(false);
             progress.show(started.operation());
             status.set(started.started() ? "Restore started into " + asked.target() + "."

@@ -117,6 +117,7 @@ class RestoreWizardViewModelTest {
         screen.poll();
         assertFalse(wizard.progress().runningProperty().get());
         assertTrue(wizard.progress().textProperty().get().startsWith("Restore succeeded"), wizard.progress().textProperty().get());
+        assertFalse(wizard.restoreEnabledProperty().get(), "another restore needs its own dry run");
     }
 
     @Test
