@@ -57,6 +57,8 @@ public final class FamilyCollectors {
         collectors.add(new SqlFamilyCollector(MetricCatalog.WAL_RECEIVER, Lane.INSTANCE, Queries.WAL_RECEIVER,
                 caps -> caps.inRecovery() ? statsVisibility("pg_stat_wal_receiver").apply(caps)
                         : Availability.yes("pg_stat_wal_receiver (empty on a primary)"), null));
+        collectors.add(new SqlFamilyCollector(MetricCatalog.ARCHIVER, Lane.INSTANCE, Queries.ARCHIVER,
+                caps -> Availability.yes("pg_stat_archiver and archive_mode"), null));
         collectors.add(new LocksCollector());
         collectors.add(new SqlFamilyCollector(MetricCatalog.VACUUM, Lane.DATABASES, Queries.VACUUM,
                 caps -> Availability.yes((caps.major() >= 17 ? "pg_stat_progress_vacuum (17+ columns)" : "pg_stat_progress_vacuum")

@@ -236,6 +236,18 @@ final class Queries {
             """));
 
     /**
+     * pg_stat_archiver (the same columns on 13 to 18), archive_mode, the segment being written (not on a standby:
+     * pg_walfile_name fails during recovery, hence the lazy CASE) and archive_timeout in seconds. Readable by any role.
+     */
+    static final List<SqlVariant> ARCHIVER = List.of(SqlVariant.of(13, LATEST, """
+            SELECT current_setting('archive_mode'), a.archived_count, a.last_archived_wal, a.last_archived_time,
+                   a.failed_count, a.last_failed_wal, a.last_failed_time, a.stats_reset,
+                   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_walfile_name(pg_current_wal_lsn()) END,
+                   (SELECT setting::float8 FROM pg_settings WHERE name = 'archive_timeout'), pg_is_in_recovery()
+            FROM pg_stat_archiver a
+            """));
+
+    /**
      * Locks: the raw rows of every backend that waits on a lock or holds one that another waits for; the
      * blocking chains are assembled in Java. Columns: pid, datname, usename, application_name, state,
      * wait_event_type, wait_event, blockers, xact seconds, wait seconds, query_id.

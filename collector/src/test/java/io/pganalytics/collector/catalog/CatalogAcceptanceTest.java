@@ -55,7 +55,7 @@ class CatalogAcceptanceTest {
                     "SELECT count(*) FROM shape_t");
             Map<String, List<Snapshot>> second = harness.collectAll();
             for (String family : List.of("instance", "database", "activity", "wait_events", "statements", "tables",
-                    "indexes", "bgwriter", "wal", "replication", "replication_slots", "wal_receiver", "locks", "vacuum",
+                    "indexes", "bgwriter", "wal", "replication", "replication_slots", "wal_receiver", "locks", "vacuum", "archiver",
                     "host_cpu", "host_memory", "host_load", "host_filesystem")) {
                 assertTrue(second.containsKey(family), "PostgreSQL " + major + ": no snapshot of " + family);
             }

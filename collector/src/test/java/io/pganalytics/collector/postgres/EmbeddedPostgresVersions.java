@@ -52,7 +52,20 @@ public final class EmbeddedPostgresVersions {
         return STARTED.computeIfAbsent("plain-" + major, k -> start(major, false));
     }
 
+    /**
+     * A started PostgreSQL with {@code archive_mode=on} and that {@code archive_command} (no pg_stat_statements),
+     * one per major and command.
+     */
+    public static Instance withArchiving(int major, String archiveCommand) {
+        return STARTED.computeIfAbsent("archive-" + major + "-" + archiveCommand, k -> start(major, false,
+                Map.of("archive_mode", "on", "archive_command", archiveCommand)));
+    }
+
     private static Instance start(int major, boolean pgss) {
+        return start(major, pgss, Map.of());
+    }
+
+    private static Instance start(int major, boolean pgss, Map<String, String> extraConfig) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPgBinaryResolver(resolver(major))
@@ -62,6 +75,7 @@ public final class EmbeddedPostgresVersions {
                     .setServerConfig("track_io_timing", "on")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off");
+            extraConfig.forEach(builder::setServerConfig);
             if (pgss) {
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
                         .setServerConfig("pg_stat_statements.track", "all");

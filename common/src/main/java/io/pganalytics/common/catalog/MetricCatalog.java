@@ -330,6 +330,25 @@ public final class MetricCatalog {
             gauge("dead_item_bytes", INT8),
             gauge("max_dead_item_bytes", INT8)));
 
+    /**
+     * pg_stat_archiver plus {@code archive_mode}: the monitored database's own WAL archiving (its DBAs' backups).
+     * The counts are sent as read (cumulative since {@code stats_reset}), not as deltas, because what matters is the
+     * state: the last success and the last failure. {@code current_wal} is the segment being written
+     * ({@code pg_walfile_name(pg_current_wal_lsn())}, NULL on a standby), which tells whether completed segments wait.
+     */
+    public static final Family ARCHIVER = new Family("archiver", MINUTE, List.of(
+            label("archive_mode", TEXT),
+            gauge("archived_count", INT8),
+            label("last_archived_wal", TEXT),
+            gauge("last_archived_time", TIMESTAMPTZ),
+            gauge("failed_count", INT8),
+            label("last_failed_wal", TEXT),
+            gauge("last_failed_time", TIMESTAMPTZ),
+            label("stats_reset", TIMESTAMPTZ),
+            label("current_wal", TEXT),
+            gauge("archive_timeout_seconds", FLOAT8),
+            gauge("in_recovery", BOOL)));
+
     /** /proc/stat: CPU seconds per mode, all CPUs together. */
     public static final Family HOST_CPU = new Family("host_cpu", MINUTE, List.of(
             gauge("cpus", INT8),
@@ -416,7 +435,7 @@ public final class MetricCatalog {
     /** Every family, in a stable order. */
     public static final List<Family> ALL = List.of(
             INSTANCE, SETTINGS, DATABASE, ACTIVITY, WAIT_EVENTS, STATEMENTS, STATEMENT_TEXTS, TABLES, INDEXES,
-            BGWRITER, WAL, IO, REPLICATION, REPLICATION_SLOTS, WAL_RECEIVER, LOCKS, VACUUM,
+            BGWRITER, WAL, IO, REPLICATION, REPLICATION_SLOTS, WAL_RECEIVER, LOCKS, VACUUM, ARCHIVER,
             HOST_CPU, HOST_MEMORY, HOST_LOAD, HOST_DISK, HOST_FILESYSTEM, HOST_NETWORK, COLLECTOR_HEALTH);
 
     private static final Map<String, Family> BY_NAME = ALL.stream()

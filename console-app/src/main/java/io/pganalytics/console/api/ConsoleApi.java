@@ -1,5 +1,6 @@
 package io.pganalytics.console.api;
 
+import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.auth.MfaTotpEnrolment;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.common.auth.ProviderSummary;
@@ -92,6 +93,9 @@ public interface ConsoleApi extends AutoCloseable {
     void onSessionExpired(Consumer<String> listener);
 
     InstancePage instances(int limit);
+
+    /** The monitored instances' own WAL archiving ({@code GET /archiving}, viewers and up), worst first. */
+    List<InstanceArchiving> archiving();
 
     InstanceDetail instance(long id);
 

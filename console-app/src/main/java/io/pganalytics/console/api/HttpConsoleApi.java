@@ -2,6 +2,7 @@ package io.pganalytics.console.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.pganalytics.common.backup.InstanceArchiving;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pganalytics.common.api.ApiError;
@@ -230,6 +231,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public InstancePage instances(int limit) {
         return get("/instances?limit=" + limit, InstancePage.class);
+    }
+
+    @Override
+    public List<InstanceArchiving> archiving() {
+        return decode(authenticated("GET", "/archiving", null, true), new TypeReference<List<InstanceArchiving>>() { });
     }
 
     @Override

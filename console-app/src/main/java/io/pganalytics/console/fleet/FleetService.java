@@ -1,10 +1,12 @@
 package io.pganalytics.console.fleet;
 
+import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.query.InstancePage;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.common.Background;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
@@ -23,6 +25,11 @@ public final class FleetService {
 
     public void load(Consumer<InstancePage> onPage, Consumer<Throwable> onFailure) {
         background.run(() -> api.instances(MAX_INSTANCES), onPage, onFailure);
+    }
+
+    /** The instances' own WAL archiving, worst first. */
+    public void loadArchiving(Consumer<List<InstanceArchiving>> onList, Consumer<Throwable> onFailure) {
+        background.run(api::archiving, onList, onFailure);
     }
 
     public ScheduledFuture<?> every(Duration period, Runnable action) {

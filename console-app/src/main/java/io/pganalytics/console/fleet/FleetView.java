@@ -5,6 +5,7 @@ import io.pganalytics.common.query.InstanceSummary;
 import io.pganalytics.common.query.KeyFigures;
 import io.pganalytics.console.common.Figures;
 import io.pganalytics.console.common.ui.Widgets;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -66,10 +67,12 @@ public final class FleetView {
 
         Label problem = Widgets.banner(model.problemProperty(), "error");
         problem.setId("fleet-problem");
+        Label archiving = Widgets.banner(model.archivingAlertProperty(), "warning");
+        archiving.setId("fleet-archiving-alert");
 
         TableView<InstanceSummary> table = table();
         VBox.setVgrow(table, Priority.ALWAYS);
-        VBox content = new VBox(10, problem, table);
+        VBox content = new VBox(10, problem, archiving, table);
         content.getStyleClass().add("page-body");
 
         BorderPane root = new BorderPane(content);
@@ -138,6 +141,7 @@ public final class FleetView {
                 v -> Figures.count(v == null ? null : v.longValue()), 110, FleetView::connections));
         table.getColumns().add(number("Cache hit", i -> figures(i).cacheHitRatio(), Figures::percent, 90));
         table.getColumns().add(number("Replication lag", i -> figures(i).replicationLagSeconds(), Figures::seconds, 110));
+        table.getColumns().add(archiving());
         TableColumn<InstanceSummary, Instant> seen = new TableColumn<>("Last seen");
         seen.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().lastSeenAt()));
         seen.setComparator(Comparator.nullsFirst(Comparator.naturalOrder()));
@@ -168,6 +172,30 @@ public final class FleetView {
             }
         });
         return table;
+    }
+
+    /** The instance's own WAL archiving as a small coloured badge; redrawn when the archiving list arrives. */
+    private TableColumn<InstanceSummary, ArchivingBadge> archiving() {
+        TableColumn<InstanceSummary, ArchivingBadge> column = new TableColumn<>("Archiving");
+        column.setId("fleet-archiving");
+        column.setCellValueFactory(c -> Bindings.createObjectBinding(() -> model.archivingBadge(c.getValue().id()), model.archiving()));
+        column.setComparator(Comparator.comparingInt(ArchivingBadge::rank));
+        column.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(ArchivingBadge item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(null);
+                if (empty || item == null) {
+                    setGraphic(null);
+                    setTooltip(null);
+                    return;
+                }
+                setGraphic(Widgets.label(item.text(), "archiving-badge", item.styleClass()));
+                setTooltip(new Tooltip(item.tooltip()));
+            }
+        });
+        column.setPrefWidth(90);
+        return column;
     }
 
     private static String connections(InstanceSummary i) {

@@ -1,5 +1,6 @@
 package io.pganalytics.console.fleet;
 
+import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.query.InstancePage;
 import io.pganalytics.common.query.InstanceStatus;
 import io.pganalytics.common.query.InstanceSummary;
@@ -15,21 +16,30 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 import javafx.collections.transformation.FilteredList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
-/** The fleet: every instance, a search box and a status filter, refreshed every 15 seconds. */
+/**
+ * The fleet: every instance, a search box and a status filter, and each instance's own WAL archiving (a column and an
+ * alert naming the instances that stopped archiving), refreshed every 15 seconds.
+ */
 public final class FleetViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(FleetViewModel.class);
     static final Duration REFRESH_EVERY = Duration.ofSeconds(15);
+    /** The most instance names the archiving alert lists. */
+    static final int MAX_NAMED = 5;
 
     private final FleetService service;
     private final Consumer<InstanceSummary> onOpen;
@@ -43,6 +53,8 @@ public final class FleetViewModel {
     private final BooleanProperty loaded = new SimpleBooleanProperty();
     private final StringProperty problem = new SimpleStringProperty("");
     private final ObjectProperty<Instant> updatedAt = new SimpleObjectProperty<>();
+    private final ObservableMap<Long, InstanceArchiving> archiving = FXCollections.observableHashMap();
+    private final StringProperty archivingAlert = new SimpleStringProperty("");
     private ScheduledFuture<?> timer;
 
     public FleetViewModel(FleetService service, Consumer<InstanceSummary> onOpen) {
@@ -73,6 +85,48 @@ public final class FleetViewModel {
         }
         busy.set(true);
         service.load(this::loaded, this::failed);
+        service.loadArchiving(this::archivingLoaded, this::archivingFailed);
+    }
+
+    /** The Archiving column's badge for an instance (a dash until the server answered). */
+    public ArchivingBadge archivingBadge(long instanceId) {
+        return ArchivingBadge.of(archiving.get(instanceId), Instant.now());
+    }
+
+    /** The instances' archiving by id; the table listens to it to redraw the column. */
+    public ObservableMap<Long, InstanceArchiving> archiving() {
+        return archiving;
+    }
+
+    /** "2 instances stopped archiving: orders (failing), billing (stale)", or empty when none did. */
+    public ReadOnlyStringProperty archivingAlertProperty() {
+        return archivingAlert;
+    }
+
+    private void archivingLoaded(List<InstanceArchiving> list) {
+        Map<Long, InstanceArchiving> byId = new HashMap<>();
+        List<String> stopped = new ArrayList<>();
+        for (InstanceArchiving a : list) {
+            try {
+                byId.put(Long.parseLong(a.instanceId()), a);
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (InstanceArchiving.FAILING.equals(a.state()) || InstanceArchiving.STALE.equals(a.state())) {
+                stopped.add(a.instanceName() + " (" + a.state() + ")");
+            }
+        }
+        archiving.keySet().retainAll(byId.keySet());
+        archiving.putAll(byId);
+        int shown = Math.min(stopped.size(), MAX_NAMED);
+        archivingAlert.set(stopped.isEmpty() ? "" : stopped.size() + (stopped.size() == 1 ? " instance" : " instances")
+                + " stopped archiving WAL: " + String.join(", ", stopped.subList(0, shown))
+                + (stopped.size() > shown ? " and " + (stopped.size() - shown) + " more" : ""));
+    }
+
+    private void archivingFailed(Throwable failure) {
+        // the fleet's own problem banner reports an unreachable server; an older server without /archiving shows dashes
+        LOG.debug("loading the archiving: {}", failure.getMessage());
     }
 
     public void open(InstanceSummary instance) {

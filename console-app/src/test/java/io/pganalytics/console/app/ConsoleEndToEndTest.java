@@ -100,6 +100,8 @@ class ConsoleEndToEndTest {
         robot.clickOn("#sign-in");
         waitUntil(() -> exists("#fleet-table") && !fleet().getItems().isEmpty());
         assertEquals(Workload.INSTANCE, ((io.pganalytics.common.query.InstanceSummary) fleet().getItems().getFirst()).name());
+        waitUntil(() -> text("#fleet-archiving-alert").equals("1 instance stopped archiving WAL: " + Workload.INSTANCE + " (failing)"));
+        waitUntil(() -> robot.lookup(".archiving-failing").tryQuery().isPresent());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pganalytics.console.testing;
 
 import io.pganalytics.common.api.ApiError;
 import io.pganalytics.common.api.ErrorType;
+import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.auth.CreateUserRequest;
 import io.pganalytics.common.auth.MfaChallenge;
 import io.pganalytics.common.auth.MfaTotpEnrolment;
@@ -59,6 +60,7 @@ import java.util.function.Consumer;
 public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public String password = "right";
     public ApiException failure;
+    public List<InstanceArchiving> archiving = List.of();
     public InstancePage instances = new InstancePage(List.of(), 0, 0, 500, java.util.Map.of(), Instant.now());
     public TopQueries top;
     public final List<String> calls = new ArrayList<>();
@@ -497,6 +499,13 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
 
     @Override
     public void onSessionExpired(Consumer<String> listener) {
+    }
+
+    @Override
+    public List<InstanceArchiving> archiving() {
+        calls.add("archiving");
+        fail();
+        return archiving;
     }
 
     @Override

@@ -82,6 +82,11 @@ public final class Workload {
                         "orders_pkey", "idx_scan", commits, "size_bytes", 4L * 1024 * 1024, "is_valid", true, "is_unique", true, "is_primary", true)),
                 row(MetricCatalog.INDEXES, values("datname", "shop", "schemaname", "public", "relname", "orders", "indexrelname",
                         "orders_note_idx", "idx_scan", 0, "size_bytes", 3L * 1024 * 1024, "is_valid", true, "is_unique", false, "is_primary", false)))));
+        // the instance's own WAL archiving fails: the fleet's Archiving column and alert show it
+        snapshots.add(snapshot(MetricCatalog.ARCHIVER, at, null, values("archive_mode", "on", "archived_count", 40,
+                "last_archived_wal", "000000010000000000000028", "last_archived_time", at.minusSeconds(900).toString(),
+                "failed_count", 6, "last_failed_wal", "000000010000000000000029", "last_failed_time", at.minusSeconds(30).toString(),
+                "current_wal", "00000001000000000000002B", "archive_timeout_seconds", 0.0, "in_recovery", false)));
         MetricBatch batch = new MetricBatch(MetricBatch.SCHEMA_VERSION, UUID.randomUUID().toString(), "3.5.0", at, snapshots);
         String json = api.toJson(batch);
         HttpRequest request = api.request("/ingest", credential).header("Content-Type", "application/json")

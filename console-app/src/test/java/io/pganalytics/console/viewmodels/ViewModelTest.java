@@ -13,6 +13,8 @@ import io.pganalytics.console.common.Background;
 import io.pganalytics.console.common.TimeRange;
 import io.pganalytics.console.dashboard.DashboardService;
 import io.pganalytics.console.dashboard.DashboardViewModel;
+import io.pganalytics.common.backup.InstanceArchiving;
+import io.pganalytics.console.fleet.ArchivingBadge;
 import io.pganalytics.console.fleet.FleetService;
 import io.pganalytics.console.fleet.FleetViewModel;
 import io.pganalytics.console.login.LoginService;
@@ -87,6 +89,39 @@ class ViewModelTest {
         assertEquals(List.of("orders-replica"), model.visibleInstances().stream().map(InstanceSummary::name).toList());
         model.open(model.visibleInstances().getFirst());
         assertEquals(3, opened.getFirst().id());
+    }
+
+    @Test
+    void theFleetShowsWhichInstancesStoppedArchivingWithABadgePerInstance() {
+        api.instances = new InstancePage(List.of(instance(1, "orders", InstanceStatus.UP), instance(2, "billing", InstanceStatus.UP),
+                instance(3, "reports", InstanceStatus.UP), instance(4, "scratch", InstanceStatus.UP)), 4, 0, 500, Map.of(), Instant.now());
+        Instant at = Instant.now().minusSeconds(600);
+        api.archiving = List.of(
+                new InstanceArchiving("2", "billing", "failing", "on", 10, 7, "000000010000000000000009", at,
+                        "00000001000000000000000A", at.plusSeconds(300), at.plusSeconds(590)),
+                new InstanceArchiving("3", "reports", "stale", "on", 3, 0, "000000010000000000000003", at, null, null, at),
+                new InstanceArchiving("4", "scratch", "disabled", "off", 0, 0, null, null, null, null, at),
+                new InstanceArchiving("1", "orders", "ok", "on", 42, 0, "00000001000000000000002A", at, null, null, at));
+        FleetViewModel model = new FleetViewModel(new FleetService(api, background), i -> { });
+        model.refresh();
+        assertEquals("2 instances stopped archiving WAL: billing (failing), reports (stale)", model.archivingAlertProperty().get());
+        ArchivingBadge failing = model.archivingBadge(2);
+        assertEquals("failing", failing.text());
+        assertEquals("archiving-failing", failing.styleClass());
+        assertTrue(failing.tooltip().contains("7 failed attempts, the last on 00000001000000000000000A"), failing.tooltip());
+        assertEquals("stale", model.archivingBadge(3).text());
+        assertEquals("off", model.archivingBadge(4).text());
+        assertEquals("ok", model.archivingBadge(1).text());
+        assertEquals("archiving-unknown", model.archivingBadge(99).styleClass(), "no data: a dash");
+        assertTrue(model.archivingBadge(2).rank() < model.archivingBadge(3).rank()
+                && model.archivingBadge(3).rank() < model.archivingBadge(1).rank(), "sorted worst first");
+
+        api.archiving = List.of(new InstanceArchiving("2", "billing", "ok", "on", 11, 7, "00000001000000000000000A", Instant.now(),
+                "00000001000000000000000A", at.plusSeconds(300), Instant.now()));
+        model.refresh();
+        assertEquals("", model.archivingAlertProperty().get(), "archiving resumed: no alert");
+        assertEquals("ok", model.archivingBadge(2).text());
+        assertEquals("archiving-unknown", model.archivingBadge(3).styleClass(), "an instance no longer listed loses its badge");
     }
 
     @Test

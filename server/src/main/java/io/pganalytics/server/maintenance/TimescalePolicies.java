@@ -64,7 +64,7 @@ final class TimescalePolicies {
                 """);
         List<String> aggregates = new ArrayList<>();
         List<String> hypertables = new ArrayList<>();
-        for (Family family : MetricCatalog.ALL) {
+        for (Family family : SeriesSchema.firstFamilies()) {
             if (family == MetricCatalog.STATEMENT_TEXTS) {
                 continue;
             }
@@ -90,6 +90,26 @@ final class TimescalePolicies {
             for (String proc : List.of("policy_refresh_continuous_aggregate", "policy_retention")) {
                 sql.append(staggerAggregateJob(aggregate, proc)).append(";\n");
             }
+        }
+        return sql.toString();
+    }
+
+    /** The timescaledb migration of a family added after the first schema (raw-only families: no aggregates). */
+    static final java.util.Map<String, String> ADDED_FAMILY_MIGRATIONS = java.util.Map.of(
+            "archiver", "dbmigration-timeseries/timescaledb/1.4__archiver.sql");
+
+    /**
+     * The timescaledb migration that adds a family: its tables as {@link SeriesSchema#addedFamilyDdl} makes them, then
+     * its policies moved to their staggered offsets, as migration 1.2 did for the first families.
+     */
+    static String addedFamilyMigration(Family family) {
+        if (SeriesSchema.hasRollups(family)) {
+            throw new IllegalArgumentException(family.name() + ": a family with rollups also needs real-time aggregation here");
+        }
+        StringBuilder sql = new StringBuilder(SeriesSchema.addedFamilyDdl(family, io.pganalytics.server.db.TimeSeriesDialect.TIMESCALEDB));
+        String hypertable = Resolution.RAW.table(family);
+        for (String proc : List.of("policy_compression", "policy_retention")) {
+            sql.append(staggerHypertableJob(hypertable, proc)).append(";\n");
         }
         return sql.toString();
     }

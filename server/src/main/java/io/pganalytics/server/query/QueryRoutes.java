@@ -14,7 +14,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** {@code /instances...} and {@code /series/metrics}: viewers read the fleet and each instance's data. */
+/**
+ * {@code /instances...}, {@code /series/metrics} and {@code /archiving} (the monitored databases' own WAL archiving):
+ * viewers read the fleet and each instance's data.
+ */
 final class QueryRoutes implements ApiService {
     static final int MAX_LIMIT = 500;
     private static final int MAX_SEARCH = 100;
@@ -41,7 +44,9 @@ final class QueryRoutes implements ApiService {
                 .get("/instances/{id}/tables", Access.VIEWER, this::tables)
                 .get("/instances/{id}/indexes", Access.VIEWER, this::indexes)
                 .get("/instances/{id}/replication", Access.VIEWER, (req, res) -> bodies.ok(res, service.replication(id(req))))
-                .get("/instances/{id}/activity", Access.VIEWER, (req, res) -> bodies.ok(res, service.activity(id(req))));
+                .get("/instances/{id}/activity", Access.VIEWER, (req, res) -> bodies.ok(res, service.activity(id(req))))
+                .get("/archiving", Access.VIEWER, (req, res) -> bodies.ok(res, service.archiving()))
+                .get("/instances/{id}/archiving", Access.VIEWER, (req, res) -> bodies.ok(res, service.archiving(id(req))));
     }
 
     private void fleet(ServerRequest request, ServerResponse response) {

@@ -1,5 +1,6 @@
 package io.pganalytics.server.query;
 
+import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import io.pganalytics.common.query.ActivitySnapshot;
@@ -42,6 +43,7 @@ final class QueryService {
     private final StatementRepository statements;
     private final ObjectRepository objects;
     private final StateRepository state;
+    private final ArchivingRepository archiving;
     private final QueryCache cache;
     private final RangePlanner planner;
     private final Clock clock;
@@ -54,6 +56,7 @@ final class QueryService {
         this.statements = new StatementRepository(sealer);
         this.objects = new ObjectRepository();
         this.state = new StateRepository();
+        this.archiving = new ArchivingRepository(ArchivingRules.MIN_STALE_AFTER);
         this.cache = cache;
         this.planner = planner;
         this.clock = clock;
@@ -79,6 +82,16 @@ final class QueryService {
             return new InstanceDetail(row.summary(), row.serverVersionNum(), latest.startTime(), latest.uptimeSeconds(),
                     row.firstSeenAt(), settings.collectedAt(), settings.settings(), instances.databases(c, id, MAX_DATABASES));
         }));
+    }
+
+    /** Every instance's WAL archiving, worst first (not cached: a DBA looks here when archiving just broke). */
+    List<InstanceArchiving> archiving() {
+        return reads.read("the fleet's archiving", c -> ArchivingRules.worstFirst(archiving.archiving(c, null)));
+    }
+
+    InstanceArchiving archiving(long id) {
+        return reads.read("instance " + id + " archiving", c -> archiving.archiving(c, id).stream().findFirst()
+                .orElseThrow(() -> notFound(id)));
     }
 
     /** Whether the inventory knows the instance (not cached: one index probe). */

@@ -25,7 +25,13 @@ import java.util.Set;
 public final class SeriesSchema {
     public static final String SCHEMA = "ts";
     /** Families that are events or reference data, not measurements: kept raw only. */
-    private static final Set<String> NO_ROLLUP = Set.of("settings", "statement_texts", "locks", "replication", "wal_receiver");
+    private static final Set<String> NO_ROLLUP = Set.of("settings", "statement_texts", "locks", "replication", "wal_receiver",
+            "archiver");
+    /**
+     * Families added to the catalogue after the first schema: their tables come from a migration of their own
+     * ({@link #addedFamilyDdl}), never from {@link #ddl} (the first migration, {@code 1.1__families.sql}, is history).
+     */
+    public static final List<Family> ADDED_LATER = List.of(MetricCatalog.ARCHIVER);
 
     private SeriesSchema() {
     }
@@ -211,13 +217,36 @@ public final class SeriesSchema {
         };
     }
 
-    /** Every statement of the time-series schema for a dialect, in order, ending with semicolons. */
+    /** The families of the first schema (the catalogue without {@link #ADDED_LATER}), in catalogue order. */
+    public static List<Family> firstFamilies() {
+        return MetricCatalog.ALL.stream().filter(f -> !ADDED_LATER.contains(f)).toList();
+    }
+
+    /**
+     * The migration that adds a family to an existing schema: its raw table (and rollups if it has them), as
+     * {@link #ddl} would have made them; for TimescaleDB its policies start at their staggered offsets
+     * ({@code staggerStatements}, from the maintenance package, are appended by the caller that knows them).
+     */
+    public static String addedFamilyDdl(Family family, TimeSeriesDialect dialect) {
+        StringBuilder sql = new StringBuilder();
+        sql.append("-- Generated from the metric catalogue by io.pganalytics.server.series.SeriesSchema.addedFamilyDdl for the ")
+                .append(dialect.folder()).append(" dialect: family ").append(family.name())
+                .append(". Do not edit: change the catalogue and add a migration.\n\n");
+        rawTable(sql, family, dialect);
+        if (hasRollups(family)) {
+            rollupTable(sql, family, Resolution.MINUTE, dialect);
+            rollupTable(sql, family, Resolution.HOUR, dialect);
+        }
+        return sql.toString();
+    }
+
+    /** Every statement of the first time-series schema for a dialect, in order, ending with semicolons. */
     public static String ddl(TimeSeriesDialect dialect) {
         StringBuilder sql = new StringBuilder();
         sql.append("-- Generated from the metric catalogue (revision ").append(MetricCatalog.VERSION)
                 .append(") by io.pganalytics.server.series.SeriesSchema for the ")
                 .append(dialect.folder()).append(" dialect. Do not edit: change the catalogue and add a migration.\n");
-        for (Family family : MetricCatalog.ALL) {
+        for (Family family : firstFamilies()) {
             if (family == MetricCatalog.STATEMENT_TEXTS) {
                 continue;
             }

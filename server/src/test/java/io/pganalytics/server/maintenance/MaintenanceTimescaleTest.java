@@ -96,12 +96,25 @@ class MaintenanceTimescaleTest {
     }
 
     @Test
+    void theArchiverFamilysMigrationCreatesItsHypertableAndStaggersItsPolicies() throws Exception {
+        String migration = TimescalePolicies.addedFamilyMigration(MetricCatalog.ARCHIVER);
+        String resource = "/" + TimescalePolicies.ADDED_FAMILY_MIGRATIONS.get("archiver");
+        try (java.io.InputStream in = MaintenanceTimescaleTest.class.getResourceAsStream(resource)) {
+            org.junit.jupiter.api.Assertions.assertNotNull(in, resource + " is missing");
+            assertEquals(migration, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), resource);
+        }
+        assertTrue(migration.contains("SELECT create_hypertable('ts.archiver', by_range('collected_at', INTERVAL '1 day'));"));
+        assertEquals(2, migration.lines().filter(l -> l.startsWith("SELECT alter_job(")).count(), migration);
+        assertFalse(TimescalePolicies.realTimeAndStaggerMigration().contains("ts.archiver"), "1.2 stays as it was");
+    }
+
+    @Test
     void theMigrationStaggersEveryPolicyTheFamiliesMigrationCreated() {
         String migration = TimescalePolicies.realTimeAndStaggerMigration();
         List<String> staggers = migration.lines().filter(l -> l.startsWith("SELECT alter_job(")).toList();
         int hypertables = 0;
         int aggregates = 0;
-        for (Family family : MetricCatalog.ALL) {
+        for (Family family : SeriesSchema.firstFamilies()) {
             if (family != MetricCatalog.STATEMENT_TEXTS) {
                 hypertables++;
                 aggregates += SeriesSchema.hasRollups(family) ? 2 : 0;

@@ -61,6 +61,18 @@ class SeriesSchemaTest {
     }
 
     @Test
+    void aFamilyAddedLaterHasItsOwnMigrationWithWhatTheCatalogueGenerates() throws IOException {
+        String resource = "/dbmigration-timeseries/plain/1.3__archiver.sql";
+        String checkedIn;
+        try (InputStream in = SeriesSchemaTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, resource);
+            checkedIn = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(SeriesSchema.addedFamilyDdl(MetricCatalog.ARCHIVER, TimeSeriesDialect.PLAIN), checkedIn, resource);
+        assertTrue(!SeriesSchema.ddl(TimeSeriesDialect.PLAIN).contains("ts.archiver"), "1.1 stays as it was");
+    }
+
+    @Test
     void everyRawTableHasThePrefixAndTheCatalogueColumnsWithTheirTypes() throws Exception {
         for (Family family : MetricCatalog.ALL) {
             if (family == MetricCatalog.STATEMENT_TEXTS) {
