@@ -3,7 +3,6 @@ package io.pganalytics.console.api;
 import io.pganalytics.common.backup.BackupSettings;
 import io.pganalytics.common.backup.BackupStatus;
 import io.pganalytics.common.backup.BackupView;
-import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.backup.OperationStarted;
 import io.pganalytics.common.backup.OperationView;
 import io.pganalytics.common.backup.RecoveryWindow;
@@ -15,8 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Backup and recovery ({@code /api/v1/backups}) and the monitored instances' WAL archiving ({@code /api/v1/archiving}),
- * on a session ({@link ConsoleApi#backups()}), or carrying a confirmation token ({@link AdminApi#backups()} after
+ * Backup and recovery ({@code /api/v1/backups}) on a session ({@link ConsoleApi#backups()}), or carrying a confirmation token ({@link AdminApi#backups()} after
  * {@link AdminApi#confirmed(String)}). Every method blocks (call it off the FX thread) and fails with an
  * {@link ApiException}; the server checks the role of every call.
  */
@@ -55,7 +53,4 @@ public interface BackupsApi {
 
     /** Starts a restore into a new place (admins, confirmed: {@code request.dryRun()} must be false). */
     OperationStarted restore(RestoreRequest request);
-
-    /** The monitored instances' own WAL archiving, worst first. */
-    List<InstanceArchiving> archiving();
 }

@@ -76,7 +76,7 @@ public interface ConsoleApi extends AutoCloseable {
     /** The audit trail (auditors and admins), on this session. */
     AuditApi audit();
 
-    /** Backup and recovery, and the monitored instances' WAL archiving (operators and admins), on this session. */
+    /** Backup and recovery (operators and admins), on this session. */
     BackupsApi backups();
 
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.pganalytics.common.backup.BackupSettings;
 import io.pganalytics.common.backup.BackupStatus;
 import io.pganalytics.common.backup.BackupView;
-import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.backup.OperationStarted;
 import io.pganalytics.common.backup.OperationView;
 import io.pganalytics.common.backup.RecoveryWindow;
@@ -83,11 +82,6 @@ final class HttpBackupsApi implements BackupsApi {
             throw new IllegalArgumentException("a dry run answers a plan: use plan()");
         }
         return api.decode(call("POST", "/backups/restore", request), OperationStarted.class);
-    }
-
-    @Override
-    public List<InstanceArchiving> archiving() {
-        return api.decode(call("GET", "/archiving", null), new TypeReference<List<InstanceArchiving>>() { });
     }
 
     private java.net.http.HttpResponse<String> call(String method, String path, Object body) {

@@ -52,7 +52,7 @@ public final class BackupsService {
     }
 
     public void archiving(Consumer<List<InstanceArchiving>> onResult, Consumer<Throwable> onFailure) {
-        background.run(() -> api.backups().archiving(), onResult, onFailure);
+        background.run(api::archiving, onResult, onFailure);
     }
 
     public void settings(Consumer<BackupSettings> onResult, Consumer<Throwable> onFailure) {

@@ -173,8 +173,8 @@ class BackupsViewModelTest {
 
     @Test
     void theMonitoredInstancesArchivingIsListedWorstFirst() {
-        backups.archiving.addAll(List.of(archiving("alpha", InstanceArchiving.OK), archiving("beta", InstanceArchiving.DISABLED),
-                archiving("gamma", InstanceArchiving.FAILING), archiving("delta", InstanceArchiving.STALE)));
+        api.archiving = List.of(archiving("alpha", InstanceArchiving.OK), archiving("beta", InstanceArchiving.DISABLED),
+                archiving("gamma", InstanceArchiving.FAILING), archiving("delta", InstanceArchiving.STALE));
         BackupsViewModel model = model(Role.OPERATOR);
         model.refresh();
         assertEquals(List.of("gamma", "delta", "beta", "alpha"), model.archiving().stream().map(BackupsViewModel.ArchivingRow::instance).toList());

@@ -5,7 +5,6 @@ import io.pganalytics.common.api.ErrorType;
 import io.pganalytics.common.backup.BackupSettings;
 import io.pganalytics.common.backup.BackupStatus;
 import io.pganalytics.common.backup.BackupView;
-import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.backup.OperationStarted;
 import io.pganalytics.common.backup.OperationView;
 import io.pganalytics.common.backup.RecoveryWindow;
@@ -35,7 +34,6 @@ public final class FakeBackupsApi implements BackupsApi {
     public List<BackupView> backups = new ArrayList<>();
     public List<RecoveryWindow> windows = new ArrayList<>();
     public BackupSettings settings = new BackupSettings("1d", "01:00", "off", "7d", 7, "30d");
-    public List<InstanceArchiving> archiving = new ArrayList<>();
     public List<OperationView> running = new ArrayList<>();
     public String health = BackupStatus.OK;
     public List<String> problems = new ArrayList<>();
@@ -161,9 +159,4 @@ public final class FakeBackupsApi implements BackupsApi {
                 + windows.getFirst().from() + " and " + windows.getLast().to(), List.of())));
     }
 
-    @Override
-    public List<InstanceArchiving> archiving() {
-        calls.add("archiving");
-        return archiving;
-    }
 }
