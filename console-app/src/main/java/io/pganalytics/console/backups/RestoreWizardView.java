@@ -17,6 +17,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
@@ -33,7 +34,14 @@ final class RestoreWizardView {
     }
 
     Node build() {
-        VBox page = new VBox(12, timelineCard(), choiceCard(), planCard(), restoreCard());
+        // two columns, so that the whole wizard (windows and choice; plan and restore) fits one screen
+        VBox choose = new VBox(12, timelineCard(), choiceCard());
+        VBox run = new VBox(12, planCard(), restoreCard());
+        for (VBox column : new VBox[]{choose, run}) {
+            HBox.setHgrow(column, Priority.ALWAYS);
+            column.setPrefWidth(600);
+        }
+        HBox page = new HBox(12, choose, run);
         page.setId("restore-wizard");
         page.setPadding(new Insets(8, 4, 8, 4));
         ScrollPane scroll = new ScrollPane(page);
@@ -102,7 +110,7 @@ final class RestoreWizardView {
         time.textProperty().bindBidirectional(model.timeProperty());
         date.disableProperty().bind(model.latestProperty());
         time.disableProperty().bind(model.latestProperty());
-        TextField target = field("restore-target", 40, "/var/lib/pganalytics/restore-2026-12-07");
+        TextField target = field("restore-target", 28, "/var/lib/pganalytics/restore-2026-12-07");
         target.textProperty().bindBidirectional(model.targetProperty());
         Label choice = new Label();
         choice.setId("restore-choice");
@@ -115,7 +123,7 @@ final class RestoreWizardView {
         HBox when = new HBox(8, at, date, time, Widgets.label("UTC", "muted"));
         when.setAlignment(Pos.CENTER_LEFT);
         grid.addRow(1, when);
-        grid.addRow(2, new HBox(8, Widgets.label("Target directory on the server's host", "field-label"), target));
+        grid.addRow(2, new VBox(4, Widgets.label("Target directory on the server's host", "field-label"), target));
         Label help = Widgets.label("The restore goes into a new directory (absent or empty), never over the live database; "
                 + "switching over is the runbook in docs/backup/restore.md.", "muted");
         help.setWrapText(true);
@@ -137,7 +145,7 @@ final class RestoreWizardView {
         summary.setWrapText(true);
         ListView<String> steps = new ListView<>(model.steps());
         steps.setId("restore-steps");
-        steps.setPrefHeight(150);
+        steps.setPrefHeight(130);
         ListView<String> warnings = new ListView<>(model.warnings());
         warnings.setId("restore-warnings");
         warnings.setPrefHeight(70);
