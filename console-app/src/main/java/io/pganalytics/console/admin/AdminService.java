@@ -7,6 +7,7 @@ import io.pganalytics.common.auth.UserView;
 import io.pganalytics.common.audit.ConfirmationRequired;
 import io.pganalytics.console.api.AdminApi;
 import io.pganalytics.console.api.ApiException;
+import io.pganalytics.console.api.BackupsApi;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.common.auth.IdentityProviderRequest;
 import io.pganalytics.common.auth.IdentityProviderView;
@@ -177,6 +178,14 @@ public final class AdminService {
             admin.revokeRegistrationToken(id);
             return true;
         }, onResult, onFailure);
+    }
+
+    /**
+     * A backup change (the schedule and retention, a restore) through the same path as every admin change: the server's
+     * confirmation asked for and shown, the second factor when needed, {@link Cancelled} when the person declines.
+     */
+    public <T> void backupChange(Function<BackupsApi, T> work, Consumer<T> onResult, Consumer<Throwable> onFailure) {
+        change(admin -> work.apply(admin.backups()), onResult, onFailure);
     }
 
     /** Runs {@code action} on the UI thread every {@code period} until the handle is cancelled. */

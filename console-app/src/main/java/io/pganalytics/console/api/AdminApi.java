@@ -92,4 +92,7 @@ public interface AdminApi {
 
     /** Revokes a registration token not used yet. */
     void revokeRegistrationToken(long id);
+
+    /** The backup calls on this session, carrying this one's confirmation token if it has one (a restore, lowering retention). */
+    BackupsApi backups();
 }

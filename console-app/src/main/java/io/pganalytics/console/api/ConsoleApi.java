@@ -76,6 +76,9 @@ public interface ConsoleApi extends AutoCloseable {
     /** The audit trail (auditors and admins), on this session. */
     AuditApi audit();
 
+    /** Backup and recovery (operators and admins), on this session. */
+    BackupsApi backups();
+
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();
 

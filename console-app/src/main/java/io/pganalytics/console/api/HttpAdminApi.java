@@ -164,4 +164,9 @@ final class HttpAdminApi implements AdminApi {
     public void revokeRegistrationToken(long id) {
         api.expectSuccess(call("DELETE", "/collectors/registration-tokens/" + id, null, true));
     }
+
+    @Override
+    public BackupsApi backups() {
+        return new HttpBackupsApi(api, headers);
+    }
 }

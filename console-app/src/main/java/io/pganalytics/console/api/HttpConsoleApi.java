@@ -67,6 +67,7 @@ final class HttpConsoleApi implements ConsoleApi {
     private final List<Consumer<String>> expiredListeners = new CopyOnWriteArrayList<>();
     private final AdminApi admin = new HttpAdminApi(this);
     private final AuditApi audit = new HttpAuditApi(this);
+    private final BackupsApi backups = new HttpBackupsApi(this, Map.of());
 
     private final Object lock = new Object();
     private String accessToken;
@@ -165,6 +166,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public AuditApi audit() {
         return audit;
+    }
+
+    @Override
+    public BackupsApi backups() {
+        return backups;
     }
 
     @Override

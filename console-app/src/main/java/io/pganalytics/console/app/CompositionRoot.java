@@ -21,6 +21,9 @@ import io.pganalytics.console.audit.AuditView;
 import io.pganalytics.console.audit.AuditViewModel;
 import io.pganalytics.console.audit.ExportDestination;
 import io.pganalytics.console.audit.ExportFileChooser;
+import io.pganalytics.console.backups.BackupsService;
+import io.pganalytics.console.backups.BackupsView;
+import io.pganalytics.console.backups.BackupsViewModel;
 import io.pganalytics.console.common.Background;
 import io.pganalytics.console.common.ConsoleHome;
 import io.pganalytics.console.common.Notices;
@@ -86,6 +89,7 @@ public final class CompositionRoot implements AutoCloseable {
     private InstanceScreen instance;
     private KeysViewModel keys;
     private AuditViewModel audit;
+    private BackupsViewModel backups;
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
@@ -115,7 +119,7 @@ public final class CompositionRoot implements AutoCloseable {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
-        window = new MainWindow(theme, this::showFleet, this::showAdministration, this::showAudit, this::showOwnEnrolment, this::signOut,
+        window = new MainWindow(theme, this::showFleet, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
                 saved.width(), saved.height());
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
@@ -189,6 +193,7 @@ public final class CompositionRoot implements AutoCloseable {
         window.account(user.username() + " (" + roles + ")  ·  " + api.address().host());
         window.administration(user.roles().contains(Role.ADMIN));
         window.audit(Role.anyGrants(user.roles(), Role.AUDITOR));
+        window.backups(Role.anyGrants(user.roles(), Role.OPERATOR));
         showFleet();
     }
 
@@ -251,6 +256,18 @@ public final class CompositionRoot implements AutoCloseable {
         stage.setTitle("pgAnalytics · Audit");
     }
 
+    void showBackups() {
+        if (api == null || api.user().map(u -> !Role.anyGrants(u.roles(), Role.OPERATOR)).orElse(true)) {
+            return;
+        }
+        stopScreens();
+        AdminService changes = new AdminService(api, background, new StepUpDialog(() -> stage), new ConfirmDialog(() -> stage));
+        backups = new BackupsViewModel(new BackupsService(api, background, changes), api.user().orElseThrow().roles(), clock);
+        window.showSignedIn(new BackupsView(backups).build(), "›  Backups");
+        backups.start();
+        stage.setTitle("pgAnalytics · Backups");
+    }
+
     void showFleet() {
         if (api == null || api.user().isEmpty()) {
             return;
@@ -300,6 +317,10 @@ public final class CompositionRoot implements AutoCloseable {
             audit.stop();
             audit = null;
         }
+        if (backups != null) {
+            backups.stop();
+            backups = null;
+        }
     }
 
     // ---- window
@@ -318,6 +339,8 @@ public final class CompositionRoot implements AutoCloseable {
                 instance.refresh();
             } else if (audit != null) {
                 audit.poll();
+            } else if (backups != null) {
+                backups.refresh();
             }
         });
         accelerators.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> theme.set(theme.get().other()));

@@ -24,8 +24,9 @@ final class MainWindow {
 
     private final Button admin;
     private final Button audit;
+    private final Button backups;
 
-    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAdmin, Runnable onAudit, Runnable onTwoFactor, Runnable onSignOut,
+    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAdmin, Runnable onAudit, Runnable onBackups, Runnable onTwoFactor, Runnable onSignOut,
                double width, double height) {
         Label mark = Widgets.label("pg", "brand-mark-small");
         Label name = Widgets.label("pgAnalytics", "app-name");
@@ -59,6 +60,13 @@ final class MainWindow {
         audit.setOnAction(e -> onAudit.run());
         audit.managedProperty().bind(audit.visibleProperty());
         audit.setVisible(false);
+        backups = new Button("Backups");
+        backups.setId("nav-backups");
+        backups.getStyleClass().add("nav-button");
+        backups.setTooltip(new Tooltip("Backups of this server's own database: catalogue, runs, schedule, restore"));
+        backups.setOnAction(e -> onBackups.run());
+        backups.managedProperty().bind(backups.visibleProperty());
+        backups.setVisible(false);
         Button twoFactor = new Button("Two-factor sign-in");
         twoFactor.setId("nav-mfa");
         twoFactor.getStyleClass().add("nav-button");
@@ -68,7 +76,7 @@ final class MainWindow {
         signOut.setId("sign-out");
         signOut.getStyleClass().add("nav-button");
         signOut.setOnAction(e -> onSignOut.run());
-        bar = new HBox(10, mark, name, fleet, admin, audit, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
+        bar = new HBox(10, mark, name, fleet, admin, audit, backups, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-bar");
         scene = new Scene(root, width, height);
@@ -104,5 +112,10 @@ final class MainWindow {
     /** The audit button: for auditors and admins only (the server checks again). */
     void audit(boolean shown) {
         audit.setVisible(shown);
+    }
+
+    /** The backups button: for operators and admins only (the server checks again). */
+    void backups(boolean shown) {
+        backups.setVisible(shown);
     }
 }

@@ -87,6 +87,8 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public AuditVerification verification = new AuditVerification(true, 1, 1, 1, null, null, "intact", 0, null, Instant.now(), 1);
     /** The queries {@link #search} was asked, as "before/after query". */
     public final List<String> searches = new ArrayList<>();
+    /** The backup calls: on the session and, through {@link #admin()}, carrying a confirmation token. */
+    public final FakeBackupsApi backups = new FakeBackupsApi(this::guarded);
     private String confirmationToken;
     private String offeredToken;
     private int tokens;
@@ -197,6 +199,11 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     @Override
     public AuditApi audit() {
         return this;
+    }
+
+    @Override
+    public io.pganalytics.console.api.BackupsApi backups() {
+        return backups;
     }
 
     @Override
