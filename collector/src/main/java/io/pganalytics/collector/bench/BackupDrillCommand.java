@@ -1,0 +1,442 @@
+package io.pganalytics.collector.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pganalytics.collector.cli.CommandLine;
+import io.pganalytics.collector.cli.UsageException;
+import io.pganalytics.collector.register.RegistrationClient;
+import io.pganalytics.collector.register.RegistrationException;
+import io.pganalytics.collector.ship.ServerTls;
+import io.pganalytics.collector.simulate.AcknowledgedBatch;
+import io.pganalytics.collector.simulate.SimulateCommand;
+import io.pganalytics.collector.simulate.SimulationResult;
+import io.pganalytics.common.backup.BackupView;
+import io.pganalytics.common.backup.OperationStarted;
+import io.pganalytics.common.backup.OperationView;
+import io.pganalytics.common.backup.StartBackupRequest;
+import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.common.units.ByteSizes;
+import io.pganalytics.common.wire.CollectorIdentity;
+import io.pganalytics.common.wire.RegistrationRequest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * {@code drill-backup}: RPO and RTO demonstrated (docs/backup/drill.md). A real server on its embedded PostgreSQL in a
+ * child JVM, its backup repository on another directory (the drill's "other disk"); simulated collectors ingest
+ * continuously; old data fills the database to the size asked (bulk SQL, see {@link DrillFill}); a full backup through
+ * the API; ingest goes on; then the server and its PostgreSQL are killed (SIGKILL) and {@code <data-dir>/postgres} and
+ * {@code <data-dir>/wal-outbox} are deleted (the database's disk is lost); {@code pganalytics-server restore --to
+ * latest} restores into a new directory from the repository and the key-encryption key alone; the directory is moved
+ * into place and the server started. Figures: RTO (destruction to /health/ready), RPO per instance (newest
+ * acknowledged sample minus newest restored one), backup and restore MB/s. Exit status 1 when RPO >= 5 min,
+ * RTO >= 1 h, a step failed, or data is missing that the restore had to bring back.
+ */
+public final class BackupDrillCommand {
+    public static final String USAGE = """
+            drill-backup [--size SIZE] [--collectors N] [--interval DURATION] [--keep-ingesting DURATION]
+                         [--data-dir DIR] [--repository DIR] [--server-jar JAR] [--server-heap SIZE] [--smoke]
+              Backup and recovery drill on the embedded default: N simulated collectors (default 100, one batch per
+              --interval, default 10s) ingest into a real server; old data fills its database to --size (default 1GB,
+              by bulk SQL); a full backup through the API into --repository (default: a directory beside the data
+              directory: put it on another disk); ingest goes on for --keep-ingesting (default 60s); the server is
+              killed (SIGKILL), <data-dir>/postgres and <data-dir>/wal-outbox are deleted, 'pganalytics-server restore
+              --to latest' restores, the result is moved into place and the server started. Prints RTO, RPO per
+              instance, backup and restore MB/s. --data-dir and --repository must be empty or absent (default:
+              temporary, removed afterwards). --smoke: 48MB, 10 collectors every 2s, 20s of ingest after the backup
+              (the CI run, a few minutes). Exit status 1 when RPO >= 5 min, RTO >= 1 h, a step failed or data is missing.""";
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    /** The server must be serving again within the RTO objective, or the drill has failed anyway. */
+    private static final Duration RESTART_TIMEOUT = BackupDrillReport.RTO_OBJECTIVE;
+    private static final Duration BACKUP_TIMEOUT = Duration.ofHours(2);
+    private static final Duration RESTORE_TIMEOUT = Duration.ofHours(2);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    private static final java.util.logging.Logger SHIP_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.ship");
+    private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
+
+    /** What to run. */
+    record Settings(long sizeBytes, int collectors, Duration interval, Duration keepIngesting, Path dataDir, Path repository,
+                    boolean temporary, Path serverJar, String heap) {
+    }
+
+    private BackupDrillCommand() {
+    }
+
+    public static int run(List<String> args, PrintStream out, PrintStream err, String version)
+            throws UsageException, InterruptedException {
+        CommandLine line = CommandLine.parse("drill-backup", args, Set.of("size", "collectors", "interval", "keep-ingesting",
+                "data-dir", "repository", "server-jar", "server-heap"), Set.of("smoke"));
+        Path work = null;
+        try {
+            boolean smoke = line.flag("smoke");
+            boolean temporary = line.value("data-dir").isEmpty();
+            work = temporary ? Files.createTempDirectory("pganalytics-drill-backup") : null;
+            Settings settings = settings(line, smoke, work);
+            SHIP_LOG.setLevel(java.util.logging.Level.SEVERE);
+            SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
+            return new Drill(settings, out, version).run();
+        } catch (IOException | UncheckedIOException | SQLException | RegistrationException | ExecutionException e) {
+            err.println("drill-backup: " + e.getMessage());
+            return 1;
+        } finally {
+            if (work != null) {
+                BenchCommand.deleteTree(work);
+            }
+        }
+    }
+
+    static Settings settings(CommandLine line, boolean smoke, Path work) throws UsageException, IOException {
+        long size;
+        try {
+            size = ByteSizes.parse(line.value("size").orElse(smoke ? "48MB" : "1GB"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("drill-backup: --size: " + e.getMessage());
+        }
+        if (size < 16_000_000L) {
+            throw new UsageException("drill-backup: --size must be at least 16MB (an empty server's database is about that)");
+        }
+        Path dataDir = line.path("data-dir").orElseGet(() -> work.resolve("server"));
+        Path repository = line.path("repository").orElseGet(() -> dataDir.toAbsolutePath().getParent().resolve(
+                dataDir.getFileName() + "-repository"));
+        for (Path dir : List.of(dataDir, repository)) {
+            requireEmpty(dir);
+        }
+        if (repository.toAbsolutePath().normalize().startsWith(dataDir.toAbsolutePath().normalize())) {
+            throw new UsageException("drill-backup: --repository " + repository + " is inside --data-dir: the drill loses "
+                    + "the data directory's disk, so the repository must be elsewhere");
+        }
+        return new Settings(size, line.integer("collectors", smoke ? 10 : 100, 1, 10_000),
+                line.duration("interval", smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(10)),
+                line.duration("keep-ingesting", smoke ? Duration.ofSeconds(20) : Duration.ofSeconds(60)),
+                dataDir, repository, work != null,
+                line.path("server-jar").orElseGet(BenchCommand::defaultServerJar), line.value("server-heap").orElse("1g"));
+    }
+
+    /** The drill destroys its data directory: never one that holds anything. */
+    private static void requireEmpty(Path dir) throws UsageException, IOException {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new UsageException("drill-backup: " + dir + " is not a directory");
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UsageException("drill-backup: " + dir + " is not empty: the drill destroys its data directory "
+                            + "and needs a fresh repository; give empty or new directories");
+                }
+            }
+        }
+    }
+
+    private record Drill(Settings settings, PrintStream out, String version) {
+
+        int run() throws IOException, InterruptedException, SQLException, RegistrationException, ExecutionException {
+            out.printf(Locale.ROOT, "drill-backup: %d collectors every %d s, database to %.0f MB, %d s of ingest after the backup%n",
+                    settings.collectors(), settings.interval().toSeconds(), settings.sizeBytes() / 1e6, settings.keepIngesting().toSeconds());
+            out.println("drill-backup: data directory " + settings.dataDir() + ", backup repository " + settings.repository()
+                    + " (the drill loses the data directory's postgres/ and wal-outbox/; the repository must be on another disk)");
+            Files.createDirectories(settings.repository());
+            Path spools = Files.createTempDirectory("pganalytics-drill-spools");
+            try (ServerProcess server = ServerProcess.start(settings.serverJar(), settings.dataDir(), settings.heap(), "", null,
+                    Map.of("PGANALYTICS_BACKUP_REPOSITORY", settings.repository().toAbsolutePath().toString()), READY_TIMEOUT)) {
+                HttpClient http = new ServerTls(null, true).newClient(Duration.ofSeconds(10));
+                AdminApi api = new AdminApi(http, server.apiBase(), server.adminPassword());
+                api.login();
+                List<CollectorIdentity> identities = register(api, http, server);
+                ServerDatabase database = new ServerDatabase(server.jdbcUrl(), "postgres", server.embeddedSuperuserPassword(),
+                        ServerDatabase.EMBEDDED_APPLICATION_ROLE);
+                Instant ingestStart = Instant.now();
+                AtomicReference<SimulateCommand.LiveSimulation> live = new AtomicReference<>();
+                SimulateCommand.Plan plan = new SimulateCommand.Plan(server.apiBase(), http, identities, settings.interval(),
+                        Duration.ofDays(1), Duration.ofMinutes(5), 64L * 1024 * 1024, spools, version);
+                CompletableFuture<SimulationResult> simulation = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return SimulateCommand.drive(plan, new PrintStream(PrintStream.nullOutputStream()), live::set);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }, Executors.newVirtualThreadPerTaskExecutor());
+                try {
+                    return phases(server, api, database, live, simulation, ingestStart);
+                } finally {
+                    if (live.get() != null) {
+                        live.get().stopGenerating();
+                    }
+                    simulation.handle((r, e) -> r).get(10, TimeUnit.MINUTES);
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("the simulated collectors did not stop within 10 minutes");
+            } finally {
+                BenchCommand.deleteTree(spools);
+                if (settings.temporary()) {
+                    BenchCommand.deleteTree(settings.repository());
+                }
+            }
+        }
+
+        private int phases(ServerProcess server, AdminApi api, ServerDatabase database,
+                           AtomicReference<SimulateCommand.LiveSimulation> live, CompletableFuture<SimulationResult> simulation,
+                           Instant ingestStart) throws IOException, InterruptedException, SQLException {
+            awaitFirstBatches(live, simulation);
+            List<Long> instances = database.instanceIds();
+            out.println("drill-backup: every collector's first batch acknowledged; " + instances.size() + " instances");
+            out.println("drill-backup: writing the old data by bulk SQL (INSERT ... SELECT generate_series) through the "
+                    + "embedded PostgreSQL's superuser, not through ingest");
+            DrillFill.Result fill = DrillFill.fill(database, instances, settings.sizeBytes(), ingestStart.minusSeconds(60), out);
+            long fillRowsBefore = DrillFill.count(database, fill);
+            out.printf(Locale.ROOT, "drill-backup: old data: %d rows of ts.statements from %s to %s (a sample every %d s) in %.1f s; database %.1f MB%n",
+                    fill.rows(), fill.from(), fill.end(), fill.step().toSeconds(), fill.seconds(), fill.databaseBytes() / 1e6);
+
+            api.login();
+            long databaseBytes;
+            try (var c = database.connect()) {
+                databaseBytes = DrillFill.databaseBytes(c);
+            }
+            BackupView backup = backup(api);
+            if (!BackupView.COMPLETE.equals(backup.state())) {
+                out.println("drill-backup: FAIL: the backup " + backup.id() + " ended " + backup.state() + ": " + backup.error());
+                return 1;
+            }
+            double backupSeconds = Duration.between(backup.startedAt(), backup.finishedAt()).toMillis() / 1000.0;
+            out.printf(Locale.ROOT, "drill-backup: backup %s complete: %.1f MB in %.1f s, consistent at %s%n", backup.id(),
+                    orZero(backup.sizeBytes()) / 1e6, backupSeconds, backup.consistentAt());
+
+            out.println("drill-backup: ingesting for " + settings.keepIngesting().toSeconds() + " s more");
+            pause(settings.keepIngesting(), simulation);
+
+            long destroyed = System.nanoTime();
+            int killed = server.killEverything();
+            Path pgData = settings.dataDir().resolve("postgres");
+            BenchCommand.deleteTree(pgData);
+            BenchCommand.deleteTree(settings.dataDir().resolve("wal-outbox"));
+            List<AcknowledgedBatch> acknowledged = live.get().acknowledged();
+            out.printf(Locale.ROOT, "drill-backup: DISASTER at %s: %d processes killed (SIGKILL), %s and wal-outbox deleted; "
+                    + "%d batches had been acknowledged%n", Instant.now(), killed, pgData, acknowledged.size());
+
+            Path target = settings.dataDir().resolve("postgres-restored");
+            List<String> problems = new ArrayList<>();
+            long restoreStarted = System.nanoTime();
+            int restoreStatus = restore(target);
+            double restoreSeconds = (System.nanoTime() - restoreStarted) / 1e9;
+            if (restoreStatus != 0) {
+                out.println("drill-backup: FAIL: the restore command exited with status " + restoreStatus);
+                return 1;
+            }
+            long restoredBytes = treeBytes(target);
+            Files.move(target, pgData, StandardCopyOption.ATOMIC_MOVE);
+            long started = System.nanoTime();
+            server.restart(RESTART_TIMEOUT);
+            long ready = System.nanoTime();
+            double startSeconds = (ready - started) / 1e9;
+            double rtoSeconds = (ready - destroyed) / 1e9;
+            out.printf(Locale.ROOT, "drill-backup: serving again: restore %.1f s, start %.1f s, RTO %.1f s%n", restoreSeconds,
+                    startSeconds, rtoSeconds);
+
+            RecoveryPoint point = RecoveryPoint.of(acknowledged, stored(database, acknowledged), backup.consistentAt());
+            long fillRowsAfter = DrillFill.count(database, fill);
+            afterRestore(simulation, live, problems);
+            BackupDrillReport report = new BackupDrillReport(String.format(Locale.ROOT,
+                    "%d collectors every %d s, %d s of ingest after the backup; %s", settings.collectors(),
+                    settings.interval().toSeconds(), settings.keepIngesting().toSeconds(), Machine.describe()),
+                    databaseBytes, String.format(Locale.ROOT, "%d rows of old data by bulk SQL in %.1f s, plus what ingest wrote",
+                    fill.rows(), fill.seconds()), backupSeconds, orZero(backup.sizeBytes()), orZero(backup.storedBytes()),
+                    restoreSeconds, restoredBytes, startSeconds, rtoSeconds, point, fillRowsBefore, fillRowsAfter, problems);
+            report.print(out);
+            return report.exitStatus();
+        }
+
+        /** Ingest goes on after the restore: the collectors deliver what they held while the server was down. */
+        private void afterRestore(CompletableFuture<SimulationResult> simulation, AtomicReference<SimulateCommand.LiveSimulation> live,
+                                  List<String> problems) throws InterruptedException {
+            int before = live.get().acknowledged().size();
+            live.get().stopGenerating();
+            try {
+                SimulationResult result = simulation.get();
+                out.printf(Locale.ROOT, "drill-backup: after the restore the collectors delivered %d more batches (duplicates %d); "
+                        + "undelivered %d%n", live.get().acknowledged().size() - before, result.duplicates(), result.pending());
+                if (!result.success()) {
+                    problems.add("ingest after the restore: " + result.pending() + " batches undelivered, " + result.dropped()
+                            + " dropped, " + result.quarantined() + " refused");
+                }
+            } catch (ExecutionException e) {
+                problems.add("the simulated collectors failed: " + e.getCause());
+            }
+        }
+
+        private void awaitFirstBatches(AtomicReference<SimulateCommand.LiveSimulation> live,
+                                       CompletableFuture<SimulationResult> simulation) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + settings.interval().multipliedBy(3).plus(READY_TIMEOUT).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (simulation.isDone()) {
+                    throw new IOException("the simulated collectors stopped before their first batches: " + simulation.state());
+                }
+                SimulateCommand.LiveSimulation running = live.get();
+                if (running != null && running.acknowledged().stream().map(AcknowledgedBatch::collectorId).distinct().count()
+                        == settings.collectors()) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new IOException("not every collector had a batch acknowledged within the deadline");
+        }
+
+        /** Back up now (or follow the run already in progress), to its end; then the backup it made. */
+        private BackupView backup(AdminApi api) throws IOException, InterruptedException {
+            ObjectMapper mapper = lenient(api.mapper());
+            OperationStarted started = mapper.treeToValue(api.postJson("backups", new StartBackupRequest("full")), OperationStarted.class);
+            OperationView operation = started.operation();
+            out.println("drill-backup: backup through the API: operation " + operation.id()
+                    + (started.started() ? "" : " (one was already running: following it)"));
+            long deadline = System.nanoTime() + BACKUP_TIMEOUT.toNanos();
+            long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+            while (OperationView.RUNNING.equals(operation.state())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the backup operation " + operation.id() + " still runs after " + BACKUP_TIMEOUT.toMinutes() + " min");
+                }
+                Thread.sleep(500);
+                if (System.nanoTime() >= nextProgress) {
+                    api.login();
+                    out.printf(Locale.ROOT, "drill-backup: backup %s: %s, %.1f MB of %s%n", operation.state(), operation.phase(),
+                            operation.doneBytes() / 1e6, operation.totalBytes() == null ? "?" : String.format(Locale.ROOT, "%.1f MB",
+                                    operation.totalBytes() / 1e6));
+                    nextProgress += PROGRESS_EVERY.toNanos();
+                }
+                operation = mapper.treeToValue(api.getJson("backups/operations/" + operation.id()), OperationView.class);
+            }
+            if (!OperationView.SUCCEEDED.equals(operation.state()) || operation.backupId() == null) {
+                throw new IOException("the backup operation " + operation.id() + " " + operation.state() + ": " + operation.error());
+            }
+            return mapper.treeToValue(api.getJson("backups/" + operation.backupId()), BackupView.class);
+        }
+
+        /** {@code pganalytics-server restore --to latest}: its output goes to ours, indented. */
+        private int restore(Path target) throws IOException, InterruptedException {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    settings.serverJar().toAbsolutePath().toString(), "restore", "--to", "latest", "--target", target.toString(),
+                    "--data-dir", settings.dataDir().toString(), "--repository", settings.repository().toAbsolutePath().toString());
+            out.println("drill-backup: " + String.join(" ", command.subList(1, command.size())));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (var lines = process.inputReader().lines()) {
+                lines.forEach(l -> out.println("  | " + l));
+            }
+            if (!process.waitFor(RESTORE_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IOException("the restore command did not end within " + RESTORE_TIMEOUT.toMinutes() + " min");
+            }
+            return process.exitValue();
+        }
+
+        private void pause(Duration duration, CompletableFuture<SimulationResult> simulation) throws InterruptedException, IOException {
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                if (simulation.isDone()) {
+                    throw new IOException("the simulated collectors stopped early: " + simulation.state());
+                }
+                Thread.sleep(Math.min(200, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
+        }
+
+        private List<CollectorIdentity> register(AdminApi api, HttpClient http, ServerProcess server)
+                throws IOException, InterruptedException, ExecutionException {
+            RegistrationClient client = new RegistrationClient(http, Duration.ofSeconds(30));
+            List<Future<CollectorIdentity>> futures = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+                for (int i = 0; i < settings.collectors(); i++) {
+                    String name = String.format("drill-%04d", i + 1);
+                    futures.add(pool.submit(() -> client.register(server.apiBase(),
+                            new RegistrationRequest(api.registrationToken("backup drill " + name), name, "backup drill " + name, version))));
+                }
+            }
+            List<CollectorIdentity> identities = new ArrayList<>();
+            for (Future<CollectorIdentity> future : futures) {
+                identities.add(future.get());
+            }
+            out.println("drill-backup: registered " + identities.size() + " collectors");
+            return identities;
+        }
+    }
+
+    /** The restored database's {@code ingest_batch} keys among the acknowledged batches, as {@code collectorId batchId}. */
+    private static Set<String> stored(ServerDatabase database, List<AcknowledgedBatch> acknowledged) throws SQLException {
+        Set<String> stored = new HashSet<>();
+        try (var c = database.connect(); var ps = c.prepareStatement(
+                "SELECT collector_id, batch_id FROM ingest_batch WHERE collector_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("varchar", acknowledged.stream().map(AcknowledgedBatch::collectorId).distinct().toArray()));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+        }
+        return stored;
+    }
+
+    static long treeBytes(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static ObjectMapper lenient(ObjectMapper mapper) {
+        return mapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /** The machine and its load, for the figures. */
+    static final class Machine {
+        private Machine() {
+        }
+
+        static String describe() {
+            String memory = "";
+            try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+                memory = lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                        .map(l -> String.format(Locale.ROOT, ", %.0f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0)).orElse("");
+            } catch (IOException | RuntimeException e) {
+                // not Linux: cores only
+            }
+            String load = "";
+            try {
+                load = ", load " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the end";
+            } catch (IOException | RuntimeException e) {
+                // not Linux
+            }
+            return Runtime.getRuntime().availableProcessors() + " cores" + memory + load;
+        }
+    }
+}
