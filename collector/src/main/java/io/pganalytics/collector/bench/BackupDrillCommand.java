@@ -60,6 +60,7 @@ public final class BackupDrillCommand {
     public static final String USAGE = """
             drill-backup [--size SIZE] [--collectors N] [--interval DURATION] [--keep-ingesting DURATION]
                          [--data-dir DIR] [--repository DIR] [--server-jar JAR] [--server-heap SIZE] [--smoke]
+            drill-backup --full-disk [--repository-size SIZE] [--collectors N] [--interval DURATION]
               Backup and recovery drill on the embedded default: N simulated collectors (default 100, one batch per
               --interval, default 10s) ingest into a real server; old data fills its database to --size (default 1GB,
               by bulk SQL); a full backup through the API into --repository (default: a directory beside the data
@@ -68,7 +69,10 @@ public final class BackupDrillCommand {
               --to latest' restores, the result is moved into place and the server started. Prints RTO, RPO per
               instance, backup and restore MB/s. --data-dir and --repository must be empty or absent (default:
               temporary, removed afterwards). --smoke: 48MB, 10 collectors every 2s, 20s of ingest after the backup
-              (the CI run, a few minutes). Exit status 1 when RPO >= 5 min, RTO >= 1 h, a step failed or data is missing.""";
+              (the CI run, a few minutes). Exit status 1 when RPO >= 5 min, RTO >= 1 h, a step failed or data is missing.
+              --full-disk: the repository is a tmpfs of --repository-size (default 16MiB; root only, skipped otherwise)
+              that the backup cannot fit in: the backup must fail cleanly, the backup status report it, and ingest go on
+              without losing a batch (default 10 collectors every 2s). Exit status 1 otherwise.""";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** The server must be serving again within the RTO objective, or the drill has failed anyway. */
     private static final Duration RESTART_TIMEOUT = BackupDrillReport.RTO_OBJECTIVE;
@@ -89,9 +93,16 @@ public final class BackupDrillCommand {
     public static int run(List<String> args, PrintStream out, PrintStream err, String version)
             throws UsageException, InterruptedException {
         CommandLine line = CommandLine.parse("drill-backup", args, Set.of("size", "collectors", "interval", "keep-ingesting",
-                "data-dir", "repository", "server-jar", "server-heap"), Set.of("smoke"));
+                "data-dir", "repository", "server-jar", "server-heap", "repository-size"), Set.of("smoke", "full-disk"));
         Path work = null;
         try {
+            if (line.flag("full-disk")) {
+                work = Files.createTempDirectory("pganalytics-drill-full-disk");
+                return fullDisk(line, work, out, version);
+            }
+            if (line.value("repository-size").isPresent()) {
+                throw new UsageException("drill-backup: --repository-size goes with --full-disk");
+            }
             boolean smoke = line.flag("smoke");
             boolean temporary = line.value("data-dir").isEmpty();
             work = temporary ? Files.createTempDirectory("pganalytics-drill-backup") : null;
@@ -107,6 +118,24 @@ public final class BackupDrillCommand {
                 BenchCommand.deleteTree(work);
             }
         }
+    }
+
+    private static int fullDisk(CommandLine line, Path work, PrintStream out, String version)
+            throws UsageException, IOException, InterruptedException, SQLException, ExecutionException {
+        for (String option : List.of("size", "keep-ingesting", "data-dir", "repository")) {
+            if (line.value(option).isPresent()) {
+                throw new UsageException("drill-backup: --full-disk takes no --" + option);
+            }
+        }
+        long repositoryBytes;
+        try {
+            repositoryBytes = ByteSizes.parse(line.value("repository-size").orElse("16MiB"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("drill-backup: --repository-size: " + e.getMessage());
+        }
+        return new FullDiskDrill(repositoryBytes, line.integer("collectors", 10, 1, 10_000),
+                line.duration("interval", Duration.ofSeconds(2)), work, line.path("server-jar").orElseGet(BenchCommand::defaultServerJar),
+                line.value("server-heap").orElse("1g"), out, version).run();
     }
 
     static Settings settings(CommandLine line, boolean smoke, Path work) throws UsageException, IOException {
@@ -306,33 +335,12 @@ public final class BackupDrillCommand {
             throw new IOException("not every collector had a batch acknowledged within the deadline");
         }
 
-        /** Back up now (or follow the run already in progress), to its end; then the backup it made. */
         private BackupView backup(AdminApi api) throws IOException, InterruptedException {
-            ObjectMapper mapper = lenient(api.mapper());
-            OperationStarted started = mapper.treeToValue(api.postJson("backups", new StartBackupRequest("full")), OperationStarted.class);
-            OperationView operation = started.operation();
-            out.println("drill-backup: backup through the API: operation " + operation.id()
-                    + (started.started() ? "" : " (one was already running: following it)"));
-            long deadline = System.nanoTime() + BACKUP_TIMEOUT.toNanos();
-            long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
-            while (OperationView.RUNNING.equals(operation.state())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the backup operation " + operation.id() + " still runs after " + BACKUP_TIMEOUT.toMinutes() + " min");
-                }
-                Thread.sleep(500);
-                if (System.nanoTime() >= nextProgress) {
-                    api.login();
-                    out.printf(Locale.ROOT, "drill-backup: backup %s: %s, %.1f MB of %s%n", operation.state(), operation.phase(),
-                            operation.doneBytes() / 1e6, operation.totalBytes() == null ? "?" : String.format(Locale.ROOT, "%.1f MB",
-                                    operation.totalBytes() / 1e6));
-                    nextProgress += PROGRESS_EVERY.toNanos();
-                }
-                operation = mapper.treeToValue(api.getJson("backups/operations/" + operation.id()), OperationView.class);
-            }
+            OperationView operation = followBackup(api, out);
             if (!OperationView.SUCCEEDED.equals(operation.state()) || operation.backupId() == null) {
                 throw new IOException("the backup operation " + operation.id() + " " + operation.state() + ": " + operation.error());
             }
-            return mapper.treeToValue(api.getJson("backups/" + operation.backupId()), BackupView.class);
+            return lenient(api.mapper()).treeToValue(api.getJson("backups/" + operation.backupId()), BackupView.class);
         }
 
         /** {@code pganalytics-server restore --to latest}: its output goes to ours, indented. */
@@ -364,22 +372,57 @@ public final class BackupDrillCommand {
 
         private List<CollectorIdentity> register(AdminApi api, HttpClient http, ServerProcess server)
                 throws IOException, InterruptedException, ExecutionException {
-            RegistrationClient client = new RegistrationClient(http, Duration.ofSeconds(30));
-            List<Future<CollectorIdentity>> futures = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-                for (int i = 0; i < settings.collectors(); i++) {
-                    String name = String.format("drill-%04d", i + 1);
-                    futures.add(pool.submit(() -> client.register(server.apiBase(),
-                            new RegistrationRequest(api.registrationToken("backup drill " + name), name, "backup drill " + name, version))));
-                }
-            }
-            List<CollectorIdentity> identities = new ArrayList<>();
-            for (Future<CollectorIdentity> future : futures) {
-                identities.add(future.get());
-            }
-            out.println("drill-backup: registered " + identities.size() + " collectors");
-            return identities;
+            return BackupDrillCommand.register(api, http, server, settings.collectors(), version, out);
         }
+    }
+
+    /** Registers {@code count} collectors through the real API, each with its own one-time token. */
+    static List<CollectorIdentity> register(AdminApi api, HttpClient http, ServerProcess server, int count, String version,
+                                            PrintStream out) throws IOException, InterruptedException, ExecutionException {
+        RegistrationClient client = new RegistrationClient(http, Duration.ofSeconds(30));
+        List<Future<CollectorIdentity>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < count; i++) {
+                String name = String.format("drill-%04d", i + 1);
+                futures.add(pool.submit(() -> client.register(server.apiBase(),
+                        new RegistrationRequest(api.registrationToken("backup drill " + name), name, "backup drill " + name, version))));
+            }
+        }
+        List<CollectorIdentity> identities = new ArrayList<>();
+        for (Future<CollectorIdentity> future : futures) {
+            identities.add(future.get());
+        }
+        out.println("drill-backup: registered " + identities.size() + " collectors");
+        return identities;
+    }
+
+    /**
+     * Back up now through the API ({@code POST /api/v1/backups}), or follow the run already in progress, and follow it
+     * ({@code GET /api/v1/backups/operations/{id}}) to its end, with its progress every 10 s; returns the ended run.
+     */
+    static OperationView followBackup(AdminApi api, PrintStream out) throws IOException, InterruptedException {
+        ObjectMapper mapper = lenient(api.mapper());
+        OperationStarted started = mapper.treeToValue(api.postJson("backups", new StartBackupRequest("full")), OperationStarted.class);
+        OperationView operation = started.operation();
+        out.println("drill-backup: backup through the API: operation " + operation.id()
+                + (started.started() ? "" : " (one was already running: following it)"));
+        long deadline = System.nanoTime() + BACKUP_TIMEOUT.toNanos();
+        long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+        while (OperationView.RUNNING.equals(operation.state())) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the backup operation " + operation.id() + " still runs after " + BACKUP_TIMEOUT.toMinutes() + " min");
+            }
+            Thread.sleep(500);
+            if (System.nanoTime() >= nextProgress) {
+                api.login();
+                out.printf(Locale.ROOT, "drill-backup: backup %s: %s, %.1f MB of %s%n", operation.state(), operation.phase(),
+                        operation.doneBytes() / 1e6, operation.totalBytes() == null ? "?" : String.format(Locale.ROOT, "%.1f MB",
+                                operation.totalBytes() / 1e6));
+                nextProgress += PROGRESS_EVERY.toNanos();
+            }
+            operation = mapper.treeToValue(api.getJson("backups/operations/" + operation.id()), OperationView.class);
+        }
+        return operation;
     }
 
     /** The restored database's {@code ingest_batch} keys among the acknowledged batches, as {@code collectorId batchId}. */
@@ -413,7 +456,7 @@ public final class BackupDrillCommand {
         return value == null ? 0 : value;
     }
 
-    private static ObjectMapper lenient(ObjectMapper mapper) {
+    static ObjectMapper lenient(ObjectMapper mapper) {
         return mapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
