@@ -52,7 +52,8 @@ final class DrillFill {
         Instant to = end.truncatedTo(ChronoUnit.MINUTES);
         long samplesNeeded = Math.max(1, targetBytes / BYTES_PER_ROW_GUESS / STATEMENTS / instanceIds.size());
         Duration step = Duration.ofSeconds(Math.clamp(MAX_SPAN.toSeconds() / samplesNeeded, 1, 60));
-        long samplesPerChunk = Math.max(1, ROWS_PER_CHUNK / STATEMENTS / instanceIds.size());
+        long rowsPerSample = (long) STATEMENTS * instanceIds.size();
+        double bytesPerRow = BYTES_PER_ROW_GUESS;
         Instant oldest = to.minus(MAX_SPAN);
         long rows = 0;
         long size;
@@ -61,15 +62,22 @@ final class DrillFill {
             size = databaseBytes(c);
             long nextProgress = System.nanoTime() + 10_000_000_000L;
             while (size < targetBytes) {
-                Instant from = to.minus(step.multipliedBy(samplesPerChunk));
+                // no more than what is still missing at the size per row seen so far: a small database is not overshot
+                long chunkRows = Math.clamp((long) ((targetBytes - size) / bytesPerRow), rowsPerSample, Math.max(rowsPerSample, ROWS_PER_CHUNK));
+                Instant from = to.minus(step.multipliedBy(Math.max(1, chunkRows / rowsPerSample)));
                 if (from.isBefore(oldest)) {
                     throw new SQLException("the old data would reach back further than " + MAX_SPAN.toDays() + " days (raw "
                             + "retention) before the database holds " + targetBytes + " bytes: run with more --collectors");
                 }
                 partitions(c, from, to);
-                rows += insert(c, instanceIds, from, to, step);
+                long inserted = insert(c, instanceIds, from, to, step);
+                rows += inserted;
                 to = from;
-                size = databaseBytes(c);
+                long grown = databaseBytes(c) - size;
+                size += grown;
+                if (grown > 0 && inserted > 0) {
+                    bytesPerRow = Math.max(50, (double) grown / inserted);
+                }
                 if (System.nanoTime() >= nextProgress) {
                     out.printf(Locale.ROOT, "drill-backup: old data: %d rows, database %.0f MB of %.0f MB%n", rows, size / 1e6, targetBytes / 1e6);
                     nextProgress += 10_000_000_000L;
