@@ -382,6 +382,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
         return cluster;
     }
 
+    /** Backup and recovery on this node (found among the resources, so that the constructor keeps its shape). */
+    public BackupFeature backup() {
+        return resources.stream().filter(BackupFeature.class::isInstance).map(BackupFeature.class::cast).findFirst().orElseThrow();
+    }
+
     /** Encryption at rest: the key service and the sealed columns. */
     public CryptoFeature crypto() {
         return crypto;

@@ -31,7 +31,8 @@ public final class BackupEngines {
             return Optional.empty();
         }
         return switch (choose(context.config(), context.embedded().isPresent())) {
-            case EMBEDDED, PGBACKREST, AUTO -> Optional.empty();
+            case EMBEDDED -> Optional.of(new io.pganalytics.server.backup.embedded.EmbeddedEngine(context));
+            case PGBACKREST, AUTO -> Optional.empty();
         };
     }
 }
