@@ -56,9 +56,10 @@ public record BackupConfig(boolean enabled,
      * @param chainVerifyEvery  how often the whole chain (newest backup plus WAL to now) is restored and checked
      * @param retainFull        how many full backups are kept
      * @param retainFor         how long a full backup is kept at most
+     * @param firstDelay        how long after a node starts the first backup is taken when there is no complete one
      */
     public record Schedule(Duration fullEvery, LocalTime fullAt, Optional<Duration> differentialEvery, Duration chainVerifyEvery,
-                           int retainFull, Duration retainFor) {
+                           int retainFull, Duration retainFor, Duration firstDelay) {
     }
 
     /**
@@ -147,7 +148,8 @@ public record BackupConfig(boolean enabled,
         return dataDir.resolve("wal-outbox");
     }
 
-    private static Schedule schedule(Config node) {
+    /** The {@code schedule} node; the settings changed at runtime are read by the same rules ({@link BackupSettingsStore}). */
+    static Schedule schedule(Config node) {
         String at = Settings.string(node, "full-at", "01:00");
         LocalTime fullAt;
         try {
@@ -164,7 +166,8 @@ public record BackupConfig(boolean enabled,
                 differential,
                 Settings.duration(node, "chain-verify-every", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(90)),
                 Settings.integer(node, "retain-full", 7, 1, 1000),
-                Settings.duration(node, "retain-for", Duration.ofDays(30), Duration.ofDays(1), Duration.ofDays(3650)));
+                Settings.duration(node, "retain-for", Duration.ofDays(30), Duration.ofDays(1), Duration.ofDays(3650)),
+                Settings.duration(node, "first-delay", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1)));
     }
 
     private static Verify verify(Config node) {

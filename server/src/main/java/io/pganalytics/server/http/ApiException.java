@@ -17,10 +17,16 @@ public final class ApiException extends RuntimeException {
     private final List<ErrorDetail> details;
     private final Duration retryAfter;
     private final ConfirmationRequired confirmation;
+    private final int status;
 
     public ApiException(ErrorType type, String message, List<ErrorDetail> details, Duration retryAfter) {
+        this(type, type.status(), message, details, retryAfter);
+    }
+
+    private ApiException(ErrorType type, int status, String message, List<ErrorDetail> details, Duration retryAfter) {
         super(message, null, false, false);
         this.type = type;
+        this.status = status;
         this.details = details == null ? List.of() : List.copyOf(details);
         this.retryAfter = retryAfter;
         this.confirmation = null;
@@ -31,6 +37,7 @@ public final class ApiException extends RuntimeException {
                 + " before " + confirmation.expiresAt() + (confirmation.secondFactorNeeded() ? ", after a fresh second factor" : ""),
                 null, false, false);
         this.type = ErrorType.CONFIRMATION_REQUIRED;
+        this.status = ErrorType.CONFIRMATION_REQUIRED.status();
         this.details = List.of();
         this.retryAfter = null;
         this.confirmation = confirmation;
@@ -58,6 +65,14 @@ public final class ApiException extends RuntimeException {
                 ? details.getFirst().field() + ": " + details.getFirst().problem()
                 : details.size() + " fields are invalid";
         return new ApiException(ErrorType.VALIDATION_FAILED, summary, details, null);
+    }
+
+    /**
+     * 422 with the type {@code validation_failed}: the request is well formed and valid on its own, but the state it
+     * meets cannot satisfy it (a restore to a time no recovery window holds); the message names what would.
+     */
+    public static ApiException unprocessable(String field, String problem) {
+        return new ApiException(ErrorType.VALIDATION_FAILED, 422, field + ": " + problem, List.of(new ErrorDetail(field, problem)), null);
     }
 
     public static ApiException unauthenticated(String message) {
@@ -90,6 +105,11 @@ public final class ApiException extends RuntimeException {
 
     public ErrorType type() {
         return type;
+    }
+
+    /** The HTTP status: the type's own, but for {@link #unprocessable}. */
+    public int status() {
+        return status;
     }
 
     public List<ErrorDetail> details() {

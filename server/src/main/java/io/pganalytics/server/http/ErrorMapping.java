@@ -150,6 +150,6 @@ public final class ErrorMapping {
         if (type == ErrorType.UNAUTHENTICATED) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pganalytics\"");
         }
-        bodies.send(response, Status.create(type.status()), new ApiError(type.status(), type, e.getMessage(), e.details(), e.confirmation().orElse(null)));
+        bodies.send(response, Status.create(e.status()), new ApiError(e.status(), type, e.getMessage(), e.details(), e.confirmation().orElse(null)));
     }
 }
