@@ -428,11 +428,6 @@ public final class PgAnalyticsServer implements AutoCloseable {
         return query;
     }
 
-    /** Backup and recovery on this node. */
-    public BackupFeature backup() {
-        return resources.stream().filter(BackupFeature.class::isInstance).map(BackupFeature.class::cast).findFirst().orElseThrow();
-    }
-
     /** Where this node keeps its embedded database, TLS material and runtime file. */
     public java.nio.file.Path dataDir() {
         return serverConfig.dataDir();
