@@ -95,6 +95,8 @@ public final class BackupDrillCommand {
         CommandLine line = CommandLine.parse("drill-backup", args, Set.of("size", "collectors", "interval", "keep-ingesting",
                 "data-dir", "repository", "server-jar", "server-heap", "repository-size"), Set.of("smoke", "full-disk"));
         Path work = null;
+        SHIP_LOG.setLevel(java.util.logging.Level.SEVERE);
+        SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
         try {
             if (line.flag("full-disk")) {
                 work = Files.createTempDirectory("pganalytics-drill-full-disk");
@@ -107,8 +109,6 @@ public final class BackupDrillCommand {
             boolean temporary = line.value("data-dir").isEmpty();
             work = temporary ? Files.createTempDirectory("pganalytics-drill-backup") : null;
             Settings settings = settings(line, smoke, work);
-            SHIP_LOG.setLevel(java.util.logging.Level.SEVERE);
-            SPOOL_LOG.setLevel(java.util.logging.Level.WARNING);
             return new Drill(settings, out, version).run();
         } catch (IOException | UncheckedIOException | SQLException | RegistrationException | ExecutionException e) {
             err.println("drill-backup: " + e.getMessage());

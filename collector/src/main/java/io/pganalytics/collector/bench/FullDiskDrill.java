@@ -115,11 +115,14 @@ final class FullDiskDrill {
                 List<String> failures = new ArrayList<>();
                 String backupError = failedBackup(api, repository, failures);
                 long before = acknowledged(live);
+                long failedAt = System.nanoTime();
                 boolean ingesting = await(() -> acknowledged(live) >= before + 2L * collectors, interval.multipliedBy(6).plusSeconds(30),
                         "batches acknowledged after the failed backup");
                 if (!ingesting) {
                     failures.add("ingest stopped: " + (acknowledged(live) - before) + " batches acknowledged after the failed backup");
                 }
+                long afterFailure = acknowledged(live) - before;
+                double afterSeconds = (System.nanoTime() - failedAt) / 1e9;
                 api.login();
                 JsonNode status = api.getJson("backups/status");
                 String health = status.path("health").asText();
@@ -137,8 +140,8 @@ final class FullDiskDrill {
                 out.println("  backup                    " + (backupError == null ? "did not fail" : "failed: " + backupError));
                 out.println("  backup status             health " + health + "; problems: " + status.path("problems"));
                 out.printf(Locale.ROOT, "  ingest                    %d batches generated, %d acknowledged, %d undelivered, "
-                        + "%d acknowledged in the %d s after the failure%n", result.generated(), result.acknowledged(), result.pending(),
-                        acknowledged(live) - before, interval.multipliedBy(6).plusSeconds(30).toSeconds());
+                        + "%d acknowledged in the %.1f s after the failure%n", result.generated(), result.acknowledged(), result.pending(),
+                        afterFailure, afterSeconds);
                 out.println("  result                    " + (failures.isEmpty()
                         ? "PASS: the backup failed cleanly, the status reports it, ingest went on and lost nothing"
                         : "FAIL: " + String.join("; ", failures)));
