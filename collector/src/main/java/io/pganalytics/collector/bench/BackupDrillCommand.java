@@ -180,12 +180,21 @@ public final class BackupDrillCommand {
         }
     }
 
-    private record Drill(Settings settings, PrintStream out, String version) {
+    private record Drill(Settings settings, PrintStream out, String version, long startedNanos) {
+
+        Drill(Settings settings, PrintStream out, String version) {
+            this(settings, out, version, System.nanoTime());
+        }
+
+        /** A line of progress with the time since the drill began. */
+        private void say(String format, Object... args) {
+            out.printf(Locale.ROOT, "drill-backup: t=%.0fs %s%n", (System.nanoTime() - startedNanos) / 1e9, String.format(Locale.ROOT, format, args));
+        }
 
         int run() throws IOException, InterruptedException, SQLException, RegistrationException, ExecutionException {
-            out.printf(Locale.ROOT, "drill-backup: %d collectors every %d s, database to %.0f MB, %d s of ingest after the backup%n",
+            say("%d collectors every %d s, database to %.0f MB, %d s of ingest after the backup",
                     settings.collectors(), settings.interval().toSeconds(), settings.sizeBytes() / 1e6, settings.keepIngesting().toSeconds());
-            out.println("drill-backup: data directory " + settings.dataDir() + ", backup repository " + settings.repository()
+            say("%s", "data directory " + settings.dataDir() + ", backup repository " + settings.repository()
                     + " (the drill loses the data directory's postgres/ and wal-outbox/; the repository must be on another disk)");
             Files.createDirectories(settings.repository());
             Path spools = Files.createTempDirectory("pganalytics-drill-spools");
@@ -215,7 +224,7 @@ public final class BackupDrillCommand {
                     return phases(server, api, database, live, simulation, ingestStart);
                 } finally {
                     if (live.get() != null) {
-                        live.get().stopGenerating();
+                        live.get().abandon();  // after a failure the spools cannot drain; after success they have
                     }
                     simulation.handle((r, e) -> r).get(10, TimeUnit.MINUTES);
                 }
@@ -234,12 +243,12 @@ public final class BackupDrillCommand {
                            Instant ingestStart) throws IOException, InterruptedException, SQLException {
             awaitFirstBatches(live, simulation);
             List<Long> instances = database.instanceIds();
-            out.println("drill-backup: every collector's first batch acknowledged; " + instances.size() + " instances");
-            out.println("drill-backup: writing the old data by bulk SQL (INSERT ... SELECT generate_series) through the "
+            say("%s", "every collector's first batch acknowledged; " + instances.size() + " instances");
+            say("%s", "writing the old data by bulk SQL (INSERT ... SELECT generate_series) through the "
                     + "embedded PostgreSQL's superuser, not through ingest");
             DrillFill.Result fill = DrillFill.fill(database, instances, settings.sizeBytes(), ingestStart.minusSeconds(60), out);
             long fillRowsBefore = DrillFill.count(database, fill);
-            out.printf(Locale.ROOT, "drill-backup: old data: %d rows of ts.statements from %s to %s (a sample every %d s) in %.1f s; database %.1f MB%n",
+            say("old data: %d rows of ts.statements from %s to %s (a sample every %d s) in %.1f s; database %.1f MB",
                     fill.rows(), fill.from(), fill.end(), fill.step().toSeconds(), fill.seconds(), fill.databaseBytes() / 1e6);
 
             api.login();
@@ -249,14 +258,14 @@ public final class BackupDrillCommand {
             }
             BackupView backup = backup(api);
             if (!BackupView.COMPLETE.equals(backup.state())) {
-                out.println("drill-backup: FAIL: the backup " + backup.id() + " ended " + backup.state() + ": " + backup.error());
+                say("%s", "FAIL: the backup " + backup.id() + " ended " + backup.state() + ": " + backup.error());
                 return 1;
             }
             double backupSeconds = Duration.between(backup.startedAt(), backup.finishedAt()).toMillis() / 1000.0;
-            out.printf(Locale.ROOT, "drill-backup: backup %s complete: %.1f MB in %.1f s, consistent at %s%n", backup.id(),
+            say("backup %s complete: %.1f MB in %.1f s, consistent at %s", backup.id(),
                     orZero(backup.sizeBytes()) / 1e6, backupSeconds, backup.consistentAt());
 
-            out.println("drill-backup: ingesting for " + settings.keepIngesting().toSeconds() + " s more");
+            say("%s", "ingesting for " + settings.keepIngesting().toSeconds() + " s more");
             pause(settings.keepIngesting(), simulation);
 
             long destroyed = System.nanoTime();
@@ -265,8 +274,8 @@ public final class BackupDrillCommand {
             BenchCommand.deleteTree(pgData);
             BenchCommand.deleteTree(settings.dataDir().resolve("wal-outbox"));
             List<AcknowledgedBatch> acknowledged = live.get().acknowledged();
-            out.printf(Locale.ROOT, "drill-backup: DISASTER at %s: %d processes killed (SIGKILL), %s and wal-outbox deleted; "
-                    + "%d batches had been acknowledged%n", Instant.now(), killed, pgData, acknowledged.size());
+            say("DISASTER at %s: %d processes killed (SIGKILL), %s and wal-outbox deleted; "
+                    + "%d batches had been acknowledged", Instant.now(), killed, pgData, acknowledged.size());
 
             Path target = settings.dataDir().resolve("postgres-restored");
             List<String> problems = new ArrayList<>();
@@ -274,7 +283,7 @@ public final class BackupDrillCommand {
             int restoreStatus = restore(target);
             double restoreSeconds = (System.nanoTime() - restoreStarted) / 1e9;
             if (restoreStatus != 0) {
-                out.println("drill-backup: FAIL: the restore command exited with status " + restoreStatus);
+                say("%s", "FAIL: the restore command exited with status " + restoreStatus);
                 return 1;
             }
             long restoredBytes = treeBytes(target);
@@ -284,7 +293,7 @@ public final class BackupDrillCommand {
             long ready = System.nanoTime();
             double startSeconds = (ready - started) / 1e9;
             double rtoSeconds = (ready - destroyed) / 1e9;
-            out.printf(Locale.ROOT, "drill-backup: serving again: restore %.1f s, start %.1f s, RTO %.1f s%n", restoreSeconds,
+            say("serving again: restore %.1f s, start %.1f s, RTO %.1f s", restoreSeconds,
                     startSeconds, rtoSeconds);
 
             RecoveryPoint point = RecoveryPoint.of(acknowledged, stored(database, acknowledged), backup.consistentAt());
@@ -307,8 +316,8 @@ public final class BackupDrillCommand {
             live.get().stopGenerating();
             try {
                 SimulationResult result = simulation.get();
-                out.printf(Locale.ROOT, "drill-backup: after the restore the collectors delivered %d more batches (duplicates %d); "
-                        + "undelivered %d%n", live.get().acknowledged().size() - before, result.duplicates(), result.pending());
+                say("after the restore the collectors delivered %d more batches (duplicates %d); "
+                        + "undelivered %d", live.get().acknowledged().size() - before, result.duplicates(), result.pending());
                 if (!result.success()) {
                     problems.add("ingest after the restore: " + result.pending() + " batches undelivered, " + result.dropped()
                             + " dropped, " + result.quarantined() + " refused");
@@ -348,7 +357,7 @@ public final class BackupDrillCommand {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                     settings.serverJar().toAbsolutePath().toString(), "restore", "--to", "latest", "--target", target.toString(),
                     "--data-dir", settings.dataDir().toString(), "--repository", settings.repository().toAbsolutePath().toString());
-            out.println("drill-backup: " + String.join(" ", command.subList(1, command.size())));
+            say("%s", String.join(" ", command.subList(1, command.size())));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             try (var lines = process.inputReader().lines()) {
                 lines.forEach(l -> out.println("  | " + l));

@@ -150,8 +150,9 @@ final class FullDiskDrill {
                 throw new IOException("the simulated collectors did not drain within 5 minutes");
             } finally {
                 if (live.get() != null) {
-                    live.get().stopGenerating();
+                    live.get().abandon();
                 }
+                simulation.handle((r, e) -> r).join();
             }
         }
     }

@@ -117,6 +117,9 @@ public final class SimulateCommand {
 
         /** Ends generation now; {@link #drive} then drains the spools and returns. */
         void stopGenerating();
+
+        /** Ends generation and does not wait for the spools to drain (the server is gone): {@link #drive} returns soon. */
+        void abandon();
     }
 
     /**
@@ -206,6 +209,7 @@ public final class SimulateCommand {
         private final List<SimulatedCollector> collectors;
         private final PrintStream out;
         private volatile boolean stopped;
+        private volatile boolean abandoned;
         private final long startedNanos = System.nanoTime();
         /** Whether the first interval's latencies were set aside (sends after it are the steady state). */
         private boolean steadySince;
@@ -253,9 +257,15 @@ public final class SimulateCommand {
             stopped = true;
         }
 
+        @Override
+        public void abandon() {
+            abandoned = true;
+            stopped = true;
+        }
+
         boolean drain(Duration timeout) throws InterruptedException {
             out.println("simulate: generation stopped; waiting up to " + timeout.toSeconds() + " s for the spools to drain");
-            return waitWithProgress(timeout, () -> pending() == 0);
+            return waitWithProgress(timeout, () -> abandoned || pending() == 0) && pending() == 0;
         }
 
         /** Waits for {@code limit} or until {@code done}, printing progress every 10 s; true when done. */
