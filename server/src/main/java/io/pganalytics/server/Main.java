@@ -17,7 +17,9 @@ import java.util.logging.LogManager;
 /**
  * {@code java -jar pganalytics-server.jar [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]}, or
  * {@code ... audit verify|verify-export} to verify the audit chain ({@link io.pganalytics.server.audit.AuditCommand});
- * {@code ... keys COMMAND} to manage the encryption keys of a running cluster ({@link KeysCommand}).
+ * {@code ... keys COMMAND} to manage the encryption keys of a running cluster ({@link KeysCommand});
+ * {@code ... restore --to latest|TIME --target DIR} to restore the embedded engine's backups offline
+ * ({@link io.pganalytics.server.backup.RestoreCommand}).
  * With no database configured, the server runs on an embedded PostgreSQL in its data directory.
  */
 public final class Main {
@@ -35,6 +37,10 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(new KeysCommand(System.out, System.err, Main::prompt, System.getenv()).run(List.of(args).subList(1, args.length)));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("restore")) {
+            System.exit(new io.pganalytics.server.backup.RestoreCommand(System.out, System.err, System.getenv()).run(List.of(args).subList(1, args.length)));
             return;
         }
         Logger log = LoggerFactory.getLogger(Main.class);

@@ -14,6 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -196,6 +200,7 @@ final class KeyManagement {
         if (version == kek.versions().last()) {
             throw ApiException.conflict("key-encryption key version " + version + " is the newest: new data keys are wrapped by it");
         }
+        refuseWhileBackupsNeed(kek.kind(), version);
         List<Integer> wrapped = keys.repository().all().stream().filter(row -> !row.retired() && row.kekVersion() == version)
                 .map(DataKeyRepository.Row::id).toList();
         if (!wrapped.isEmpty()) {
@@ -215,5 +220,45 @@ final class KeyManagement {
             return null;
         });
         LOG.info("encryption: key-encryption key version {} destroyed in {} {} by {}", version, kek.kind(), kek.location(), by);
+    }
+
+    /**
+     * Refuses while a retained backup or archived WAL segment is sealed under {@code version}: they open with the
+     * key-encryption key alone (docs/backup/format.md), so destroying it would make them unrestorable. The catalogue names
+     * the key as {@code kek <kind> v<version>} (the backup package's SealedStreams.keyVersion).
+     */
+    private void refuseWhileBackupsNeed(String kind, int version) {
+        String keyVersion = "kek " + kind + " v" + version;
+        List<String> backups = new ArrayList<>();
+        long wal;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT id FROM backup WHERE key_version = ? AND state IN ('running', 'complete') ORDER BY id LIMIT 10")) {
+                st.setString(1, keyVersion);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        backups.add(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM backup_wal WHERE key_version = ?")) {
+                st.setString(1, keyVersion);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    wal = rs.getLong(1);
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("key-encryption keys: cannot read the backup catalogue: " + e.getMessage(), e);
+        }
+        if (!backups.isEmpty() || wal > 0) {
+            throw ApiException.conflict("key-encryption key version " + version + " still seals "
+                    + (backups.isEmpty() ? "" : "backups " + backups + (backups.size() == 10 ? " (and maybe more)" : "") + (wal > 0 ? " and " : ""))
+                    + (wal > 0 ? wal + " archived WAL segments" : "")
+                    + ": they open with it alone; let the backup retention expire them first (after newer backups are taken)");
+        }
     }
 }

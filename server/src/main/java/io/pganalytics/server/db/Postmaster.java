@@ -22,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * {@code pg_ctl start / stop}. Every program's output goes to {@code <data-dir>/postgres.log} (owner-only); a failure
  * quotes its end. Once started, the server itself logs to {@code <pgdata>/log/}, one file per weekday, overwritten
  * a week later.
+ * <p>
+ * Public for the backup verification, which starts a restored copy with the same binaries the same way (as root, in a
+ * user namespace).
  */
-final class Postmaster {
+public final class Postmaster {
     private static final Duration PROGRAM_TIMEOUT = Duration.ofMinutes(3);
     private static final Logger LOG = LoggerFactory.getLogger(Postmaster.class);
 
@@ -31,7 +34,8 @@ final class Postmaster {
     private final Path pgData;
     private final Path log;
 
-    Postmaster(Path install, Path pgData, Path log) {
+    /** @param install the binaries' root (holding {@code bin/}) */
+    public Postmaster(Path install, Path pgData, Path log) {
         this.install = install;
         this.pgData = pgData;
         this.log = log;
@@ -46,7 +50,7 @@ final class Postmaster {
     }
 
     /** A new cluster whose superuser {@code postgres} has {@code password}, password (SCRAM) authentication only. */
-    void initdb(String password) throws IOException {
+    public void initdb(String password) throws IOException {
         OwnerOnly.directory(pgData);
         Path pwFile = pgData.resolveSibling(".initdb-password");
         OwnerOnly.writeString(pwFile, password + "\n");
@@ -59,21 +63,21 @@ final class Postmaster {
     }
 
     /** Runs SQL in single-user mode: no listener at all, for changes that must be made before anyone can connect. */
-    void singleUser(String sql) throws IOException {
+    public void singleUser(String sql) throws IOException {
         run(List.of(program("postgres"), "--single", "-D", pgData.toString(), "-c", "log_statement=none", "postgres"),
                 sql.strip() + "\n", "postgres --single");
     }
 
     /** {@code pg_ctl start}, waiting until it accepts connections; {@code settings} are passed as {@code -c name=value}. */
-    void start(int port, Map<String, String> settings, Duration wait) throws IOException {
+    public void start(int port, Map<String, String> settings, Duration wait) throws IOException {
         StringBuilder options = new StringBuilder("-p ").append(port);
         settings.forEach((name, value) -> options.append(" -c ").append(shellQuoted(name + "=" + value)));
         run(List.of(program("pg_ctl"), "-D", pgData.toString(), "-l", log.toString(), "-o", options.toString(),
-                "-w", "-t", Long.toString(wait.toSeconds()), "start"), null, "pg_ctl start");
+                "-w", "-t", Long.toString(wait.toSeconds()), "start"), null, "pg_ctl start", wait.plus(PROGRAM_TIMEOUT));
     }
 
     /** {@code pg_ctl stop -m mode}, waiting at most {@code wait}; false when it did not stop in time. */
-    boolean stop(String mode, Duration wait) {
+    public boolean stop(String mode, Duration wait) {
         try {
             run(List.of(program("pg_ctl"), "-D", pgData.toString(), "-m", mode, "-w", "-t", Long.toString(wait.toSeconds()), "stop"),
                     null, "pg_ctl stop");
@@ -85,7 +89,7 @@ final class Postmaster {
     }
 
     /** The postmaster's process as its {@code postmaster.pid} names it, when that process is alive. */
-    Optional<ProcessHandle> running() {
+    public Optional<ProcessHandle> running() {
         return pidFile().flatMap(p -> ProcessHandle.of(p.pid())).filter(ProcessHandle::isAlive);
     }
 
@@ -130,6 +134,10 @@ final class Postmaster {
     }
 
     private void run(List<String> program, String input, String what) throws IOException {
+        run(program, input, what, PROGRAM_TIMEOUT);
+    }
+
+    private void run(List<String> program, String input, String what, Duration timeout) throws IOException {
         List<String> command = new ArrayList<>();
         if (LinuxUtils.isUnshareAvailable()) {
             // PostgreSQL refuses to run as root; zonky's way around it: a user namespace in which this uid is unmapped
@@ -150,9 +158,9 @@ final class Postmaster {
                     in.write(input.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            if (!process.waitFor(PROGRAM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException(what + " did not finish within " + PROGRAM_TIMEOUT.toSeconds() + " s; see " + log);
+                throw new IOException(what + " did not finish within " + timeout.toSeconds() + " s; see " + log);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
