@@ -82,7 +82,7 @@ public final class EmbeddedEngine implements BackupEngine {
     }
 
     @Override
-    public String backup(String kind, String id, String requestedBy, Progress progress) {
+    public synchronized String backup(String kind, String id, String requestedBy, Progress progress) {
         if (!"full".equals(kind)) {
             throw new IllegalArgumentException("the embedded engine takes full backups only, not '" + kind + "'");
         }

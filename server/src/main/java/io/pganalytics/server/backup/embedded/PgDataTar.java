@@ -153,9 +153,12 @@ final class PgDataTar {
                 }
                 visitor.directory(dir, name);
                 if (EMPTIED.contains(name)) {
-                    // pg_wal keeps archive_status/, as pg_basebackup leaves it
+                    // pg_wal keeps archive_status/ (and summaries/ from PostgreSQL 17 on), as pg_basebackup leaves it
                     if (name.equals("pg_wal")) {
                         visitor.directory(dir.resolve("archive_status"), name + "/archive_status");
+                        if (Files.isDirectory(dir.resolve("summaries"))) {
+                            visitor.directory(dir.resolve("summaries"), name + "/summaries");
+                        }
                     }
                     return FileVisitResult.SKIP_SUBTREE;
                 }

@@ -114,7 +114,10 @@ final class WalShipper implements AutoCloseable {
         executor.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
     }
 
-    /** The thread's root: one round, then the next one after the interval, or after a longer wait while failing. */
+    /**
+     * The thread's root: one round, then the next one after the interval, or after a longer wait while failing. The next
+     * round is scheduled whatever happened, an Error included: the shipper never stops by itself.
+     */
     private void tick() {
         Duration next = interval;
         try {
@@ -124,19 +127,20 @@ final class WalShipper implements AutoCloseable {
             synchronized (this) {
                 streak = ++consecutiveFailures;
             }
-            long factor = 1L << Math.min(streak, 10);
-            next = interval.multipliedBy(factor).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : interval.multipliedBy(factor);
+            Duration backoff = interval.multipliedBy(1L << Math.min(streak, 10));
+            next = backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
             if (streak == 1 || streak % 20 == 0) {
                 LOG.warn("backup: WAL shipping to {} fails ({} times in a row; next try in {}): {}", store.location(), streak,
                         Durations.format(next), e.getMessage());
             }
-        }
-        ScheduledExecutorService current = executor;
-        if (current != null && !current.isShutdown()) {
-            try {
-                current.schedule(this::tick, next.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // closed meanwhile
+        } finally {
+            ScheduledExecutorService current = executor;
+            if (current != null && !current.isShutdown()) {
+                try {
+                    current.schedule(this::tick, next.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // closed meanwhile
+                }
             }
         }
     }

@@ -213,6 +213,73 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void theShipperThreadKeepsTryingWhileTheRepositoryFailsAndShipsOnceItWorks() throws Exception {
+        Path outbox = Files.createDirectories(TestServers.tempDir().resolve("outbox"));
+        Path repository = TestServers.tempDir().resolve("repository");
+        Files.write(repository, new byte[0]); // not a directory: every write fails
+        String segment = "0000000800000000000000B1";
+        Files.write(outbox.resolve(segment), new byte[4096]);
+        try (WalShipper shipper = new WalShipper(outbox, new FileStoreLater(repository), sealing, server.backup().catalog(), () -> {
+        }, Duration.ofMillis(200), 1L << 30, Duration.ofSeconds(60), Clock.systemUTC())) {
+            shipper.start();
+            Eventually.await(Duration.ofSeconds(30), "failed rounds counted", () -> shipper.failures() >= 2);
+            assertTrue(shipper.status().failing());
+            assertEquals(1, shipper.status().pending(), "the segment waits in the outbox");
+            Files.delete(repository);
+            Eventually.await(Duration.ofSeconds(60), "the segment shipped once the repository works", () -> shipper.pending() == 0);
+            assertFalse(shipper.status().failing());
+            assertTrue(Files.exists(repository.resolve(BackupManifest.walObject(segment))));
+        }
+    }
+
+    /** A file store whose directory may not exist yet (or be a file): made on each call, as a repository disk that comes back. */
+    private record FileStoreLater(Path root) implements BackupStore {
+        private FileStore store() throws IOException {
+            return new FileStore(root);
+        }
+
+        @Override
+        public String kind() {
+            return "file";
+        }
+
+        @Override
+        public String location() {
+            return root.toString();
+        }
+
+        @Override
+        public void write(String name, Content content) throws IOException {
+            store().write(name, content);
+        }
+
+        @Override
+        public InputStream read(String name) throws IOException {
+            return store().read(name);
+        }
+
+        @Override
+        public List<StoredObject> list(String prefix) throws IOException {
+            return store().list(prefix);
+        }
+
+        @Override
+        public boolean exists(String name) throws IOException {
+            return store().exists(name);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            store().delete(name);
+        }
+
+        @Override
+        public java.util.OptionalLong freeBytes() throws IOException {
+            return store().freeBytes();
+        }
+    }
+
+    @Test
     void expiryKeepsTheCountAndTheWalTheRetainedBackupsNeed() throws Exception {
         String first = engine.backup("full", "expiry", "test", Progress.NONE);
         String second = engine.backup("full", "expiry", "test", Progress.NONE);
@@ -306,6 +373,71 @@ class EmbeddedEngineTest {
         LOG.info("backup throughput: {} MB of database ({} MB stored) in {} ms: {} MB/s", row.sizeBytes() >> 20, row.storedBytes() >> 20,
                 took.toMillis(), BaseBackup.mbPerSecond(row.sizeBytes(), took));
         assertTrue(row.sizeBytes() > 100L << 20, "a bigger database: " + row.sizeBytes());
+    }
+
+    @Test
+    void aBackupWithItsWalStartsAsADatabaseHoldingWhatWasCommittedBeforeIt() throws Exception {
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE restore_probe (v text)");
+            st.execute("INSERT INTO restore_probe VALUES ('before the backup')");
+        }
+        String id = engine.backup("full", "startable", "test", Progress.NONE);
+        BackupManifest manifest = BackupManifest.read(engine.store(), sealing, id);
+        Path target = TestServers.tempDir().resolve("restored");
+        extract(manifest.objects().getFirst().name(), target);
+        // the WAL from the backup's start to its end, as pg_basebackup -X fetch leaves it: enough to be consistent
+        for (BackupCatalog.Wal wal : server.backup().catalog().walFrom(manifest.walStart())) {
+            if (wal.name().length() == 24 && wal.name().compareTo(manifest.walStop()) <= 0) {
+                String object = BackupManifest.walObject(wal.name());
+                try (InputStream in = sealing.open(engine.store().read(object), object)) {
+                    Files.copy(in, target.resolve("pg_wal").resolve(wal.name()));
+                }
+            }
+        }
+        Path bin = server.database().embedded().orElseThrow().bin();
+        int port = TestServers.freePort();
+        Path log = target.getParent().resolve("restored.log");
+        run(bin.resolve("pg_ctl").toString(), "-D", target.toString(), "-l", log.toString(), "-o",
+                "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c archive_mode=off", "-w", "-t", "120", "start");
+        try {
+            String password = Files.readString(dataDir.resolve("postgres-superuser-password")).strip();
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/pganalytics", "postgres", password);
+                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT v FROM restore_probe")) {
+                assertTrue(rs.next());
+                assertEquals("before the backup", rs.getString(1));
+            }
+        } finally {
+            run(bin.resolve("pg_ctl").toString(), "-D", target.toString(), "-m", "fast", "-w", "stop");
+        }
+    }
+
+    private static void extract(String object, Path target) throws IOException {
+        Files.createDirectories(target);
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(sealing.open(engine.store().read(object), object))) {
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                Path path = target.resolve(entry.getName()).normalize();
+                assertTrue(path.startsWith(target), entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                } else {
+                    Files.createDirectories(path.getParent());
+                    Files.copy(tar, path);
+                }
+            }
+        }
+    }
+
+    private static void run(String... program) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            command.addAll(List.of("unshare", "-U")); // PostgreSQL refuses root: as the server does, an unmapped uid
+        }
+        command.addAll(List.of(program));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
     }
 
     private static EmbeddedEngine engineWithRepository(Path repository) {
