@@ -152,13 +152,13 @@ final class BackupHealth {
                 warnings.add(name + ": " + repository.warning());
             }
         }
-        sameFilesystem(config, repositories).ifPresent(warnings::add);
+        sameFilesystem(config).ifPresent(warnings::add);
         return repositories;
     }
 
     /** The embedded engine's repository on the database's own filesystem: a lost disk loses both. */
-    private Optional<String> sameFilesystem(BackupConfig config, List<RepositoryStatus> repositories) {
-        if (embedded.isEmpty() || repositories.stream().anyMatch(r -> r.warning() != null)) {
+    private Optional<String> sameFilesystem(BackupConfig config) {
+        if (embedded.isEmpty()) {
             return Optional.empty();
         }
         Path repository = config.repositoryIn(dataDir);

@@ -197,7 +197,8 @@ public final class BackupOperations {
         private String phase;
         private long done;
         private long total = -1;
-        private Instant written = Instant.MIN;
+        /** When bytes were last written: a phase written in between does not hold the next bytes back. */
+        private Instant bytesWritten = Instant.MIN;
 
         private Writer(UUID id) {
             this.id = id;
@@ -216,14 +217,15 @@ public final class BackupOperations {
         public synchronized void bytes(long done, long total) {
             this.done = Math.max(0, done);
             this.total = total;
-            if (!clock.instant().isBefore(written.plus(PROGRESS_EVERY))) {
+            Instant now = clock.instant();
+            if (!now.isBefore(bytesWritten.plus(PROGRESS_EVERY))) {
+                bytesWritten = now;
                 write();
             }
         }
 
         private void write() {
             Instant now = clock.instant();
-            written = now;
             try {
                 update("""
                         UPDATE backup_operation SET phase = COALESCE(?, phase), done_bytes = ?, total_bytes = ?, heartbeat_at = ?

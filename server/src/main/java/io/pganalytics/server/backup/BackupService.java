@@ -365,9 +365,14 @@ public final class BackupService implements AutoCloseable {
 
     // ---- reads ---------------------------------------------------------------------------------------------------
 
+    /** The recovery windows, oldest first; none when this node cannot back up. */
     public List<RecoveryWindow> windows() {
         BackupEngine current = engine;
-        return current == null ? List.of() : current.windows();
+        try {
+            return current == null ? List.of() : current.windows();
+        } catch (BackupException e) {
+            throw ApiException.conflict("the recovery windows cannot be computed: " + e.getMessage());
+        }
     }
 
     /** The newest complete backup; empty when there is none. */
