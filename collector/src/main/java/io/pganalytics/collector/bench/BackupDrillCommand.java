@@ -68,7 +68,7 @@ public final class BackupDrillCommand {
               killed (SIGKILL), <data-dir>/postgres and <data-dir>/wal-outbox are deleted, 'pganalytics-server restore
               --to latest' restores, the result is moved into place and the server started. Prints RTO, RPO per
               instance, backup and restore MB/s. --data-dir and --repository must be empty or absent (default:
-              temporary, removed afterwards). --smoke: 48MB, 10 collectors every 2s, 20s of ingest after the backup
+              temporary, removed afterwards). --smoke: 32MB, 10 collectors every 2s, 20s of ingest after the backup
               (the CI run, a few minutes). Exit status 1 when RPO >= 5 min, RTO >= 1 h, a step failed or data is missing.
               --full-disk: the repository is a tmpfs of --repository-size (default 16MiB; root only, skipped otherwise)
               that the backup cannot fit in: the backup must fail cleanly, the backup status report it, and ingest go on
@@ -79,6 +79,8 @@ public final class BackupDrillCommand {
     private static final Duration BACKUP_TIMEOUT = Duration.ofHours(2);
     private static final Duration RESTORE_TIMEOUT = Duration.ofHours(2);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    /** The restore command's figure line: {@code restored 51862802 bytes (51.9 MB) from the repository in 12.0 s}. */
+    private static final java.util.regex.Pattern RESTORED = java.util.regex.Pattern.compile("^restored (\\d+) bytes");
     private static final java.util.logging.Logger SHIP_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.ship");
     private static final java.util.logging.Logger SPOOL_LOG = java.util.logging.Logger.getLogger("io.pganalytics.collector.spool");
 
@@ -141,7 +143,7 @@ public final class BackupDrillCommand {
     static Settings settings(CommandLine line, boolean smoke, Path work) throws UsageException, IOException {
         long size;
         try {
-            size = ByteSizes.parse(line.value("size").orElse(smoke ? "48MB" : "1GB"));
+            size = ByteSizes.parse(line.value("size").orElse(smoke ? "32MB" : "1GB"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("drill-backup: --size: " + e.getMessage());
         }
@@ -280,7 +282,8 @@ public final class BackupDrillCommand {
             Path target = settings.dataDir().resolve("postgres-restored");
             List<String> problems = new ArrayList<>();
             long restoreStarted = System.nanoTime();
-            int restoreStatus = restore(target);
+            long[] readBytes = {0};
+            int restoreStatus = restore(target, readBytes);
             double restoreSeconds = (System.nanoTime() - restoreStarted) / 1e9;
             if (restoreStatus != 0) {
                 say("%s", "FAIL: the restore command exited with status " + restoreStatus);
@@ -289,14 +292,23 @@ public final class BackupDrillCommand {
             long restoredBytes = treeBytes(target);
             Files.move(target, pgData, StandardCopyOption.ATOMIC_MOVE);
             long started = System.nanoTime();
-            server.restart(RESTART_TIMEOUT);
+            try {
+                server.restart(RESTART_TIMEOUT);
+            } catch (IOException e) {
+                // the data directory may be temporary: show why before it goes
+                try (Stream<String> log = Files.lines(server.log())) {
+                    List<String> lines = log.toList();
+                    lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> out.println("  server.log | " + l));
+                }
+                throw e;
+            }
             long ready = System.nanoTime();
             double startSeconds = (ready - started) / 1e9;
             double rtoSeconds = (ready - destroyed) / 1e9;
             say("serving again: restore %.1f s, start %.1f s, RTO %.1f s", restoreSeconds,
                     startSeconds, rtoSeconds);
 
-            RecoveryPoint point = RecoveryPoint.of(acknowledged, stored(database, acknowledged), backup.consistentAt());
+            RecoveryPoint point = RecoveryPoint.of(acknowledged, stored(database, acknowledged), backup.startedAt());
             long fillRowsAfter = DrillFill.count(database, fill);
             afterRestore(simulation, live, problems);
             BackupDrillReport report = new BackupDrillReport(String.format(Locale.ROOT,
@@ -304,7 +316,7 @@ public final class BackupDrillCommand {
                     settings.interval().toSeconds(), settings.keepIngesting().toSeconds(), Machine.describe()),
                     databaseBytes, String.format(Locale.ROOT, "%d rows of old data by bulk SQL in %.1f s, plus what ingest wrote",
                     fill.rows(), fill.seconds()), backupSeconds, orZero(backup.sizeBytes()), orZero(backup.storedBytes()),
-                    restoreSeconds, restoredBytes, startSeconds, rtoSeconds, point, fillRowsBefore, fillRowsAfter, problems);
+                    restoreSeconds, restoredBytes, readBytes[0], startSeconds, rtoSeconds, point, fillRowsBefore, fillRowsAfter, problems);
             report.print(out);
             return report.exitStatus();
         }
@@ -353,14 +365,20 @@ public final class BackupDrillCommand {
         }
 
         /** {@code pganalytics-server restore --to latest}: its output goes to ours, indented. */
-        private int restore(Path target) throws IOException, InterruptedException {
+        private int restore(Path target, long[] readBytes) throws IOException, InterruptedException {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                     settings.serverJar().toAbsolutePath().toString(), "restore", "--to", "latest", "--target", target.toString(),
                     "--data-dir", settings.dataDir().toString(), "--repository", settings.repository().toAbsolutePath().toString());
             say("%s", String.join(" ", command.subList(1, command.size())));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             try (var lines = process.inputReader().lines()) {
-                lines.forEach(l -> out.println("  | " + l));
+                lines.forEach(l -> {
+                    out.println("  | " + l);
+                    java.util.regex.Matcher read = RESTORED.matcher(l);
+                    if (read.find()) {
+                        readBytes[0] = Long.parseLong(read.group(1));
+                    }
+                });
             }
             if (!process.waitFor(RESTORE_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
                 process.destroyForcibly();

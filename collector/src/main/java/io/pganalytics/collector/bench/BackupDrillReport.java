@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param backupStoredBytes  the bytes it takes in the repository (compressed, encrypted)
  * @param restoreSeconds     the restore command's run time
  * @param restoredBytes      the bytes of the restored data directory (base backup plus the WAL it staged)
+ * @param restoreReadBytes   the bytes the restore command read from the repository (as it reports them; 0 if it did not)
  * @param startSeconds       from the restored directory in place to /health/ready (WAL replay included)
  * @param rtoSeconds         from the destruction (kill -9) to /health/ready
  * @param point              the recovery point per instance
@@ -27,7 +28,7 @@ import java.util.Locale;
  * @param problems           what else went wrong (a failed step), each a failure of the drill
  */
 record BackupDrillReport(String setting, long databaseBytes, String fill, double backupSeconds, long backupBytes,
-                         long backupStoredBytes, double restoreSeconds, long restoredBytes, double startSeconds,
+                         long backupStoredBytes, double restoreSeconds, long restoredBytes, long restoreReadBytes, double startSeconds,
                          double rtoSeconds, RecoveryPoint point, long fillRowsBefore, long fillRowsAfter, List<String> problems) {
     static final Duration RPO_OBJECTIVE = Duration.ofMinutes(5);
     static final Duration RTO_OBJECTIVE = Duration.ofHours(1);
@@ -67,8 +68,9 @@ record BackupDrillReport(String setting, long databaseBytes, String fill, double
         out.printf(Locale.ROOT, "  database at the backup    %.1f MB (%s)%n", databaseBytes / MB, fill);
         out.printf(Locale.ROOT, "  backup                    %.1f MB in %.1f s: %.1f MB/s (stored %.1f MB, compressed and encrypted)%n",
                 backupBytes / MB, backupSeconds, rate(backupBytes, backupSeconds), backupStoredBytes / MB);
-        out.printf(Locale.ROOT, "  restore (restore command) %.1f MB in %.1f s: %.1f MB/s%n",
-                restoredBytes / MB, restoreSeconds, rate(restoredBytes, restoreSeconds));
+        out.printf(Locale.ROOT, "  restore (restore command) %.1f MB written in %.1f s: %.1f MB/s (read %.1f MB from the repository: %.1f MB/s)%n",
+                restoredBytes / MB, restoreSeconds, rate(restoredBytes, restoreSeconds), restoreReadBytes / MB,
+                rate(restoreReadBytes, restoreSeconds));
         out.printf(Locale.ROOT, "  start to /health/ready    %.1f s (WAL replay, migrations check, listeners)%n", startSeconds);
         out.printf(Locale.ROOT, "  RTO                       %.1f s (kill -9 and loss of <data-dir>/postgres to /health/ready; objective < 1 h)%n",
                 rtoSeconds);

@@ -18,12 +18,14 @@ import java.util.stream.Collectors;
  * simulated instance, the recovery point is the newest acknowledged sample time minus the newest sample time of an
  * acknowledged batch that the restored database holds. Two kinds of loss are not a recovery point but a defect: a
  * missing batch older than one that was restored (a hole), and a missing batch acknowledged before the backup was
- * consistent (the backup itself lacks it).
+ * started (the backup itself lacks it). Not the backup's consistent point: the catalogue records that when
+ * {@code pg_backup_stop} returned, after it waited for its last segment's archiving, so a batch committed during that
+ * wait is in the next segment, which a loss before the next archive timeout takes with it: part of the recovery point.
  *
- * @param instances          per simulated instance, by name
- * @param backupConsistentAt the backup's consistent point: every batch acknowledged before it must be restored
+ * @param instances       per simulated instance, by name
+ * @param backupStartedAt when the backup started: every batch acknowledged before it must be restored
  */
-record RecoveryPoint(List<Instance> instances, Instant backupConsistentAt) {
+record RecoveryPoint(List<Instance> instances, Instant backupStartedAt) {
     /** The bound of a hole list in the report. */
     private static final int HOLES_SHOWN = 10;
 
@@ -32,7 +34,7 @@ record RecoveryPoint(List<Instance> instances, Instant backupConsistentAt) {
      * @param rpo            newest acknowledged minus newest restored sample time; with nothing restored, the span
      *                       of everything acknowledged (at least that much was lost)
      * @param holes          batch ids missing although a newer one of the same instance was restored
-     * @param missingFromBackup batch ids missing although they were acknowledged before the backup was consistent
+     * @param missingFromBackup batch ids missing although they were acknowledged before the backup started
      */
     record Instance(String name, int acknowledged, int lost, Instant newestAcknowledged, Instant newestRestored, Duration rpo,
                     List<String> holes, List<String> missingFromBackup) {
@@ -42,15 +44,15 @@ record RecoveryPoint(List<Instance> instances, Instant backupConsistentAt) {
      * @param acknowledged every batch acknowledged before the database was destroyed
      * @param stored       the restored database's {@code ingest_batch} keys among them, as {@code collectorId batchId}
      */
-    static RecoveryPoint of(List<AcknowledgedBatch> acknowledged, Set<String> stored, Instant backupConsistentAt) {
+    static RecoveryPoint of(List<AcknowledgedBatch> acknowledged, Set<String> stored, Instant backupStartedAt) {
         Map<String, List<AcknowledgedBatch>> byInstance = acknowledged.stream()
                 .collect(Collectors.groupingBy(AcknowledgedBatch::collectorName, TreeMap::new, Collectors.toList()));
         List<Instance> instances = new ArrayList<>();
-        byInstance.forEach((name, batches) -> instances.add(instance(name, batches, stored, backupConsistentAt)));
-        return new RecoveryPoint(List.copyOf(instances), backupConsistentAt);
+        byInstance.forEach((name, batches) -> instances.add(instance(name, batches, stored, backupStartedAt)));
+        return new RecoveryPoint(List.copyOf(instances), backupStartedAt);
     }
 
-    private static Instance instance(String name, List<AcknowledgedBatch> batches, Set<String> stored, Instant backupConsistentAt) {
+    private static Instance instance(String name, List<AcknowledgedBatch> batches, Set<String> stored, Instant backupStartedAt) {
         List<AcknowledgedBatch> ordered = batches.stream().sorted(Comparator.comparing(AcknowledgedBatch::sampleTime)).toList();
         Instant newestAcknowledged = ordered.getLast().sampleTime();
         Instant newestRestored = ordered.stream().filter(b -> stored.contains(key(b))).map(AcknowledgedBatch::sampleTime)
@@ -59,7 +61,7 @@ record RecoveryPoint(List<Instance> instances, Instant backupConsistentAt) {
         List<String> holes = missing.stream()
                 .filter(b -> newestRestored != null && b.sampleTime().isBefore(newestRestored)).map(AcknowledgedBatch::batchId).toList();
         List<String> missingFromBackup = missing.stream()
-                .filter(b -> b.acknowledgedAt().isBefore(backupConsistentAt)).map(AcknowledgedBatch::batchId).toList();
+                .filter(b -> b.acknowledgedAt().isBefore(backupStartedAt)).map(AcknowledgedBatch::batchId).toList();
         Duration rpo = Duration.between(newestRestored != null ? newestRestored : ordered.getFirst().sampleTime(), newestAcknowledged);
         return new Instance(name, ordered.size(), missing.size(), newestAcknowledged, newestRestored, rpo, holes, missingFromBackup);
     }
@@ -105,7 +107,7 @@ record RecoveryPoint(List<Instance> instances, Instant backupConsistentAt) {
         for (Instance instance : instances) {
             instance.holes().forEach(id -> named.add(instance.name() + " " + id + " (older than a restored batch)"));
             instance.missingFromBackup().stream().filter(id -> !instance.holes().contains(id))
-                    .forEach(id -> named.add(instance.name() + " " + id + " (acknowledged before the backup was consistent)"));
+                    .forEach(id -> named.add(instance.name() + " " + id + " (acknowledged before the backup started)"));
         }
         String shown = String.join(", ", named.subList(0, Math.min(HOLES_SHOWN, named.size())));
         return named.size() > HOLES_SHOWN ? shown + " and " + (named.size() - HOLES_SHOWN) + " more" : shown;

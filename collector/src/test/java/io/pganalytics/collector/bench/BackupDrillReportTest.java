@@ -25,7 +25,7 @@ class BackupDrillReportTest {
 
     private static BackupDrillReport report(RecoveryPoint point, double rtoSeconds, long fillAfter, List<String> problems) {
         return new BackupDrillReport("1 collector", 1_000_000_000L, "bulk SQL", 20, 1_000_000_000L, 400_000_000L, 10,
-                1_100_000_000L, 30, rtoSeconds, point, 5_000, fillAfter, problems);
+                1_100_000_000L, 400_000_000L, 30, rtoSeconds, point, 5_000, fillAfter, problems);
     }
 
     private static String printed(BackupDrillReport report) {
@@ -40,7 +40,7 @@ class BackupDrillReportTest {
         assertEquals(0, report.exitStatus(), report.failures().toString());
         String out = printed(report);
         assertTrue(out.contains("backup                    1000.0 MB in 20.0 s: 50.0 MB/s"), out);
-        assertTrue(out.contains("restore (restore command) 1100.0 MB in 10.0 s: 110.0 MB/s"), out);
+        assertTrue(out.contains("restore (restore command) 1100.0 MB written in 10.0 s: 110.0 MB/s (read 400.0 MB from the repository: 40.0 MB/s)"), out);
         assertTrue(out.contains("RTO                       45.0 s"), out);
         assertTrue(out.contains("RPO                       worst 40.0 s (sim-0001)"), out);
         assertTrue(out.contains("at  10 GB (extrapolated)"), out);

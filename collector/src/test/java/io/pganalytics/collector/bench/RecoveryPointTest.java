@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecoveryPointTest {
     private static final Instant T0 = Instant.parse("2026-12-07T08:00:00Z");
-    /** The backup was consistent at T0 + 30 s. */
+    /** The backup started at T0 + 30 s. */
     private static final Instant BACKUP = T0.plusSeconds(30);
 
     /** Batches every 10 s from T0 for {@code count} intervals, acknowledged 1 s after their sample time. */
@@ -80,10 +80,10 @@ class RecoveryPointTest {
     }
 
     @Test
-    void aBatchAcknowledgedBeforeTheBackupWasConsistentMustBeThere() {
+    void aBatchAcknowledgedBeforeTheBackupStartedMustBeThere() {
         List<AcknowledgedBatch> a = batches("sim-0001", 10);
         // only batches 0..1 restored (acknowledged at T0+1 and T0+11, before the backup's T0+30): 2..9 lost, of which
-        // 2 (acknowledged at T0+21) was acknowledged before the backup was consistent
+        // 2 (acknowledged at T0+21) was acknowledged before the backup started
         RecoveryPoint point = RecoveryPoint.of(a, stored(a, 2, 3, 4, 5, 6, 7, 8, 9), BACKUP);
         assertEquals(1, point.missingFromBackup());
         assertEquals(Duration.ofSeconds(80), point.worst());
