@@ -1,6 +1,7 @@
 package io.pganalytics.collector;
 
 import io.pganalytics.collector.bench.BenchCommand;
+import io.pganalytics.collector.bench.BackupDrillCommand;
 import io.pganalytics.collector.bench.CrashDrillCommand;
 import io.pganalytics.collector.bench.SpoolBenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
@@ -70,6 +71,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest, out, err, env, version);
                 case "bench" -> BenchCommand.run(rest, out, err, version);
                 case "crash-drill" -> CrashDrillCommand.run(rest, out, err, version);
+                case "drill-backup" -> BackupDrillCommand.run(rest, out, err, version);
                 case "spool-bench" -> SpoolBenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
@@ -102,6 +104,7 @@ public final class Main {
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
                 + indent(CrashDrillCommand.USAGE) + "\n"
+                + indent(BackupDrillCommand.USAGE) + "\n"
                 + indent(SpoolBenchCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }

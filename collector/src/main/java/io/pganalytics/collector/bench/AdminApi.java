@@ -48,6 +48,26 @@ final class AdminApi {
         return response.statusCode();
     }
 
+    /** GET of an API path (relative to /api/v1/) as JSON; throws unless 200. */
+    JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve(pathAndQuery))
+                .header("Authorization", "Bearer " + accessToken).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + pathAndQuery + ": " + response.statusCode() + " " + response.body());
+        }
+        return mapper.readTree(response.body());
+    }
+
+    /** An authenticated POST of a JSON body (relative to /api/v1/); throws unless 2xx. */
+    JsonNode postJson(String path, Object body) throws IOException, InterruptedException {
+        return post(path, body, true);
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
     private JsonNode post(String path, Object body, boolean authenticated) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")

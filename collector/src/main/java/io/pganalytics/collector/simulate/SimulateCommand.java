@@ -108,10 +108,32 @@ public final class SimulateCommand {
     }
 
     /**
+     * A simulation while it runs, as the backup drill watches it: what has been acknowledged so far, and a way to end
+     * generation before the plan's duration (the spools then drain as after a full run).
+     */
+    public interface LiveSimulation {
+        /** Every batch acknowledged so far, with its sample time. */
+        List<AcknowledgedBatch> acknowledged();
+
+        /** Ends generation now; {@link #drive} then drains the spools and returns. */
+        void stopGenerating();
+
+        /** Ends generation and does not wait for the spools to drain (the server is gone): {@link #drive} returns soon. */
+        void abandon();
+    }
+
+    /**
      * Runs the plan's collectors through their real spools and shippers (progress on {@code out} every 10 s),
      * waits for the spools to drain and returns the figures. The benchmark calls this too.
      */
     public static SimulationResult drive(Plan plan, PrintStream out) throws IOException, InterruptedException {
+        return drive(plan, out, live -> {
+        });
+    }
+
+    /** {@link #drive(Plan, PrintStream)}, handing {@code started} the running simulation once its collectors run. */
+    public static SimulationResult drive(Plan plan, PrintStream out, java.util.function.Consumer<LiveSimulation> started)
+            throws IOException, InterruptedException {
         List<SimulatedCollector> simulated = new ArrayList<>();
         try {
             Clock clock = Clock.systemUTC();
@@ -123,6 +145,7 @@ public final class SimulateCommand {
                         clock, plan.version(), i).start());
             }
             Simulation simulation = new Simulation(simulated, out);
+            started.accept(simulation);
             simulation.generate(plan.interval(), plan.duration());
             boolean drained = simulation.drain(plan.drainTimeout());
             return simulation.result(drained);
@@ -182,9 +205,11 @@ public final class SimulateCommand {
     }
 
     /** The running simulation: generation on a small timer pool, progress and the final report. */
-    private static final class Simulation {
+    private static final class Simulation implements LiveSimulation {
         private final List<SimulatedCollector> collectors;
         private final PrintStream out;
+        private volatile boolean stopped;
+        private volatile boolean abandoned;
         private final long startedNanos = System.nanoTime();
         /** Whether the first interval's latencies were set aside (sends after it are the steady state). */
         private boolean steadySince;
@@ -208,23 +233,39 @@ public final class SimulateCommand {
             // The first interval is every collector's first batch (settings, query texts) and the server's warm-up:
             // the steady state's latencies are those recorded once every collector has its first batch acknowledged.
             long end = System.nanoTime() + duration.toNanos();
-            waitWithProgress(duration.compareTo(interval) < 0 ? duration : interval, () -> false);
+            waitWithProgress(duration.compareTo(interval) < 0 ? duration : interval, () -> stopped);
             waitWithProgress(Duration.ofNanos(Math.max(0, end - System.nanoTime())),
-                    () -> collectors.stream().allMatch(c -> c.shipper().stats().acknowledged() > 0));
-            if (end - System.nanoTime() > 0) {
+                    () -> stopped || collectors.stream().allMatch(c -> c.shipper().stats().acknowledged() > 0));
+            if (end - System.nanoTime() > 0 && !stopped) {
                 collectors.forEach(c -> c.shipper().takeIntervalLatency());
                 steadySince = true;
             }
-            waitWithProgress(Duration.ofNanos(Math.max(0, end - System.nanoTime())), () -> false);
+            waitWithProgress(Duration.ofNanos(Math.max(0, end - System.nanoTime())), () -> stopped);
             timer.shutdown();
             if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
                 timer.shutdownNow();
             }
         }
 
+        @Override
+        public List<AcknowledgedBatch> acknowledged() {
+            return collectors.stream().flatMap(c -> c.acknowledged().stream()).toList();
+        }
+
+        @Override
+        public void stopGenerating() {
+            stopped = true;
+        }
+
+        @Override
+        public void abandon() {
+            abandoned = true;
+            stopped = true;
+        }
+
         boolean drain(Duration timeout) throws InterruptedException {
             out.println("simulate: generation stopped; waiting up to " + timeout.toSeconds() + " s for the spools to drain");
-            return waitWithProgress(timeout, () -> pending() == 0);
+            return waitWithProgress(timeout, () -> abandoned || pending() == 0) && pending() == 0;
         }
 
         /** Waits for {@code limit} or until {@code done}, printing progress every 10 s; true when done. */

@@ -43,9 +43,9 @@ final class SimulatedCollector implements AutoCloseable {
     private final AtomicLong spoolErrors = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final String collectorId;
-    /** Batch ids by spool sequence until the server acknowledged them; then in {@link #acknowledged}. */
-    private final NavigableMap<Long, String> unacknowledged = new TreeMap<>();
-    private final List<String> acknowledged = new ArrayList<>();
+    /** Batches (id and sample time) by spool sequence until the server acknowledged them; then in {@link #acknowledged}. */
+    private final NavigableMap<Long, Spooled> unacknowledged = new TreeMap<>();
+    private final List<AcknowledgedBatch> acknowledged = new ArrayList<>();
     private long deliveredUpTo;
 
     SimulatedCollector(String name, CollectorIdentity identity, SyntheticInstance instance, URI server, HttpClient http,
@@ -94,7 +94,7 @@ final class SimulatedCollector implements AutoCloseable {
             }
             long sequence = spool.append(instance.target().name(), batch.batchId(), now, bytes.toByteArray());
             synchronized (unacknowledged) {
-                unacknowledged.put(sequence, batch.batchId());
+                unacknowledged.put(sequence, new Spooled(batch.batchId(), now));
                 if (sequence <= deliveredUpTo) {
                     acknowledgedUpTo(deliveredUpTo);  // acknowledged before it was recorded here
                 }
@@ -109,8 +109,9 @@ final class SimulatedCollector implements AutoCloseable {
     private void acknowledgedUpTo(long sequence) {
         synchronized (unacknowledged) {
             deliveredUpTo = Math.max(deliveredUpTo, sequence);
-            NavigableMap<Long, String> done = unacknowledged.headMap(sequence, true);
-            acknowledged.addAll(done.values());
+            NavigableMap<Long, Spooled> done = unacknowledged.headMap(sequence, true);
+            Instant at = clock.instant();
+            done.values().forEach(b -> acknowledged.add(new AcknowledgedBatch(collectorId, name, b.batchId(), b.sampleTime(), at)));
             done.clear();
         }
     }
@@ -118,8 +119,19 @@ final class SimulatedCollector implements AutoCloseable {
     /** Every batch the server acknowledged (stored, or answered as a duplicate of a stored one), as {@code collectorId batchId}. */
     List<String> acknowledgedBatches() {
         synchronized (unacknowledged) {
-            return acknowledged.stream().map(id -> collectorId + " " + id).toList();
+            return acknowledged.stream().map(b -> collectorId + " " + b.batchId()).toList();
         }
+    }
+
+    /** Every batch the server acknowledged so far, with its sample time, oldest first. */
+    List<AcknowledgedBatch> acknowledged() {
+        synchronized (unacknowledged) {
+            return List.copyOf(acknowledged);
+        }
+    }
+
+    /** A spooled batch not yet acknowledged: its id and its samples' time (every snapshot of a tick has the same). */
+    private record Spooled(String batchId, Instant sampleTime) {
     }
 
     String name() {
