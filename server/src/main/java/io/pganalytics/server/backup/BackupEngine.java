@@ -58,8 +58,8 @@ public interface BackupEngine extends AutoCloseable {
     Path postgresBin();
 
     /**
-     * Deletes backups beyond the retention (keeping at least {@code retainFull} full backups and any younger than
-     * {@code oldestKept}), then the WAL no retained backup needs. Returns the ids of the backups expired.
+     * Deletes the complete backups beyond the newest {@code retainFull} full ones or older than {@code oldestKept} (never
+     * the newest complete one), then the WAL no retained backup needs. Returns the ids of the backups expired.
      */
     List<String> expire(int retainFull, Instant oldestKept);
 

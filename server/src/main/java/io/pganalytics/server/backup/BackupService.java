@@ -7,6 +7,7 @@ import io.pganalytics.common.backup.RecoveryWindow;
 import io.pganalytics.common.backup.RestorePlan;
 import io.pganalytics.common.backup.RestoreRequest;
 import io.pganalytics.common.backup.VerificationView;
+import io.pganalytics.server.backup.verify.BackupVerification;
 import io.pganalytics.server.files.OwnerOnly;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.RequestParameters;
@@ -224,56 +225,33 @@ public final class BackupService implements AutoCloseable {
         return started;
     }
 
+    /**
+     * Restores {@code backup} (empty: the chain, the newest backup and every archived segment after it) into a scratch
+     * copy, starts and checks it ({@link BackupVerification}: recovery, metadata tables, newest samples, row counts,
+     * amcheck), records the result on the backup and deletes the copy.
+     */
     private void runVerification(BackupEngine current, UUID operation, Optional<BackupView> backup) {
-        Path scratch = scratchRoot().resolve("verify-" + operation);
         Progress progress = operations.progress(operation);
-        Verified verified = verifyByRestore(current, backup, scratch, progress);
-        if (verified.backupId() != null) {
-            operations.backupId(operation, verified.backupId());
-            catalog.verification(verified.backupId(), verified.passed() ? VerificationView.PASSED : VerificationView.FAILED, clock.instant(),
-                    verified.checks());
+        BackupVerification verification = new BackupVerification(current, catalog, scratchRoot(), config.verify().timeout(), clock);
+        VerificationView view;
+        try {
+            view = backup.isPresent() ? verification.verify(backup.get().id(), progress) : verification.verifyChain(progress);
+        } catch (IllegalArgumentException e) {
+            figures.failed(BackupOperations.VERIFY);
+            operations.failed(operation, e.getMessage());
+            return;
         }
-        if (verified.passed()) {
-            operations.succeeded(operation, verified.backupId());
+        String backupId = backup.map(BackupView::id).orElse(null);
+        if (backupId != null) {
+            operations.backupId(operation, backupId);
+        }
+        if (VerificationView.PASSED.equals(view.state())) {
+            operations.succeeded(operation, backupId);
         } else {
             figures.failed(BackupOperations.VERIFY);
-            operations.failed(operation, verified.checks().stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail())
+            operations.failed(operation, view.checks().stream().filter(c -> !c.passed()).map(c -> c.name() + ": " + c.detail())
                     .findFirst().orElse("verification failed"));
         }
-    }
-
-    /** What a verification found. */
-    record Verified(String backupId, boolean passed, List<VerificationView.Check> checks) {
-    }
-
-    /**
-     * THE verification call: restores {@code backup} (empty: the chain to the latest point) into {@code scratch} with the
-     * engine, which reads, decrypts and checks every file and segment against its checksum (naming the one at fault),
-     * records the checks and deletes the scratch copy. The full verification by starting the restored copy (recovery,
-     * metadata tables, newest samples, row counts, amcheck) is {@code verify.BackupVerification} on fix/h2: the lead
-     * wires it here, in place of this body, when the branches meet.
-     */
-    Verified verifyByRestore(BackupEngine current, Optional<BackupView> backup, Path scratch, Progress progress) {
-        List<VerificationView.Check> checks = new ArrayList<>();
-        String backupId = backup.map(BackupView::id).orElse(null);
-        try {
-            progress.phase("planning the restore");
-            RestorePlan plan = current.plan(backup.map(BackupView::consistentAt), scratch);
-            backupId = plan.backupId();
-            progress.phase("restoring into a scratch directory");
-            current.restore(plan, progress);
-            checks.add(new VerificationView.Check("restore", true, "backup " + plan.backupId() + " and WAL " + plan.walFrom() + " to "
-                    + plan.walTo() + " read, decrypted and matched their checksums (" + plan.bytesToRead() + " bytes)"));
-            boolean dataDirectory = Files.isRegularFile(scratch.resolve("PG_VERSION"));
-            checks.add(new VerificationView.Check("files", dataDirectory, dataDirectory
-                    ? "the restored directory is a PostgreSQL data directory" : "the restored directory holds no PG_VERSION"));
-        } catch (BackupException | IllegalArgumentException | UncheckedIOException e) {
-            checks.add(new VerificationView.Check("restore", false, e.getMessage()));
-        } finally {
-            progress.phase("deleting the scratch copy");
-            deleteTree(scratch);
-        }
-        return new Verified(backupId, checks.stream().allMatch(VerificationView.Check::passed), checks);
     }
 
     private Path scratchRoot() {

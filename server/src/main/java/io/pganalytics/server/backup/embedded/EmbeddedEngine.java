@@ -14,6 +14,7 @@ import io.pganalytics.server.backup.BackupManifest;
 import io.pganalytics.server.backup.BackupStore;
 import io.pganalytics.server.backup.FileStore;
 import io.pganalytics.server.backup.Progress;
+import io.pganalytics.server.backup.region.SecondRegion;
 import io.pganalytics.server.db.EmbeddedDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,10 @@ public final class EmbeddedEngine implements BackupEngine {
     private final BackupStore store;
     private final WalShipper shipper;
     private final BaseBackup baseBackup;
+    /** The repository as a restore reads it: manifests and WAL objects only, no database. */
+    private final EmbeddedRepository repository;
+    /** The copy in a second region, when one is configured (the embedded database has one node: it copies). */
+    private final Optional<SecondRegion> secondRegion;
     private final Clock clock;
     private volatile String systemId;
 
@@ -63,6 +68,8 @@ public final class EmbeddedEngine implements BackupEngine {
         }
         this.shipper = new WalShipper(BackupConfig.walOutbox(context.dataDir()), store, context.sealing(), catalog, this::claimRepository,
                 config.walShipInterval(), config.walOutboxMax(), config.archiveTimeout(), clock);
+        this.repository = new EmbeddedRepository(store, context.sealing(), database.bin());
+        this.secondRegion = SecondRegion.open(context, store, null);
         this.baseBackup = new BaseBackup(database, store, context.sealing(), catalog, shipper, context.nodeName(), clock);
     }
 
@@ -74,6 +81,7 @@ public final class EmbeddedEngine implements BackupEngine {
     @Override
     public void start() {
         shipper.start();
+        secondRegion.ifPresent(SecondRegion::start);
     }
 
     /** The repository's objects. */
@@ -117,22 +125,22 @@ public final class EmbeddedEngine implements BackupEngine {
 
     @Override
     public List<RecoveryWindow> windows() {
-        throw new BackupException("restore is not available in this build");
+        return repository.windows();
     }
 
     @Override
     public RestorePlan plan(Optional<Instant> to, Path target) {
-        throw new BackupException("restore is not available in this build");
+        return repository.plan(to, target);
     }
 
     @Override
     public void restore(RestorePlan plan, Progress progress) {
-        throw new BackupException("restore is not available in this build");
+        repository.restore(plan, progress);
     }
 
     @Override
     public Path postgresBin() {
-        throw new BackupException("restore is not available in this build");
+        return repository.postgresBin();
     }
 
     /**
@@ -213,12 +221,16 @@ public final class EmbeddedEngine implements BackupEngine {
             Long free = store.freeBytes().isPresent() ? store.freeBytes().getAsLong() : null;
             String warning = free != null && free < LOW_SPACE
                     ? "only " + (free >> 20) + " MB free: the next backup may not fit" : null;
-            return List.of(new RepositoryStatus(RepositoryStatus.PRIMARY, store.kind(), store.location(), true, used, free, newest, null,
-                    null, warning));
+            return withSecondRegion(new RepositoryStatus(RepositoryStatus.PRIMARY, store.kind(), store.location(), true, used, free, newest,
+                    null, null, warning));
         } catch (IOException | RuntimeException e) {
-            return List.of(new RepositoryStatus(RepositoryStatus.PRIMARY, store.kind(), store.location(), false, null, null, null, null,
-                    "cannot read the repository: " + e.getMessage(), null));
+            return withSecondRegion(new RepositoryStatus(RepositoryStatus.PRIMARY, store.kind(), store.location(), false, null, null, null,
+                    null, "cannot read the repository: " + e.getMessage(), null));
         }
+    }
+
+    private List<RepositoryStatus> withSecondRegion(RepositoryStatus primary) {
+        return secondRegion.map(region -> List.of(primary, region.status())).orElse(List.of(primary));
     }
 
     @Override
@@ -233,6 +245,7 @@ public final class EmbeddedEngine implements BackupEngine {
 
     @Override
     public void close() {
+        secondRegion.ifPresent(SecondRegion::close);
         shipper.close();
     }
 }
