@@ -23,8 +23,7 @@ public final class BackupEngines {
     }
 
     /**
-     * Builds the engine for this node; empty when backups are disabled. (Each engine's helper adds its construction
-     * here: see the contract.)
+     * Builds the engine for this node; empty when backups are disabled, or pgBackRest is chosen and not configured.
      */
     public static Optional<BackupEngine> create(BackupContext context) {
         if (!context.config().enabled()) {
@@ -32,7 +31,11 @@ public final class BackupEngines {
         }
         return switch (choose(context.config(), context.embedded().isPresent())) {
             case EMBEDDED -> Optional.of(new io.pganalytics.server.backup.embedded.EmbeddedEngine(context));
-            case PGBACKREST -> Optional.of(new io.pganalytics.server.backup.pgbackrest.PgBackRestEngine(context));
+            // with neither the database's data directory nor its host, pgBackRest has nothing to back up: no engine, and the
+            // status says what to configure (BackupFeature)
+            case PGBACKREST -> context.config().pgbackrest().pgPath().isEmpty() && context.config().pgbackrest().pgHost().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(new io.pganalytics.server.backup.pgbackrest.PgBackRestEngine(context));
             case AUTO -> throw new IllegalStateException("choose() resolves auto");
         };
     }

@@ -56,7 +56,7 @@ public final class BackupFeature implements AutoCloseable {
                 unavailable = chosen == BackupConfig.Engine.PGBACKREST
                         ? "no backup engine: the database is external (database.url) and pgBackRest is not configured; set backup.pgbackrest.pg-path "
                         + "and backup.pgbackrest.repo-path (docs/backup/pgbackrest.md)"
-                        : "no backup engine: the " + chosen.name().toLowerCase(java.util.Locale.ROOT) + " engine is not available in this build";
+                        : "no backup engine was built for the " + chosen.name().toLowerCase(java.util.Locale.ROOT) + " engine";
                 LOG.warn("backups: {}", unavailable);
             }
         }

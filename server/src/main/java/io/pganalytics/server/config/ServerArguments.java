@@ -20,6 +20,10 @@ public record ServerArguments(Path configFile, Map<String, String> overrides, bo
                                 for tools that run the server as their child (the demo, the benchmarks)
             Usage: pganalytics-server keys status|rotate [--data-key-only]|rewrap|retire-data-key ID|retire-kek-version N
                               [--server URL] [--user NAME] [--ca-file PEM] [--data-dir DIR]   (keys --help for more)
+            Usage: pganalytics-server restore --to latest|TIME --target DIR [--config FILE] [--data-dir DIR] [--repository DIR]
+                              [--dry-run]   restore a backup into a new directory, with the server stopped if need be
+                              (docs/backup/restore.md)
+            Usage: pganalytics-server audit verify|verify-export ...   (audit --help for more)
             Every key can also be set with an environment variable: PGANALYTICS_DATABASE_URL=... sets database.url.
             """;
 

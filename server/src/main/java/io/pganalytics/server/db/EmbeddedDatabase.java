@@ -9,6 +9,11 @@ import java.sql.SQLException;
  * connection for the low-level backup API. Present only with the embedded database.
  */
 public final class EmbeddedDatabase {
+    /**
+     * The directory inside a restored data directory that holds its decrypted WAL until recovery has read it; the
+     * server deletes it once the restored database has recovered.
+     */
+    public static final String RESTORE_STAGING = "pganalytics-restore-wal";
     private final EmbeddedPostgresServer server;
 
     EmbeddedDatabase(EmbeddedPostgresServer server) {

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +55,11 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Duration START_WAIT = Duration.ofSeconds(120);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
     private static final Duration STALE_STOP_WAIT = Duration.ofSeconds(30);
+    /** The longest the first start of a restored data directory may replay WAL before start-up gives up. */
+    private static final Duration RECOVERY_WAIT = Duration.ofHours(6);
+    /** The recovery settings a restore adds (backup/restore/RecoverySettings), reset once recovery is over. */
+    private static final List<String> RECOVERY_SETTINGS = List.of("restore_command", "recovery_target", "recovery_target_time",
+            "recovery_target_action", "recovery_target_timeline");
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
@@ -126,6 +132,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             }
             postmaster.start(chosenPort, settings(archiving), START_WAIT);
             started = true;
+            awaitRecoveryEnd(chosenPort, superuserPassword, pgData);
             Optional<Process> watchdog = Postmaster.watchdog(postmaster.running().map(ProcessHandle::pid).orElseThrow(
                     () -> new IllegalStateException("pg_ctl started PostgreSQL but " + pgData + "/postmaster.pid names no live process")));
             String applicationPassword = newPassword();
@@ -154,6 +161,58 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * A data directory restored from a backup (docs/backup/restore.md) opens for reading while PostgreSQL still replays
+     * its WAL: nothing is written before the replay ends and PostgreSQL promotes. Then the restore's recovery settings
+     * are reset and its staged WAL deleted, so that the restored database runs like any other.
+     */
+    private static void awaitRecoveryEnd(int port, String superuserPassword, Path pgData) throws SQLException, IOException {
+        long started = System.nanoTime();
+        long lastLog = started;
+        boolean recovered = false;
+        while (true) {
+            try (Connection c = connect(port, "postgres", SUPERUSER, superuserPassword);
+                 java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    break;
+                }
+                recovered = true;
+                if (System.nanoTime() - lastLog > Duration.ofSeconds(15).toNanos()) {
+                    lastLog = System.nanoTime();
+                    LOG.info("embedded PostgreSQL: replaying the WAL of a restored backup, at {} after {} s", rs.getString(2),
+                            Duration.ofNanos(lastLog - started).toSeconds());
+                }
+            }
+            if (System.nanoTime() - started > RECOVERY_WAIT.toNanos()) {
+                throw new IllegalStateException("embedded PostgreSQL in " + pgData + " was still replaying WAL after "
+                        + RECOVERY_WAIT.toHours() + " h; see " + pgData.resolve("log"));
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the embedded PostgreSQL replayed WAL", e);
+            }
+        }
+        Path staged = pgData.resolve(EmbeddedDatabase.RESTORE_STAGING);
+        if (!recovered && !Files.isDirectory(staged)) {
+            return;
+        }
+        try (Connection c = connect(port, "postgres", SUPERUSER, superuserPassword); java.sql.Statement st = c.createStatement()) {
+            for (String setting : RECOVERY_SETTINGS) {
+                st.execute("ALTER SYSTEM RESET " + setting);
+            }
+            st.execute("SELECT pg_reload_conf()");
+        }
+        if (Files.isDirectory(staged)) {
+            PostgresBinaries.deleteTree(staged);
+        }
+        LOG.warn("embedded PostgreSQL: {} was restored from a backup; its recovery is complete (after {} s) and it continues on a new"
+                + " timeline: take a full backup now (docs/backup/restore.md)", pgData, Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
 
     /** The server's settings: durability first (zonky's own defaults turn fsync and synchronous commit off). */

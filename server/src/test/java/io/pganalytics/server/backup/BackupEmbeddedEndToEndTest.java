@@ -39,8 +39,7 @@ class BackupEmbeddedEndToEndTest {
                 "http.port", "0",
                 "http.admin-port", "0",
                 "cluster.name", TestServers.newClusterName(),
-                "cluster.port", Integer.toString(TestServers.freePort()),
-                "backup.verify.after-backup", "false"));
+                "cluster.port", Integer.toString(TestServers.freePort())));
         try (PgAnalyticsServer server = PgAnalyticsServer.start(config, Map.of("PGANALYTICS_ADMIN_PASSWORD", TestServers.ADMIN_PASSWORD),
                 Clock.systemUTC())) {
             ApiClient api = new ApiClient(server);
@@ -92,6 +91,41 @@ class BackupEmbeddedEndToEndTest {
                     || problems.contains("archiving"), problems);
             assertTrue(problems.contains("is on the database's own filesystem: a lost disk loses both"), problems);
             assertEquals(200, api.get("/backups/settings", admin).status());
+
+            // the verification that follows the backup restores it into a scratch PostgreSQL, starts and checks it
+            Eventually.await(Duration.ofMinutes(3), "the backup is verified", () -> {
+                String state = api.get("/backups/" + backupId, admin).json().at("/verification/state").asText();
+                return "passed".equals(state) || "failed".equals(state);
+            });
+            JsonNode verification = api.get("/backups/" + backupId, admin).json().get("verification");
+            assertEquals("passed", verification.get("state").asText(), verification.toString());
+            List<String> checks = new ArrayList<>();
+            verification.get("checks").forEach(check -> checks.add(check.get("name").asText()));
+            assertTrue(checks.containsAll(List.of("restore", "recovery", "metadata", "newest-sample", "row-counts", "amcheck")), checks.toString());
+            Eventually.await(Duration.ofSeconds(60), "the verification run ended", () -> server.backup().service().operations().running().isEmpty());
+            JsonNode verified = api.get("/backups/status", admin).json();
+            assertEquals("warning", verified.get("health").asText(), "only the repository's place is to fix: " + verified);
+            assertFalse(verified.get("windows").isEmpty(), verified.toString());
+
+            // a point-in-time restore: the dry run plans it and writes nothing, the confirmed restore writes a new directory
+            java.nio.file.Path target = TestServers.tempDir().resolve("restored");
+            String latest = "{\"to\":\"latest\",\"target\":\"" + target + "\",\"dryRun\":true}";
+            ApiClient.Response plan = api.post("/backups/restore", admin, latest);
+            assertEquals(200, plan.status(), plan.body());
+            assertEquals(backupId, plan.json().get("backupId").asText(), plan.body());
+            assertFalse(java.nio.file.Files.exists(target), "a dry run writes nothing");
+            ApiClient.Response outside = api.post("/backups/restore", admin,
+                    "{\"to\":\"2000-01-01T00:00:00Z\",\"target\":\"" + target + "\",\"dryRun\":true}");
+            assertEquals(422, outside.status(), outside.body());
+            assertTrue(outside.body().contains("nearest restorable times"), outside.body());
+            ApiClient.Response restore = api.post("/backups/restore", admin, latest.replace("true", "false"));
+            assertEquals(202, restore.status(), restore.body());
+            String restoreRun = restore.json().at("/operation/id").asText();
+            Eventually.await(Duration.ofMinutes(3), "the restore ends",
+                    () -> !"running".equals(api.get("/backups/operations/" + restoreRun, admin).json().get("state").asText()));
+            assertEquals("succeeded", api.get("/backups/operations/" + restoreRun, admin).json().get("state").asText());
+            assertTrue(java.nio.file.Files.isRegularFile(target.resolve("PG_VERSION")) && java.nio.file.Files.isRegularFile(target.resolve("recovery.signal")),
+                    "the restored directory is a data directory set to recover");
         }
     }
 }

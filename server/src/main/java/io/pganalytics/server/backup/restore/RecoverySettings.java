@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class RecoverySettings {
     /** The directory inside the restored data directory that holds the decrypted WAL until recovery has read it. */
-    public static final String STAGED_WAL = "pganalytics-restore-wal";
+    public static final String STAGED_WAL = io.pganalytics.server.db.EmbeddedDatabase.RESTORE_STAGING;
     /** Directories PostgreSQL needs at start that a base backup leaves empty or out (as pg_basebackup does). */
     static final List<String> EMPTY_DIRECTORIES = List.of("pg_wal", "pg_wal/archive_status", "pg_replslot", "pg_stat_tmp",
             "pg_notify", "pg_serial", "pg_snapshots", "pg_subtrans", "pg_dynshmem", "pg_logical", "pg_logical/snapshots",

@@ -291,7 +291,9 @@ class PgBackRestEngineTest {
     @Test
     void withoutAPgPathTheEngineReportsNotConfiguredInsteadOfFailingTheServer() throws Exception {
         Path serverData = Files.createDirectories(dir.resolve("unconfigured-" + UUID.randomUUID()));
-        BackupEngine bare = BackupEngines.create(context(Map.of("backup.engine", "pgbackrest"), serverData)).orElseThrow();
+        BackupContext unconfigured = context(Map.of("backup.engine", "pgbackrest"), serverData);
+        assertTrue(BackupEngines.create(unconfigured).isEmpty(), "no engine is built: the server's status names what to configure");
+        BackupEngine bare = new PgBackRestEngine(unconfigured);
         assertTrue(bare.archiving().lastError().contains("not configured"), bare.archiving().toString());
         assertTrue(bare.archiving().failing());
         assertTrue(bare.repositories().getFirst().error().contains("not configured"), bare.repositories().toString());

@@ -1,21 +1,15 @@
 package io.pganalytics.server.backup.verify;
 
 import io.pganalytics.common.backup.VerificationView.Check;
-import io.pganalytics.server.db.Migrations;
 import io.pganalytics.server.db.Postmaster;
 import io.pganalytics.server.db.TestPostgresBinaries;
-import io.pganalytics.server.db.TimeSeriesDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,44 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The verifier on data directories made by initdb with the embedded binaries and the product's migrations. */
 class ScratchVerifierTest {
-    private static final String PASSWORD = "a superuser password for tests";
+    private static final String PASSWORD = ProductCluster.PASSWORD;
     @TempDir
     Path dir;
 
-    /** initdb, the product's migrations, one sample in ts.instance; stopped cleanly. */
     private Path productCluster() throws IOException, SQLException {
-        Path data = dir.resolve("copy");
-        Postmaster postmaster = new Postmaster(TestPostgresBinaries.bin().getParent(), data, dir.resolve("initdb.log"));
-        postmaster.initdb(PASSWORD);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        postmaster.start(port, Map.of("listen_addresses", "127.0.0.1", "unix_socket_directories", ""), Duration.ofMinutes(1));
-        try {
-            PGSimpleDataSource admin = dataSource(port, "postgres");
-            try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE pganalytics");
-            }
-            PGSimpleDataSource product = dataSource(port, "pganalytics");
-            Migrations.apply(product, TimeSeriesDialect.PLAIN);
-            try (Connection c = product.getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE ts.instance_test PARTITION OF ts.instance FOR VALUES FROM ('2026-12-01') TO ('2026-12-31')");
-                st.execute("INSERT INTO ts.instance (instance_id, collected_at, connections) VALUES (1, '2026-12-07T08:00:00Z', 3),"
-                        + " (1, '2026-12-07T08:01:00Z', 4)");
-            }
-        } finally {
-            postmaster.stop("fast", Duration.ofMinutes(1));
-        }
-        return data;
-    }
-
-    private static PGSimpleDataSource dataSource(int port, String database) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/" + database);
-        ds.setUser("postgres");
-        ds.setPassword(PASSWORD);
-        return ds;
+        return ProductCluster.make(dir.resolve("copy"));
     }
 
     @Test
