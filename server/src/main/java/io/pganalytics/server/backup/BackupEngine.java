@@ -58,6 +58,14 @@ public interface BackupEngine extends AutoCloseable {
     Path postgresBin();
 
     /**
+     * What a restored copy's PostgreSQL needs in its environment to fetch WAL while it recovers (pgBackRest's
+     * {@code archive-get} needs the repository passphrase); never logged. None by default.
+     */
+    default java.util.Map<String, String> recoveryEnvironment() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Deletes the complete backups beyond the newest {@code retainFull} full ones or older than {@code oldestKept} (never
      * the newest complete one), then the WAL no retained backup needs. Returns the ids of the backups expired.
      */

@@ -32,13 +32,23 @@ public final class Postmaster {
 
     private final Path install;
     private final Path pgData;
+    private final Map<String, String> environment;
     private final Path log;
 
     /** @param install the binaries' root (holding {@code bin/}) */
     public Postmaster(Path install, Path pgData, Path log) {
+        this(install, pgData, log, Map.of());
+    }
+
+    /**
+     * As above; {@code environment} is added to the programs' environment (what a restored copy's
+     * {@code restore_command} needs, such as pgBackRest's repository passphrase). Never logged.
+     */
+    public Postmaster(Path install, Path pgData, Path log, Map<String, String> environment) {
         this.install = install;
         this.pgData = pgData;
         this.log = log;
+        this.environment = Map.copyOf(environment);
     }
 
     Path pgData() {
@@ -147,6 +157,7 @@ public final class Postmaster {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));  // no PGDATA, PGPORT... from outside
+        builder.environment().putAll(environment);
         if (!Files.exists(log)) {
             OwnerOnly.writeString(log, "");
         }

@@ -62,6 +62,8 @@ public final class PgBackRestEngine implements BackupEngine {
     private final Optional<String> problem;
     private final PgBackRestCommand pgbackrest;
     private final PgBackRestArchiving archiving;
+    /** The repository passphrases, for pgBackRest's children only. */
+    private final Map<String, String> environment;
     private volatile boolean stanzaReady;
 
     public PgBackRestEngine(BackupContext context) {
@@ -86,6 +88,7 @@ public final class PgBackRestEngine implements BackupEngine {
             }
         }
         this.problem = trouble;
+        this.environment = Map.copyOf(environment);
         problem.ifPresent(p -> LOG.warn("backup engine pgbackrest: {}", p));
         this.pgbackrest = new PgBackRestCommand(config.command(), configFile, config.stanza(), environment, config.timeout());
         this.archiving = new PgBackRestArchiving(context.dataSource(), context.config().archiveTimeout(), CHECK_EVERY, context.clock(),
@@ -100,6 +103,12 @@ public final class PgBackRestEngine implements BackupEngine {
     @Override
     public void start() {
         // nothing runs continuously: PostgreSQL's archive_command pushes WAL with pgBackRest itself
+    }
+
+    /** A restored copy's {@code archive-get} reads the repository passphrase from its environment, as the server's commands do. */
+    @Override
+    public Map<String, String> recoveryEnvironment() {
+        return environment;
     }
 
     /** Whether the engine can run at all; the reason when it cannot. */

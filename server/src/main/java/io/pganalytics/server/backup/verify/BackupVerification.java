@@ -92,7 +92,7 @@ public final class BackupVerification {
             checks.add(new Check("restore", true, "backup " + plan.backupId() + " and WAL " + plan.walFrom() + " .. " + plan.walTo()
                     + " read, decrypted and checked (" + plan.bytesToRead() + " bytes)" + (plan.latest() ? " to the latest point " + plan.to() : "")));
             progress.phase("starting and checking the restored copy");
-            checks.addAll(new ScratchVerifier(engine.postgresBin(), timeout).verify(scratch));
+            checks.addAll(new ScratchVerifier(engine.postgresBin(), timeout, engine.recoveryEnvironment()).verify(scratch));
         } catch (BackupException e) {
             checks.add(new Check("restore", false, e.getMessage()));
         } finally {

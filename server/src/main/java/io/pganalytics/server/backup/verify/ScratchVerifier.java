@@ -55,6 +55,7 @@ public final class ScratchVerifier {
 
     private final Path postgresBin;
     private final Duration timeout;
+    private final Map<String, String> environment;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -62,8 +63,14 @@ public final class ScratchVerifier {
      * @param timeout     the longest the start, recovery and checks may take together
      */
     public ScratchVerifier(Path postgresBin, Duration timeout) {
+        this(postgresBin, timeout, Map.of());
+    }
+
+    /** @param environment what the copy's PostgreSQL needs in its environment to fetch WAL ({@link io.pganalytics.server.backup.BackupEngine#recoveryEnvironment()}) */
+    public ScratchVerifier(Path postgresBin, Duration timeout, Map<String, String> environment) {
         this.postgresBin = postgresBin;
         this.timeout = timeout;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Starts, checks, stops and deletes {@code dataDir}; the checks say what failed, naming the table or index. */
@@ -71,7 +78,7 @@ public final class ScratchVerifier {
         Path data = dataDir.toAbsolutePath().normalize();
         Path log = data.resolveSibling(data.getFileName() + ".log");
         Path hba = data.resolveSibling(data.getFileName() + ".hba.conf");
-        Postmaster postmaster = new Postmaster(postgresBin.getParent(), data, log);
+        Postmaster postmaster = new Postmaster(postgresBin.getParent(), data, log, environment);
         Instant deadline = Instant.now().plus(timeout);
         List<Check> checks = new ArrayList<>();
         try {
