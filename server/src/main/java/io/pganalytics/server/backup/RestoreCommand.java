@@ -3,7 +3,7 @@ package io.pganalytics.server.backup;
 import io.helidon.config.Config;
 import io.pganalytics.common.backup.RestorePlan;
 import io.pganalytics.common.crypto.KeyEncryptionKeys;
-import io.pganalytics.server.backup.embedded.EmbeddedRepository;
+import io.pganalytics.server.backup.embedded.RepositoryReader;
 import io.pganalytics.server.config.ConfigException;
 import io.pganalytics.server.config.ConfigLoader;
 import io.pganalytics.server.config.Settings;
@@ -120,7 +120,7 @@ public final class RestoreCommand {
             SealedStreams sealing = new SealedStreams(kek, () -> {
                 throw new IllegalStateException("a restore only reads the repository");
             }, new SecureRandom());
-            EmbeddedRepository repository = new EmbeddedRepository(new FileStore(repositoryDir), sealing, dataDir.resolve("pg-binaries"));
+            RepositoryReader repository = new RepositoryReader(new FileStore(repositoryDir), sealing, dataDir.resolve("pg-binaries"));
             RestorePlan plan;
             try {
                 plan = repository.plan(arguments.to(), arguments.target());

@@ -48,7 +48,7 @@ public final class EmbeddedEngine implements BackupEngine {
     private final WalShipper shipper;
     private final BaseBackup baseBackup;
     /** The repository as a restore reads it: manifests and WAL objects only, no database. */
-    private final EmbeddedRepository repository;
+    private final RepositoryReader repository;
     /** The copy in a second region, when one is configured (the embedded database has one node: it copies). */
     private final Optional<SecondRegion> secondRegion;
     private final Clock clock;
@@ -68,7 +68,7 @@ public final class EmbeddedEngine implements BackupEngine {
         }
         this.shipper = new WalShipper(BackupConfig.walOutbox(context.dataDir()), store, context.sealing(), catalog, this::claimRepository,
                 config.walShipInterval(), config.walOutboxMax(), config.archiveTimeout(), clock);
-        this.repository = new EmbeddedRepository(store, context.sealing(), database.bin());
+        this.repository = new RepositoryReader(store, context.sealing(), database.bin());
         this.secondRegion = SecondRegion.open(context, store, null);
         this.baseBackup = new BaseBackup(database, store, context.sealing(), catalog, shipper, context.nodeName(), clock);
     }

@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Backs up a real server's embedded PostgreSQL with the embedded engine, then restores it with
- * {@link EmbeddedRepository} (to the latest point, to a point in time, each backup to its end), starts the copies with
+ * {@link RepositoryReader} (to the latest point, to a point in time, each backup to its end), starts the copies with
  * the embedded binaries and checks them; corrupted objects are detected and named.
  */
 class EmbeddedRestoreEndToEndTest {
@@ -105,7 +105,7 @@ class EmbeddedRestoreEndToEndTest {
         Instant second = sample(9202);
         assertTrue(second.isAfter(between));
         shipWal();
-        EmbeddedRepository repository = new EmbeddedRepository(engine.store(), sealing, bin);
+        RepositoryReader repository = new RepositoryReader(engine.store(), sealing, bin);
         Path target = TestServers.tempDir().resolve("point-in-time");
 
         RestorePlan plan = repository.plan(Optional.of(between), target);
@@ -150,7 +150,7 @@ class EmbeddedRestoreEndToEndTest {
     void aCorruptedWalSegmentFailsVerificationNamingIt() throws Exception {
         String id = engine.backup("full", null, "test", Progress.NONE);
         FileStore copy = copyOfRepository();
-        String segment = BackupManifest.walObject(new EmbeddedRepository(copy, sealing, bin).manifest(id).walStop());
+        String segment = BackupManifest.walObject(new RepositoryReader(copy, sealing, bin).manifest(id).walStop());
         flipByte(copy.root().resolve(segment));
 
         VerificationView view = verification(copy).verify(id, Progress.NONE);
@@ -162,7 +162,7 @@ class EmbeddedRestoreEndToEndTest {
     @Test
     void aTimeOutsideTheWindowsIsRefusedWithTheNearestTimes() {
         engine.backup("full", null, "test", Progress.NONE);
-        EmbeddedRepository repository = new EmbeddedRepository(engine.store(), sealing, bin);
+        RepositoryReader repository = new RepositoryReader(engine.store(), sealing, bin);
         List<RecoveryWindow> windows = repository.windows();
         Instant before = windows.getFirst().from().minus(Duration.ofHours(1));
 
@@ -174,7 +174,7 @@ class EmbeddedRestoreEndToEndTest {
     }
 
     private static BackupVerification verification(BackupStore store) {
-        return new BackupVerification(new RestoringEngine(engine, new EmbeddedRepository(store, sealing, bin)), server.backup().catalog(),
+        return new BackupVerification(new RestoringEngine(engine, new RepositoryReader(store, sealing, bin)), server.backup().catalog(),
                 TestServers.tempDir().resolve("scratch"), Duration.ofMinutes(5), Clock.systemUTC());
     }
 
@@ -246,8 +246,8 @@ class EmbeddedRestoreEndToEndTest {
         return c;
     }
 
-    /** The embedded engine with its restore side: what {@link EmbeddedEngine} delegates to {@link EmbeddedRepository}. */
-    private record RestoringEngine(EmbeddedEngine engine, EmbeddedRepository repository) implements BackupEngine {
+    /** The embedded engine with its restore side: what {@link EmbeddedEngine} delegates to {@link RepositoryReader}. */
+    private record RestoringEngine(EmbeddedEngine engine, RepositoryReader repository) implements BackupEngine {
         @Override
         public String name() {
             return engine.name();

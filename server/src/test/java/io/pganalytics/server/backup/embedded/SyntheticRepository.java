@@ -33,8 +33,8 @@ final class SyntheticRepository implements AutoCloseable {
         store = new FileStore(dir.resolve("repository"));
     }
 
-    EmbeddedRepository repository() {
-        return new EmbeddedRepository(store, sealing, Path.of("/nonexistent/bin"));
+    RepositoryReader repository() {
+        return new RepositoryReader(store, sealing, Path.of("/nonexistent/bin"));
     }
 
     /** A backup whose base tar holds {@code files} (name to content), consistent at {@code at}, needing segments first..stop. */

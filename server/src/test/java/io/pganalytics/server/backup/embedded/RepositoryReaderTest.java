@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Windows, plans and restores on repositories of real sealed objects, no database. */
-class EmbeddedRepositoryTest {
+class RepositoryReaderTest {
     private static final Instant T0 = Instant.parse("2026-12-07T01:00:00Z");
     @TempDir
     Path dir;
@@ -116,7 +116,7 @@ class EmbeddedRepositoryTest {
     @Test
     void restoreUnpacksOwnerOnlyStagesTheWalAndWritesTheRecoverySettings() throws IOException {
         twoBackupsOneRestorable();
-        EmbeddedRepository repository = repo.repository();
+        RepositoryReader repository = repo.repository();
         Path target = dir.resolve("restored");
         RestorePlan plan = repository.plan(Optional.of(T0.plusSeconds(90)), target);
 
@@ -145,7 +145,7 @@ class EmbeddedRepositoryTest {
     void aCorruptedBaseObjectFailsTheRestoreNamingItAndLeavesNothing() throws IOException {
         twoBackupsOneRestorable();
         repo.corrupt(BackupManifest.directory("20261207T010000Z") + BackupManifest.BASE);
-        EmbeddedRepository repository = repo.repository();
+        RepositoryReader repository = repo.repository();
         Path target = dir.resolve("restored");
         RestorePlan plan = repository.plan(Optional.empty(), target);
 
@@ -169,7 +169,7 @@ class EmbeddedRepositoryTest {
                 sealed.write(plain);
             }
         });
-        EmbeddedRepository repository = repo.repository();
+        RepositoryReader repository = repo.repository();
         RestorePlan plan = repository.plan(Optional.of(T0), dir.resolve("restored"));
 
         BackupException e = assertThrows(BackupException.class, () -> repository.restore(plan, Progress.NONE));
@@ -183,7 +183,7 @@ class EmbeddedRepositoryTest {
         twoBackupsOneRestorable();
         String segment = BackupManifest.walObject(WalSegments.name(1, 5));
         repo.corrupt(segment);
-        EmbeddedRepository repository = repo.repository();
+        RepositoryReader repository = repo.repository();
         RestorePlan plan = repository.plan(Optional.empty(), dir.resolve("restored"));
 
         BackupException e = assertThrows(BackupException.class, () -> repository.restore(plan, Progress.NONE));
@@ -197,7 +197,7 @@ class EmbeddedRepositoryTest {
         files.put("../escaped", "outside");
         repo.backup("20261207T010000Z", T0, 2, 2, files);
         repo.wal(2, T0.plusSeconds(60));
-        EmbeddedRepository repository = repo.repository();
+        RepositoryReader repository = repo.repository();
         RestorePlan plan = repository.plan(Optional.empty(), dir.resolve("restored"));
 
         BackupException e = assertThrows(BackupException.class, () -> repository.restore(plan, Progress.NONE));
@@ -209,7 +209,7 @@ class EmbeddedRepositoryTest {
     @Test
     void aRestoreToTheBackupsConsistentPointStopsThereAndReadsOnlyItsOwnWal() throws IOException {
         twoBackupsOneRestorable();
-        EmbeddedRepository repository = repo.repository();
+        RepositoryReader repository = repo.repository();
         Path target = dir.resolve("restored");
         RestorePlan plan = repository.plan(Optional.of(T0), target);
 

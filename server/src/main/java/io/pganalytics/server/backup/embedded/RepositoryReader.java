@@ -40,12 +40,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The embedded engine delegates {@code windows}, {@code plan}, {@code restore} and {@code postgresBin} here; the offline
  * {@code restore} command uses it directly.
  */
-public final class EmbeddedRepository {
+public final class RepositoryReader {
     /** The most backups a repository listing reads (retention keeps far fewer). */
     static final int MAX_BACKUPS = 1000;
     /** Segments staged past the first one that reached the repository after a point-in-time target: its commits lie there. */
     static final int SEGMENTS_PAST_TARGET = 2;
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRepository.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryReader.class);
 
     private final BackupStore store;
     private final SealedStreams sealing;
@@ -53,7 +53,7 @@ public final class EmbeddedRepository {
     /** Verified manifests by backup id: a signed manifest never changes, so each is unwrapped and checked once. */
     private final Map<String, BackupManifest> manifests = new ConcurrentHashMap<>();
 
-    public EmbeddedRepository(BackupStore store, SealedStreams sealing, Path postgresBin) {
+    public RepositoryReader(BackupStore store, SealedStreams sealing, Path postgresBin) {
         this.store = store;
         this.sealing = sealing;
         this.postgresBin = postgresBin;
