@@ -13,10 +13,14 @@ public final class OutsideWindowsException extends BackupException {
     private final Optional<Instant> nearestAfter;
 
     public OutsideWindowsException(Instant asked, List<RecoveryWindow> windows) {
-        super(message(asked, windows));
+        this(asked, windows.isEmpty(), nearestBefore(asked, windows), nearestAfter(asked, windows));
+    }
+
+    private OutsideWindowsException(Instant asked, boolean none, Optional<Instant> before, Optional<Instant> after) {
+        super(message(asked, none, before, after));
         this.asked = asked;
-        this.nearestBefore = windows.stream().map(RecoveryWindow::to).filter(t -> t.isBefore(asked)).max(Instant::compareTo);
-        this.nearestAfter = windows.stream().map(RecoveryWindow::from).filter(t -> t.isAfter(asked)).min(Instant::compareTo);
+        this.nearestBefore = before;
+        this.nearestAfter = after;
     }
 
     public Instant asked() {
@@ -33,12 +37,18 @@ public final class OutsideWindowsException extends BackupException {
         return nearestAfter;
     }
 
-    private static String message(Instant asked, List<RecoveryWindow> windows) {
-        if (windows.isEmpty()) {
+    private static Optional<Instant> nearestBefore(Instant asked, List<RecoveryWindow> windows) {
+        return windows.stream().map(RecoveryWindow::to).filter(t -> t.isBefore(asked)).max(Instant::compareTo);
+    }
+
+    private static Optional<Instant> nearestAfter(Instant asked, List<RecoveryWindow> windows) {
+        return windows.stream().map(RecoveryWindow::from).filter(t -> t.isAfter(asked)).min(Instant::compareTo);
+    }
+
+    private static String message(Instant asked, boolean none, Optional<Instant> before, Optional<Instant> after) {
+        if (none) {
             return "no backup can be restored yet: there is no complete backup with its WAL in the repository";
         }
-        Optional<Instant> before = windows.stream().map(RecoveryWindow::to).filter(t -> t.isBefore(asked)).max(Instant::compareTo);
-        Optional<Instant> after = windows.stream().map(RecoveryWindow::from).filter(t -> t.isAfter(asked)).min(Instant::compareTo);
         StringBuilder message = new StringBuilder(asked + " is in no recovery window; the nearest restorable times are");
         before.ifPresent(t -> message.append(' ').append(t).append(" (before)"));
         if (before.isPresent() && after.isPresent()) {
