@@ -12,6 +12,8 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.audit.AuditConfig;
+import io.pganalytics.server.anomaly.AnomalyFeature;
+import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.audit.AuditFeature;
 import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.audit.people.PeopleFeature;
@@ -151,6 +153,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         EncryptionConfig encryptionConfig = configuration.encryption();
         AuditConfig auditConfig = configuration.audit();
         BackupConfig backupConfig = configuration.backup();
+        AnomalyConfig anomalyConfig = configuration.anomaly();
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -200,8 +203,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     query::latestFigures, auth.sessionRevocations(), clock);
             resources.push(live);
             // Cache invalidation first: a live event may make a client ask for the new data at once.
+            AnomalyFeature anomalies = new AnomalyFeature(anomalyConfig, database.dataSource(), cluster.hazelcast(), serverConfig.nodeName(),
+                    clock, metrics, maintenanceConfig, live);
+            resources.push(anomalies);
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
-                    new CollectorHeartbeatListener(collectors)));
+                    new CollectorHeartbeatListener(collectors), anomalies.ingestListener()));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null,
                     audit.log(), auditConfig.ingestWindow());
@@ -218,6 +224,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     serverConfig.dataDir(), clock, metrics, audit.log(), environment);
             resources.push(backup);
             backup.start();
+            anomalies.start();
 
             List<ApiService> services = new ArrayList<>(auth.routes(confirmations));
             services.addAll(collectors.routes(confirmations));
@@ -229,6 +236,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(people.routes());
             services.addAll(maintenance.routes(bodies, confirmations, audit.log()));
             services.addAll(backup.routes(bodies, confirmations, audit.log()));
+            services.addAll(anomalies.routes(bodies, audit.log()));
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
@@ -380,6 +388,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
     public ClusterModule cluster() {
         return cluster;
+    }
+
+    /** Anomaly detection on this node (found among the resources, so that the constructor keeps its shape). */
+    public AnomalyFeature anomalies() {
+        return resources.stream().filter(AnomalyFeature.class::isInstance).map(AnomalyFeature.class::cast).findFirst().orElseThrow();
     }
 
     /** Backup and recovery on this node (found among the resources, so that the constructor keeps its shape). */

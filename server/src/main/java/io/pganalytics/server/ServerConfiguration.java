@@ -3,6 +3,7 @@ package io.pganalytics.server;
 import io.pganalytics.server.audit.AuditConfig;
 import io.helidon.config.Config;
 import io.pganalytics.server.auth.AuthConfig;
+import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.backup.BackupConfig;
 import io.pganalytics.server.cluster.ClusterConfig;
 import io.pganalytics.server.collectors.CollectorsConfig;
@@ -33,7 +34,8 @@ record ServerConfiguration(ServerConfig server,
                            MaintenanceConfig maintenance,
                            EncryptionConfig encryption,
                            AuditConfig audit,
-                           BackupConfig backup) {
+                           BackupConfig backup,
+                           AnomalyConfig anomaly) {
 
     /** @throws ConfigException naming the first bad, contradictory or unknown key */
     static ServerConfiguration read(Config config) {
@@ -53,7 +55,8 @@ record ServerConfiguration(ServerConfig server,
                     MaintenanceConfig.from(config.get("maintenance"), ingest),
                     EncryptionConfig.from(config.get("encryption")),
                     AuditConfig.from(config.get("audit")),
-                    BackupConfig.from(config.get("backup")));
+                    BackupConfig.from(config.get("backup")),
+                    AnomalyConfig.from(config.get("anomaly")));
             keys.check(config);
         }
         if (read.ingest().writers() > read.database().poolSize() - 2) {

@@ -1,0 +1,63 @@
+package io.pganalytics.server.anomaly;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.server.audit.AuditLog;
+import io.pganalytics.server.http.ApiService;
+import io.pganalytics.server.http.JsonBodies;
+import io.pganalytics.server.ingest.IngestListener;
+import io.pganalytics.server.live.LiveFeature;
+import io.pganalytics.server.maintenance.MaintenanceConfig;
+import io.pganalytics.server.metrics.MetricsRegistry;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Anomaly detection on one node, wired: the points, the scorer (the instances this node owns), the records and their
+ * hints, the settings, the live events and the API.
+ */
+public final class AnomalyFeature implements AutoCloseable {
+    private final AnomalyConfig config;
+    private final DataSource dataSource;
+    private final HazelcastInstance hazelcast;
+    private final Clock clock;
+    private final MetricsRegistry metrics;
+    private final MaintenanceConfig maintenance;
+    private final LiveFeature live;
+    private final String nodeName;
+
+    public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                          MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.hazelcast = hazelcast;
+        this.nodeName = nodeName;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.maintenance = maintenance;
+        this.live = live;
+    }
+
+    public AnomalyConfig config() {
+        return config;
+    }
+
+    /** Starts scoring the instances this node owns (nothing when {@code anomaly.enabled} is false). */
+    public void start() {
+    }
+
+    /** Hears of stored batches: the instances they carried have new points to score. */
+    public IngestListener ingestListener() {
+        return batch -> {
+        };
+    }
+
+    public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+    }
+}
