@@ -31,14 +31,22 @@ import java.util.Map;
  *                            score of the last memoryPoints points: a series that routinely jumps by 6 sigmas
  *                            alerts on what it has not done lately, not on its routine (0 turns this off)
  * @param zone                the time zone of "hour of day" and "day of week"
+ * @param countFloor          smallest sigma of a series whose values have all been whole numbers (counts and gauges
+ *                            such as deadlocks or connections): a count that usually sits still is not an anomaly
+ *                            when it moves by one or two (0 turns this off)
+ * @param gapPoints           a gap longer than this many typical intervals (a collector outage) makes the recent level
+ *                            and trend stale: they are forgotten and the next shiftPoints / 2 points re-learn them
+ *                            (verdicts say learning meanwhile); the seasonal profile and the noise scale are kept
  */
 public record DetectorConfig(int window, int learningPoints, double threshold, int slotMinutes, int slotSamples, int samplesPerVisit,
                              int minSlotSamples, int quietPoints, int cooldownPoints, double seasonalAlone,
                              int shiftPoints, double shiftSigma,
                              double relativeFloor, int memoryPoints, double surprise,
-                             ZoneId zone) {
+                             ZoneId zone, double countFloor, int gapPoints) {
     /** Blocks of the score memory. */
     public static final int MEMORY_BLOCKS = 64;
+    private static final double DEFAULT_COUNT_FLOOR = 1.0;
+    private static final int DEFAULT_GAP_POINTS = 60;
 
 
     public DetectorConfig {
@@ -60,6 +68,18 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
         if (zone == null) {
             throw new IllegalArgumentException("anomaly detector: zone is required");
         }
+        require(countFloor >= 0 && countFloor <= 100, "countFloor", countFloor, "0..100");
+        require(gapPoints >= 2, "gapPoints", gapPoints, ">= 2");
+    }
+
+    /** The knobs before countFloor and gapPoints, which take their defaults. */
+    public DetectorConfig(int window, int learningPoints, double threshold, int slotMinutes, int slotSamples,
+                          int samplesPerVisit, int minSlotSamples, int quietPoints, int cooldownPoints,
+                          double seasonalAlone, int shiftPoints, double shiftSigma, double relativeFloor,
+                          int memoryPoints, double surprise, ZoneId zone) {
+        this(window, learningPoints, threshold, slotMinutes, slotSamples, samplesPerVisit, minSlotSamples, quietPoints,
+                cooldownPoints, seasonalAlone, shiftPoints, shiftSigma, relativeFloor, memoryPoints, surprise, zone,
+                DEFAULT_COUNT_FLOOR, DEFAULT_GAP_POINTS);
     }
 
     /** The defaults: the one configuration measured on nab-dev (docs/ANOMALIES.md). */
@@ -86,7 +106,8 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
                     Double.parseDouble(v.get("seasonalAlone")), Integer.parseInt(v.get("shiftPoints")),
                     Double.parseDouble(v.get("shiftSigma")),
                     Double.parseDouble(v.get("relativeFloor")), Integer.parseInt(v.get("memoryPoints")),
-                    Double.parseDouble(v.get("surprise")), ZoneId.of(v.get("zone")));
+                    Double.parseDouble(v.get("surprise")), ZoneId.of(v.get("zone")),
+                    Double.parseDouble(v.get("countFloor")), Integer.parseInt(v.get("gapPoints")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("anomaly detector: not a number in " + overrides + ": " + e.getMessage(), e);
         }
@@ -111,6 +132,8 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
         m.put("memoryPoints", Integer.toString(memoryPoints));
         m.put("surprise", Double.toString(surprise));
         m.put("zone", zone.getId());
+        m.put("countFloor", Double.toString(countFloor));
+        m.put("gapPoints", Integer.toString(gapPoints));
         return m;
     }
 

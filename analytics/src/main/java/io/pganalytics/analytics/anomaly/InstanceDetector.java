@@ -22,7 +22,8 @@ import java.util.List;
  * {@code retrainEvery} points. Not thread-safe.
  */
 public final class InstanceDetector {
-    private static final int FORMAT = 1;
+    /** 2: the vectors as floats in the compact form ({@link CompactState}); format 1 is refused. */
+    private static final int FORMAT = 2;
 
     /**
      * @param capacity     recent vectors kept
@@ -92,7 +93,11 @@ public final class InstanceDetector {
             double score = forest.score(vector);
             verdict = new InstanceVerdict(false, score, score >= settings.threshold(), deviating(vector));
         }
-        System.arraycopy(vector, 0, recent[(head + size) % recent.length], 0, metrics);
+        // kept as floats, the precision the snapshot stores, so a restored detector trains the very same forest
+        double[] row = recent[(head + size) % recent.length];
+        for (int m = 0; m < metrics; m++) {
+            row[m] = (float) vector[m];
+        }
         if (size < recent.length) {
             size++;
         } else {
@@ -138,21 +143,25 @@ public final class InstanceDetector {
         return new ArrayList<>(Arrays.asList(order).subList(0, Math.min(3, metrics)));
     }
 
+    /** The state as bytes: the recent vectors (as floats, deflated byte planes) and the training position. */
     public byte[] snapshot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeInt(metrics);
             out.writeInt(settings.capacity());
-            out.writeLong(points);
-            out.writeInt(sinceTraining);
-            out.writeBoolean(forest != null);
-            out.writeInt(size);
-            for (int i = 0; i < size; i++) {
-                for (double v : recent[(head + i) % recent.length]) {
-                    out.writeDouble(v);
+            CompactState.Writer state = new CompactState.Writer();
+            state.scalars.writeLong(points);
+            state.scalars.writeInt(sinceTraining);
+            state.scalars.writeBoolean(forest != null);
+            state.scalars.writeInt(size);
+            // metric by metric: one metric's values sit together, which is what compresses
+            for (int j = 0; j < metrics; j++) {
+                for (int i = 0; i < size; i++) {
+                    state.add((float) recent[(head + i) % recent.length][j]);
                 }
             }
+            state.finish(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -162,7 +171,7 @@ public final class InstanceDetector {
     /**
      * A detector with the state of {@link #snapshot()}; its forest is rebuilt from the same vectors and seed.
      *
-     * @throws IllegalArgumentException when the bytes are not a snapshot of this shape
+     * @throws IllegalArgumentException when the bytes are not a snapshot of this shape and format
      */
     public static InstanceDetector restore(int metrics, Settings settings, byte[] snapshot) {
         InstanceDetector d = new InstanceDetector(metrics, settings);
@@ -172,20 +181,23 @@ public final class InstanceDetector {
             int capacity = in.readInt();
             if (format != FORMAT || m != metrics || capacity != settings.capacity()) {
                 throw new IllegalArgumentException("instance detector: snapshot (format " + format + ", " + m
-                        + " metrics, capacity " + capacity + ") does not fit " + metrics + " metrics, capacity " + settings.capacity());
+                        + " metrics, capacity " + capacity + ") does not fit format " + FORMAT + ", " + metrics
+                        + " metrics, capacity " + settings.capacity());
             }
-            d.points = in.readLong();
-            int since = in.readInt();
-            boolean trained = in.readBoolean();
-            int n = in.readInt();
+            CompactState.Reader state = new CompactState.Reader(in);
+            d.points = state.scalars.readLong();
+            int since = state.scalars.readInt();
+            boolean trained = state.scalars.readBoolean();
+            int n = state.scalars.readInt();
             if (n < 0 || n > capacity || since < 0 || since > n) {
                 throw new IllegalArgumentException("instance detector: snapshot holds " + n + " vectors, " + since + " since training");
             }
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < metrics; j++) {
-                    d.recent[i][j] = in.readDouble();
+            for (int j = 0; j < metrics; j++) {
+                for (int i = 0; i < n; i++) {
+                    d.recent[i][j] = state.next();
                 }
             }
+            state.end();
             d.size = n;
             d.sinceTraining = since;
             if (trained) {

@@ -1,7 +1,5 @@
 package io.pganalytics.analytics.anomaly;
 
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 
 /** A bounded ring of the most recent values, oldest first; floats, since detection needs no more precision. */
@@ -52,21 +50,22 @@ final class Ring {
         return size;
     }
 
-    void write(DataOutput out) throws IOException {
-        out.writeShort(size);
+    /** The size into the scalars, the values into the floats of a compact state. */
+    void write(CompactState.Writer out) throws IOException {
+        out.scalars.writeShort(size);
         for (int i = 0; i < size; i++) {
-            out.writeFloat((float) get(i));
+            out.add((float) get(i));
         }
     }
 
-    void read(DataInput in) throws IOException {
-        int n = in.readShort();
+    void read(CompactState.Reader in) throws IOException {
+        int n = in.scalars.readShort();
         if (n < 0 || n > values.length) {
             throw new IOException("ring of capacity " + values.length + " cannot hold " + n + " values: state from another configuration");
         }
         clear();
         for (int i = 0; i < n; i++) {
-            add(in.readFloat());
+            add(in.next());
         }
     }
 }

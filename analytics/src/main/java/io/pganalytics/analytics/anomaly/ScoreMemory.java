@@ -1,7 +1,5 @@
 package io.pganalytics.analytics.anomaly;
 
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 
 /**
@@ -35,15 +33,15 @@ final class ScoreMemory {
         }
     }
 
-    void write(DataOutput out) throws IOException {
-        out.writeDouble(current);
-        out.writeInt(inCurrent);
+    void write(CompactState.Writer out) throws IOException {
+        out.scalars.writeDouble(current);
+        out.scalars.writeInt(inCurrent);
         blocks.write(out);
     }
 
-    void read(DataInput in) throws IOException {
-        current = in.readDouble();
-        inCurrent = in.readInt();
+    void read(CompactState.Reader in) throws IOException {
+        current = in.scalars.readDouble();
+        inCurrent = in.scalars.readInt();
         blocks.read(in);
     }
 }

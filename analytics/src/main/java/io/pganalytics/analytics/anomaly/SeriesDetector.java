@@ -28,14 +28,18 @@ import java.io.UncheckedIOException;
  * Not thread-safe.
  */
 public final class SeriesDetector {
-    private static final int FORMAT = 1;
+    /** 2: the compact form ({@link CompactState}); 1, the plain form of the first release, is refused. */
+    private static final int FORMAT = 2;
+    /** Working space of {@link #observe}, one per thread: a server holds thousands of detectors, and scores few at once. */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
     private final DetectorConfig config;
     private final Ring levels;
     private final Ring deseasonalised;
     private final Ring residuals;
     private final SeasonalProfile season;
-    private final double[] scratch;
+    private final int scratchSize;
+    private double[] scratch;
     private final double[] seasonOut = new double[2];
     private final ScoreMemory memory;
 
@@ -47,6 +51,8 @@ public final class SeriesDetector {
     private boolean inEpisode;
     private int quiet;
     private long lastAlert = Long.MIN_VALUE;
+    private boolean fractional;
+    private int relearn;
 
     public SeriesDetector(DetectorConfig config) {
         this.config = config;
@@ -54,12 +60,12 @@ public final class SeriesDetector {
         this.deseasonalised = new Ring(config.window());
         this.residuals = new Ring(config.window());
         this.season = new SeasonalProfile(config);
-        this.scratch = new double[Math.max(config.window(), season.scratchSize())];
+        this.scratchSize = Math.max(config.window(), season.scratchSize());
         this.memory = new ScoreMemory(config.memoryPoints());
     }
 
     public boolean learning() {
-        return points < config.learningPoints() || levels.size() < 2;
+        return points < config.learningPoints() || levels.size() < 2 || relearn > 0;
     }
 
     public long points() {
@@ -80,6 +86,14 @@ public final class SeriesDetector {
             throw new IllegalArgumentException("anomaly detector: point at " + epochSecond
                     + " is not after the previous point at " + lastEpochSecond);
         }
+        scratch = SCRATCH.get();
+        if (scratch.length < scratchSize) {
+            scratch = new double[scratchSize];
+            SCRATCH.set(scratch);
+        }
+        if (points > 0 && interval > 0 && epochSecond - lastEpochSecond > config.gapPoints() * interval) {
+            forgetRecent();
+        }
         boolean learning = learning();
         int slot = season.slotOf(epochSecond);
         boolean seasonal = season.expectation(slot, scratch, seasonOut);
@@ -88,13 +102,13 @@ public final class SeriesDetector {
 
         int n = levels.copyTo(scratch, 0);
         double level = n == 0 ? value : Robust.median(scratch, n);
-        double levelFloor = Math.max(config.relativeFloor() * Math.abs(level), 1e-9);
+        double levelFloor = floor(level);
         double levelSigma = n < 2 ? Double.NaN : Math.max(Robust.sigma(scratch, n, level), levelFloor);
         // trend: the running median of the deviations from the season (0 until the season is known)
         n = deseasonalised.copyTo(scratch, 0);
         double trendPart = seasonal ? (n == 0 ? 0 : Robust.median(scratch, n)) : level;
         double expected = trendPart + seasonalPart;
-        double floor = Math.max(config.relativeFloor() * Math.abs(expected), 1e-9);
+        double floor = floor(expected);
         n = residuals.copyTo(scratch, 0);
         double residualSigma = n < 2 ? 0 : Robust.sigma(scratch, n, Robust.median(scratch, n));
         double sigma = Math.max(Math.max(residualSigma, slotSigma), floor);
@@ -127,8 +141,31 @@ public final class SeriesDetector {
             rebase();
         }
         double band = config.threshold() * sigma;
+        scratch = null;
         return new Verdict(epochSecond, value, learning, expected, expected - band, expected + band,
                 learning ? 0 : Math.abs(z), kind, alert);
+    }
+
+    /**
+     * The smallest sigma around a centre: a fraction of it (near-constant series), and for a series whose values have
+     * all been whole numbers (counts, small gauges) countFloor, since a count moves by whole steps.
+     */
+    private double floor(double center) {
+        double f = Math.max(config.relativeFloor() * Math.abs(center), 1e-9);
+        return fractional ? f : Math.max(f, config.countFloor());
+    }
+
+    /**
+     * After a gap of more than gapPoints intervals (a collector outage), the recent level and trend describe another
+     * moment: forget them and re-learn them from the next points, so the first points after the gap are not
+     * judged against a stale level (a burst of false alarms). The season and the residual scale still hold.
+     */
+    private void forgetRecent() {
+        levels.clear();
+        deseasonalised.clear();
+        run = 0;
+        runSign = 0;
+        relearn = Math.max(2, config.shiftPoints() / 2);
     }
 
     private Kind classify(double z) {
@@ -178,8 +215,9 @@ public final class SeriesDetector {
     private void learn(long epochSecond, double value, int slot, boolean seasonal, double seasonalPart,
                        double expected, double sigma) {
         if (points > 0) {
+            // a gap counts at most as 4 intervals: an outage is not the cadence, a changed cadence is learnt in a few points
             double gap = epochSecond - lastEpochSecond;
-            interval = interval == 0 ? gap : 0.9 * interval + 0.1 * gap;
+            interval = interval == 0 ? gap : 0.9 * interval + 0.1 * Math.min(gap, 4 * interval);
         }
         // once learnt, outliers enter the residual history clamped to the band, so a spike cannot widen it; the
         // seasonal samples take the value itself (their median and MAD resist outliers, and a season that changes
@@ -197,6 +235,10 @@ public final class SeriesDetector {
         season.offer(slot, epochSecond, value, interval == 0 ? 60 : interval);
         points++;
         lastEpochSecond = epochSecond;
+        fractional |= value != Math.rint(value);
+        if (relearn > 0) {
+            relearn--;
+        }
     }
 
     /** After a level shift: keep only the shifted points, so level and trend are the new ones at once. */
@@ -214,26 +256,35 @@ public final class SeriesDetector {
         }
     }
 
-    /** The whole state as bytes, to keep in a distributed map or the database; {@link #restore} reads it back. */
+    /**
+     * The whole state as bytes, to keep in a distributed map or the database; {@link #restore} reads it back. Compact
+     * (deflated byte planes of the float state, see {@link CompactState}) and lossless: the restored detector gives the
+     * same verdicts as this one.
+     */
     public byte[] snapshot() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeInt(config.window());
             out.writeInt(config.slotSamples() * 10000 + config.slotMinutes());
-            out.writeLong(points);
-            out.writeLong(lastEpochSecond);
-            out.writeDouble(interval);
-            out.writeInt(run);
-            out.writeByte(runSign);
-            out.writeBoolean(inEpisode);
-            out.writeInt(quiet);
-            out.writeLong(lastAlert);
-            levels.write(out);
-            deseasonalised.write(out);
-            residuals.write(out);
-            season.write(out);
-            memory.write(out);
+            CompactState.Writer state = new CompactState.Writer();
+            DataOutputStream s = state.scalars;
+            s.writeLong(points);
+            s.writeLong(lastEpochSecond);
+            s.writeDouble(interval);
+            s.writeInt(run);
+            s.writeByte(runSign);
+            s.writeBoolean(inEpisode);
+            s.writeInt(quiet);
+            s.writeLong(lastAlert);
+            s.writeBoolean(fractional);
+            s.writeInt(relearn);
+            levels.write(state);
+            deseasonalised.write(state);
+            residuals.write(state);
+            season.write(state);
+            memory.write(state);
+            state.finish(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -243,7 +294,9 @@ public final class SeriesDetector {
     /**
      * A detector with the state of {@link #snapshot()} under {@code config}.
      *
-     * @throws IllegalArgumentException when the bytes are not a snapshot or were taken under another window size
+     * @throws IllegalArgumentException when the bytes are not a snapshot of this format (a snapshot of the first
+     *                                  release's format 1 included: start a new detector then), or were taken under
+     *                                  another window or slot size
      */
     public static SeriesDetector restore(DetectorConfig config, byte[] snapshot) {
         SeriesDetector d = new SeriesDetector(config);
@@ -256,19 +309,24 @@ public final class SeriesDetector {
                         + ", slotSamples " + slotSamples + " does not fit this configuration (format " + FORMAT
                         + ", window " + config.window() + ", slotSamples " + config.slotSamples() + ")");
             }
-            d.points = in.readLong();
-            d.lastEpochSecond = in.readLong();
-            d.interval = in.readDouble();
-            d.run = in.readInt();
-            d.runSign = in.readByte();
-            d.inEpisode = in.readBoolean();
-            d.quiet = in.readInt();
-            d.lastAlert = in.readLong();
-            d.levels.read(in);
-            d.deseasonalised.read(in);
-            d.residuals.read(in);
-            d.season.read(in);
-            d.memory.read(in);
+            CompactState.Reader state = new CompactState.Reader(in);
+            DataInputStream s = state.scalars;
+            d.points = s.readLong();
+            d.lastEpochSecond = s.readLong();
+            d.interval = s.readDouble();
+            d.run = s.readInt();
+            d.runSign = s.readByte();
+            d.inEpisode = s.readBoolean();
+            d.quiet = s.readInt();
+            d.lastAlert = s.readLong();
+            d.fractional = s.readBoolean();
+            d.relearn = s.readInt();
+            d.levels.read(state);
+            d.deseasonalised.read(state);
+            d.residuals.read(state);
+            d.season.read(state);
+            d.memory.read(state);
+            state.end();
         } catch (IOException e) {
             throw new IllegalArgumentException("anomaly detector: snapshot of " + snapshot.length + " bytes is unreadable: " + e.getMessage(), e);
         }

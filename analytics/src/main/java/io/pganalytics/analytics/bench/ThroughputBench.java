@@ -50,14 +50,79 @@ final class ThroughputBench {
         out.printf("  %.0f points per second per core; %.2f us per point; state %d bytes per series%n",
                 perCore, 1e6 / perCore, stateBytes / seriesCount);
 
-        double vectorsPerCore = instanceThroughput(metrics, random, threads);
+        InstanceDetector instance = new InstanceDetector(metrics, InstanceDetector.Settings.defaults());
+        double vectorsPerCore = instanceThroughput(instance, metrics, random, threads);
         double neededVectors = (double) instances / interval;
         double share = needed / perCore + neededVectors / vectorsPerCore;
-        out.printf("instance detector (isolation forest over %d metrics): %.0f vectors per second per core%n",
-                metrics, vectorsPerCore);
+        out.printf("instance detector (isolation forest over %d metrics): %.0f vectors per second per core;"
+                + " state %d bytes%n", metrics, vectorsPerCore, instance.snapshot().length);
         out.printf("fleet of %d instances x %d series every %d s = %.0f points/s and %.1f vectors/s: %.3f core"
                         + " (series %.3f + instance %.3f); goal 0.5 core%n", instances, metrics, interval, needed,
                 neededVectors, share, needed / perCore, neededVectors / vectorsPerCore);
+        long fullSeries = fullSeasonState(config);
+        long instanceState = metrics * fullSeries + instance.snapshot().length;
+        out.printf("state per series once every seasonal slot is full (5 weeks of these noisy series): %d bytes%n", fullSeries);
+        out.printf("state per instance (%d such series + the instance detector, as checkpointed): %d bytes;"
+                + " %d instances: %.0f MB%n", metrics, instanceState, instances, instanceState * (double) instances / 1e6);
+        heapPerInstance(config, metrics);
+    }
+
+    /** Snapshot bytes of a series of this bench after five weeks, when every seasonal slot holds its samples. */
+    private static long fullSeasonState(DetectorConfig config) {
+        int count = 3;
+        SeriesDetector[] detectors = new SeriesDetector[count];
+        double[] phase = new double[count];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int s = 0; s < count; s++) {
+            detectors[s] = new SeriesDetector(config);
+            phase[s] = random.nextDouble() * 2 * Math.PI;
+        }
+        int minutes = 35 * 1440;
+        feed(detectors, phase, random, 1_700_000_000L, 0, minutes);
+        long bytes = 0;
+        for (SeriesDetector d : detectors) {
+            bytes += d.snapshot().length;
+        }
+        return bytes / count;
+    }
+
+    /**
+     * Heap held by the detectors of one instance once trained (every ring and slot is allocated at construction; the
+     * forest after the first training): measured over a few instances between two collections, so a rough figure.
+     */
+    private void heapPerInstance(DetectorConfig config, int metrics) {
+        int count = 20;
+        SplittableRandom random = new SplittableRandom(7);
+        Runtime runtime = Runtime.getRuntime();
+        long before = usedAfterCollection(runtime);
+        Object[] kept = new Object[count];
+        for (int k = 0; k < count; k++) {
+            SeriesDetector[] series = new SeriesDetector[metrics];
+            for (int s = 0; s < metrics; s++) {
+                series[s] = new SeriesDetector(config);
+                series[s].observe(1_700_000_000L, 1);
+            }
+            InstanceDetector instance = new InstanceDetector(metrics, InstanceDetector.Settings.defaults());
+            double[] vector = new double[metrics];
+            for (int i = 0; i < InstanceDetector.Settings.defaults().capacity(); i++) {
+                for (int m = 0; m < metrics; m++) {
+                    vector[m] = 50 + m + random.nextDouble() * 10;
+                }
+                instance.observe(vector);
+            }
+            kept[k] = new Object[]{series, instance};
+        }
+        long after = usedAfterCollection(runtime);
+        out.printf("heap per instance (%d series detectors + a trained instance detector, %d instances measured):"
+                + " about %d kB%n", metrics, count, (after - before) / count / 1024);
+        java.lang.ref.Reference.reachabilityFence(kept);
+    }
+
+    private static long usedAfterCollection(Runtime runtime) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     private static long feed(SeriesDetector[] detectors, double[] phase, SplittableRandom random, long start,
@@ -76,8 +141,8 @@ final class ThroughputBench {
         return scored;
     }
 
-    private static double instanceThroughput(int metrics, SplittableRandom random, ThreadMXBean threads) {
-        InstanceDetector detector = new InstanceDetector(metrics, InstanceDetector.Settings.defaults());
+    private static double instanceThroughput(InstanceDetector detector, int metrics, SplittableRandom random,
+                                             ThreadMXBean threads) {
         double[] vector = new double[metrics];
         int total = 20_000;
         long cpu = 0;
