@@ -50,7 +50,7 @@ public final class InstanceDetector {
 
     private final int metrics;
     private final Settings settings;
-    private final double[][] recent;
+    private final float[][] recent;
     private int head;
     private int size;
     private int sinceTraining;
@@ -65,7 +65,7 @@ public final class InstanceDetector {
         }
         this.metrics = metrics;
         this.settings = settings;
-        this.recent = new double[settings.capacity()][metrics];
+        this.recent = new float[settings.capacity()][metrics];
     }
 
     public boolean learning() {
@@ -94,7 +94,7 @@ public final class InstanceDetector {
             verdict = new InstanceVerdict(false, score, score >= settings.threshold(), deviating(vector));
         }
         // kept as floats, the precision the snapshot stores, so a restored detector trains the very same forest
-        double[] row = recent[(head + size) % recent.length];
+        float[] row = recent[(head + size) % recent.length];
         for (int m = 0; m < metrics; m++) {
             row[m] = (float) vector[m];
         }
@@ -115,9 +115,12 @@ public final class InstanceDetector {
     private void train() {
         int usable = size - sinceTraining;
         int count = Math.min(usable, settings.capacity() - settings.retrainEvery());
-        double[][] rows = new double[count][];
+        double[][] rows = new double[count][metrics];
         for (int i = 0; i < count; i++) {
-            rows[i] = recent[(head + usable - count + i) % recent.length];
+            float[] row = recent[(head + usable - count + i) % recent.length];
+            for (int m = 0; m < metrics; m++) {
+                rows[i][m] = row[m];
+            }
         }
         forest = new IsolationForest(rows, count, settings.trees(), settings.sampleSize(), settings.seed());
         medians = new double[metrics];
@@ -158,7 +161,7 @@ public final class InstanceDetector {
             // metric by metric: one metric's values sit together, which is what compresses
             for (int j = 0; j < metrics; j++) {
                 for (int i = 0; i < size; i++) {
-                    state.add((float) recent[(head + i) % recent.length][j]);
+                    state.add(recent[(head + i) % recent.length][j]);
                 }
             }
             state.finish(out);

@@ -10,13 +10,17 @@ import java.util.SplittableRandom;
 public final class IsolationForest {
     private static final double EULER = 0.5772156649015329;
 
-    private final int[][] feature;
-    private final double[][] split;
-    private final int[][] left;
-    private final int[][] right;
-    private final int[][] leafSize;
-    private final double[][] low;
-    private final double[][] high;
+    // every tree's nodes in one set of arrays, tree t's from t * nodesPerTree; floats, since the rows a detector keeps
+    // are floats: a server holds a forest per instance, and 100 trees of 255 nodes in 7 arrays each cost twice as much
+    private final int trees;
+    private final int nodesPerTree;
+    private final int[] feature;
+    private final float[] split;
+    private final int[] left;
+    private final int[] right;
+    private final int[] leafSize;
+    private final float[] low;
+    private final float[] high;
     private final double normaliser;
     private final int heightLimit;
 
@@ -41,14 +45,16 @@ public final class IsolationForest {
         int sample = Math.min(sampleSize, count);
         this.heightLimit = (int) Math.ceil(Math.log(sample) / Math.log(2));
         this.normaliser = averagePathLength(sample);
-        int maxNodes = 2 * sample;
-        feature = new int[trees][maxNodes];
-        split = new double[trees][maxNodes];
-        left = new int[trees][maxNodes];
-        right = new int[trees][maxNodes];
-        leafSize = new int[trees][maxNodes];
-        low = new double[trees][maxNodes];
-        high = new double[trees][maxNodes];
+        this.trees = trees;
+        this.nodesPerTree = Math.min(2 * sample - 1, (1 << (heightLimit + 1)) - 1);
+        int all = trees * nodesPerTree;
+        feature = new int[all];
+        split = new float[all];
+        left = new int[all];
+        right = new int[all];
+        leafSize = new int[all];
+        low = new float[all];
+        high = new float[all];
         SplittableRandom random = new SplittableRandom(seed);
         int[] index = new int[count];
         for (int t = 0; t < trees; t++) {
@@ -61,7 +67,7 @@ public final class IsolationForest {
                 index[i] = index[j];
                 index[j] = swap;
             }
-            nodes = 0;
+            nodes = t * nodesPerTree;
             grow(t, rows, index, 0, sample, 0, dims, random);
         }
     }
@@ -69,9 +75,9 @@ public final class IsolationForest {
     private int grow(int t, double[][] rows, int[] index, int from, int to, int depth, int dims, SplittableRandom random) {
         int node = nodes++;
         int size = to - from;
-        left[t][node] = -1;
+        left[node] = -1;
         if (depth >= heightLimit || size <= 1) {
-            leafSize[t][node] = size;
+            leafSize[node] = size;
             return node;
         }
         int f = random.nextInt(dims);
@@ -83,10 +89,10 @@ public final class IsolationForest {
             max = Math.max(max, v);
         }
         if (!(max > min)) {
-            leafSize[t][node] = size;
+            leafSize[node] = size;
             return node;
         }
-        double cut = min + random.nextDouble() * (max - min);
+        float cut = (float) (min + random.nextDouble() * (max - min)); // the split as kept, so scoring takes the same paths
         int mid = from;
         for (int i = from; i < to; i++) {
             if (rows[index[i]][f] < cut) {
@@ -96,12 +102,12 @@ public final class IsolationForest {
                 mid++;
             }
         }
-        feature[t][node] = f;
-        split[t][node] = cut;
-        low[t][node] = min;
-        high[t][node] = max;
-        left[t][node] = grow(t, rows, index, from, mid, depth + 1, dims, random);
-        right[t][node] = grow(t, rows, index, mid, to, depth + 1, dims, random);
+        feature[node] = f;
+        split[node] = cut;
+        low[node] = (float) min;
+        high[node] = (float) max;
+        left[node] = grow(t, rows, index, from, mid, depth + 1, dims, random);
+        right[node] = grow(t, rows, index, mid, to, depth + 1, dims, random);
         return node;
     }
 
@@ -112,23 +118,23 @@ public final class IsolationForest {
      */
     public double score(double[] x) {
         double total = 0;
-        for (int t = 0; t < feature.length; t++) {
-            int node = 0;
+        for (int t = 0; t < trees; t++) {
+            int node = t * nodesPerTree;
             int depth = 0;
             boolean outside = false;
-            while (left[t][node] >= 0) {
-                double v = x[feature[t][node]];
-                double width = high[t][node] - low[t][node];
-                if (v < low[t][node] - width || v > high[t][node] + width) {
+            while (left[node] >= 0) {
+                double v = x[feature[node]];
+                double width = high[node] - low[node];
+                if (v < low[node] - width || v > high[node] + width) {
                     outside = true;
                     break;
                 }
-                node = v < split[t][node] ? left[t][node] : right[t][node];
+                node = v < split[node] ? left[node] : right[node];
                 depth++;
             }
-            total += outside ? depth + 1 : depth + averagePathLength(leafSize[t][node]);
+            total += outside ? depth + 1 : depth + averagePathLength(leafSize[node]);
         }
-        return Math.pow(2, -(total / feature.length) / normaliser);
+        return Math.pow(2, -(total / trees) / normaliser);
     }
 
     /** c(n): the average path length of an unsuccessful search in a binary search tree of n points. */
