@@ -6,6 +6,8 @@ rem   pganalytics server [server options]      the server on embedded defaults (
 rem   pganalytics collector [collector options] the collector agent (see --help); 'collector run' with the agent's
 rem                                              small-footprint JVM settings (docs\COLLECTOR.md, "Overhead")
 rem   pganalytics console [console options]    the JavaFX console
+rem   pganalytics bench anomalies [options] / bench throughput [options]
+rem                                              the anomaly detectors' benchmarks (docs\ANOMALIES.md)
 rem Needs a JDK 21 or newer: JAVA_HOME when it points at one, else java on the PATH.
 setlocal EnableExtensions
 set "ROOT=%~dp0"
@@ -34,6 +36,7 @@ goto collect
 set "SERVER_JAR=%ROOT%\server\target\pganalytics-server.jar"
 set "COLLECTOR_JAR=%ROOT%\collector\target\pganalytics-collector.jar"
 set "CONSOLE_JAR=%ROOT%\console-app\target\pganalytics-console.jar"
+set "ANALYTICS_JAR=%ROOT%\analytics\target\pganalytics-analytics.jar"
 
 if /i "%COMMAND%"=="server" (
   call :build_if_missing "%SERVER_JAR%" || exit /b 1
@@ -63,6 +66,15 @@ if /i "%COMMAND%"=="console" (
   "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%CONSOLE_JAR%" %REST%
   exit /b %ERRORLEVEL%
 )
+rem The detectors' benchmarks are in the analytics jar; any other bench is the collector's (docs\BENCHMARKS.md).
+set "BENCH_JAR=%COLLECTOR_JAR%"
+if /i "%SUBCOMMAND%"=="anomalies" set "BENCH_JAR=%ANALYTICS_JAR%"
+if /i "%SUBCOMMAND%"=="throughput" set "BENCH_JAR=%ANALYTICS_JAR%"
+if /i "%COMMAND%"=="bench" (
+  call :build_if_missing "%BENCH_JAR%" || exit /b 1
+  "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%BENCH_JAR%" bench %REST%
+  exit /b %ERRORLEVEL%
+)
 if "%COMMAND%"=="" goto usage
 if /i "%COMMAND%"=="help" goto usage
 if "%COMMAND%"=="--help" goto usage
@@ -72,7 +84,7 @@ call :usage 1>&2
 exit /b 2
 
 :usage
-for /f "tokens=1* delims=:" %%L in ('findstr /n "^rem" "%~f0"') do if %%L LEQ 8 if %%L GEQ 2 (
+for /f "tokens=1* delims=:" %%L in ('findstr /n "^rem" "%~f0"') do if %%L LEQ 10 if %%L GEQ 2 (
   set "LINE=%%M"
   call echo(%%LINE:~4%%
 )

@@ -84,7 +84,7 @@ public record DetectorConfig(int window, int learningPoints, double threshold, i
 
     /** The defaults: the one configuration measured on nab-dev (docs/ANOMALIES.md). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(240, 120, 4.0, 30, 10, 2, 4, 36, 0, 2.0, 24, 2.5, 0.001, 2048, 0.8,
+        return new DetectorConfig(240, 120, 4.0, 30, 10, 2, 4, 36, 0, 2.0, 24, 2.75, 0.001, 2048, 0.9,
                 ZoneOffset.UTC);
     }
 
