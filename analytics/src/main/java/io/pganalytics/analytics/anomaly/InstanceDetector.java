@@ -36,10 +36,12 @@ public final class InstanceDetector {
     public record Settings(int capacity, int retrainEvery, int trees, int sampleSize, double threshold, long seed) {
         public Settings {
             if (retrainEvery < 1 || capacity - retrainEvery < 16 || trees < 1 || sampleSize < 8
+                    || sampleSize > IsolationForest.MAX_SAMPLE
                     || !(threshold > 0.5 && threshold < 1)) {
                 throw new IllegalArgumentException("instance detector: capacity " + capacity + ", retrainEvery "
                         + retrainEvery + ", trees " + trees + ", sampleSize " + sampleSize + ", threshold " + threshold
-                        + ": needs capacity - retrainEvery >= 16, trees >= 1, sampleSize >= 8, 0.5 < threshold < 1");
+                        + ": needs capacity - retrainEvery >= 16, trees >= 1, 8 <= sampleSize <= " + IsolationForest.MAX_SAMPLE
+                        + ", 0.5 < threshold < 1");
             }
         }
 
@@ -60,8 +62,8 @@ public final class InstanceDetector {
     private double[] sigmas;
 
     public InstanceDetector(int metrics, Settings settings) {
-        if (metrics < 1) {
-            throw new IllegalArgumentException("instance detector: needs at least one metric, got " + metrics);
+        if (metrics < 1 || metrics > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("instance detector: needs 1 to " + Short.MAX_VALUE + " metrics, got " + metrics);
         }
         this.metrics = metrics;
         this.settings = settings;

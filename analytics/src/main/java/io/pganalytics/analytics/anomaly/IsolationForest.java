@@ -9,16 +9,18 @@ import java.util.SplittableRandom;
  */
 public final class IsolationForest {
     private static final double EULER = 0.5772156649015329;
+    /** Node indexes within a tree (at most 2 * sample - 1) and leaf sizes are kept as shorts. */
+    static final int MAX_SAMPLE = 16_384;
 
     // every tree's nodes in one set of arrays, tree t's from t * nodesPerTree; floats, since the rows a detector keeps
     // are floats: a server holds a forest per instance, and 100 trees of 255 nodes in 7 arrays each cost twice as much
     private final int trees;
     private final int nodesPerTree;
-    private final int[] feature;
+    private final short[] feature;
     private final float[] split;
-    private final int[] left;
-    private final int[] right;
-    private final int[] leafSize;
+    private final short[] left;
+    private final short[] right;
+    private final short[] leafSize;
     private final float[] low;
     private final float[] high;
     private final double normaliser;
@@ -43,16 +45,20 @@ public final class IsolationForest {
             }
         }
         int sample = Math.min(sampleSize, count);
+        if (sample > MAX_SAMPLE || dims > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("isolation forest: a sample of " + sample + " rows of " + dims
+                    + " values; at most " + MAX_SAMPLE + " rows of " + Short.MAX_VALUE + " values");
+        }
         this.heightLimit = (int) Math.ceil(Math.log(sample) / Math.log(2));
         this.normaliser = averagePathLength(sample);
         this.trees = trees;
         this.nodesPerTree = Math.min(2 * sample - 1, (1 << (heightLimit + 1)) - 1);
         int all = trees * nodesPerTree;
-        feature = new int[all];
+        feature = new short[all];
         split = new float[all];
-        left = new int[all];
-        right = new int[all];
-        leafSize = new int[all];
+        left = new short[all];
+        right = new short[all];
+        leafSize = new short[all];
         low = new float[all];
         high = new float[all];
         SplittableRandom random = new SplittableRandom(seed);
@@ -74,10 +80,11 @@ public final class IsolationForest {
 
     private int grow(int t, double[][] rows, int[] index, int from, int to, int depth, int dims, SplittableRandom random) {
         int node = nodes++;
+        int base = t * nodesPerTree; // children are kept relative to their tree, so they fit a short
         int size = to - from;
         left[node] = -1;
         if (depth >= heightLimit || size <= 1) {
-            leafSize[node] = size;
+            leafSize[node] = (short) size;
             return node;
         }
         int f = random.nextInt(dims);
@@ -89,7 +96,7 @@ public final class IsolationForest {
             max = Math.max(max, v);
         }
         if (!(max > min)) {
-            leafSize[node] = size;
+            leafSize[node] = (short) size;
             return node;
         }
         float cut = (float) (min + random.nextDouble() * (max - min)); // the split as kept, so scoring takes the same paths
@@ -102,12 +109,12 @@ public final class IsolationForest {
                 mid++;
             }
         }
-        feature[node] = f;
+        feature[node] = (short) f;
         split[node] = cut;
         low[node] = (float) min;
         high[node] = (float) max;
-        left[node] = grow(t, rows, index, from, mid, depth + 1, dims, random);
-        right[node] = grow(t, rows, index, mid, to, depth + 1, dims, random);
+        left[node] = (short) (grow(t, rows, index, from, mid, depth + 1, dims, random) - base);
+        right[node] = (short) (grow(t, rows, index, mid, to, depth + 1, dims, random) - base);
         return node;
     }
 
@@ -129,7 +136,7 @@ public final class IsolationForest {
                     outside = true;
                     break;
                 }
-                node = v < split[node] ? left[node] : right[node];
+                node = t * nodesPerTree + (v < split[node] ? left[node] : right[node]);
                 depth++;
             }
             total += outside ? depth + 1 : depth + averagePathLength(leafSize[node]);
