@@ -23,9 +23,13 @@ import java.io.UncheckedIOException;
  * that closes after {@code quietPoints} normal points; only an episode's first point is an alert, and a new episode
  * within {@code cooldownPoints} of the last alert is merged into it.
  *
- * <p>Cost per point: O(window log window); state: at most about 4 * (3 * window + 7 * 1440 / slotMinutes *
- * slotSamples + 64) bytes (17 kB at the defaults), written and read by {@link #snapshot()} and {@link #restore}.
- * Not thread-safe.
+ * <p>Counts and small gauges (every value a whole number) get a sigma of at least {@code countFloor}; after a gap of
+ * more than {@code gapPoints} intervals the recent level and trend are re-learnt (the verdicts say learning meanwhile).
+ *
+ * <p>Cost per point: O(window log window); state: about 4 * (3 * window + 7 * 1440 / slotMinutes * slotSamples + 64)
+ * floats' bytes in memory (17 kB at the defaults), written compactly and losslessly by {@link #snapshot()} (13 kB for
+ * a noisy series with every slot full, under 1 kB for counts) and read by {@link #restore}. Not thread-safe: one owner
+ * per detector (the working array is per thread, so detectors on several threads are fine).
  */
 public final class SeriesDetector {
     /** 2: the compact form ({@link CompactState}); 1, the plain form of the first release, is refused. */
