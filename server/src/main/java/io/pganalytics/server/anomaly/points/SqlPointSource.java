@@ -79,6 +79,11 @@ public final class SqlPointSource implements PointSource {
         return DetectionCatalogue.catalogue();
     }
 
+    /** The statement that reads a family (for plans and tests). */
+    String statement(Family family) {
+        return statements.get(family);
+    }
+
     private void read(Connection c, Family family, String sql, long instanceId, Instant from, Instant to, int maxPerSeries,
                       Map<String, List<Point>> points, Map<String, List<Point>> keyed) throws SQLException {
         List<Definition> series = definitions.get(family);
@@ -138,7 +143,9 @@ public final class SqlPointSource implements PointSource {
                 .append(" WHERE instance_id = ? AND collected_at >= ? AND collected_at < ?\n")
                 .append("    ORDER BY collected_at LIMIT ?),\n")
                 .append("picked AS ").append(keyed ? "MATERIALIZED " : "").append("(\n")
-                .append("    SELECT extract(epoch FROM date_trunc('second', collected_at))::bigint AS at, * FROM ").append(table)
+                // materialized for the top statements, so only the columns read (the statement rows are wide)
+                .append("    SELECT extract(epoch FROM date_trunc('second', collected_at))::bigint AS at, ")
+                .append(keyed ? "interval_seconds, queryid, calls, total_exec_time" : "*").append(" FROM ").append(table)
                 .append(" WHERE instance_id = ? AND collected_at >= ? AND collected_at < ?\n")
                 .append("      AND collected_at <= (SELECT max(collected_at) FROM times))");
         if (keyed) {
