@@ -312,10 +312,15 @@ class AnomalyApiHttpTest {
     }
 
     @Test
-    void theSeriesCatalogueIsAList() {
+    void theSeriesCatalogueListsTheScoredSeriesAndAnomaliesCarryTheirLabels() throws SQLException {
         ApiClient.Response response = api.get("/anomalies/series", viewer);
         assertEquals(200, response.status());
-        assertNotNull(response.json());
-        assertTrue(response.json().isArray());
+        List<String> series = new ArrayList<>();
+        response.json().forEach(info -> series.add(info.get("series").asText()));
+        assertTrue(series.containsAll(List.of("tps", "connections", "cache_hit_ratio", "instance")), series.toString());
+        long id = anomaly(alpha, "tps", "warning", "closed", BASE.plus(7, ChronoUnit.DAYS));
+        JsonNode view = api.get("/anomalies/" + id, viewer).json();
+        assertNotNull(view.get("label").textValue());
+        assertFalse(view.get("label").asText().isBlank());
     }
 }
