@@ -43,7 +43,8 @@ public final class AnomalyFeature implements AutoCloseable {
         this.metrics = metrics;
         this.maintenance = maintenance;
         this.live = live;
-        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, instanceId -> Optional.empty());
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, config.detector().learningPoints(),
+                instanceId -> Optional.empty());
         this.events = live.anomalyEvents();
     }
 
