@@ -15,6 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -117,9 +121,6 @@ public final class AnomalyFeature implements AutoCloseable {
      *                                  {@code anomaly.backfill-max}
      */
     public void backfill(Long instanceId, Instant from, Instant to) {
-        if (scorer == null) {
-            throw new IllegalStateException("anomaly scoring is not wired on this node");
-        }
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("backfill: from " + from + " is not before to " + to);
         }
@@ -127,11 +128,25 @@ public final class AnomalyFeature implements AutoCloseable {
             throw new IllegalArgumentException("backfill: " + from + " to " + to + " is longer than anomaly.backfill-max ("
                     + config.backfillMax() + ")");
         }
-        scorer.requestBackfill(new AnomalyScorer.Backfill(instanceId, from, to));
+        // published to every node: the owners score, whichever nodes they are
+        hazelcast.<String>getTopic(AnomalyScorer.BACKFILL_TOPIC).publish(new AnomalyScorer.Backfill(instanceId, from, to).encode());
+    }
+
+    /** Whether the instance is monitored (a backfill of an unknown one is a 404). */
+    boolean instanceExists(long instanceId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM monitored_instance WHERE id = ?")) {
+            ps.setLong(1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean exists = rs.next();
+                c.rollback();
+                return exists;
+            }
+        }
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
-        return List.of();
+        return List.of(new AnomalyBackfillRoutes(this, bodies, audit, clock));
     }
 
     @Override

@@ -131,11 +131,6 @@ final class AnomalyScorer implements AutoCloseable {
         }
     }
 
-    /** Asks the owners to backfill (each scores the instances it owns). */
-    void requestBackfill(Backfill backfill) {
-        backfillTopic.publish(backfill.encode());
-    }
-
     boolean owns(long instanceId) {
         Partition partition = hazelcast.getPartitionService().getPartition(instanceId);
         return partition.getOwner() != null && partition.getOwner().localMember();
