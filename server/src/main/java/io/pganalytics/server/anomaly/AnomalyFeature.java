@@ -2,6 +2,10 @@ package io.pganalytics.server.anomaly;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.anomaly.api.AnomalyRoutes;
+import io.pganalytics.server.anomaly.api.AnomalySettingsStore;
+import io.pganalytics.server.anomaly.api.LearningStatus;
+import io.pganalytics.server.anomaly.points.DetectionCatalogue;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.cluster.JobLeases;
 import io.pganalytics.server.http.ApiService;
@@ -20,8 +24,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Anomaly detection on one node, wired: the points, the scorer (the instances this node owns), the records and their
@@ -41,16 +47,15 @@ public final class AnomalyFeature implements AutoCloseable {
     private final DataSource dataSource;
     private final HazelcastInstance hazelcast;
     private final Clock clock;
-    private final MetricsRegistry metrics;
-    private final MaintenanceConfig maintenance;
-    private final LiveFeature live;
     private final String nodeName;
     private final JobLeases leases;
+    private final AnomalySettingsStore settings;
+    private final AnomalyEvents events;
     private final AnomalyScorer scorer;
 
     /**
-     * WIRING: the seams' implementations are not on this branch yet (H2 points, H3 hints, H4 settings and live events);
-     * until they are passed here, this node scores nothing and says so at start.
+     * WIRING: the seams' implementations not on this branch yet (H3's hints); until they are passed here, this node
+     * scores nothing and says so at start.
      */
     public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live) {
@@ -65,22 +70,36 @@ public final class AnomalyFeature implements AutoCloseable {
         this.hazelcast = hazelcast;
         this.nodeName = nodeName;
         this.clock = clock;
-        this.metrics = metrics;
-        this.maintenance = maintenance;
-        this.live = live;
         this.leases = new JobLeases(hazelcast, maintenance.leaseTtl());
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, this::learning);
+        this.events = seams != null ? seams.events() : live.anomalyEvents();
         if (seams == null) {
             this.scorer = null;
         } else {
-            AnomalyWriter writer = new AnomalyWriter(seams.points(), seams.hints(), seams.events(), JsonMapping.newMapper(), clock,
+            AnomalyWriter writer = new AnomalyWriter(seams.points(), seams.hints(), events, JsonMapping.newMapper(), clock,
                     config.maxHints());
             this.scorer = new AnomalyScorer(config, dataSource, hazelcast, clock, seams.points(), seams.tuning(), writer,
                     new AnomalyFigures(metrics), new AnomalyHousekeeping(dataSource, leases, maintenance, config, clock));
         }
     }
 
+    /** The per-instance sensitivity and exclusions, as the scorer reads them (cached; true on every node within seconds). */
+    public AnomalyTuning tuning() {
+        return settings;
+    }
+
+    /** Where changed anomalies go: the live streams of every node. */
+    public AnomalyEvents events() {
+        return events;
+    }
+
     public AnomalyConfig config() {
         return config;
+    }
+
+    /** How far the instance's detectors have learned, when this node scores it (else the settings read the checkpoints). */
+    private Optional<LearningStatus> learning(long instanceId) {
+        return scorer == null ? Optional.empty() : scorer.learning(instanceId);
     }
 
     /** Starts scoring the instances this node owns (nothing when {@code anomaly.enabled} is false). */
@@ -124,7 +143,7 @@ public final class AnomalyFeature implements AutoCloseable {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("backfill: from " + from + " is not before to " + to);
         }
-        if (java.time.Duration.between(from, to).compareTo(config.backfillMax()) > 0) {
+        if (Duration.between(from, to).compareTo(config.backfillMax()) > 0) {
             throw new IllegalArgumentException("backfill: " + from + " to " + to + " is longer than anomaly.backfill-max ("
                     + config.backfillMax() + ")");
         }
@@ -146,7 +165,8 @@ public final class AnomalyFeature implements AutoCloseable {
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
-        return List.of(new AnomalyBackfillRoutes(this, bodies, audit, clock));
+        return List.of(new AnomalyRoutes(dataSource, settings, DetectionCatalogue::describe, DetectionCatalogue::catalogue,
+                events, bodies, audit, clock), new AnomalyBackfillRoutes(this, bodies, audit, clock));
     }
 
     @Override
@@ -154,6 +174,7 @@ public final class AnomalyFeature implements AutoCloseable {
         if (scorer != null) {
             scorer.close();
         }
+        settings.close();
         leases.close();
     }
 }
