@@ -5,9 +5,12 @@ import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.anomaly.api.AnomalyRoutes;
 import io.pganalytics.server.anomaly.api.AnomalySettingsStore;
 import io.pganalytics.server.anomaly.api.LearningStatus;
+import io.pganalytics.server.anomaly.hints.SqlHintFinder;
+import io.pganalytics.server.anomaly.points.SqlPointSource;
 import io.pganalytics.server.anomaly.points.DetectionCatalogue;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.cluster.JobLeases;
+import io.pganalytics.server.crypto.Sealer;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.ingest.IngestListener;
@@ -54,17 +57,23 @@ public final class AnomalyFeature implements AutoCloseable {
     private final AnomalyScorer scorer;
 
     /**
-     * WIRING: the seams' implementations not on this branch yet (H3's hints); until they are passed here, this node
-     * scores nothing and says so at start.
+     * The product's wiring: points from the raw tables ({@link SqlPointSource}), hints from them too
+     * ({@link SqlHintFinder}, which opens sealed statement texts with {@code sealer}), the settings store's tuning and the
+     * live streams' events.
      */
     public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
-                          MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live) {
-        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, null);
+                          MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, Sealer sealer) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, sealer, null);
     }
 
-    /** @param seams the implementations behind the seams; null when not wired (nothing is scored) */
+    /** Tests: the given seams instead of the SQL ones (the settings store still answers the API). */
     public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, Seams seams) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, null, seams);
+    }
+
+    private AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, Sealer sealer, Seams given) {
         this.config = config;
         this.dataSource = dataSource;
         this.hazelcast = hazelcast;
@@ -72,15 +81,13 @@ public final class AnomalyFeature implements AutoCloseable {
         this.clock = clock;
         this.leases = new JobLeases(hazelcast, maintenance.leaseTtl());
         this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, this::learning);
-        this.events = seams != null ? seams.events() : live.anomalyEvents();
-        if (seams == null) {
-            this.scorer = null;
-        } else {
-            AnomalyWriter writer = new AnomalyWriter(seams.points(), seams.hints(), events, JsonMapping.newMapper(), clock,
-                    config.maxHints());
-            this.scorer = new AnomalyScorer(config, dataSource, hazelcast, clock, seams.points(), seams.tuning(), writer,
-                    new AnomalyFigures(metrics), new AnomalyHousekeeping(dataSource, leases, maintenance, config, clock));
-        }
+        this.events = given != null ? given.events() : live.anomalyEvents();
+        Seams seams = given != null ? given
+                : new Seams(new SqlPointSource(config.topStatements()), new SqlHintFinder(sealer), settings, events);
+        AnomalyWriter writer = new AnomalyWriter(seams.points(), seams.hints(), events, JsonMapping.newMapper(), clock,
+                config.maxHints());
+        this.scorer = new AnomalyScorer(config, dataSource, hazelcast, clock, seams.points(), seams.tuning(), writer,
+                new AnomalyFigures(metrics), new AnomalyHousekeeping(dataSource, leases, maintenance, config, clock));
     }
 
     /** The per-instance sensitivity and exclusions, as the scorer reads them (cached; true on every node within seconds). */
@@ -99,17 +106,13 @@ public final class AnomalyFeature implements AutoCloseable {
 
     /** How far the instance's detectors have learned, when this node scores it (else the settings read the checkpoints). */
     private Optional<LearningStatus> learning(long instanceId) {
-        return scorer == null ? Optional.empty() : scorer.learning(instanceId);
+        return scorer.learning(instanceId);
     }
 
     /** Starts scoring the instances this node owns (nothing when {@code anomaly.enabled} is false). */
     public void start() {
         if (!config.enabled()) {
             LOG.info("anomaly scoring: disabled on node {} (anomaly.enabled is false)", nodeName);
-            return;
-        }
-        if (scorer == null) {
-            LOG.warn("anomaly scoring: node {} scores nothing: no point source is wired", nodeName);
             return;
         }
         scorer.start();
@@ -120,7 +123,7 @@ public final class AnomalyFeature implements AutoCloseable {
     /** Hears of stored batches: the instances they carried have new points to score (their owners are told). */
     public IngestListener ingestListener() {
         return batch -> {
-            if (scorer == null || !config.enabled()) {
+            if (!config.enabled()) {
                 return;
             }
             long[] ids = batch.instances().stream().mapToLong(InstanceUpdate::instanceId).distinct().toArray();
@@ -171,9 +174,7 @@ public final class AnomalyFeature implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scorer != null) {
-            scorer.close();
-        }
+        scorer.close();
         settings.close();
         leases.close();
     }
