@@ -254,14 +254,14 @@ final class AnomalyScorer implements AutoCloseable {
     /** Marks the owned instances collected after what was scored; forgets instances that are gone. */
     private void sweep(Connection c) throws SQLException {
         Set<Long> present = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, last_collected_at FROM monitored_instance WHERE last_collected_at IS NOT NULL");
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, last_collected_at FROM monitored_instance");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
                 present.add(id);
+                java.sql.Timestamp collected = rs.getTimestamp(2);
                 InstanceState state = states.get(id);
-                if (owns(id) && (state == null || rs.getTimestamp(2).toInstant().getEpochSecond() > state.cursor())) {
+                if (collected != null && owns(id) && (state == null || collected.toInstant().getEpochSecond() > state.cursor())) {
                     dirty.add(id);
                 }
             }
