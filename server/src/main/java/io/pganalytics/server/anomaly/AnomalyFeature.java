@@ -80,7 +80,7 @@ public final class AnomalyFeature implements AutoCloseable {
         this.nodeName = nodeName;
         this.clock = clock;
         this.leases = new JobLeases(hazelcast, maintenance.leaseTtl());
-        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, this::learning);
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, config.detector().learningPoints(), this::learning);
         this.events = given != null ? given.events() : live.anomalyEvents();
         Seams seams = given != null ? given
                 : new Seams(new SqlPointSource(config.topStatements()), new SqlHintFinder(sealer), settings, events);

@@ -1,6 +1,7 @@
 package io.pganalytics.server.anomaly.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pganalytics.analytics.anomaly.DetectorConfig;
 import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.server.PgAnalyticsServer;
 import io.pganalytics.server.anomaly.AnomalyTuning;
@@ -239,6 +240,24 @@ class AnomalyApiHttpTest {
         assertEquals(404, api.delete("/instances/" + gamma + "/anomaly-exclusions/" + exclusion, operator).status());
         assertEquals("2", count("SELECT count(*) FROM audit.record WHERE action = 'anomaly.exclusion.delete'"
                 + " AND resource_id IN ('" + exclusion + "', '" + all.json().get("id").asLong() + "')"));
+    }
+
+    @Test
+    void theSettingsReportLearningFromTheCheckpointedDetectorState() throws SQLException {
+        long zeta = new SeriesData(server).instance("anomaly-zeta", Instant.now(), Instant.now(), false);
+        JsonNode none = api.get("/instances/" + zeta + "/anomaly-settings", viewer).json();
+        assertFalse(none.get("learning").asBoolean());
+        assertEquals(0, none.get("seriesTotal").asInt());
+        int learningPoints = DetectorConfig.defaults().learningPoints();
+        Instant last = Instant.parse("2026-12-01T10:00:00Z");
+        Sql.execute(db, "INSERT INTO anomaly_detector_state (instance_id, series, snapshot, last_point_at, points, updated_at) VALUES"
+                + " (" + zeta + ", 'tps', '\\x00', '" + last + "', 5, now()),"
+                + " (" + zeta + ", 'connections', '\\x00', '" + last + "', " + (learningPoints + 10) + ", now())");
+        JsonNode settings = api.get("/instances/" + zeta + "/anomaly-settings", viewer).json();
+        assertTrue(settings.get("learning").asBoolean(), settings.toString());
+        assertEquals(1, settings.get("seriesLearning").asInt());
+        assertEquals(2, settings.get("seriesTotal").asInt());
+        assertEquals(last.plusSeconds(60L * (learningPoints - 5)), Instant.parse(settings.get("learningUntil").asText()));
     }
 
     @Test
