@@ -1,6 +1,9 @@
 package io.pganalytics.server.anomaly;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.common.anomaly.DetectionSeriesInfo;
+import io.pganalytics.server.anomaly.api.AnomalyRoutes;
+import io.pganalytics.server.anomaly.api.AnomalySettingsStore;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
@@ -12,6 +15,7 @@ import io.pganalytics.server.metrics.MetricsRegistry;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Anomaly detection on one node, wired: the points, the scorer (the instances this node owns), the records and their
@@ -26,6 +30,8 @@ public final class AnomalyFeature implements AutoCloseable {
     private final MaintenanceConfig maintenance;
     private final LiveFeature live;
     private final String nodeName;
+    private final AnomalySettingsStore settings;
+    private final AnomalyEvents events;
 
     public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live) {
@@ -37,6 +43,18 @@ public final class AnomalyFeature implements AutoCloseable {
         this.metrics = metrics;
         this.maintenance = maintenance;
         this.live = live;
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, instanceId -> Optional.empty());
+        this.events = live.anomalyEvents();
+    }
+
+    /** The per-instance sensitivity and exclusions, as the scorer reads them (cached; true on every node within seconds). */
+    public AnomalyTuning tuning() {
+        return settings;
+    }
+
+    /** Where changed anomalies go: the live streams of every node. */
+    public AnomalyEvents events() {
+        return events;
     }
 
     public AnomalyConfig config() {
@@ -54,10 +72,12 @@ public final class AnomalyFeature implements AutoCloseable {
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
-        return List.of();
+        return List.of(new AnomalyRoutes(dataSource, settings, series -> new DetectionSeriesInfo(series, series, "", null), List::of,
+                events, bodies, audit, clock));
     }
 
     @Override
     public void close() {
+        settings.close();
     }
 }
