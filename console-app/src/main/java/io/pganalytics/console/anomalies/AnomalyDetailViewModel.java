@@ -44,6 +44,7 @@ public final class AnomalyDetailViewModel {
     /** The band API answers at most a week. */
     static final Duration MAX_WINDOW = Duration.ofDays(7);
     static final int MAX_COMMENT = 1000;
+    static final String NO_CHART = "No dashboard chart shows this series: the expected band and the anomaly alone.";
 
     /** One root-cause hint as the detail lists it. */
     public record HintRow(int rank, String type, String subject, String detail, String at, HintLink link) {
@@ -129,14 +130,22 @@ public final class AnomalyDetailViewModel {
         values.set(List.of());
         band.set(List.of());
         long id = shown.id();
-        String metric = info == null ? null : info.chartMetric();
-        chartNote.set(metric == null ? "No dashboard chart shows this series: the expected band and the anomaly alone." : "");
+        // a series the catalogue does not describe is tried as a /series metric of its own name (the fixed series that
+        // charts show share their names); refused, the band and the anomaly are shown alone
+        String metric = info == null ? shown.series() : info.chartMetric();
+        chartNote.set(metric == null ? NO_CHART : "");
         if (metric != null) {
             service.series(shown.instanceId(), metric, from, to, (SeriesResponse response) -> {
                 if (current(id)) {
                     values.set(response.points());
                 }
-            }, failure -> chartFailed("Reading the series", failure));
+            }, failure -> {
+                if (failure instanceof ApiException e && e.kind() == ApiException.Kind.REJECTED && info == null) {
+                    chartNote.set(NO_CHART);
+                } else {
+                    chartFailed("Reading the series", failure);
+                }
+            });
         }
         service.band(shown.instanceId(), shown.series(), from, to, (AnomalyBand answer) -> {
             if (current(id)) {

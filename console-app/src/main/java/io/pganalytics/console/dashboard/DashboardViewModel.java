@@ -192,7 +192,11 @@ public final class DashboardViewModel {
         setState(State.LIVE, "Live  ·  last sample " + Figures.time(update.collectedAt()));
     }
 
-    /** Which charts show a detection series: the one named like the chart's metric, else the first that maps to it. */
+    /**
+     * Which charts show a detection series: the one named like the chart's metric, else the first the catalogue maps to
+     * it. A chart the catalogue maps nothing to, and that it does not describe otherwise, shows the series of its own name
+     * (every chart's metric is one of the fixed detection series; a server whose catalogue is not wired answers none).
+     */
     private void catalogued(List<DetectionSeriesInfo> catalogue) {
         banded.clear();
         charted.clear();
@@ -203,6 +207,13 @@ public final class DashboardViewModel {
             charted.put(info.series(), info.chartMetric());
             if (info.series().equals(info.chartMetric()) || !banded.containsKey(info.chartMetric())) {
                 banded.put(info.chartMetric(), info.series());
+            }
+        }
+        for (Chart chart : Chart.ALL) {
+            boolean described = catalogue.stream().anyMatch(info -> info.series().equals(chart.metric()));
+            if (!banded.containsKey(chart.metric()) && !described) {
+                banded.put(chart.metric(), chart.metric());
+                charted.put(chart.metric(), chart.metric());
             }
         }
         loadBands();
