@@ -124,9 +124,9 @@ final class AnomalyRepository {
                     }
                 }
             }
-            List<AnomalyView> anomalies = views(c, "SELECT " + COLUMNS + """
-                     WHERE a.instance_id = ? AND a.series = ? AND a.started_at < ? AND (a.ended_at IS NULL OR a.ended_at >= ?)
-                     ORDER BY a.started_at, a.id LIMIT ?""", instanceId, series, to, from, MAX_BAND_ANOMALIES);
+            List<AnomalyView> anomalies = views(c, "SELECT " + COLUMNS + " " + """
+                    WHERE a.instance_id = ? AND a.series = ? AND a.started_at < ? AND (a.ended_at IS NULL OR a.ended_at >= ?)
+                    ORDER BY a.started_at, a.id LIMIT ?""", instanceId, series, to, from, MAX_BAND_ANOMALIES);
             DetectionSeriesInfo info = describe.apply(series);
             return new AnomalyBand(instanceId, series, info.label(), info.unit(), points, anomalies);
         });

@@ -66,6 +66,19 @@ public final class AnomalyRoutes implements ApiService {
         this.clock = clock;
     }
 
+    /**
+     * The body of a sensitivity change: an {@link AnomalySettings} of which only {@code sensitivity} is read, every field
+     * optional, so that a client may send {@code {"sensitivity":"high"}} or the settings it read back with one change.
+     */
+    record SettingsRequest(Long instanceId, String sensitivity, List<AnomalyExclusion> exclusions, Boolean learning,
+                           Integer seriesLearning, Integer seriesTotal, Instant learningUntil, String updatedBy, Instant updatedAt) {
+    }
+
+    /** The body of a new exclusion: an {@link AnomalyExclusion} whose id, author and time are the server's. */
+    record ExclusionRequest(Long id, String series, Instant startsAt, Instant endsAt, String reason, String createdBy,
+                            Instant createdAt) {
+    }
+
     @Override
     public void register(ApiRules rules) {
         // the fixed paths before /anomalies/{id} (/anomalies/live is the live feature's, registered before these)
@@ -128,16 +141,17 @@ public final class AnomalyRoutes implements ApiService {
 
     private void updateSettings(ServerRequest request, ServerResponse response) {
         long instanceId = instanceId(request);
-        AnomalySettings body = bodies.read(request, AnomalySettings.class);
+        SettingsRequest body = bodies.read(request, SettingsRequest.class);
         Caller caller = ApiRules.caller(request);
         bodies.ok(response, settings.updateSensitivity(instanceId, body.sensitivity(), caller.id(), actor(request, caller), audit));
     }
 
     private void addExclusion(ServerRequest request, ServerResponse response) {
         long instanceId = instanceId(request);
-        AnomalyExclusion body = bodies.read(request, AnomalyExclusion.class);
+        ExclusionRequest body = bodies.read(request, ExclusionRequest.class);
         Caller caller = ApiRules.caller(request);
-        bodies.created(response, settings.addExclusion(instanceId, body, caller.id(), actor(request, caller), audit));
+        bodies.created(response, settings.addExclusion(instanceId, new AnomalyExclusion(0, body.series(), body.startsAt(), body.endsAt(),
+                body.reason(), null, null), caller.id(), actor(request, caller), audit));
     }
 
     private void removeExclusion(ServerRequest request, ServerResponse response) {
