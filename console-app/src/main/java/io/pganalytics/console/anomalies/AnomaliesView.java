@@ -41,7 +41,7 @@ public final class AnomaliesView {
     public Node build() {
         SplitPane split = new SplitPane(table(), new AnomalyDetailView(model.detail()).build());
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.36);
+        split.setDividerPositions(0.3);
         Tab list = new Tab("Anomalies", split);
         list.setId("tab-anomaly-list");
         Tab settings = new Tab("Instance settings", new AnomalySettingsView(model.settings(), model.instances()).build());

@@ -46,6 +46,8 @@ final class AnomalyDetailView {
         summary.getStyleClass().add("muted");
         summary.textProperty().bind(model.summaryProperty());
         summary.setWrapText(true);
+        summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        title.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         VBox chart = chart();
         HBox.setHgrow(chart, Priority.ALWAYS);
         VBox side = new VBox(10, hints(), feedback());
@@ -83,7 +85,8 @@ final class AnomalyDetailView {
         note.textProperty().bind(model.chartNoteProperty());
         note.visibleProperty().bind(note.textProperty().isNotEmpty());
         note.managedProperty().bind(note.visibleProperty());
-        Label legend = Widgets.label("Shaded: the expected band the detector learned  ·  red or amber: the anomaly, its dot at the peak", "muted");
+        Label legend = Widgets.label("Green: the expected band the detector learned  ·  red or amber: the anomaly, its dot at the peak "
+                + "(hover for more)", "muted");
         return new VBox(4, chart, note, legend);
     }
 
@@ -121,6 +124,8 @@ final class AnomalyDetailView {
     private Node hint(AnomalyDetailViewModel.HintRow hint) {
         Label rank = Widgets.label(hint.rank() + ".", "hint-rank");
         Label type = Widgets.label(hint.type(), "muted");
+        type.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        rank.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         Label subject = Widgets.label(hint.subject(), "strong");
         subject.setWrapText(true);
         HBox head = new HBox(6, rank, type, subject);

@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
  * anomaly markers over them: a span from the anomaly's start to its end and a dot at its peak, which a click opens.
  * The axes range over the values, the band and the markers together. Colours come from the stylesheet
  * ({@code .anomaly-band}, {@code .anomaly-span}, {@code .anomaly-marker}, with {@code .anomaly-warning} or
- * {@code .anomaly-critical}).
+ * {@code .anomaly-critical}); a chart with a band is {@code .banded}, where the values read as a line.
  */
 public final class BandChart extends AreaChart<Number, Number> {
     /** Gaps in the band longer than this are left unshaded (the detector scored nothing there). */
@@ -47,6 +47,11 @@ public final class BandChart extends AreaChart<Number, Number> {
     /** The band to shade, oldest first. */
     public void setBand(List<BandPoint> points) {
         bandPoints = List.copyOf(points);
+        // over a band, the values read as a line: the area under it would hide the band
+        getStyleClass().remove("banded");
+        if (!bandPoints.isEmpty()) {
+            getStyleClass().add("banded");
+        }
         updateAxisRange();
         requestChartLayout();
     }
