@@ -257,13 +257,20 @@ class AnomaliesEndToEndTest {
 
     @Test
     @Order(6)
-    void theDashboardShadesTheBandAndMarksTheAnomaliesAndAMarkerOpensItsDetail() throws Exception {
+    void theDashboardShadesTheBandMarksTheAnomaliesAddsLiveOnesAndAMarkerOpensItsDetail() throws Exception {
         robot.interact(() -> ((TabPane) node("#instance-tabs")).getSelectionModel().select(0));
         BandChart tps = (BandChart) node("#chart-tps");
         waitUntil(() -> tps.band().size() > 30 && tps.markers().stream().anyMatch(m -> m.id() == levelShift));
         BandChart connections = (BandChart) node("#chart-connections");
         waitUntil(() -> connections.markers().stream().anyMatch(m -> m.id() == spike));
         shoot("23-dashboard-bands");
+        long live;
+        try (Connection c = server.database()) {
+            live = AnomalyRows.anomaly(c, instanceId, "tps", AnomalyView.SPIKE, AnomalyView.WARNING, now.minusSeconds(120), null,
+                    now.minusSeconds(60), 4.8, 9.0, 7.4, 10.6, 16.0, 2, List.of());
+        }
+        server.server().anomalies().events().changed(other.anomalies().anomaly(live));
+        waitUntil(() -> tps.markers().stream().anyMatch(m -> m.id() == live));
         robot.clickOn("#anomaly-marker-" + levelShift);
         waitUntil(() -> robot.lookup("#anomalies-table").tryQuery().isPresent());
         waitUntil(() -> text("#anomaly-title").startsWith("Critical level shift"));

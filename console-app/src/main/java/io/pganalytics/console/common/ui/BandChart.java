@@ -62,6 +62,19 @@ public final class BandChart extends AreaChart<Number, Number> {
 
     public void setMarkers(List<ChartMarker> shown) {
         markers = List.copyOf(shown);
+        // the nodes are made here, once per change, and only placed on layout: a dot under the pointer stays the same node
+        markerNodes.getChildren().clear();
+        for (ChartMarker marker : markers) {
+            Rectangle span = new Rectangle();
+            span.getStyleClass().addAll("anomaly-span", "anomaly-" + marker.severity());
+            span.setMouseTransparent(true);
+            Circle dot = new Circle(6);
+            dot.setId("anomaly-marker-" + marker.id());
+            dot.getStyleClass().addAll("anomaly-marker", "anomaly-" + marker.severity());
+            Tooltip.install(dot, new Tooltip(marker.text()));
+            dot.setOnMouseClicked(e -> onMarker.accept(marker.id()));
+            markerNodes.getChildren().addAll(span, dot);
+        }
         updateAxisRange();
         requestChartLayout();
     }
@@ -142,21 +155,20 @@ public final class BandChart extends AreaChart<Number, Number> {
     }
 
     private void drawMarkers() {
-        markerNodes.getChildren().clear();
         Axis<Number> x = getXAxis();
         double height = y().getHeight();
-        for (ChartMarker marker : markers) {
+        for (int i = 0; i < markers.size() && 2 * i + 1 < markerNodes.getChildren().size(); i++) {
+            ChartMarker marker = markers.get(i);
             double left = x.getDisplayPosition(marker.from());
             double right = Math.max(left + 3, x.getDisplayPosition(marker.to()));
-            Rectangle span = new Rectangle(left, 0, right - left, height);
-            span.getStyleClass().addAll("anomaly-span", "anomaly-" + marker.severity());
-            span.setMouseTransparent(true);
-            Circle dot = new Circle(x.getDisplayPosition(marker.peak()), 7, 6);
-            dot.setId("anomaly-marker-" + marker.id());
-            dot.getStyleClass().addAll("anomaly-marker", "anomaly-" + marker.severity());
-            Tooltip.install(dot, new Tooltip(marker.text()));
-            dot.setOnMouseClicked(e -> onMarker.accept(marker.id()));
-            markerNodes.getChildren().addAll(span, dot);
+            Rectangle span = (Rectangle) markerNodes.getChildren().get(2 * i);
+            span.setX(left);
+            span.setY(0);
+            span.setWidth(right - left);
+            span.setHeight(height);
+            Circle dot = (Circle) markerNodes.getChildren().get(2 * i + 1);
+            dot.setCenterX(x.getDisplayPosition(marker.peak()));
+            dot.setCenterY(7);
         }
         markerNodes.toFront();
     }
