@@ -1,9 +1,9 @@
 package io.pganalytics.server.anomaly;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.pganalytics.common.anomaly.DetectionSeriesInfo;
 import io.pganalytics.server.anomaly.api.AnomalyRoutes;
 import io.pganalytics.server.anomaly.api.AnomalySettingsStore;
+import io.pganalytics.server.anomaly.points.DetectionCatalogue;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
@@ -43,7 +43,8 @@ public final class AnomalyFeature implements AutoCloseable {
         this.metrics = metrics;
         this.maintenance = maintenance;
         this.live = live;
-        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, instanceId -> Optional.empty());
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, config.detector().learningPoints(),
+                instanceId -> Optional.empty());
         this.events = live.anomalyEvents();
     }
 
@@ -72,7 +73,7 @@ public final class AnomalyFeature implements AutoCloseable {
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
-        return List.of(new AnomalyRoutes(dataSource, settings, series -> new DetectionSeriesInfo(series, series, "", null), List::of,
+        return List.of(new AnomalyRoutes(dataSource, settings, DetectionCatalogue::describe, DetectionCatalogue::catalogue,
                 events, bodies, audit, clock));
     }
 
