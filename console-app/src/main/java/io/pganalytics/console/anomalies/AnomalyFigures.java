@@ -40,12 +40,18 @@ public final class AnomalyFigures {
         if (anomaly.actual() == null && anomaly.expected() == null) {
             return Figures.NONE;
         }
+        // a unit that is a word (connections, backends) is said once, at the end, not after every figure
+        String unit = anomaly.unit();
+        boolean word = unit != null && unit.matches("[A-Za-z ]{4,}") && !unit.equals("ratio") && !unit.equals("seconds")
+                && !unit.equals("bytes");
+        String each = word ? "" : unit;
+        String tail = word ? " " + unit : "";
         String band = anomaly.lower() != null && anomaly.upper() != null
-                ? " (" + value(anomaly.lower(), anomaly.unit()) + " – " + value(anomaly.upper(), anomaly.unit()) + ")" : "";
+                ? " (" + value(anomaly.lower(), each) + " – " + value(anomaly.upper(), each) + ")" : "";
         if (anomaly.actual() == null) {
-            return "expected " + value(anomaly.expected(), anomaly.unit()) + band;
+            return "expected " + value(anomaly.expected(), each) + band + tail;
         }
-        return value(anomaly.actual(), anomaly.unit()) + " vs " + value(anomaly.expected(), anomaly.unit()) + band;
+        return value(anomaly.actual(), each) + " vs " + value(anomaly.expected(), each) + band + tail;
     }
 
     /** "12 min" once closed; "open · 12 min" while open, up to {@code now}. */

@@ -68,6 +68,9 @@ class AnomaliesViewModelTest {
         assertEquals("7.4 σ", first.score());
         assertEquals("1,210 1/s vs 410.0 1/s (350.0 1/s – 470.0 1/s)", first.actualVersusExpected());
         assertEquals("10 min", model.rows().get(2).duration());
+        assertEquals("31.0 vs 12.0 (8.50 – 15.5) connections", AnomalyFigures.actualVersusExpected(new AnomalyView(8, 1, "shop", "connections",
+                "client backends", "connections", "spike", "warning", "open", NOW, null, NOW, 5.1, 12.0, 8.5, 15.5, 31.0, 3, List.of(), null, NOW)),
+                "a unit that is a word is said once");
         assertEquals("3 anomalies  ·  2 open  ·  1 critical", model.summaryProperty().get());
     }
 
