@@ -79,6 +79,9 @@ public interface ConsoleApi extends AutoCloseable {
     /** Backup and recovery (operators and admins), on this session. */
     BackupsApi backups();
 
+    /** Anomaly detection: the fleet's anomalies, bands, feedback, sensitivity and exclusions, on this session. */
+    AnomaliesApi anomalies();
+
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();
 

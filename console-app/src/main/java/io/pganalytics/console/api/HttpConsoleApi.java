@@ -68,6 +68,7 @@ final class HttpConsoleApi implements ConsoleApi {
     private final AdminApi admin = new HttpAdminApi(this);
     private final AuditApi audit = new HttpAuditApi(this);
     private final BackupsApi backups = new HttpBackupsApi(this, Map.of());
+    private final AnomaliesApi anomalies = new HttpAnomaliesApi(this);
 
     private final Object lock = new Object();
     private String accessToken;
@@ -171,6 +172,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public BackupsApi backups() {
         return backups;
+    }
+
+    @Override
+    public AnomaliesApi anomalies() {
+        return anomalies;
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.pganalytics.console.api;
 
+import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.query.LiveUpdate;
 
-/** Hears an instance's live stream; called on a background thread. */
+/** Hears a live stream (an instance's, or the fleet's anomalies); called on a background thread. */
 public interface LiveListener {
     /** How the stream is doing. */
     enum State {
@@ -13,6 +14,10 @@ public interface LiveListener {
     }
 
     void update(LiveUpdate update);
+
+    /** An anomaly opened, grew or closed ({@code event: anomaly}); streams that carry none never call it. */
+    default void anomaly(AnomalyView anomaly) {
+    }
 
     /**
      * @param detail a sentence for the screen when reconnecting ("The server is unreachable: retrying in 4 s.")

@@ -1,6 +1,7 @@
 package io.pganalytics.console.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.query.LiveUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * One instance's server-sent events ({@code GET /instances/{id}/live}) on a virtual thread: parses {@code id:},
- * {@code event:} and {@code data:} lines, hands {@code update} events to the listener, and reconnects with
+ * One stream of server-sent events on a virtual thread (an instance's {@code GET /instances/{id}/live}, or the fleet's
+ * anomalies, {@code GET /anomalies/live}): parses {@code id:}, {@code event:} and {@code data:} lines, hands
+ * {@code update} and {@code anomaly} events to the listener, and reconnects with
  * exponential backoff (1 s doubling to 30 s) and {@code Last-Event-ID} after any failure, until closed or the session
  * ends.
  * <p>
@@ -37,7 +39,9 @@ final class LiveStream implements LiveSubscription {
     private enum Ending { NEVER_CONNECTED, ENDED, STALE }
 
     private final HttpConsoleApi api;
-    private final long instanceId;
+    private final String path;
+    /** What the stream is, for logs and thread names ({@code instance 42}). */
+    private final String name;
     private final LiveListener listener;
     private final Duration staleAfter;
     private final AtomicReference<Stream<String>> lines = new AtomicReference<>();
@@ -47,9 +51,10 @@ final class LiveStream implements LiveSubscription {
     private volatile Thread thread;
     private String lastEventId;
 
-    private LiveStream(HttpConsoleApi api, long instanceId, LiveListener listener, Duration staleAfter) {
+    private LiveStream(HttpConsoleApi api, String path, String name, LiveListener listener, Duration staleAfter) {
         this.api = api;
-        this.instanceId = instanceId;
+        this.path = path;
+        this.name = name;
         this.listener = listener;
         this.staleAfter = staleAfter;
     }
@@ -60,8 +65,13 @@ final class LiveStream implements LiveSubscription {
 
     /** @param staleAfter the silence after which a connection counts as dead (tests use a server with a short heartbeat) */
     static LiveStream open(HttpConsoleApi api, long instanceId, LiveListener listener, Duration staleAfter) {
-        LiveStream stream = new LiveStream(api, instanceId, listener, staleAfter);
-        stream.thread = Thread.ofVirtual().name("pga-live-" + instanceId).start(stream::run);
+        return open(api, "/instances/" + instanceId + "/live", "instance " + instanceId, listener, staleAfter);
+    }
+
+    /** A stream at {@code path}, named {@code name} in logs. */
+    static LiveStream open(HttpConsoleApi api, String path, String name, LiveListener listener, Duration staleAfter) {
+        LiveStream stream = new LiveStream(api, path, name, listener, staleAfter);
+        stream.thread = Thread.ofVirtual().name("pga-live-" + name.replace(' ', '-')).start(stream::run);
         return stream;
     }
 
@@ -88,13 +98,13 @@ final class LiveStream implements LiveSubscription {
                     break;
                 }
                 if (ending == Ending.STALE) {
-                    LOG.info("instance {}: no heartbeat on the live stream for {} s; reconnecting in {} s", instanceId,
+                    LOG.info("{}: no heartbeat on the live stream for {} s; reconnecting in {} s", name,
                             staleAfter.toSeconds(), backoff.toSeconds());
                     listener.state(LiveListener.State.STALE, "No heartbeat from the server for " + seconds(staleAfter)
                             + "; next try in " + seconds(backoff) + ".");
                 } else {
                     backoff = FIRST_BACKOFF;
-                    LOG.debug("instance {}: the live stream ended; reconnecting", instanceId);
+                    LOG.debug("{}: the live stream ended; reconnecting", name);
                     listener.state(LiveListener.State.RECONNECTING, "The live stream ended: reconnecting.");
                 }
             } catch (ApiException e) {
@@ -105,7 +115,7 @@ final class LiveStream implements LiveSubscription {
                 if (closed) {
                     break;
                 }
-                LOG.info("instance {}: live stream: {}; retrying in {} s", instanceId, e.getMessage(), backoff.toSeconds());
+                LOG.info("{}: live stream: {}; retrying in {} s", name, e.getMessage(), backoff.toSeconds());
                 listener.state(LiveListener.State.RECONNECTING, e.getMessage() + " Retrying in " + backoff.toSeconds() + " s.");
             }
             try {
@@ -139,7 +149,7 @@ final class LiveStream implements LiveSubscription {
         stale = false;
         lastHeardNanos = System.nanoTime();
         Stream<String> body = response.body();
-        Thread watchdog = Thread.ofVirtual().name("pga-live-watch-" + instanceId).start(() -> watch(body));
+        Thread watchdog = Thread.ofVirtual().name("pga-live-watch-" + name.replace(' ', '-')).start(() -> watch(body));
         listener.state(LiveListener.State.LIVE, "Live.");
         String event = "message";
         StringBuilder data = new StringBuilder();
@@ -198,7 +208,7 @@ final class LiveStream implements LiveSubscription {
     private HttpResponse<Stream<String>> connect(String token) {
         // The timeout runs until the response's headers arrive, which the server sends at once; the body's silence is
         // the watchdog's business.
-        HttpRequest.Builder request = api.request("/instances/" + instanceId + "/live", token)
+        HttpRequest.Builder request = api.request(path, token)
                 .timeout(staleAfter).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
@@ -214,13 +224,17 @@ final class LiveStream implements LiveSubscription {
     }
 
     private void dispatch(String event, StringBuilder data) {
-        if (data.isEmpty() || !(event.equals("update") || event.equals("message"))) {
+        if (data.isEmpty()) {
             return;
         }
         try {
-            listener.update(api.mapper().readValue(data.toString(), LiveUpdate.class));
+            if (event.equals("update") || event.equals("message")) {
+                listener.update(api.mapper().readValue(data.toString(), LiveUpdate.class));
+            } else if (event.equals("anomaly")) {
+                listener.anomaly(api.mapper().readValue(data.toString(), AnomalyView.class));
+            }
         } catch (JsonProcessingException e) {
-            LOG.warn("instance {}: an unreadable live update, skipped", instanceId, e);
+            LOG.warn("{}: an unreadable live {} event, skipped", name, event, e);
         }
     }
 

@@ -13,6 +13,10 @@ import io.pganalytics.console.admin.SettingsViewModel;
 import io.pganalytics.console.admin.StepUpDialog;
 import io.pganalytics.console.admin.UsersViewModel;
 import io.pganalytics.common.query.InstanceSummary;
+import io.pganalytics.console.anomalies.AnomaliesService;
+import io.pganalytics.console.anomalies.AnomaliesView;
+import io.pganalytics.console.anomalies.AnomaliesViewModel;
+import io.pganalytics.console.anomalies.HintLink;
 import io.pganalytics.console.api.ConsoleApi;
 import io.pganalytics.console.api.HttpConnector;
 import io.pganalytics.console.api.SignIn;
@@ -90,6 +94,7 @@ public final class CompositionRoot implements AutoCloseable {
     private KeysViewModel keys;
     private AuditViewModel audit;
     private BackupsViewModel backups;
+    private AnomaliesViewModel anomalies;
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
@@ -119,7 +124,7 @@ public final class CompositionRoot implements AutoCloseable {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
-        window = new MainWindow(theme, this::showFleet, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
+        window = new MainWindow(theme, this::showFleet, this::showAnomalies, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
                 saved.width(), saved.height());
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
@@ -268,6 +273,35 @@ public final class CompositionRoot implements AutoCloseable {
         stage.setTitle("pgAnalytics · Backups");
     }
 
+    void showAnomalies() {
+        if (api == null || api.user().isEmpty()) {
+            return;
+        }
+        stopScreens();
+        anomalies = new AnomaliesViewModel(new AnomaliesService(api, background), api.user().orElseThrow().roles(), clock, this::follow);
+        window.showSignedIn(new AnomaliesView(anomalies).build(), "›  Anomalies");
+        anomalies.start();
+        stage.setTitle("pgAnalytics · Anomalies");
+    }
+
+    /** The Anomalies screen with anomaly {@code id}'s detail (a marker clicked on a dashboard). */
+    void showAnomaly(long id) {
+        showAnomalies();
+        if (anomalies != null) {
+            anomalies.open(id);
+        }
+    }
+
+    /** Opens what a root-cause hint names, on its instance's screen. */
+    private void follow(HintLink link) {
+        showInstance(link.instance());
+        switch (link.kind()) {
+            case QUERY -> instance.showQuery(Long.parseLong(link.value()));
+            case TABLE -> instance.showTable(link.value());
+            default -> instance.selectTab(0);
+        }
+    }
+
     void showFleet() {
         if (api == null || api.user().isEmpty()) {
             return;
@@ -282,7 +316,7 @@ public final class CompositionRoot implements AutoCloseable {
     void showInstance(InstanceSummary summary) {
         stopScreens();
         ObjectProperty<TimeRange> range = new SimpleObjectProperty<>(TimeRange.LAST_HOUR);
-        DashboardViewModel dashboard = new DashboardViewModel(new DashboardService(api, background), summary, range, clock);
+        DashboardViewModel dashboard = new DashboardViewModel(new DashboardService(api, background), summary, range, clock, this::showAnomaly);
         QueriesViewModel queries = new QueriesViewModel(new QueriesService(api, background), summary.id(), range, clock);
         TablesViewModel tables = new TablesViewModel(new TablesService(api, background), summary.id(), range, clock);
         instance = new InstanceScreen(dashboard, queries, tables, theme);
@@ -321,6 +355,10 @@ public final class CompositionRoot implements AutoCloseable {
             backups.stop();
             backups = null;
         }
+        if (anomalies != null) {
+            anomalies.stop();
+            anomalies = null;
+        }
     }
 
     // ---- window
@@ -341,6 +379,8 @@ public final class CompositionRoot implements AutoCloseable {
                 audit.poll();
             } else if (backups != null) {
                 backups.refresh();
+            } else if (anomalies != null) {
+                anomalies.refresh();
             }
         });
         accelerators.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> theme.set(theme.get().other()));

@@ -82,6 +82,18 @@ final class InstanceScreen {
         }
     }
 
+    /** The Queries tab with statement {@code queryid} selected (a root-cause hint's link). */
+    void showQuery(long queryid) {
+        selectTab(1);
+        queries.focus(queryid);
+    }
+
+    /** The Tables tab with {@code datname.schema.relname} selected (a root-cause hint's link). */
+    void showTable(String qualified) {
+        selectTab(2);
+        tables.focus(qualified);
+    }
+
     void refresh() {
         int tab = tabs == null ? 0 : tabs.getSelectionModel().getSelectedIndex();
         switch (tab) {

@@ -26,7 +26,7 @@ final class MainWindow {
     private final Button audit;
     private final Button backups;
 
-    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAdmin, Runnable onAudit, Runnable onBackups, Runnable onTwoFactor, Runnable onSignOut,
+    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAnomalies, Runnable onAdmin, Runnable onAudit, Runnable onBackups, Runnable onTwoFactor, Runnable onSignOut,
                double width, double height) {
         Label mark = Widgets.label("pg", "brand-mark-small");
         Label name = Widgets.label("pgAnalytics", "app-name");
@@ -34,6 +34,11 @@ final class MainWindow {
         fleet.setId("nav-fleet");
         fleet.getStyleClass().add("nav-button");
         fleet.setOnAction(e -> onFleet.run());
+        Button anomalies = new Button("Anomalies");
+        anomalies.setId("nav-anomalies");
+        anomalies.getStyleClass().add("nav-button");
+        anomalies.setTooltip(new Tooltip("The fleet's anomalies, live: their detail, root-cause hints and feedback; each instance's sensitivity"));
+        anomalies.setOnAction(e -> onAnomalies.run());
         Label where = new Label();
         where.getStyleClass().add("breadcrumb");
         where.textProperty().bind(location);
@@ -76,7 +81,7 @@ final class MainWindow {
         signOut.setId("sign-out");
         signOut.getStyleClass().add("nav-button");
         signOut.setOnAction(e -> onSignOut.run());
-        bar = new HBox(10, mark, name, fleet, admin, audit, backups, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
+        bar = new HBox(10, mark, name, fleet, anomalies, admin, audit, backups, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-bar");
         scene = new Scene(root, width, height);

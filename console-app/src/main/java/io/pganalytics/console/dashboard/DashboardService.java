@@ -1,5 +1,8 @@
 package io.pganalytics.console.dashboard;
 
+import io.pganalytics.common.anomaly.AnomalyBand;
+import io.pganalytics.common.anomaly.AnomalyView;
+import io.pganalytics.common.anomaly.DetectionSeriesInfo;
 import io.pganalytics.common.query.InstanceDetail;
 import io.pganalytics.common.query.LiveUpdate;
 import io.pganalytics.common.query.SeriesResponse;
@@ -11,6 +14,7 @@ import io.pganalytics.console.common.Background;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -37,12 +41,33 @@ public final class DashboardService {
         background.run(() -> api.waits(id, from, to, 5), onWaits, onFailure);
     }
 
-    /** Subscribes to the live stream; both callbacks run on the FX thread. */
+    /** The series the detectors score and the chart that shows each. */
+    public void detectionSeries(Consumer<List<DetectionSeriesInfo>> onResult, Consumer<Throwable> onFailure) {
+        background.run(() -> api.anomalies().series(), onResult, onFailure);
+    }
+
+    /** A detection series' expected band and its anomalies over the range. */
+    public void band(long id, String series, Instant from, Instant to, Consumer<AnomalyBand> onBand, Consumer<Throwable> onFailure) {
+        background.run(() -> api.anomalies().band(id, series, from, to), onBand, onFailure);
+    }
+
+    /** Subscribes to the live stream without its anomaly events; both callbacks run on the FX thread. */
     public LiveSubscription live(long id, Consumer<LiveUpdate> onUpdate, BiConsumer<LiveListener.State, String> onState) {
+        return live(id, onUpdate, anomaly -> { }, onState);
+    }
+
+    /** Subscribes to the live stream: updates, anomalies and the stream's state, all on the FX thread. */
+    public LiveSubscription live(long id, Consumer<LiveUpdate> onUpdate, Consumer<AnomalyView> onAnomaly,
+                                 BiConsumer<LiveListener.State, String> onState) {
         return api.live(id, new LiveListener() {
             @Override
             public void update(LiveUpdate update) {
                 background.ui().execute(() -> onUpdate.accept(update));
+            }
+
+            @Override
+            public void anomaly(AnomalyView anomaly) {
+                background.ui().execute(() -> onAnomaly.accept(anomaly));
             }
 
             @Override

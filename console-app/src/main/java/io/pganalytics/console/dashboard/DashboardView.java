@@ -4,7 +4,10 @@ import eu.hansolo.tilesfx.Tile;
 import eu.hansolo.tilesfx.TileBuilder;
 import eu.hansolo.tilesfx.skins.BarChartItem;
 import io.pganalytics.common.query.SeriesPoint;
+import io.pganalytics.console.common.BandPoint;
+import io.pganalytics.console.common.ChartMarker;
 import io.pganalytics.console.common.Figures;
+import io.pganalytics.console.common.ui.BandChart;
 import io.pganalytics.console.common.ui.Theme;
 import io.pganalytics.console.common.ui.Widgets;
 import javafx.beans.value.ChangeListener;
@@ -14,7 +17,6 @@ import javafx.beans.value.WeakChangeListener;
 import javafx.collections.MapChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.chart.AreaChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
@@ -45,7 +47,7 @@ public final class DashboardView {
     private final DashboardViewModel model;
     private final ObservableValue<Theme> theme;
     private final List<Tile> tiles = new ArrayList<>();
-    private final Map<String, AreaChart<Number, Number>> charts = new HashMap<>();
+    private final Map<String, BandChart> charts = new HashMap<>();
     /**
      * The theme outlives every dashboard: it holds this listener weakly (the built node holds it strongly), and
      * {@link #dispose()} removes it, so a closed dashboard is not kept in memory by the theme.
@@ -194,7 +196,8 @@ public final class DashboardView {
             if (chart.unit().equals("ratio")) {
                 y.setTickLabelFormatter(percentLabels());
             }
-            AreaChart<Number, Number> area = new AreaChart<>(x, y);
+            BandChart area = new BandChart(x, y);
+            area.setOnMarker(model::openAnomaly);
             area.setId("chart-" + chart.metric());
             area.setTitle(chart.title());
             area.setLegendVisible(false);
@@ -212,11 +215,31 @@ public final class DashboardView {
             }
         });
         model.series().forEach(this::plot);
+        model.bands().addListener((MapChangeListener<String, List<BandPoint>>) change -> {
+            if (change.wasAdded() && charts.containsKey(change.getKey())) {
+                charts.get(change.getKey()).setBand(change.getValueAdded());
+            }
+        });
+        model.bands().forEach((metric, band) -> {
+            if (charts.containsKey(metric)) {
+                charts.get(metric).setBand(band);
+            }
+        });
+        model.markers().addListener((MapChangeListener<String, List<ChartMarker>>) change -> {
+            if (change.wasAdded() && charts.containsKey(change.getKey())) {
+                charts.get(change.getKey()).setMarkers(change.getValueAdded());
+            }
+        });
+        model.markers().forEach((metric, shown) -> {
+            if (charts.containsKey(metric)) {
+                charts.get(metric).setMarkers(shown);
+            }
+        });
         return grid;
     }
 
     private void plot(String metric, List<SeriesPoint> points) {
-        AreaChart<Number, Number> chart = charts.get(metric);
+        BandChart chart = charts.get(metric);
         if (chart == null) {
             return;
         }

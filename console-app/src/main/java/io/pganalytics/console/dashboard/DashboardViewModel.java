@@ -1,5 +1,8 @@
 package io.pganalytics.console.dashboard;
 
+import io.pganalytics.common.anomaly.AnomalyBand;
+import io.pganalytics.common.anomaly.AnomalyView;
+import io.pganalytics.common.anomaly.DetectionSeriesInfo;
 import io.pganalytics.common.query.InstanceDetail;
 import io.pganalytics.common.query.InstanceSummary;
 import io.pganalytics.common.query.KeyFigures;
@@ -12,6 +15,8 @@ import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.LiveListener;
 import io.pganalytics.console.api.LiveSubscription;
 import io.pganalytics.console.common.Background;
+import io.pganalytics.console.common.BandPoint;
+import io.pganalytics.console.common.ChartMarker;
 import io.pganalytics.console.common.Figures;
 import io.pganalytics.console.common.TimeRange;
 import javafx.beans.property.BooleanProperty;
@@ -37,15 +42,20 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.concurrent.ScheduledFuture;
 
 /**
  * One instance's dashboard: live figures for the tiles (from the fleet row at first, then from every live update),
  * the top wait events, and one point list per {@link Chart} over the time range, refreshed every 30 seconds while
- * auto-refresh is on.
+ * auto-refresh is on. Behind each chart whose metric shows a detection series, the series' expected band, and on it the
+ * series' anomalies as markers (read with the charts, and added as the live stream reports them); a marker opens the
+ * anomaly's detail.
  */
 public final class DashboardViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardViewModel.class);
@@ -86,13 +96,28 @@ public final class DashboardViewModel {
     private final ObservableMap<String, List<SeriesPoint>> series = FXCollections.observableHashMap();
     private final BooleanProperty chartsLoading = new SimpleBooleanProperty();
     private final BooleanProperty autoRefresh = new SimpleBooleanProperty(true);
+    private final ObservableMap<String, List<BandPoint>> bands = FXCollections.observableHashMap();
+    private final ObservableMap<String, List<ChartMarker>> markers = FXCollections.observableHashMap();
+    /** Chart metric -> the detection series whose band it shows. */
+    private final Map<String, String> banded = new HashMap<>();
+    /** Detection series -> the chart metric that shows it. */
+    private final Map<String, String> charted = new HashMap<>();
+    private final Map<String, List<AnomalyView>> anomalies = new HashMap<>();
+    private final LongConsumer onAnomaly;
 
     private LiveSubscription live;
     private ScheduledFuture<?> timer;
     private int pendingCharts;
 
     public DashboardViewModel(DashboardService service, InstanceSummary instance, ObjectProperty<TimeRange> range, Clock clock) {
+        this(service, instance, range, clock, id -> { });
+    }
+
+    /** @param onAnomaly opens an anomaly's detail (a marker was clicked) */
+    public DashboardViewModel(DashboardService service, InstanceSummary instance, ObjectProperty<TimeRange> range, Clock clock,
+                              LongConsumer onAnomaly) {
         this.service = service;
+        this.onAnomaly = onAnomaly;
         this.instance = instance;
         this.range = range;
         this.clock = clock;
@@ -109,7 +134,8 @@ public final class DashboardViewModel {
     public void start() {
         service.instance(instance.id(), this::detail, this::failed);
         loadCharts();
-        live = service.live(instance.id(), this::update, this::liveState);
+        service.detectionSeries(this::catalogued, failure -> LOG.info("instance {}: the detection series: {}", instance.id(), failure.getMessage()));
+        live = service.live(instance.id(), this::update, this::anomaly, this::liveState);
         if (timer == null) {
             timer = service.every(REFRESH_EVERY, () -> {
                 if (autoRefresh.get() && pendingCharts == 0) {
@@ -166,6 +192,76 @@ public final class DashboardViewModel {
         setState(State.LIVE, "Live  ·  last sample " + Figures.time(update.collectedAt()));
     }
 
+    /**
+     * Which charts show a detection series: the one named like the chart's metric, else the first the catalogue maps to
+     * it. A chart the catalogue maps nothing to, and that it does not describe otherwise, shows the series of its own name
+     * (every chart's metric is one of the fixed detection series; a server whose catalogue is not wired answers none).
+     */
+    private void catalogued(List<DetectionSeriesInfo> catalogue) {
+        banded.clear();
+        charted.clear();
+        for (DetectionSeriesInfo info : catalogue) {
+            if (info.chartMetric() == null || Chart.ALL.stream().noneMatch(c -> c.metric().equals(info.chartMetric()))) {
+                continue;
+            }
+            charted.put(info.series(), info.chartMetric());
+            if (info.series().equals(info.chartMetric()) || !banded.containsKey(info.chartMetric())) {
+                banded.put(info.chartMetric(), info.series());
+            }
+        }
+        for (Chart chart : Chart.ALL) {
+            boolean described = catalogue.stream().anyMatch(info -> info.series().equals(chart.metric()));
+            if (!banded.containsKey(chart.metric()) && !described) {
+                banded.put(chart.metric(), chart.metric());
+                charted.put(chart.metric(), chart.metric());
+            }
+        }
+        loadBands();
+    }
+
+    private void loadBands() {
+        TimeRange current = range.get();
+        Instant from = current.start(clock);
+        Instant to = current.end(clock);
+        if (Duration.between(from, to).compareTo(Duration.ofDays(7)) > 0) {
+            from = to.minus(Duration.ofDays(7));
+        }
+        for (Map.Entry<String, String> chart : banded.entrySet()) {
+            service.band(instance.id(), chart.getValue(), from, to, band -> banded(chart.getKey(), band),
+                    failure -> LOG.debug("instance {}: band of {}: {}", instance.id(), chart.getValue(), failure.getMessage()));
+        }
+    }
+
+    private void banded(String metric, AnomalyBand band) {
+        bands.remove(metric);
+        bands.put(metric, band.points().stream().map(p -> new BandPoint(p.at().getEpochSecond(), p.lower(), p.upper())).toList());
+        anomalies.put(metric, new ArrayList<>(band.anomalies()));
+        showMarkers(metric);
+    }
+
+    /** A live anomaly of this instance: its marker appears on (or moves along) the chart of its series. */
+    void anomaly(AnomalyView anomaly) {
+        String metric = charted.get(anomaly.series());
+        if (anomaly.instanceId() != instance.id() || metric == null) {
+            return;
+        }
+        List<AnomalyView> shown = anomalies.computeIfAbsent(metric, m -> new ArrayList<>());
+        shown.removeIf(a -> a.id() == anomaly.id());
+        shown.add(anomaly);
+        showMarkers(metric);
+    }
+
+    private void showMarkers(String metric) {
+        Instant now = clock.instant();
+        markers.remove(metric);
+        markers.put(metric, anomalies.getOrDefault(metric, List.of()).stream().map(a -> ChartMarker.of(a, now)).toList());
+    }
+
+    /** A marker was clicked. */
+    public void openAnomaly(long id) {
+        onAnomaly.accept(id);
+    }
+
     private void liveState(LiveListener.State live, String detail) {
         switch (live) {
             case LIVE -> {
@@ -212,6 +308,7 @@ public final class DashboardViewModel {
             });
         }
         service.waits(instance.id(), from, to, this::waitsLoaded, failure -> chartDone());
+        loadBands();
     }
 
     private void loaded(SeriesResponse response) {
@@ -349,6 +446,16 @@ public final class DashboardViewModel {
 
     public ObservableMap<String, List<SeriesPoint>> series() {
         return series;
+    }
+
+    /** Chart metric -> the expected band shaded behind it. */
+    public ObservableMap<String, List<BandPoint>> bands() {
+        return bands;
+    }
+
+    /** Chart metric -> the anomalies marked on it. */
+    public ObservableMap<String, List<ChartMarker>> markers() {
+        return markers;
     }
 
     public BooleanProperty chartsLoadingProperty() {

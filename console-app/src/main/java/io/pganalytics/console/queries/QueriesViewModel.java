@@ -43,6 +43,8 @@ public final class QueriesViewModel {
     private final StringProperty summary = new SimpleStringProperty("");
     private final StringProperty problem = new SimpleStringProperty("");
     private boolean started;
+    /** A statement to select once the list holds it (a root-cause hint led here). */
+    private Long focus;
 
     public QueriesViewModel(QueriesService service, long instanceId, ObjectProperty<TimeRange> range, Clock clock) {
         this.service = service;
@@ -82,6 +84,25 @@ public final class QueriesViewModel {
                 order.get().toString().toLowerCase(Locale.ROOT)));
         if (keep != null) {
             queries.stream().filter(q -> q.queryid() == keep).findFirst().ifPresent(selected::set);
+        }
+        if (focus != null) {
+            focus(focus);
+        }
+    }
+
+    /** Selects the statement {@code queryid}: at once when listed, else when a load lists it (a root-cause hint led here). */
+    public void focus(long queryid) {
+        start();
+        QueryStat found = queries.stream().filter(q -> q.queryid() == queryid).findFirst().orElse(null);
+        if (found != null) {
+            focus = null;
+            selected.set(found);
+        } else if (!busy.get() && !queries.isEmpty()) {
+            focus = null;
+            problem.set("Statement " + queryid + " is not among the top statements of this range by " + order.get().toString()
+                    .toLowerCase(Locale.ROOT) + ": widen the range or change the order.");
+        } else {
+            focus = queryid;
         }
     }
 

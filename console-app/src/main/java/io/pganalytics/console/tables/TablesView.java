@@ -65,6 +65,12 @@ public final class TablesView {
         table.setId("tables-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_SUBSEQUENT_COLUMNS);
         table.setPlaceholder(new Label("No tables reported for this instance yet."));
+        model.selectedProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                table.getSelectionModel().select(now);
+                table.scrollTo(now);
+            }
+        });
         table.getColumns().add(text("Table", t -> t.datname() + " · " + t.schemaname() + "." + t.relname(), 280));
         table.getColumns().add(number("Total size", TableStat::totalBytes, Figures::bytes));
         table.getColumns().add(number("Seq scans", TableStat::seqScan, Figures::count));

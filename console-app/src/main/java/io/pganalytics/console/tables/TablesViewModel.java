@@ -33,6 +33,9 @@ public final class TablesViewModel {
     private final ObservableList<TableStat> tables = FXCollections.observableArrayList();
     private final ObservableList<IndexStat> indexes = FXCollections.observableArrayList();
     private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final javafx.beans.property.ObjectProperty<TableStat> selected = new javafx.beans.property.SimpleObjectProperty<>();
+    /** A table to select once the list holds it, as {@code datname.schema.relname} (a root-cause hint led here). */
+    private String focus;
     private final StringProperty tableSummary = new SimpleStringProperty("");
     private final StringProperty indexSummary = new SimpleStringProperty("");
     private final StringProperty problem = new SimpleStringProperty("");
@@ -71,6 +74,34 @@ public final class TablesViewModel {
         tables.setAll(page.items());
         long dead = page.items().stream().mapToLong(t -> t.deadTuples() == null ? 0 : t.deadTuples()).sum();
         tableSummary.set(String.format(Locale.ROOT, "%d table%s  ·  %,d dead tuples", page.total(), page.total() == 1 ? "" : "s", dead));
+        if (focus != null) {
+            String wanted = focus;
+            focus = null;
+            select(wanted, true);
+        }
+    }
+
+    /** Selects the table {@code datname.schema.relname}, now or once the list is read (a root-cause hint led here). */
+    public void focus(String qualified) {
+        start();
+        select(qualified, false);
+    }
+
+    private void select(String qualified, boolean loaded) {
+        TableStat found = tables.stream().filter(t -> qualified.equals(t.datname() + "." + t.schemaname() + "." + t.relname())
+                || qualified.equals(t.schemaname() + "." + t.relname())).findFirst().orElse(null);
+        if (found != null) {
+            selected.set(found);
+        } else if (!loaded && (tables.isEmpty() || busy.get())) {
+            focus = qualified;
+        } else {
+            problem.set("Table " + qualified + " is not among the tables listed for this range.");
+        }
+    }
+
+    /** The table selected by a root-cause hint; the view selects and shows it. */
+    public javafx.beans.property.ObjectProperty<TableStat> selectedProperty() {
+        return selected;
     }
 
     private void indexesLoaded(IndexPage page) {

@@ -89,6 +89,8 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public final List<String> searches = new ArrayList<>();
     /** The backup calls: on the session and, through {@link #admin()}, carrying a confirmation token. */
     public final FakeBackupsApi backups = new FakeBackupsApi(this::guarded);
+    /** The anomaly calls. */
+    public final FakeAnomaliesApi anomalies = new FakeAnomaliesApi();
     private String confirmationToken;
     private String offeredToken;
     private int tokens;
@@ -204,6 +206,11 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     @Override
     public io.pganalytics.console.api.BackupsApi backups() {
         return backups;
+    }
+
+    @Override
+    public io.pganalytics.console.api.AnomaliesApi anomalies() {
+        return anomalies;
     }
 
     @Override

@@ -94,6 +94,11 @@ public final class TestServer implements AutoCloseable {
         return port;
     }
 
+    /** A connection to the server's own database, for tests that plant rows the product would write (anomalies, bands). */
+    public Connection database() throws SQLException {
+        return java.sql.DriverManager.getConnection(databaseUrl, "postgres", "postgres");
+    }
+
     public String fingerprint() {
         return server().tls().orElseThrow().fingerprint();
     }
