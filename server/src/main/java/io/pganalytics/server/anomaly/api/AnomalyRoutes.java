@@ -6,7 +6,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.pganalytics.common.anomaly.AnomalyExclusion;
 import io.pganalytics.common.anomaly.AnomalySettings;
-import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.anomaly.DetectionSeriesInfo;
 import io.pganalytics.common.anomaly.FeedbackRequest;
 import io.pganalytics.server.anomaly.AnomalyEvents;
@@ -35,16 +34,10 @@ import java.util.function.Supplier;
  * ({@code /instances/{id}/live}, {@code /anomalies/live}).
  */
 public final class AnomalyRoutes implements ApiService {
-    static final Duration MAX_BAND_RANGE = Duration.ofDays(7);
     static final Duration DEFAULT_BAND_RANGE = Duration.ofHours(1);
-    static final int MAX_COMMENT = 1000;
-    /** How long one read may take before it is a 503. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-
-    private final AnomalyRepository repository;
+    private final AnomalyService service;
     private final AnomalySettingsStore settings;
     private final Supplier<List<DetectionSeriesInfo>> catalogue;
-    private final AnomalyEvents events;
     private final JsonBodies bodies;
     private final AuditLog audit;
     private final Clock clock;
@@ -57,10 +50,9 @@ public final class AnomalyRoutes implements ApiService {
     public AnomalyRoutes(DataSource dataSource, AnomalySettingsStore settings, Function<String, DetectionSeriesInfo> describe,
                          Supplier<List<DetectionSeriesInfo>> catalogue, AnomalyEvents events, JsonBodies bodies, AuditLog audit,
                          Clock clock) {
-        this.repository = new AnomalyRepository(dataSource, bodies.mapper(), describe, READ_TIMEOUT);
+        this.service = new AnomalyService(dataSource, bodies.mapper(), describe, events, clock);
         this.settings = settings;
         this.catalogue = catalogue;
-        this.events = events;
         this.bodies = bodies;
         this.audit = audit;
         this.clock = clock;
@@ -83,7 +75,7 @@ public final class AnomalyRoutes implements ApiService {
     public void register(ApiRules rules) {
         // the fixed paths before /anomalies/{id} (/anomalies/live is the live feature's, registered before these)
         rules.get("/anomalies/series", Access.VIEWER, (request, response) -> bodies.ok(response, catalogue.get()))
-                .get("/anomalies", Access.VIEWER, (request, response) -> bodies.ok(response, repository.page(AnomalyFilter.of(request, null))))
+                .get("/anomalies", Access.VIEWER, (request, response) -> bodies.ok(response, service.page(AnomalyFilter.of(request, null))))
                 .get("/anomalies/{id}", Access.VIEWER, this::anomaly)
                 .post("/anomalies/{id}/feedback", Access.OPERATOR, this::feedback)
                 .get("/instances/{id}/anomalies", Access.VIEWER, this::instanceAnomalies)
@@ -96,12 +88,12 @@ public final class AnomalyRoutes implements ApiService {
 
     private void anomaly(ServerRequest request, ServerResponse response) {
         long id = anomalyId(request);
-        bodies.ok(response, repository.find(id).orElseThrow(() -> ApiException.notFound("no anomaly " + id)));
+        bodies.ok(response, service.find(id));
     }
 
     private void instanceAnomalies(ServerRequest request, ServerResponse response) {
-        long instanceId = knownInstance(request);
-        bodies.ok(response, repository.page(AnomalyFilter.of(request, instanceId)));
+        long instanceId = instanceId(request);
+        bodies.ok(response, service.instancePage(instanceId, AnomalyFilter.of(request, instanceId)));
     }
 
     private void band(ServerRequest request, ServerResponse response) {
@@ -110,33 +102,14 @@ public final class AnomalyRoutes implements ApiService {
         Instant to = RequestParameters.text(request, "to").map(text -> AnomalyFilter.instant("to", text)).orElseGet(clock::instant);
         Instant from = RequestParameters.text(request, "from").map(text -> AnomalyFilter.instant("from", text))
                 .orElse(to.minus(DEFAULT_BAND_RANGE));
-        if (!from.isBefore(to)) {
-            throw ApiException.invalid("from", "must be before to (" + to + "), was " + from);
-        }
-        if (Duration.between(from, to).compareTo(MAX_BAND_RANGE) > 0) {
-            throw ApiException.invalid("from", "the range may span at most 7 days, was " + Duration.between(from, to).toHours() + " hours");
-        }
-        long instanceId = knownInstance(request);
-        bodies.ok(response, repository.band(instanceId, series, from, to));
+        bodies.ok(response, service.band(instanceId(request), series, from, to));
     }
 
     private void feedback(ServerRequest request, ServerResponse response) {
         long id = anomalyId(request);
         FeedbackRequest body = bodies.read(request, FeedbackRequest.class);
-        String verdict = body.verdict() == null ? "" : body.verdict().strip();
-        if (!verdict.equals(AnomalyView.EXPECTED) && !verdict.equals(AnomalyView.REAL)) {
-            throw ApiException.invalid("verdict", "must be expected (this was expected) or real (this was a real problem), was '"
-                    + RequestParameters.abbreviate(body.verdict()) + "'");
-        }
-        String comment = body.comment() == null || body.comment().isBlank() ? null : body.comment().strip();
-        if (comment != null && comment.length() > MAX_COMMENT) {
-            throw ApiException.invalid("comment", "must be at most " + MAX_COMMENT + " characters, was " + comment.length());
-        }
         Caller caller = ApiRules.caller(request);
-        AnomalyView view = repository.feedback(id, verdict, comment, caller.id(), clock.instant(), audit, actor(request, caller))
-                .orElseThrow(() -> ApiException.notFound("no anomaly " + id));
-        events.changed(view);
-        bodies.ok(response, view);
+        bodies.ok(response, service.feedback(id, body.verdict(), body.comment(), caller.id(), actor(request, caller), audit));
     }
 
     private void updateSettings(ServerRequest request, ServerResponse response) {
@@ -163,14 +136,6 @@ public final class AnomalyRoutes implements ApiService {
             throw ApiException.notFound("instance " + instanceId + " has no exclusion " + exclusionId);
         }
         response.status(Status.NO_CONTENT_204).send();
-    }
-
-    private long knownInstance(ServerRequest request) {
-        long instanceId = instanceId(request);
-        if (repository.instanceName(instanceId).isEmpty()) {
-            throw ApiException.notFound("no monitored instance with id " + instanceId);
-        }
-        return instanceId;
     }
 
     private static long instanceId(ServerRequest request) {
