@@ -18,6 +18,7 @@ import java.util.logging.LogManager;
  * {@code java -jar pganalytics-server.jar [--config FILE] [--data-dir DIR] [--port N] [--admin-port N]}, or
  * {@code ... audit verify|verify-export} to verify the audit chain ({@link io.pganalytics.server.audit.AuditCommand});
  * {@code ... keys COMMAND} to manage the encryption keys of a running cluster ({@link KeysCommand});
+ * {@code ... anomalies backfill|list} to backfill and list anomalies ({@link io.pganalytics.server.anomaly.AnomaliesCommand});
  * {@code ... restore --to latest|TIME --target DIR} to restore the embedded engine's backups offline
  * ({@link io.pganalytics.server.backup.RestoreCommand}).
  * With no database configured, the server runs on an embedded PostgreSQL in its data directory.
@@ -37,6 +38,11 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(new KeysCommand(System.out, System.err, Main::prompt, System.getenv()).run(List.of(args).subList(1, args.length)));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("anomalies")) {
+            System.exit(new io.pganalytics.server.anomaly.AnomaliesCommand(System.out, System.err, Main::prompt, System.getenv(),
+                    java.time.Clock.systemUTC()).run(List.of(args).subList(1, args.length)));
             return;
         }
         if (args.length > 0 && args[0].equals("restore")) {

@@ -1,5 +1,9 @@
 package io.pganalytics.server.crypto;
 
+import io.pganalytics.server.cli.AdminSession;
+import io.pganalytics.server.cli.Prompter;
+import io.pganalytics.server.cli.ServerConnection;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pganalytics.common.keys.DataKeyView;
@@ -32,12 +36,12 @@ import java.util.Optional;
  * {@value #DENIED} the sign-in or the role was refused.
  */
 public final class KeysCommand {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
-    public static final int REFUSED = 3;
-    public static final int DENIED = 4;
-    public static final String PASSWORD_ENV = "PGANALYTICS_PASSWORD";
+    public static final int OK = AdminSession.OK;
+    public static final int FAILED = AdminSession.FAILED;
+    public static final int USAGE = AdminSession.USAGE;
+    public static final int REFUSED = AdminSession.REFUSED;
+    public static final int DENIED = AdminSession.DENIED;
+    public static final String PASSWORD_ENV = AdminSession.PASSWORD_ENV;
     public static final String HELP = """
             Usage: pganalytics-server keys COMMAND [--server URL] [--user NAME] [--ca-file PEM] [--data-dir DIR]
               status                   the key-encryption key's versions, the data keys, what each protects, the re-wrap
@@ -51,11 +55,6 @@ public final class KeysCommand {
               --data-dir DIR the node's data directory (default ~/.pganalytics/server)
             Exit codes: 0 done, 1 failed, 2 wrong usage, 3 refused by the server (409: a key still in use), 4 sign-in or role refused.
             """;
-
-    /** Reads what the operator types: a password without echo, a code. Empty when there is no console. */
-    public interface Prompter {
-        Optional<char[]> secret(String prompt);
-    }
 
     record Arguments(String command, String id, boolean dataKeyOnly, Optional<URI> server, String user, Optional<Path> caFile, Path dataDir) {
     }
@@ -88,9 +87,9 @@ public final class KeysCommand {
             return OK;
         }
         try {
-            ServerConnection connection = ServerConnection.open(arguments, mapper);
-            KeysClient client = new KeysClient(connection, mapper, prompter, err);
-            client.signIn(arguments.user(), password(arguments.user()));
+            ServerConnection connection = ServerConnection.open(arguments.server(), arguments.caFile(), arguments.dataDir(), mapper);
+            AdminSession client = new AdminSession(connection, mapper, prompter, err);
+            client.signIn(arguments.user(), AdminSession.password(arguments.user(), environment, prompter));
             return switch (arguments.command()) {
                 case "status" -> print(client.call("GET", "/admin/keys", null, KeyStatus.class));
                 case "rotate" -> printRotation(client.call("POST", "/admin/keys/rotate",
@@ -102,7 +101,7 @@ public final class KeysCommand {
                         "key-encryption key version " + arguments.id() + " destroyed");
                 default -> throw new IllegalStateException(arguments.command());
             };
-        } catch (KeysClient.Refusal e) {
+        } catch (AdminSession.Refusal e) {
             err.println(e.getMessage());
             return e.exitCode();
         } catch (IOException e) {
@@ -172,15 +171,6 @@ public final class KeysCommand {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private char[] password(String user) throws IOException {
-        String fromEnvironment = environment.get(PASSWORD_ENV);
-        if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
-            return fromEnvironment.toCharArray();
-        }
-        return prompter.secret("Password for " + user + ": ")
-                .orElseThrow(() -> new IOException("no console to ask for the password: set " + PASSWORD_ENV));
-    }
-
     private int print(KeyStatus status) {
         out.printf("Provider: %s %s (%s)%n", status.provider().kind(), status.provider().location(),
                 status.provider().canManage() ? "versions managed here" : "read-only: versions provisioned outside");
@@ -225,53 +215,5 @@ public final class KeysCommand {
     private int done(Object ignored, String message) {
         out.println(message);
         return OK;
-    }
-
-    /** The HTTP client and the API's base URL, trusting the server as the operator said (or as the runtime file says). */
-    record ServerConnection(HttpClient http, URI api) {
-        static ServerConnection open(Arguments arguments, ObjectMapper mapper) throws IOException {
-            Path runtime = arguments.dataDir().resolve("runtime.json");
-            JsonNode file = Files.isReadable(runtime) ? mapper.readTree(runtime.toFile()) : null;
-            URI api;
-            if (arguments.server().isPresent()) {
-                api = arguments.server().get();
-            } else if (file != null && file.hasNonNull("apiUrl")) {
-                api = URI.create(file.get("apiUrl").asText());
-            } else {
-                throw new IOException("no --server given and no running node's " + runtime + ": name the API with --server https://host:8443/api/v1");
-            }
-            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
-            if (arguments.caFile().isPresent()) {
-                builder.sslContext(ServerTrust.caFile(arguments.caFile().get()));
-            } else if (file != null && file.hasNonNull("certificateSha256") && file.hasNonNull("apiUrl")
-                    && URI.create(file.get("apiUrl").asText()).getPort() == api.getPort()) {
-                builder.sslContext(ServerTrust.fingerprint(file.get("certificateSha256").asText()));
-            }
-            return new ServerConnection(builder.build(), api);
-        }
-
-        HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
-            return send(method, path, token, body, null);
-        }
-
-        /** As {@link #send(String, String, String, String)}, confirming an admin action with {@code confirmation} when given. */
-        HttpResponse<String> send(String method, String path, String token, String body, String confirmation)
-                throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofMinutes(2))
-                    .header("Accept", "application/json");
-            if (confirmation != null) {
-                request.header("X-Confirmation", confirmation);
-            }
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            if (body == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.pganalytics.server.crypto;
+package io.pganalytics.server.cli;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;

@@ -1,4 +1,4 @@
-package io.pganalytics.server.crypto;
+package io.pganalytics.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,21 +10,29 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 
 /**
- * The {@code keys} command's session: signs in (answering an MFA challenge when the server asks), calls the admin
+ * An admin command's session with the API ({@code keys}, {@code anomalies}): signs in (answering an MFA challenge when the server asks), calls the admin
  * API, and proves a second factor again when a change asks for a step-up. Passwords and codes are sent once and
  * never printed.
  */
-final class KeysClient {
+public final class AdminSession {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int REFUSED = 3;
+    public static final int DENIED = 4;
+    /** Where a command takes the password from before it prompts. */
+    public static final String PASSWORD_ENV = "PGANALYTICS_PASSWORD";
+
     private static final int ATTEMPTS = 2;
 
-    private final KeysCommand.ServerConnection server;
+    private final ServerConnection server;
     private final ObjectMapper mapper;
-    private final KeysCommand.Prompter prompter;
+    private final Prompter prompter;
     private final PrintStream err;
     private String token;
 
     /** The server said no: the message is its own, and the exit code says what kind of no. */
-    static final class Refusal extends Exception {
+    public static final class Refusal extends Exception {
         private final int exitCode;
 
         Refusal(int exitCode, String message) {
@@ -32,26 +40,26 @@ final class KeysClient {
             this.exitCode = exitCode;
         }
 
-        int exitCode() {
+        public int exitCode() {
             return exitCode;
         }
     }
 
-    KeysClient(KeysCommand.ServerConnection server, ObjectMapper mapper, KeysCommand.Prompter prompter, PrintStream err) {
+    public AdminSession(ServerConnection server, ObjectMapper mapper, Prompter prompter, PrintStream err) {
         this.server = server;
         this.mapper = mapper;
         this.prompter = prompter;
         this.err = err;
     }
 
-    void signIn(String user, char[] password) throws IOException, InterruptedException, Refusal {
+    public void signIn(String user, char[] password) throws IOException, InterruptedException, Refusal {
         ObjectNode login = mapper.createObjectNode().put("username", user).put("password", new String(password));
         Arrays.fill(password, '\0');
         JsonNode answer = expectOk(server.send("POST", "/auth/login", null, mapper.writeValueAsString(login)), "sign-in");
         if (answer.hasNonNull("mfa")) {
             JsonNode challenge = answer.get("mfa");
             if (challenge.path("enrolmentRequired").asBoolean()) {
-                throw new Refusal(KeysCommand.DENIED, "sign-in: " + user + " must enrol a second factor first (in the console)");
+                throw new Refusal(DENIED, "sign-in: " + user + " must enrol a second factor first (in the console)");
             }
             String method = challenge.path("methods").path(0).asText("totp");
             String code = code("Second-factor code (" + method + "): ");
@@ -67,7 +75,7 @@ final class KeysClient {
      * server asks to confirm (428) was asked for explicitly on the command line: the server's summary is printed and the
      * call repeated with the confirmation token once.
      */
-    <T> T call(String method, String path, String body, Class<T> type) throws IOException, InterruptedException, Refusal {
+    public <T> T call(String method, String path, String body, Class<T> type) throws IOException, InterruptedException, Refusal {
         String confirmation = null;
         boolean confirmed = false;
         for (int attempt = 1; ; attempt++) {
@@ -94,6 +102,16 @@ final class KeysClient {
         }
     }
 
+    /** The password of {@code user}: from {@link #PASSWORD_ENV} when set, else asked without echo. */
+    public static char[] password(String user, java.util.Map<String, String> environment, Prompter prompter) throws IOException {
+        String fromEnvironment = environment.get(PASSWORD_ENV);
+        if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+            return fromEnvironment.toCharArray();
+        }
+        return prompter.secret("Password for " + user + ": ")
+                .orElseThrow(() -> new IOException("no console to ask for the password: set " + PASSWORD_ENV));
+    }
+
     private String code(String prompt) throws IOException {
         char[] typed = prompter.secret(prompt).orElseThrow(() -> new IOException("no console to ask for the second-factor code"));
         String code = new String(typed).strip();
@@ -108,12 +126,12 @@ final class KeysClient {
         }
         String message = what + ": " + status + " " + message(response);
         if (status == 409) {
-            throw new Refusal(KeysCommand.REFUSED, message);
+            throw new Refusal(REFUSED, message);
         }
         if (status == 401 || status == 403) {
-            throw new Refusal(KeysCommand.DENIED, message);
+            throw new Refusal(DENIED, message);
         }
-        throw new Refusal(KeysCommand.FAILED, message);
+        throw new Refusal(FAILED, message);
     }
 
     private String errorType(HttpResponse<String> response) {
