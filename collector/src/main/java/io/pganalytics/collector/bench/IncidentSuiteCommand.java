@@ -112,9 +112,9 @@ public final class IncidentSuiteCommand {
 
         int run() throws IOException, InterruptedException, SQLException, RegistrationException {
             Duration interval = settings.interval();
-            out.printf(Locale.ROOT, "bench incidents: %s, interval %d s, %d learning points, steady %d min, incidents %s%n",
+            out.printf(Locale.ROOT, "bench incidents: %s, interval %d s, %d learning points, steady %d s, incidents %s%n",
                     settings.smoke() ? "smoke" : "full", interval.toSeconds(), settings.learningPoints(),
-                    settings.steady().toMinutes(), settings.incidents().stream().map(Incident::id).toList());
+                    settings.steady().toSeconds(), settings.incidents().stream().map(Incident::id).toList());
             Path serverConfig = ownerOnly(workDir.resolve("server.yaml"), """
                     anomaly:
                       score-interval: 1s
