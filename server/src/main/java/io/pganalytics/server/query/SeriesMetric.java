@@ -19,9 +19,9 @@ import io.pganalytics.server.series.SeriesSchema.Resolution;
  *                    column; for ratios the numerator
  * @param denominator for ratios: the denominator's SQL; for {@link Kind#GAUGE_EXPRESSION}: the rollup variant
  */
-record SeriesMetric(String name, String unit, String description, Family family, Kind kind, String expression, String denominator) {
+public record SeriesMetric(String name, String unit, String description, Family family, Kind kind, String expression, String denominator) {
 
-    enum Kind {
+    public enum Kind {
         /** Counters: sum of deltas / sum of seconds. */
         RATE,
         /** Counters: sum of deltas in the step (events per step). */

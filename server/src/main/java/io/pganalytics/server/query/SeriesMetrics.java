@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The metrics {@code /series} serves: data, one line each (docs/API.md lists them). */
-final class SeriesMetrics {
+/**
+ * The metrics {@code /series} serves: data, one line each (docs/API.md lists them). Public for the anomaly detectors
+ * ({@code server.anomaly.points}), which score the same definitions per stored time so that a band fits its chart.
+ */
+public final class SeriesMetrics {
     private static final String CPU_BUSY = "user_seconds + nice_seconds + system_seconds + irq_seconds + softirq_seconds + steal_seconds";
 
     private static final List<SeriesMetric> ALL = List.of(
@@ -71,7 +74,7 @@ final class SeriesMetrics {
     private SeriesMetrics() {
     }
 
-    static Optional<SeriesMetric> byName(String name) {
+    public static Optional<SeriesMetric> byName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }
 
