@@ -2,6 +2,9 @@ package io.pganalytics.server.anomaly;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.common.anomaly.DetectionSeriesInfo;
+import io.pganalytics.server.anomaly.api.AnomalyRoutes;
+import io.pganalytics.server.anomaly.api.AnomalySettingsStore;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.cluster.JobLeases;
 import io.pganalytics.server.http.ApiService;
@@ -18,6 +21,7 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Anomaly detection on one node, wired: the points, the scorer (the instances this node owns), the records and their
@@ -43,6 +47,8 @@ public final class AnomalyFeature implements AutoCloseable {
     private final String nodeName;
     private final JobLeases leases;
     private final AnomalyScorer scorer;
+    private final AnomalySettingsStore settings;
+    private final AnomalyEvents events;
 
     /**
      * WIRING: the seams' implementations are not on this branch yet (H2 points, H3 hints, H4 settings and live events);
@@ -73,6 +79,18 @@ public final class AnomalyFeature implements AutoCloseable {
             this.scorer = new AnomalyScorer(config, dataSource, hazelcast, clock, seams.points(), seams.tuning(), writer,
                     new AnomalyFigures(metrics), new AnomalyHousekeeping(dataSource, leases, maintenance, config, clock));
         }
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, instanceId -> Optional.empty());
+        this.events = live.anomalyEvents();
+    }
+
+    /** The per-instance sensitivity and exclusions, as the scorer reads them (cached; true on every node within seconds). */
+    public AnomalyTuning tuning() {
+        return settings;
+    }
+
+    /** Where changed anomalies go: the live streams of every node. */
+    public AnomalyEvents events() {
+        return events;
     }
 
     public AnomalyConfig config() {
@@ -131,7 +149,8 @@ public final class AnomalyFeature implements AutoCloseable {
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
-        return List.of();
+        return List.of(new AnomalyRoutes(dataSource, settings, series -> new DetectionSeriesInfo(series, series, "", null), List::of,
+                events, bodies, audit, clock));
     }
 
     @Override
@@ -140,5 +159,6 @@ public final class AnomalyFeature implements AutoCloseable {
             scorer.close();
         }
         leases.close();
+        settings.close();
     }
 }

@@ -3,6 +3,7 @@ package io.pganalytics.server.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.query.LiveUpdate;
+import io.pganalytics.server.anomaly.AnomalyEvents;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.SessionRevocations;
 import io.pganalytics.server.ingest.IngestListener;
@@ -52,6 +53,14 @@ public final class LiveFeature implements AutoCloseable {
     /** Publishes the figures of every instance a stored batch carried. */
     public IngestListener ingestListener() {
         return batch -> batch.instances().forEach(hub::publish);
+    }
+
+    /**
+     * Tells every node's streams of a changed anomaly: an {@code anomaly} event on its instance's stream and on the
+     * fleet's ({@code GET /anomalies/live}). Never throws.
+     */
+    public AnomalyEvents anomalyEvents() {
+        return hub::publishAnomaly;
     }
 
     /** Publishes one instance's figures to every node's subscribers. */

@@ -11,6 +11,7 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
 import com.hazelcast.topic.TopicOverloadPolicy;
+import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.query.LiveUpdate;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.ingest.InstanceUpdate;
@@ -42,6 +43,11 @@ final class LiveHub implements AutoCloseable {
     static final String TOPIC = "pga.instance-updates";
     static final String LATEST = "pga.live-latest";
     static final String EVENT_IDS = "pga.live-event-ids";
+    static final String ANOMALY_TOPIC = "pga.anomaly-events";
+    /** The fleet stream's subscribers are kept under this instance id, which no instance has. */
+    static final long FLEET = 0;
+    /** Anomaly events each node keeps, fleet-wide, for Last-Event-ID resumption. */
+    static final int ANOMALY_REPLAY = 256;
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
 
     private final LiveConfig config;
@@ -50,6 +56,10 @@ final class LiveHub implements AutoCloseable {
     private final IMap<Long, String> latest;
     private final FlakeIdGenerator ids;
     private final UUID registration;
+    private final ITopic<String> anomalyTopic;
+    private final UUID anomalyRegistration;
+    /** The last {@link #ANOMALY_REPLAY} anomaly events this node heard, oldest first. */
+    private final Deque<LiveEvent> recentAnomalies = new ArrayDeque<>();
     private final LongFunction<Optional<LiveUpdate>> fromDatabase;
     private final Map<Long, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final Map<Long, Deque<LiveEvent>> recent;
@@ -76,7 +86,9 @@ final class LiveHub implements AutoCloseable {
         });
         this.events = metrics.counter("pganalytics_live_events_total", "live-stream events by outcome on this node", "result");
         metrics.gauge("pganalytics_live_subscribers", "open live streams on this node", open::get);
-        this.registration = topic.addMessageListener(new Listener());
+        this.registration = topic.addMessageListener(new Listener(this::deliver));
+        this.anomalyTopic = hazelcast.getReliableTopic(ANOMALY_TOPIC);
+        this.anomalyRegistration = anomalyTopic.addMessageListener(new Listener(this::deliverAnomaly));
     }
 
     /** The member's settings for the topic: applied before the member starts. */
@@ -85,6 +97,23 @@ final class LiveHub implements AutoCloseable {
         hz.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + TOPIC).setCapacity(1000));
         hz.addReliableTopicConfig(new ReliableTopicConfig(TOPIC)
                 .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
+        hz.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + ANOMALY_TOPIC).setCapacity(1000));
+        hz.addReliableTopicConfig(new ReliableTopicConfig(ANOMALY_TOPIC)
+                .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
+    }
+
+    /**
+     * Publishes a changed anomaly to every node (this one included): {@code <event id> <instance id> <AnomalyView JSON>}.
+     * Never throws: the anomaly is stored already, and a stream that misses it finds it in the list.
+     */
+    void publishAnomaly(AnomalyView anomaly) {
+        try {
+            String json = mapper.writeValueAsString(anomaly);
+            anomalyTopic.publishAsync(ids.newId() + " " + anomaly.instanceId() + " " + json);
+        } catch (JsonProcessingException | RuntimeException e) {
+            events.inc("failed");
+            LOG.warn("live: anomaly {} of instance {} was not published: {}", anomaly.id(), anomaly.instanceId(), e.toString());
+        }
     }
 
     /** Publishes an ingest's figures for one instance to every node (this one included). Never blocks on subscribers. */
@@ -105,6 +134,11 @@ final class LiveHub implements AutoCloseable {
      * Opens a subscription for a caller's session: 429 when the user already holds {@code live.max-streams-per-user}
      * streams on this node, 503 when this node has as many as it may.
      */
+    /** As {@link #subscribe(long, String, String)}, for the fleet's anomaly stream. */
+    Subscriber subscribeFleet(String userId, String sessionId) {
+        return subscribe(FLEET, userId, sessionId);
+    }
+
     Subscriber subscribe(long instanceId, String userId, String sessionId) {
         if (closed.get()) {
             throw ApiException.unavailable("this server node is shutting down: reconnect to another node", Duration.ofSeconds(1));
@@ -171,6 +205,17 @@ final class LiveHub implements AutoCloseable {
         return newest.map(List::of).orElse(List.of());
     }
 
+    /**
+     * The anomaly events this node kept after {@code lastEventId}, of one instance or ({@link #FLEET}) of all, oldest
+     * first: what a resuming stream missed (as far as this node remembers).
+     */
+    List<LiveEvent> anomaliesAfter(long instanceId, long lastEventId) {
+        synchronized (recentAnomalies) {
+            return recentAnomalies.stream().filter(e -> e.id() > lastEventId && (instanceId == FLEET || e.instanceId() == instanceId))
+                    .toList();
+        }
+    }
+
     private Optional<LiveEvent> latestInCluster(long instanceId) {
         String json = latest.get(instanceId);
         if (json != null) {
@@ -208,6 +253,7 @@ final class LiveHub implements AutoCloseable {
         endStreams();
         try {
             topic.removeMessageListener(registration);
+            anomalyTopic.removeMessageListener(anomalyRegistration);
         } catch (RuntimeException e) {
             // The member may already be leaving; nothing to undo then.
             LOG.debug("live: removing the topic listener: {}", e.toString());
@@ -241,11 +287,49 @@ final class LiveHub implements AutoCloseable {
         }
     }
 
-    /** Hears every node's updates, from the next one on; a gap (this node fell behind) is tolerated, never fatal. */
-    private final class Listener implements ReliableMessageListener<String> {
+    private void deliverAnomaly(String message) {
+        int first = message.indexOf(' ');
+        int second = first < 0 ? -1 : message.indexOf(' ', first + 1);
+        LiveEvent event;
+        try {
+            event = new LiveEvent(Long.parseLong(message.substring(0, first)), Long.parseLong(message.substring(first + 1, second)),
+                    LiveEvent.ANOMALY, message.substring(second + 1));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            LOG.warn("live: dropping an unreadable anomaly event from the topic");
+            return;
+        }
+        synchronized (recentAnomalies) {
+            recentAnomalies.addLast(event);
+            while (recentAnomalies.size() > ANOMALY_REPLAY) {
+                recentAnomalies.removeFirst();
+            }
+        }
+        offer(subscribers.get(event.instanceId()), event);
+        offer(subscribers.get(FLEET), event);
+    }
+
+    private void offer(Set<Subscriber> set, LiveEvent event) {
+        if (set != null) {
+            for (Subscriber subscriber : set) {
+                int drops = subscriber.offer(event);
+                if (drops > 0) {
+                    events.add(drops, "dropped");
+                }
+            }
+        }
+    }
+
+    /** Hears every node's messages, from the next one on; a gap (this node fell behind) is tolerated, never fatal. */
+    private static final class Listener implements ReliableMessageListener<String> {
+        private final java.util.function.Consumer<String> delivery;
+
+        Listener(java.util.function.Consumer<String> delivery) {
+            this.delivery = delivery;
+        }
+
         @Override
         public void onMessage(Message<String> message) {
-            deliver(message.getMessageObject());
+            delivery.accept(message.getMessageObject());
         }
 
         @Override

@@ -18,13 +18,19 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.LongPredicate;
 
 /**
- * {@code GET /instances/{id}/live}: one server-sent-event stream per request, held by the request's (virtual) thread
- * until the client leaves or the node shuts down. Events are {@code update}s with an {@code id:}; after
+ * {@code GET /instances/{id}/live} and {@code GET /anomalies/live}: one server-sent-event stream per request, held by the
+ * request's (virtual) thread until the client leaves or the node shuts down. Events are {@code update}s (an instance's
+ * figures) and {@code anomaly}s (an anomaly opened, grew, changed or closed) with an {@code id:}; the fleet stream
+ * carries the anomalies of every instance and no updates. After
  * {@code live.heartbeat} without one, a {@code :ping} comment and an empty {@code ping} event (no id, so it does not
  * move the client's Last-Event-ID).
  */
@@ -48,7 +54,21 @@ final class LiveRoutes implements ApiService {
 
     @Override
     public void register(ApiRules rules) {
-        rules.get("/instances/{id}/live", Access.VIEWER, this::live);
+        rules.get("/instances/{id}/live", Access.VIEWER, this::live)
+                .get("/anomalies/live", Access.VIEWER, this::fleet);
+    }
+
+    /** The fleet's anomalies as they change; with Last-Event-ID, first the ones this node kept after it. */
+    private void fleet(ServerRequest request, ServerResponse response) {
+        Optional<Long> lastEventId = request.headers().first(LAST_EVENT_ID).flatMap(LiveRoutes::eventId);
+        Caller caller = ApiRules.caller(request);
+        Subscriber subscriber = hub.subscribeFleet(caller.id(), caller.sessionId());
+        try {
+            List<LiveEvent> initial = lastEventId.map(last -> hub.anomaliesAfter(LiveHub.FLEET, last)).orElse(List.of());
+            serve(request, response, subscriber, initial, lastEventId, caller);
+        } finally {
+            hub.unsubscribe(subscriber);
+        }
     }
 
     private void live(ServerRequest request, ServerResponse response) {
@@ -60,8 +80,23 @@ final class LiveRoutes implements ApiService {
         Caller caller = ApiRules.caller(request);
         Subscriber subscriber = hub.subscribe(id, caller.id(), caller.sessionId());
         try {
-            List<LiveEvent> initial = hub.initial(id, lastEventId);
-            long lastSent = initial.isEmpty() ? lastEventId.orElse(Long.MIN_VALUE) : initial.getLast().id();
+            List<LiveEvent> initial = new ArrayList<>(hub.initial(id, lastEventId));
+            lastEventId.ifPresent(last -> initial.addAll(hub.anomaliesAfter(id, last)));
+            initial.sort(Comparator.comparingLong(LiveEvent::id));
+            serve(request, response, subscriber, initial, lastEventId, caller);
+        } finally {
+            hub.unsubscribe(subscriber);
+        }
+    }
+
+    private void serve(ServerRequest request, ServerResponse response, Subscriber subscriber, List<LiveEvent> initial,
+                       Optional<Long> lastEventId, Caller caller) {
+        long id = subscriber.instanceId();
+        try {
+            long lastSent = initial.stream().filter(event -> !event.isAnomaly()).mapToLong(LiveEvent::id).max()
+                    .orElse(lastEventId.orElse(Long.MIN_VALUE));
+            Set<Long> replayed = new HashSet<>();
+            initial.forEach(event -> replayed.add(event.id()));
             response.header("X-Accel-Buffering", "no");
             SseSink sink = response.sink(SseSink.TYPE);
             ApiRules.streamOpened(request, 200); // audited once, at the stream's opening
@@ -69,27 +104,29 @@ final class LiveRoutes implements ApiService {
                 for (LiveEvent event : initial) {
                     emit(sink, event);
                 }
-                stream(sink, subscriber, lastSent, caller.credentialExpiry().orElse(Instant.MAX));
+                stream(sink, subscriber, lastSent, replayed, caller.credentialExpiry().orElse(Instant.MAX));
             } finally {
                 closeQuietly(sink, id);
             }
         } catch (UncheckedIOException e) {
-            LOG.debug("live: instance {}: the client went away: {}", id, e.getMessage());
+            LOG.debug("live: stream {}: the client went away: {}", id, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            hub.unsubscribe(subscriber);
             if (subscriber.dropped() > 0) {
-                LOG.info("live: instance {}: a slow client missed {} event(s)", id, subscriber.dropped());
+                LOG.info("live: stream {}: a slow client missed {} event(s)", id, subscriber.dropped());
             }
         }
     }
 
     /**
      * Sends events until the client leaves, the node shuts down, the session is ended (the hub ends the subscriber at
-     * once; each heartbeat also asks the cluster, in case a notice was missed) or the access token expires.
+     * once; each heartbeat also asks the cluster, in case a notice was missed) or the access token expires. An update
+     * older than the last one sent is stale and skipped; an anomaly event is sent unless it was replayed already (ids
+     * of different nodes need not arrive in order, and no anomaly may be lost for it).
      */
-    private void stream(SseSink sink, Subscriber subscriber, long lastSent, Instant expires) throws InterruptedException {
+    private void stream(SseSink sink, Subscriber subscriber, long lastSent, Set<Long> replayed, Instant expires)
+            throws InterruptedException {
         long sent = lastSent;
         while (true) {
             Duration untilExpiry = Duration.between(clock.instant(), expires);
@@ -109,6 +146,10 @@ final class LiveRoutes implements ApiService {
             } else if (event == LiveEvent.END) {
                 end(sink, subscriber.endReason());
                 return;
+            } else if (event.isAnomaly()) {
+                if (!replayed.contains(event.id())) {
+                    emit(sink, event);
+                }
             } else if (event.id() > sent) {
                 emit(sink, event);
                 sent = event.id();
@@ -122,7 +163,7 @@ final class LiveRoutes implements ApiService {
     }
 
     private void emit(SseSink sink, LiveEvent event) {
-        sink.emit(SseEvent.builder().id(Long.toString(event.id())).name("update").data(event.json()).build());
+        sink.emit(SseEvent.builder().id(Long.toString(event.id())).name(event.name()).data(event.json()).build());
         hub.sent();
     }
 
