@@ -48,7 +48,7 @@ public final class IncidentSuiteCommand {
               by default). Full run: --interval 10s, --learning-points 120, --steady 30m, each incident held --hold 12
               intervals then a --gap of 30 intervals of which the first --settle 12 still count as the incident's.
               --smoke: lock-storm and query-regression at 3 s, 30 learning points, 1 minute steady, hold 10, gap 10,
-              settle 8 (about 7 minutes); exit status 1 when an incident went undetected. docs/BENCHMARKS.md.""";
+              settle 8 (about 6 minutes); exit status 1 when an incident went undetected. docs/BENCHMARKS.md.""";
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final String INSTANCE_NAME = "incident-primary";
