@@ -62,7 +62,7 @@ final class IncidentReport {
     }
 
     /** What became of one incident. */
-    record Outcome(Window window, Optional<Anomaly> first, long delayIntervals, boolean hintNamesCulprit, int anomalies) {
+    record Outcome(Window window, Optional<Anomaly> first, long delayIntervals, boolean hintNamesCulprit, List<Anomaly> anomalies) {
         boolean detected() {
             return first.isPresent();
         }
@@ -97,7 +97,7 @@ final class IncidentReport {
             Optional<Anomaly> first = inWindow.stream().filter(a -> w.incident().relevant(a.series())).findFirst();
             long delay = first.map(a -> intervalsBetween(w.plantedAt(), a.startedAt())).orElse(-1L);
             boolean named = inWindow.stream().anyMatch(a -> a.hints().stream().anyMatch(h -> h.names(w.culprits())));
-            outcomes.add(new Outcome(w, first, delay, named, inWindow.size()));
+            outcomes.add(new Outcome(w, first, delay, named, inWindow));
         }
         return outcomes;
     }
@@ -158,8 +158,10 @@ final class IncidentReport {
                     o.first().flatMap(Anomaly::top).map(h -> abbreviate(h.toString(), 70)).orElse("-"));
         }
         for (Outcome o : outcomes()) {
-            out.printf(Locale.ROOT, "  %s: %s; %d anomalies in its window; PostgreSQL showed: %s%n", o.window().incident().id(),
-                    o.window().incident().description(), o.anomalies(), o.window().evidence());
+            out.printf(Locale.ROOT, "  %s: %s; PostgreSQL showed: %s%n", o.window().incident().id(),
+                    o.window().incident().description(), o.window().evidence());
+            out.printf(Locale.ROOT, "    %d anomalies in its window: %s%n", o.anomalies().size(), o.anomalies().stream()
+                    .map(a -> a.series() + " +" + intervalsBetween(o.window().plantedAt(), a.startedAt())).toList());
         }
         Duration steady = steadyTime();
         List<Anomaly> falseAlarms = falseAlarms();
