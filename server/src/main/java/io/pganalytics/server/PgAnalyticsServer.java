@@ -204,7 +204,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(live);
             // Cache invalidation first: a live event may make a client ask for the new data at once.
             AnomalyFeature anomalies = new AnomalyFeature(anomalyConfig, database.dataSource(), cluster.hazelcast(), serverConfig.nodeName(),
-                    clock, metrics, maintenanceConfig, live);
+                    clock, metrics, maintenanceConfig, live, crypto.sealer());
             resources.push(anomalies);
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
                     new CollectorHeartbeatListener(collectors), anomalies.ingestListener()));

@@ -2,11 +2,15 @@ package io.pganalytics.server.anomaly;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.json.JsonMapping;
-import io.pganalytics.common.anomaly.DetectionSeriesInfo;
 import io.pganalytics.server.anomaly.api.AnomalyRoutes;
 import io.pganalytics.server.anomaly.api.AnomalySettingsStore;
+import io.pganalytics.server.anomaly.api.LearningStatus;
+import io.pganalytics.server.anomaly.hints.SqlHintFinder;
+import io.pganalytics.server.anomaly.points.SqlPointSource;
+import io.pganalytics.server.anomaly.points.DetectionCatalogue;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.cluster.JobLeases;
+import io.pganalytics.server.crypto.Sealer;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.JsonBodies;
 import io.pganalytics.server.ingest.IngestListener;
@@ -18,7 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,46 +50,44 @@ public final class AnomalyFeature implements AutoCloseable {
     private final DataSource dataSource;
     private final HazelcastInstance hazelcast;
     private final Clock clock;
-    private final MetricsRegistry metrics;
-    private final MaintenanceConfig maintenance;
-    private final LiveFeature live;
     private final String nodeName;
     private final JobLeases leases;
-    private final AnomalyScorer scorer;
     private final AnomalySettingsStore settings;
     private final AnomalyEvents events;
+    private final AnomalyScorer scorer;
 
     /**
-     * WIRING: the seams' implementations are not on this branch yet (H2 points, H3 hints, H4 settings and live events);
-     * until they are passed here, this node scores nothing and says so at start.
+     * The product's wiring: points from the raw tables ({@link SqlPointSource}), hints from them too
+     * ({@link SqlHintFinder}, which opens sealed statement texts with {@code sealer}), the settings store's tuning and the
+     * live streams' events.
      */
     public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
-                          MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live) {
-        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, null);
+                          MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, Sealer sealer) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, sealer, null);
     }
 
-    /** @param seams the implementations behind the seams; null when not wired (nothing is scored) */
+    /** Tests: the given seams instead of the SQL ones (the settings store still answers the API). */
     public AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, Seams seams) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, null, seams);
+    }
+
+    private AnomalyFeature(AnomalyConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, Sealer sealer, Seams given) {
         this.config = config;
         this.dataSource = dataSource;
         this.hazelcast = hazelcast;
         this.nodeName = nodeName;
         this.clock = clock;
-        this.metrics = metrics;
-        this.maintenance = maintenance;
-        this.live = live;
         this.leases = new JobLeases(hazelcast, maintenance.leaseTtl());
-        if (seams == null) {
-            this.scorer = null;
-        } else {
-            AnomalyWriter writer = new AnomalyWriter(seams.points(), seams.hints(), seams.events(), JsonMapping.newMapper(), clock,
-                    config.maxHints());
-            this.scorer = new AnomalyScorer(config, dataSource, hazelcast, clock, seams.points(), seams.tuning(), writer,
-                    new AnomalyFigures(metrics), new AnomalyHousekeeping(dataSource, leases, maintenance, config, clock));
-        }
-        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, instanceId -> Optional.empty());
-        this.events = live.anomalyEvents();
+        this.settings = new AnomalySettingsStore(dataSource, hazelcast, clock, config.detector().learningPoints(), this::learning);
+        this.events = given != null ? given.events() : live.anomalyEvents();
+        Seams seams = given != null ? given
+                : new Seams(new SqlPointSource(config.topStatements()), new SqlHintFinder(sealer), settings, events);
+        AnomalyWriter writer = new AnomalyWriter(seams.points(), seams.hints(), events, JsonMapping.newMapper(), clock,
+                config.maxHints());
+        this.scorer = new AnomalyScorer(config, dataSource, hazelcast, clock, seams.points(), seams.tuning(), writer,
+                new AnomalyFigures(metrics), new AnomalyHousekeeping(dataSource, leases, maintenance, config, clock));
     }
 
     /** The per-instance sensitivity and exclusions, as the scorer reads them (cached; true on every node within seconds). */
@@ -97,14 +104,15 @@ public final class AnomalyFeature implements AutoCloseable {
         return config;
     }
 
+    /** How far the instance's detectors have learned, when this node scores it (else the settings read the checkpoints). */
+    private Optional<LearningStatus> learning(long instanceId) {
+        return scorer.learning(instanceId);
+    }
+
     /** Starts scoring the instances this node owns (nothing when {@code anomaly.enabled} is false). */
     public void start() {
         if (!config.enabled()) {
             LOG.info("anomaly scoring: disabled on node {} (anomaly.enabled is false)", nodeName);
-            return;
-        }
-        if (scorer == null) {
-            LOG.warn("anomaly scoring: node {} scores nothing: no point source is wired", nodeName);
             return;
         }
         scorer.start();
@@ -115,7 +123,7 @@ public final class AnomalyFeature implements AutoCloseable {
     /** Hears of stored batches: the instances they carried have new points to score (their owners are told). */
     public IngestListener ingestListener() {
         return batch -> {
-            if (scorer == null || !config.enabled()) {
+            if (!config.enabled()) {
                 return;
             }
             long[] ids = batch.instances().stream().mapToLong(InstanceUpdate::instanceId).distinct().toArray();
@@ -135,30 +143,39 @@ public final class AnomalyFeature implements AutoCloseable {
      *                                  {@code anomaly.backfill-max}
      */
     public void backfill(Long instanceId, Instant from, Instant to) {
-        if (scorer == null) {
-            throw new IllegalStateException("anomaly scoring is not wired on this node");
-        }
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("backfill: from " + from + " is not before to " + to);
         }
-        if (java.time.Duration.between(from, to).compareTo(config.backfillMax()) > 0) {
+        if (Duration.between(from, to).compareTo(config.backfillMax()) > 0) {
             throw new IllegalArgumentException("backfill: " + from + " to " + to + " is longer than anomaly.backfill-max ("
                     + config.backfillMax() + ")");
         }
-        scorer.requestBackfill(new AnomalyScorer.Backfill(instanceId, from, to));
+        // published to every node: the owners score, whichever nodes they are
+        hazelcast.<String>getTopic(AnomalyScorer.BACKFILL_TOPIC).publish(new AnomalyScorer.Backfill(instanceId, from, to).encode());
+    }
+
+    /** Whether the instance is monitored (a backfill of an unknown one is a 404). */
+    boolean instanceExists(long instanceId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM monitored_instance WHERE id = ?")) {
+            ps.setLong(1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean exists = rs.next();
+                c.rollback();
+                return exists;
+            }
+        }
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit) {
-        return List.of(new AnomalyRoutes(dataSource, settings, series -> new DetectionSeriesInfo(series, series, "", null), List::of,
-                events, bodies, audit, clock));
+        return List.of(new AnomalyRoutes(dataSource, settings, DetectionCatalogue::describe, DetectionCatalogue::catalogue,
+                events, bodies, audit, clock), new AnomalyBackfillRoutes(this, bodies, audit, clock));
     }
 
     @Override
     public void close() {
-        if (scorer != null) {
-            scorer.close();
-        }
-        leases.close();
+        scorer.close();
         settings.close();
+        leases.close();
     }
 }

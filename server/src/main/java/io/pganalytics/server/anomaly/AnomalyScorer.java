@@ -5,6 +5,7 @@ import com.hazelcast.partition.Partition;
 import com.hazelcast.topic.ITopic;
 import io.pganalytics.analytics.anomaly.InstanceVerdict;
 import io.pganalytics.analytics.anomaly.Verdict;
+import io.pganalytics.server.anomaly.api.LearningStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -131,11 +133,6 @@ final class AnomalyScorer implements AutoCloseable {
         }
     }
 
-    /** Asks the owners to backfill (each scores the instances it owns). */
-    void requestBackfill(Backfill backfill) {
-        backfillTopic.publish(backfill.encode());
-    }
-
     boolean owns(long instanceId) {
         Partition partition = hazelcast.getPartitionService().getPartition(instanceId);
         return partition.getOwner() != null && partition.getOwner().localMember();
@@ -144,6 +141,30 @@ final class AnomalyScorer implements AutoCloseable {
     /** The instances this node holds detectors for (for tests and figures). */
     Set<Long> loaded() {
         return Set.copyOf(states.keySet());
+    }
+
+    /**
+     * How far the instance's detectors have learned, when this node holds them: series learning, series scored, and when
+     * the last learning one is expected to be done (its missing points at its recent interval). Read off the scoring
+     * thread: a view that may lag by a point.
+     */
+    Optional<LearningStatus> learning(long instanceId) {
+        InstanceState state = states.get(instanceId);
+        if (state == null) {
+            return Optional.empty();
+        }
+        int total = 0;
+        int learning = 0;
+        long latest = Long.MIN_VALUE;
+        for (InstanceState.Series s : List.copyOf(state.series.values())) {
+            total++;
+            if (s.detector.learning()) {
+                learning++;
+                long missing = Math.max(0, state.config.learningPoints() - s.detector.points());
+                latest = Math.max(latest, s.lastAt + missing * s.recent.interval());
+            }
+        }
+        return Optional.of(new LearningStatus(learning, total, learning == 0 ? null : Instant.ofEpochSecond(latest)));
     }
 
     private void loop() {
@@ -233,14 +254,14 @@ final class AnomalyScorer implements AutoCloseable {
     /** Marks the owned instances collected after what was scored; forgets instances that are gone. */
     private void sweep(Connection c) throws SQLException {
         Set<Long> present = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, last_collected_at FROM monitored_instance WHERE last_collected_at IS NOT NULL");
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, last_collected_at FROM monitored_instance");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
                 present.add(id);
+                java.sql.Timestamp collected = rs.getTimestamp(2);
                 InstanceState state = states.get(id);
-                if (owns(id) && (state == null || rs.getTimestamp(2).toInstant().getEpochSecond() > state.cursor())) {
+                if (collected != null && owns(id) && (state == null || collected.toInstant().getEpochSecond() > state.cursor())) {
                     dirty.add(id);
                 }
             }

@@ -6,6 +6,7 @@ import io.pganalytics.analytics.anomaly.SeriesDetector;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ final class InstanceState {
     double factor;
     DetectorConfig config;
     InstanceDetector.Settings vectorSettings;
-    final Map<String, Series> series = new HashMap<>();
+    /** Concurrent: the settings view reads the learning status off the scoring thread. */
+    final Map<String, Series> series = new ConcurrentHashMap<>();
     InstanceDetector vector;
     long vectorLastAt = Long.MIN_VALUE;
     long vectorPoints;

@@ -23,6 +23,16 @@ final class RecentScores {
         size = Math.min(size + 1, CAPACITY);
     }
 
+    /** The mean time between its recent points, in seconds (60 until it has two). */
+    long interval() {
+        if (size < 2) {
+            return 60;
+        }
+        long newest = times[(next - 1 + CAPACITY) % CAPACITY];
+        long oldest = times[(next - size + CAPACITY) % CAPACITY];
+        return Math.max(1, (newest - oldest) / (size - 1));
+    }
+
     /** How the series moved in {@code [from, to]}; null when it has no verdict there. */
     HintFinder.Move move(String series, Instant from, Instant to) {
         long lo = from.getEpochSecond();

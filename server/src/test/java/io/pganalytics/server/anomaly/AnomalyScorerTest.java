@@ -89,9 +89,22 @@ class AnomalyScorerTest {
         points.add(id, "tps", steady(0, 60, 2));
         points.add(id, "tps", List.of(point(60, 1000)));
         points.add(id, "tps", steady(61, 30, 2));
-        score(scorer(), id);
+        AnomalyScorer scorer = scorer();
+        score(scorer, id);
         assertEquals(List.of(), anomalies(id));
         assertEquals(List.of(), rows(db, "SELECT hour FROM anomaly_band WHERE instance_id = ?", id), "no band while learning");
+        // 91 of the 120 points learnt, a point a minute: 29 minutes to go after the last one
+        assertEquals(java.util.Optional.of(new io.pganalytics.server.anomaly.api.LearningStatus(1, 1, at(90 + 29))), scorer.learning(id));
+    }
+
+    @Test
+    void theSweepScoresAnInstanceCollectedAfterWhatWasScoredWithoutANotice() throws Exception {
+        long id = ScorerFixture.instance(db, "swept");
+        points.add(id, "tps", steady(0, 300, 8));
+        points.add(id, "tps", List.of(point(300, 200)));
+        ScorerFixture.execute(db, "UPDATE monitored_instance SET last_collected_at = ? WHERE id = ?", java.sql.Timestamp.from(at(300)), id);
+        scorer().round(); // no markDirty: the first round sweeps
+        assertEquals(1, anomalies(id).size());
     }
 
     @Test

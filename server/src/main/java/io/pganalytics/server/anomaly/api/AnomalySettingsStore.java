@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
@@ -45,6 +46,8 @@ public final class AnomalySettingsStore implements AnomalyTuning, AutoCloseable 
     static final int MAX_REASON = 500;
     /** How far from now an exclusion may start: a year either way. */
     static final Duration MAX_DISTANCE = Duration.ofDays(366);
+    /** The collection interval the learning estimate assumes (the collector's default). */
+    static final Duration ASSUMED_INTERVAL = Duration.ofSeconds(60);
     static final String SETTINGS_ACTION = "anomaly.settings.update";
     static final String EXCLUSION_CREATE_ACTION = "anomaly.exclusion.create";
     static final String EXCLUSION_DELETE_ACTION = "anomaly.exclusion.delete";
@@ -69,25 +72,36 @@ public final class AnomalySettingsStore implements AnomalyTuning, AutoCloseable 
     private final Duration ttl;
     private final ITopic<Long> topic;
     private final UUID registration;
+    private final int learningPoints;
     private final Map<Long, Tuning> cache = new ConcurrentHashMap<>();
+    /** Counts invalidations: a load that saw one begin while it read does not cache what it read (it may be stale). */
+    private final AtomicLong invalidations = new AtomicLong();
 
     /**
-     * @param learning how far an instance's detectors have learned, when the scorer knows (empty: this store counts the
-     *                 series with a checkpointed state, none of them reported learning)
+     * @param learningPoints the points a series' detector sees before it may flag anything ({@code anomaly.detector.learningPoints})
+     * @param learning       how far an instance's detectors have learned, when the scorer knows; empty: estimated from
+     *                       the checkpointed state (a series learns while its detector has seen fewer than
+     *                       {@code learningPoints} points, and is done after the rest at {@link #ASSUMED_INTERVAL})
      */
-    public AnomalySettingsStore(DataSource dataSource, HazelcastInstance hazelcast, Clock clock,
+    public AnomalySettingsStore(DataSource dataSource, HazelcastInstance hazelcast, Clock clock, int learningPoints,
                                 LongFunction<Optional<LearningStatus>> learning) {
-        this(dataSource, hazelcast, clock, learning, CACHE_TTL);
+        this(dataSource, hazelcast, clock, learningPoints, learning, CACHE_TTL);
     }
 
-    AnomalySettingsStore(DataSource dataSource, HazelcastInstance hazelcast, Clock clock,
+    AnomalySettingsStore(DataSource dataSource, HazelcastInstance hazelcast, Clock clock, int learningPoints,
                          LongFunction<Optional<LearningStatus>> learning, Duration ttl) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.learningPoints = learningPoints;
         this.learning = learning;
         this.ttl = ttl;
         this.topic = hazelcast.getTopic(TOPIC);
-        this.registration = topic.addMessageListener(message -> cache.remove(message.getMessageObject()));
+        this.registration = topic.addMessageListener(message -> invalidate(message.getMessageObject()));
+    }
+
+    private void invalidate(long instanceId) {
+        invalidations.incrementAndGet();
+        cache.remove(instanceId);
     }
 
     @Override
@@ -111,6 +125,7 @@ public final class AnomalySettingsStore implements AnomalyTuning, AutoCloseable 
         if (cached != null && now - cached.loadedAt() < ttl.toNanos()) {
             return cached;
         }
+        long generation = invalidations.get();
         Tuning loaded;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
@@ -127,6 +142,9 @@ public final class AnomalySettingsStore implements AnomalyTuning, AutoCloseable 
             cache.clear();
         }
         cache.put(instanceId, loaded);
+        if (invalidations.get() != generation) {
+            cache.remove(instanceId); // a change was announced while this read: the next call reads again
+        }
         return loaded;
     }
 
@@ -256,7 +274,7 @@ public final class AnomalySettingsStore implements AnomalyTuning, AutoCloseable 
         } catch (SQLException e) {
             throw new IllegalStateException("anomaly settings of instance " + instanceId + ": cannot change them: " + e.getMessage(), e);
         }
-        cache.remove(instanceId);
+        invalidate(instanceId);
         try {
             topic.publish(instanceId);
         } catch (RuntimeException e) {
@@ -275,13 +293,24 @@ public final class AnomalySettingsStore implements AnomalyTuning, AutoCloseable 
                 stored.map(Stored::updatedBy).orElse(null), stored.map(Stored::updatedAt).orElse(null));
     }
 
-    /** Without the scorer's word: the series with a checkpointed state, none said to learn (the state does not say). */
-    private static LearningStatus fromStates(Connection c, long instanceId) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM anomaly_detector_state WHERE instance_id = ?")) {
-            ps.setLong(1, instanceId);
+    /**
+     * Without the scorer's word, from the checkpointed state: the series scored, those whose detector has seen fewer
+     * than {@code learningPoints} points, and when the last of them has seen enough at {@link #ASSUMED_INTERVAL}.
+     */
+    private LearningStatus fromStates(Connection c, long instanceId) {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*), count(*) FILTER (WHERE points < ?),
+                       max(last_point_at + (? - points) * make_interval(secs => ?)) FILTER (WHERE points < ?)
+                FROM anomaly_detector_state WHERE instance_id = ?""")) {
+            ps.setLong(1, learningPoints);
+            ps.setLong(2, learningPoints);
+            ps.setLong(3, ASSUMED_INTERVAL.toSeconds());
+            ps.setLong(4, learningPoints);
+            ps.setLong(5, instanceId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new LearningStatus(0, rs.getInt(1), null);
+                Timestamp until = rs.getTimestamp(3);
+                return new LearningStatus(rs.getInt(2), rs.getInt(1), until == null ? null : until.toInstant());
             }
         } catch (SQLException e) {
             throw new IllegalStateException("anomaly detector state of instance " + instanceId + ": " + e.getMessage(), e);

@@ -53,7 +53,7 @@ final class StatementHints {
             since AS (
                 SELECT s.queryid, sum(s.calls) AS calls, sum(s.total_exec_time) AS total
                 FROM ts.statements s JOIN onset ON onset.queryid = s.queryid
-                WHERE s.instance_id = ? AND s.collected_at >= onset.at AND s.collected_at <= ?
+                WHERE s.instance_id = ? AND s.collected_at >= ? AND s.collected_at <= ? AND s.collected_at >= onset.at
                 GROUP BY s.queryid)
             SELECT w.queryid, w.calls, w.total, w.first_at, b.calls AS base_calls, b.total AS base_total, onset.at AS onset,
                    since.calls AS since_calls, since.total AS since_total,
@@ -92,7 +92,7 @@ final class StatementHints {
         Long own = Ranking.statementOf(context.series());
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = Rows.prepare(c, GROWTH, context.instanceId(), from, to, context.instanceId(), baseFrom, from,
-                context.instanceId(), from, to, GREW, context.instanceId(), to, own == null ? 0L : own, MAX_STATEMENTS);
+                context.instanceId(), from, to, GREW, context.instanceId(), from, to, own == null ? 0L : own, MAX_STATEMENTS);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new Row(rs.getLong("queryid"), rs.getLong("calls"), rs.getDouble("total"), Rows.instant(rs, "first_at"),

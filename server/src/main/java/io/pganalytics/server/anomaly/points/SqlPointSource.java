@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class SqlPointSource implements PointSource {
     private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     private final int topStatements;
-    private final Map<Family, String> statements = new LinkedHashMap<>();
+    private final Map<Family, String> sqlByFamily = new LinkedHashMap<>();
     private final Map<Family, List<Definition>> definitions = DetectionCatalogue.byFamily();
 
     /** @param topStatements how many statements by total time get a latency series of their own (0: none) */
@@ -43,7 +44,7 @@ public final class SqlPointSource implements PointSource {
             throw new IllegalArgumentException("topStatements must be >= 0, was " + topStatements);
         }
         this.topStatements = topStatements;
-        definitions.forEach((family, series) -> statements.put(family, sql(family, series, keyed(family))));
+        definitions.forEach((family, series) -> sqlByFamily.put(family, sql(family, series, keyed(family))));
     }
 
     @Override
@@ -55,14 +56,14 @@ public final class SqlPointSource implements PointSource {
         // Points are whole seconds: a point at second s is in (after, until] when after < s <= until, that is when its
         // stored time is in [floor(after) + 1 s, floor(until) + 1 s). Reading after a point's own second never reads
         // it again, whatever fraction of a second it was stored at.
-        Instant from = clamp(after).plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Instant to = clamp(until).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        Instant from = clamp(after).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+        Instant to = clamp(until).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         Map<String, List<Point>> points = new LinkedHashMap<>();
         if (maxPerSeries == 0 || !from.isBefore(to)) {
             return points;
         }
         Map<String, List<Point>> keyed = new LinkedHashMap<>();
-        for (Map.Entry<Family, String> family : statements.entrySet()) {
+        for (Map.Entry<Family, String> family : sqlByFamily.entrySet()) {
             read(c, family.getKey(), family.getValue(), instanceId, from, to, maxPerSeries, points, keyed);
         }
         points.putAll(keyed);
@@ -77,6 +78,11 @@ public final class SqlPointSource implements PointSource {
     @Override
     public List<DetectionSeriesInfo> catalogue() {
         return DetectionCatalogue.catalogue();
+    }
+
+    /** The statement that reads a family (for plans and tests). */
+    String statement(Family family) {
+        return sqlByFamily.get(family);
     }
 
     private void read(Connection c, Family family, String sql, long instanceId, Instant from, Instant to, int maxPerSeries,
@@ -138,7 +144,9 @@ public final class SqlPointSource implements PointSource {
                 .append(" WHERE instance_id = ? AND collected_at >= ? AND collected_at < ?\n")
                 .append("    ORDER BY collected_at LIMIT ?),\n")
                 .append("picked AS ").append(keyed ? "MATERIALIZED " : "").append("(\n")
-                .append("    SELECT extract(epoch FROM date_trunc('second', collected_at))::bigint AS at, * FROM ").append(table)
+                // materialized for the top statements, so only the columns read (the statement rows are wide)
+                .append("    SELECT extract(epoch FROM date_trunc('second', collected_at))::bigint AS at, ")
+                .append(keyed ? "interval_seconds, queryid, calls, total_exec_time" : "*").append(" FROM ").append(table)
                 .append(" WHERE instance_id = ? AND collected_at >= ? AND collected_at < ?\n")
                 .append("      AND collected_at <= (SELECT max(collected_at) FROM times))");
         if (keyed) {

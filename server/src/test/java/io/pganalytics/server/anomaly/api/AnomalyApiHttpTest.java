@@ -1,6 +1,7 @@
 package io.pganalytics.server.anomaly.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pganalytics.analytics.anomaly.DetectorConfig;
 import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.server.PgAnalyticsServer;
 import io.pganalytics.server.anomaly.AnomalyTuning;
@@ -242,6 +243,24 @@ class AnomalyApiHttpTest {
     }
 
     @Test
+    void theSettingsReportLearningFromTheCheckpointedDetectorState() throws SQLException {
+        long zeta = new SeriesData(server).instance("anomaly-zeta", Instant.now(), Instant.now(), false);
+        JsonNode none = api.get("/instances/" + zeta + "/anomaly-settings", viewer).json();
+        assertFalse(none.get("learning").asBoolean());
+        assertEquals(0, none.get("seriesTotal").asInt());
+        int learningPoints = DetectorConfig.defaults().learningPoints();
+        Instant last = Instant.parse("2026-12-01T10:00:00Z");
+        Sql.execute(db, "INSERT INTO anomaly_detector_state (instance_id, series, snapshot, last_point_at, points, updated_at) VALUES"
+                + " (" + zeta + ", 'tps', '\\x00', '" + last + "', 5, now()),"
+                + " (" + zeta + ", 'connections', '\\x00', '" + last + "', " + (learningPoints + 10) + ", now())");
+        JsonNode settings = api.get("/instances/" + zeta + "/anomaly-settings", viewer).json();
+        assertTrue(settings.get("learning").asBoolean(), settings.toString());
+        assertEquals(1, settings.get("seriesLearning").asInt());
+        assertEquals(2, settings.get("seriesTotal").asInt());
+        assertEquals(last.plusSeconds(60L * (learningPoints - 5)), Instant.parse(settings.get("learningUntil").asText()));
+    }
+
+    @Test
     void badSettingsAndExclusionBodiesAreRefusedAndChangeNothing() throws SQLException {
         long delta = new SeriesData(server).instance("anomaly-delta", Instant.now(), Instant.now(), false);
         String now = Instant.now().toString();
@@ -312,10 +331,15 @@ class AnomalyApiHttpTest {
     }
 
     @Test
-    void theSeriesCatalogueIsAList() {
+    void theSeriesCatalogueListsTheScoredSeriesAndAnomaliesCarryTheirLabels() throws SQLException {
         ApiClient.Response response = api.get("/anomalies/series", viewer);
         assertEquals(200, response.status());
-        assertNotNull(response.json());
-        assertTrue(response.json().isArray());
+        List<String> series = new ArrayList<>();
+        response.json().forEach(info -> series.add(info.get("series").asText()));
+        assertTrue(series.containsAll(List.of("tps", "connections", "cache_hit_ratio", "instance")), series.toString());
+        long id = anomaly(alpha, "tps", "warning", "closed", BASE.plus(7, ChronoUnit.DAYS));
+        JsonNode view = api.get("/anomalies/" + id, viewer).json();
+        assertNotNull(view.get("label").textValue());
+        assertFalse(view.get("label").asText().isBlank());
     }
 }

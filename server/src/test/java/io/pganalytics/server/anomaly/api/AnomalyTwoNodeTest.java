@@ -111,9 +111,12 @@ class AnomalyTwoNodeTest {
         assertEquals(4242, data(onFleet).get("id").asLong());
         assertEquals(onInstance.get("id"), onFleet.get("id"), "one event id cluster-wide");
 
-        // resuming the fleet stream from before the event replays it
-        BlockingQueue<String> resumed = connect("/anomalies/live", Long.toString(Long.parseLong(onFleet.get("id")) - 1));
+        // resuming either stream from before the event replays it
+        String before = Long.toString(Long.parseLong(onFleet.get("id")) - 1);
+        BlockingQueue<String> resumed = connect("/anomalies/live", before);
         assertEquals(4242, data(nextEvent(resumed, "anomaly", Duration.ofSeconds(10))).get("id").asLong());
+        BlockingQueue<String> resumedInstance = connect("/instances/" + instance + "/live", before);
+        assertEquals(4242, data(nextEvent(resumedInstance, "anomaly", Duration.ofSeconds(10))).get("id").asLong());
     }
 
     private static AnomalyView view(long id) {

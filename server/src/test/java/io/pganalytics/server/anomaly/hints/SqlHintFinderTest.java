@@ -53,6 +53,7 @@ class SqlHintFinderTest {
     private static Instant to;
     private static long planted;
     private static long empty;
+    private static long unreadable;
 
     @BeforeAll
     static void start() {
@@ -65,10 +66,12 @@ class SqlHintFinderTest {
         to = now.minus(5, ChronoUnit.MINUTES);
         planted = data.instance("planted", now, now, false);
         empty = data.instance("empty", now, now, false);
+        unreadable = data.instance("unreadable", now, now, false);
         plantStatements();
         plantSettings();
         plantLocks();
         plantVacuum();
+        plantUnreadableText();
     }
 
     @AfterAll
@@ -101,10 +104,24 @@ class SqlHintFinderTest {
                 "total_exec_time", totalMs);
     }
 
+    /** A new statement whose stored text was sealed for another row, so it cannot be opened for this one. */
+    private static void plantUnreadableText() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Instant at = startedAt.minus(5, ChronoUnit.MINUTES); !at.isAfter(to); at = at.plusSeconds(60)) {
+            rows.add(row("instance_id", unreadable, "collected_at", at, "interval_seconds", 60.0, "dbid", 16384L, "userid", 10L,
+                    "queryid", NEW, "toplevel", true, "datname", "app", "username", "app", "calls", 10L, "total_exec_time", 50.0));
+        }
+        data.insert(MetricCatalog.STATEMENTS, Resolution.RAW, rows);
+        sealedText(unreadable, 16384, NEW, StatementTexts.rowKey(unreadable, 16384, NEW + 1), NEW_TEXT);
+    }
+
     /** The text stored sealed, as ingest does under {@code encryption.statement-texts}. */
     private static void sealedText(long instanceId, long dbid, long queryid, String query) {
-        byte[] sealed = server.crypto().sealer().sealText(
-                StatementTexts.SEALED.context(StatementTexts.rowKey(instanceId, dbid, queryid)), query);
+        sealedText(instanceId, dbid, queryid, StatementTexts.rowKey(instanceId, dbid, queryid), query);
+    }
+
+    private static void sealedText(long instanceId, long dbid, long queryid, String rowKey, String query) {
+        byte[] sealed = server.crypto().sealer().sealText(StatementTexts.SEALED.context(rowKey), query);
         try (Connection c = server.database().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO ts.statement_text (instance_id, dbid, queryid, datname,"
                      + " query_sealed, first_seen_at) VALUES (?, ?, ?, 'app', ?, ?)")) {
@@ -291,6 +308,14 @@ class SqlHintFinderTest {
         for (int i = 1; i < all.size(); i++) {
             assertTrue(all.get(i - 1).weight() >= all.get(i).weight(), all.toString());
         }
+    }
+
+    @Test
+    void aTextThatCannotBeOpenedIsNamedByItsQueryid() throws SQLException {
+        List<AnomalyHint> hints = hints(unreadable, "tps", List.of(), 10);
+        AnomalyHint fresh = byRef(hints, "query:" + NEW);
+        assertEquals(AnomalyHint.NEW_STATEMENT, fresh.type());
+        assertEquals("query " + NEW, fresh.subject());
     }
 
     @Test
