@@ -19,6 +19,12 @@ final class IncidentReport {
     /** The goals: detected within this many collection intervals, fewer false alarms per instance per day. */
     static final int GOAL_INTERVALS = 3;
     static final double GOAL_FALSE_ALARMS_PER_DAY = 1;
+    /**
+     * Points are stamped when their collection cycle starts, and a cycle's reads follow the stamp by up to a few hundred
+     * ms: a point stamped in the second before the plant may already show it (seen: a DROP INDEX 0.19 s after a cycle's
+     * stamp made that point's anomalies), so a window opens this much before its plant.
+     */
+    static final Duration STAMP_TOLERANCE = Duration.ofSeconds(1);
 
     /** One hint as the API returns it. */
     record Hint(int rank, String type, String subject, String detail, String ref) {
@@ -57,7 +63,7 @@ final class IncidentReport {
     record Window(Incident incident, Instant plantedAt, Instant revertedAt, Instant settledAt, String evidence,
                   List<String> culprits) {
         boolean contains(Instant t) {
-            return !t.isBefore(plantedAt) && !t.isAfter(settledAt);
+            return !t.isBefore(plantedAt.minus(STAMP_TOLERANCE)) && !t.isAfter(settledAt);
         }
     }
 
@@ -118,7 +124,8 @@ final class IncidentReport {
     Duration steadyTime() {
         Duration total = Duration.between(steadyFrom, end);
         for (Window w : windows) {
-            Instant from = w.plantedAt().isBefore(steadyFrom) ? steadyFrom : w.plantedAt();
+            Instant opened = w.plantedAt().minus(STAMP_TOLERANCE);
+            Instant from = opened.isBefore(steadyFrom) ? steadyFrom : opened;
             Instant to = w.settledAt().isAfter(end) ? end : w.settledAt();
             if (to.isAfter(from)) {
                 total = total.minus(Duration.between(from, to));

@@ -51,10 +51,15 @@ class IncidentReportTest {
                 List.of(window(Incident.CONNECTION_LEAK, 3600, 3720)),
                 List.of(anomaly(1, "connections", 3630), anomaly(2, "tps", 3750), anomaly(3, "cache_hit_ratio", 100),
                         anomaly(4, "tps", -100)));
+        IncidentReport stampedJustBefore = new IncidentReport(INTERVAL, T0, T0.plusSeconds(7200),
+                List.of(window(Incident.CONNECTION_LEAK, 3600, 3720)), List.of(new IncidentReport.Anomaly(5, "connections",
+                        "spike", "warning", T0.plusSeconds(3600).minusMillis(400), 9, List.of())));
+        assertTrue(stampedJustBefore.falseAlarms().isEmpty(), "a point stamped 0.4 s before the plant may see it");
+        assertEquals(1, stampedJustBefore.outcomes().getFirst().delayIntervals());
         assertEquals(List.of(3L), report.falseAlarms().stream().map(IncidentReport.Anomaly::id).toList(),
                 "inside the window (settling included) it is the incident's; before the learning ended it cannot count");
-        assertEquals(Duration.ofSeconds(7200 - 180), report.steadyTime());
-        assertEquals(24 / (7020 / 3600.0), report.falseAlarmsPerDay(), 1e-9);
+        assertEquals(Duration.ofSeconds(7200 - 181), report.steadyTime());
+        assertEquals(24 / (7019 / 3600.0), report.falseAlarmsPerDay(), 1e-9);
     }
 
     @Test
