@@ -3,6 +3,7 @@ package io.pganalytics.collector;
 import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.bench.BackupDrillCommand;
 import io.pganalytics.collector.bench.CrashDrillCommand;
+import io.pganalytics.collector.bench.IncidentSuiteCommand;
 import io.pganalytics.collector.bench.SpoolBenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
@@ -103,6 +104,7 @@ public final class Main {
                 + indent(SimulateCommand.USAGE) + "\n"
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
+                + indent(IncidentSuiteCommand.USAGE) + "\n"
                 + indent(CrashDrillCommand.USAGE) + "\n"
                 + indent(BackupDrillCommand.USAGE) + "\n"
                 + indent(SpoolBenchCommand.USAGE) + "\n"

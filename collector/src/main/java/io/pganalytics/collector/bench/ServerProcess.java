@@ -51,6 +51,12 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path serverJar, Path dataDir, String heap, String jvmOptions, String databaseUrl, Map<String, String> extraEnv,
                                Duration readyTimeout) throws IOException, InterruptedException {
+        return start(serverJar, dataDir, heap, jvmOptions, databaseUrl, extraEnv, List.of(), readyTimeout);
+    }
+
+    /** As above, with further command-line arguments of the server ({@code --config FILE}). */
+    static ServerProcess start(Path serverJar, Path dataDir, String heap, String jvmOptions, String databaseUrl, Map<String, String> extraEnv,
+                               List<String> extraArgs, Duration readyTimeout) throws IOException, InterruptedException {
         if (!Files.isRegularFile(serverJar)) {
             throw new IOException("no server jar at " + serverJar + ": build it with ./mvnw -B -DskipTests package, or pass --server-jar");
         }
@@ -67,6 +73,7 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(),
                 "--data-dir", dataDir.toString(), "--port", String.valueOf(apiPort), "--admin-port", String.valueOf(adminPort),
                 "--exit-with-parent"));
+        command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
         String jdbcUrl;

@@ -4,6 +4,8 @@
  * authenticated ingest path, and reports throughput, latency, the server's and PostgreSQL's CPU and memory, storage per
  * instance-day, the same rows COPY'd straight into the same tables (the physical limit), the query API's latency
  * over a generated week of history, and the cost of a real collector process, its targets optionally behind a proxy
- * that adds a network's round trip. docs/BENCHMARKS.md describes the method and holds the figures.
+ * that adds a network's round trip; and {@code bench incidents}, the PostgreSQL incident suite: incidents planted in a
+ * PostgreSQL of its own (primary and streaming standby) under a steady load, watched by a real collector, and what the
+ * server's anomaly detection made of them. docs/BENCHMARKS.md describes the method and holds the figures.
  */
 package io.pganalytics.collector.bench;
