@@ -49,11 +49,11 @@ final class DetectorStates {
                     }
                     SeriesDetector detector;
                     try {
-                        detector = SeriesDetector.restore(state.config, snapshot);
+                        detector = SeriesDetector.restore(state.configFor(series), snapshot);
                     } catch (IllegalArgumentException e) {
                         LOG.warn("anomaly scoring: instance {} series {}: checkpoint not restored, the series learns again: {}",
                                 state.instanceId, series, e.getMessage());
-                        detector = new SeriesDetector(state.config);
+                        detector = new SeriesDetector(state.configFor(series));
                     }
                     state.series.put(series, new InstanceState.Series(detector, lastAt));
                 }

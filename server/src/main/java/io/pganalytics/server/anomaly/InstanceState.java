@@ -46,11 +46,16 @@ final class InstanceState {
         }
     }
 
+    /** The smallest sigma of a series that is not a ratio, as a fraction of its level. */
+    static final double LEVEL_FLOOR = 0.02;
+
     final long instanceId;
     final String name;
     private final DetectorConfig base;
     double factor;
     DetectorConfig config;
+    /** {@link #config} with a relative floor of at least {@link #LEVEL_FLOOR}, for every series but ratios ({@link #configFor}). */
+    DetectorConfig levelConfig;
     InstanceDetector.Settings vectorSettings;
     /** Concurrent: the settings view reads the learning status off the scoring thread. */
     final Map<String, Series> series = new ConcurrentHashMap<>();
@@ -89,12 +94,13 @@ final class InstanceState {
         }
         factor = newFactor;
         config = base.with(Map.of("threshold", Double.toString(base.threshold() * newFactor)));
+        levelConfig = config.with(Map.of("relativeFloor", Double.toString(Math.max(config.relativeFloor(), LEVEL_FLOOR))));
         InstanceDetector.Settings d = VECTOR_SETTINGS;
         // the isolation score lives in (0.5, 1): the factor scales the threshold's distance from 0.5
         double vectorThreshold = Math.min(0.99, 0.5 + (d.threshold() - 0.5) * newFactor);
         vectorSettings = new InstanceDetector.Settings(d.capacity(), d.retrainEvery(), d.trees(), d.sampleSize(), vectorThreshold, d.seed());
-        for (Series s : series.values()) {
-            s.detector = SeriesDetector.restore(config, s.detector.snapshot());
+        for (Map.Entry<String, Series> s : series.entrySet()) {
+            s.getValue().detector = SeriesDetector.restore(configFor(s.getKey()), s.getValue().detector.snapshot());
         }
         if (vector != null) {
             vector = InstanceDetector.restore(VECTOR.size(), vectorSettings, vector.snapshot());
@@ -103,7 +109,21 @@ final class InstanceState {
 
     /** The series' state, a fresh detector when it has none. */
     Series series(String name) {
-        return series.computeIfAbsent(name, n -> new Series(new SeriesDetector(config), Long.MIN_VALUE));
+        return series.computeIfAbsent(name, n -> new Series(new SeriesDetector(configFor(n)), Long.MIN_VALUE));
+    }
+
+    /**
+     * The configuration a series is judged with: rates, latencies, gauges and counts with a relative floor of at least
+     * {@link #LEVEL_FLOOR} (at the default threshold of 4, no move under 8 % of the series' level is anomalous: a DBA is
+     * not paged for tps going from 100 to 104, however quiet the series was); ratios (cache hit ratio, host CPU or memory
+     * use) keep the detector's own floor, since a ratio near 1 that drops by a few points is already news.
+     */
+    DetectorConfig configFor(String seriesName) {
+        return isRatio(seriesName) ? config : levelConfig;
+    }
+
+    static boolean isRatio(String seriesName) {
+        return seriesName.endsWith("_ratio");
     }
 
     /** The newest point scored in any series: what the sweep compares with the instance's last collection. */
