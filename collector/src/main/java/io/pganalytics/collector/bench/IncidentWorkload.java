@@ -1,5 +1,7 @@
 package io.pganalytics.collector.bench;
 
+import io.pganalytics.collector.demo.DemoWorkload;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,33 +92,7 @@ final class IncidentWorkload implements AutoCloseable {
     }
 
     static void tpcb(Connection c) throws SQLException {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int aid = random.nextInt(1, ACCOUNTS + 1);
-        int tid = random.nextInt(1, TELLERS + 1);
-        int bid = random.nextInt(1, BRANCHES + 1);
-        int delta = random.nextInt(-5000, 5001);
-        c.setAutoCommit(false);
-        try {
-            update(c, "UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?", delta, aid);
-            try (PreparedStatement balance = c.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
-                balance.setInt(1, aid);
-                balance.executeQuery().close();
-            }
-            update(c, "UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?", delta, tid);
-            update(c, "UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?", delta, bid);
-            try (PreparedStatement history = c.prepareStatement(
-                    "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())")) {
-                history.setInt(1, tid);
-                history.setInt(2, bid);
-                history.setInt(3, aid);
-                history.setInt(4, delta);
-                history.executeUpdate();
-            }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        }
+        DemoWorkload.tpcbTransaction(c, ACCOUNTS, TELLERS, BRANCHES);
     }
 
     static void lookup(Connection c) throws SQLException {
@@ -124,14 +100,6 @@ final class IncidentWorkload implements AutoCloseable {
         try (PreparedStatement lookup = c.prepareStatement(HOT_LOOKUP)) {
             lookup.setInt(1, ThreadLocalRandom.current().nextInt(1, CUSTOMERS + 1));
             lookup.executeQuery().close();
-        }
-    }
-
-    private static void update(Connection c, String sql, int delta, int key) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(sql)) {
-            update.setInt(1, delta);
-            update.setInt(2, key);
-            update.executeUpdate();
         }
     }
 

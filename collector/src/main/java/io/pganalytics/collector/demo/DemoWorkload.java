@@ -118,12 +118,20 @@ public final class DemoWorkload implements AutoCloseable {
         return failures.get();
     }
 
-    /** One TPC-B transaction as pgbench runs it: three updates, a read and an insert, then commit. */
+    /** One TPC-B transaction as pgbench runs it over the demo's tables: three updates, a read and an insert, then commit. */
     static void tpcbTransaction(Connection c) throws SQLException {
+        tpcbTransaction(c, DemoSchema.ACCOUNTS, DemoSchema.TELLERS, DemoSchema.BRANCHES);
+    }
+
+    /**
+     * One TPC-B transaction as pgbench runs it over pgbench's tables of the given sizes (the demo's, the incident suite's):
+     * three updates, a read and an insert, then commit; rolled back on failure.
+     */
+    public static void tpcbTransaction(Connection c, int accounts, int tellers, int branches) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        int aid = random.nextInt(1, DemoSchema.ACCOUNTS + 1);
-        int tid = random.nextInt(1, DemoSchema.TELLERS + 1);
-        int bid = random.nextInt(1, DemoSchema.BRANCHES + 1);
+        int aid = random.nextInt(1, accounts + 1);
+        int tid = random.nextInt(1, tellers + 1);
+        int bid = random.nextInt(1, branches + 1);
         int delta = random.nextInt(-5000, 5001);
         c.setAutoCommit(false);
         try {
