@@ -12,6 +12,8 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.server.audit.AuditConfig;
+import io.pganalytics.server.alerting.AlertingConfig;
+import io.pganalytics.server.alerting.AlertingFeature;
 import io.pganalytics.server.anomaly.AnomalyFeature;
 import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.audit.AuditFeature;
@@ -154,6 +156,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
         AuditConfig auditConfig = configuration.audit();
         BackupConfig backupConfig = configuration.backup();
         AnomalyConfig anomalyConfig = configuration.anomaly();
+        AlertingConfig alertingConfig = configuration.alerting();
 
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -206,8 +209,11 @@ public final class PgAnalyticsServer implements AutoCloseable {
             AnomalyFeature anomalies = new AnomalyFeature(anomalyConfig, database.dataSource(), cluster.hazelcast(), serverConfig.nodeName(),
                     clock, metrics, maintenanceConfig, live, crypto.sealer());
             resources.push(anomalies);
+            AlertingFeature alerting = new AlertingFeature(alertingConfig, database.dataSource(), cluster.hazelcast(),
+                    serverConfig.nodeName(), clock, metrics, maintenanceConfig, live, crypto);
+            resources.push(alerting);
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
-                    new CollectorHeartbeatListener(collectors), anomalies.ingestListener()));
+                    new CollectorHeartbeatListener(collectors), anomalies.ingestListener(), alerting.ingestListener()));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null,
                     audit.log(), auditConfig.ingestWindow());
@@ -225,6 +231,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             resources.push(backup);
             backup.start();
             anomalies.start();
+            alerting.start();
 
             List<ApiService> services = new ArrayList<>(auth.routes(confirmations));
             services.addAll(collectors.routes(confirmations));
@@ -237,6 +244,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.addAll(maintenance.routes(bodies, confirmations, audit.log()));
             services.addAll(backup.routes(bodies, confirmations, audit.log()));
             services.addAll(anomalies.routes(bodies, audit.log()));
+            services.addAll(alerting.routes(bodies, audit.log(), confirmations));
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
@@ -391,6 +399,10 @@ public final class PgAnalyticsServer implements AutoCloseable {
     }
 
     /** Anomaly detection on this node (found among the resources, so that the constructor keeps its shape). */
+    public AlertingFeature alerting() {
+        return resources.stream().filter(AlertingFeature.class::isInstance).map(AlertingFeature.class::cast).findFirst().orElseThrow();
+    }
+
     public AnomalyFeature anomalies() {
         return resources.stream().filter(AnomalyFeature.class::isInstance).map(AnomalyFeature.class::cast).findFirst().orElseThrow();
     }

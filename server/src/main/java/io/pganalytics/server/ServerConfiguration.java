@@ -2,6 +2,7 @@ package io.pganalytics.server;
 
 import io.pganalytics.server.audit.AuditConfig;
 import io.helidon.config.Config;
+import io.pganalytics.server.alerting.AlertingConfig;
 import io.pganalytics.server.auth.AuthConfig;
 import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.backup.BackupConfig;
@@ -35,7 +36,8 @@ record ServerConfiguration(ServerConfig server,
                            EncryptionConfig encryption,
                            AuditConfig audit,
                            BackupConfig backup,
-                           AnomalyConfig anomaly) {
+                           AnomalyConfig anomaly,
+                           AlertingConfig alerting) {
 
     /** @throws ConfigException naming the first bad, contradictory or unknown key */
     static ServerConfiguration read(Config config) {
@@ -56,7 +58,8 @@ record ServerConfiguration(ServerConfig server,
                     EncryptionConfig.from(config.get("encryption")),
                     AuditConfig.from(config.get("audit")),
                     BackupConfig.from(config.get("backup")),
-                    AnomalyConfig.from(config.get("anomaly")));
+                    AnomalyConfig.from(config.get("anomaly")),
+                    AlertingConfig.from(config.get("alerting")));
             keys.check(config);
         }
         if (read.ingest().writers() > read.database().poolSize() - 2) {
