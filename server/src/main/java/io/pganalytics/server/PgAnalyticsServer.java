@@ -33,6 +33,7 @@ import io.pganalytics.server.collectors.CollectorsFeature;
 import io.pganalytics.server.crypto.CryptoFeature;
 import io.pganalytics.server.crypto.EncryptionConfig;
 import io.pganalytics.server.crypto.SealedFiles;
+import io.pganalytics.server.series.SettingValues;
 import io.pganalytics.server.series.StatementTexts;
 import io.pganalytics.server.db.DatabaseConfig;
 import io.pganalytics.server.db.DatabaseModule;
@@ -216,9 +217,10 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     new CollectorHeartbeatListener(collectors), anomalies.ingestListener(), alerting.ingestListener()));
             IngestFeature ingest = new IngestFeature(ingestConfig, database.dataSource(), database.dialect(), cluster.hazelcast(),
                     bodies, mapper, metrics, clock, ingestListeners, encryptionConfig.statementTexts() ? crypto.sealer() : null,
-                    audit.log(), auditConfig.ingestWindow());
-            // registered whether the option is on or not: texts sealed while it was on are re-sealed by rotations
+                    encryptionConfig.settings() ? crypto.sealer() : null, audit.log(), auditConfig.ingestWindow());
+            // registered whether the options are on or not: values sealed while one was on are re-sealed by rotations
             crypto.register(StatementTexts.SEALED);
+            crypto.register(SettingValues.SEALED);
             resources.push(ingest);
 
             MaintenanceFeature maintenance = new MaintenanceFeature(maintenanceConfig, database.dataSource(), database.dialect(),

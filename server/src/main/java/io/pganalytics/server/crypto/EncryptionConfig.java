@@ -19,11 +19,13 @@ import java.util.Optional;
  * @param pkcs11         the PKCS#11 (HSM) provider's settings
  * @param statementTexts whether statement texts (which may quote personal data) are sealed too: off by default,
  *                       its cost is in docs/BENCHMARKS.md
+ * @param settings       whether settings values (a {@code primary_conninfo} may hold a password) are sealed too: off by
+ *                       default, its cost is in docs/BENCHMARKS.md
  * @param rewrapRate     records per second the re-wrap job re-seals at most (it shares the database with ingest)
  * @param rewrapBatch    records re-sealed per transaction
  */
 public record EncryptionConfig(Provider provider, KeyStoreSettings keystore, AwsKmsSettings awsKms, Pkcs11Settings pkcs11,
-                               boolean statementTexts, int rewrapRate, int rewrapBatch) {
+                               boolean statementTexts, boolean settings, int rewrapRate, int rewrapBatch) {
     public static final String DEFAULT_PASSPHRASE_ENV = "PGANALYTICS_KEK_PASSPHRASE";
     public static final String DEFAULT_PIN_ENV = "PGANALYTICS_HSM_PIN";
     private static final String VARIABLE_NAME = "[A-Za-z_][A-Za-z0-9_]{0,127}";
@@ -90,6 +92,7 @@ public record EncryptionConfig(Provider provider, KeyStoreSettings keystore, Aws
                 awsKms(node.get("aws-kms")),
                 pkcs11(node.get("pkcs11"), provider == Provider.PKCS11),
                 Settings.bool(node, "statement-texts", false),
+                Settings.bool(node, "settings", false),
                 Settings.integer(node, "rewrap-rate", 5000, 1, 1_000_000),
                 Settings.integer(node, "rewrap-batch", 500, 1, 10_000));
     }

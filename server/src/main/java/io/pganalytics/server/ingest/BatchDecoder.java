@@ -443,6 +443,11 @@ final class BatchDecoder {
                             (Long) values[family.indexOf("queryid")], (String) values[family.indexOf("datname")],
                             (String) values[family.indexOf("query")]));
                 }
+                if (family == MetricCatalog.SETTINGS) {
+                    part.setting(new DecodedBatch.Setting(collectedAt, interval, (String) values[family.indexOf("name")],
+                            (String) values[family.indexOf("setting")], (String) values[family.indexOf("unit")],
+                            (String) values[family.indexOf("source")], (Boolean) values[family.indexOf("pending_restart")]));
+                }
                 requireNewKey(r);
                 out.startRow().encoded(head);
                 for (Object value : values) {

@@ -29,6 +29,10 @@ record DecodedBatch(String batchId, String collectorVersion, Instant createdAt, 
     record StatementText(Instant collectedAt, Double interval, long dbid, long queryid, String datname, String query) {
     }
 
+    /** A settings row of the batch as decoded, for ingest to seal once the instance id is known. */
+    record Setting(Instant collectedAt, Double interval, String name, String value, String unit, String source, Boolean pendingRestart) {
+    }
+
     /** One monitored instance's share of the batch. */
     static final class TargetPart {
         private final TargetRef target;
@@ -36,6 +40,7 @@ record DecodedBatch(String batchId, String collectorVersion, Instant createdAt, 
         private final Map<Family, Set<Instant>> times = new LinkedHashMap<>();
         private final Set<String> databases = new LinkedHashSet<>();
         private final List<StatementText> statementTexts = new java.util.ArrayList<>();
+        private final List<Setting> settings = new java.util.ArrayList<>();
         private final KeyFigures figures = new KeyFigures();
         private Instant latest = Instant.EPOCH;
         private String serverVersion;
@@ -71,6 +76,15 @@ record DecodedBatch(String batchId, String collectorVersion, Instant createdAt, 
         /** The statement texts of this instance's share, in batch order (also COPY-encoded in {@link #families()}). */
         List<StatementText> statementTexts() {
             return statementTexts;
+        }
+
+        void setting(Setting setting) {
+            settings.add(setting);
+        }
+
+        /** The settings rows of this instance's share, in batch order (also COPY-encoded in {@link #families()}). */
+        List<Setting> settings() {
+            return settings;
         }
 
         Set<String> databases() {

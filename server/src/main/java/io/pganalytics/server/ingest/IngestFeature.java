@@ -29,10 +29,11 @@ public final class IngestFeature implements AutoCloseable {
 
     public IngestFeature(IngestConfig config, DataSource dataSource, TimeSeriesDialect dialect, HazelcastInstance hazelcast,
                          JsonBodies bodies, ObjectMapper mapper, MetricsRegistry metrics, Clock clock, List<IngestListener> listeners,
-                         io.pganalytics.server.crypto.Sealer textSealer, io.pganalytics.server.audit.AuditLog audit,
+                         io.pganalytics.server.crypto.Sealer textSealer, io.pganalytics.server.crypto.Sealer settingSealer,
+                         io.pganalytics.server.audit.AuditLog audit,
                          java.time.Duration auditWindow) {
         this.partitions = new Partitions(config.lockTimeout());
-        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, config, metrics, textSealer);
+        IngestWriter writer = new IngestWriter(dataSource, dialect, partitions, config, metrics, textSealer, settingSealer);
         this.committer = GroupCommitter.start(writer, config.writers(), config.groupMaxBatches(), config.groupMaxRows(), metrics);
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), committer,
                 new Admission(config.writers() + config.queueCapacity(), config.maxPlacesPerCollector(), config.maxAdmittedBytes(),

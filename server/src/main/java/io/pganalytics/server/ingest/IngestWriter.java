@@ -9,6 +9,7 @@ import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.series.CopyEncoder;
 import io.pganalytics.server.series.Partitions;
 import io.pganalytics.server.series.SeriesSchema;
+import io.pganalytics.server.series.SettingValues;
 import io.pganalytics.server.series.StatementTexts;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -60,18 +61,22 @@ final class IngestWriter {
     private final MetricsRegistry.Histogram copySeconds;
     /** Seals statement texts when {@code encryption.statement-texts} is on; null when texts are stored as they are. */
     private final Sealer textSealer;
+    /** Seals settings values when {@code encryption.settings} is on; null when values are stored as they are. */
+    private final Sealer settingSealer;
 
     IngestWriter(DataSource dataSource, TimeSeriesDialect dialect, Partitions partitions, IngestConfig config, MetricsRegistry metrics) {
-        this(dataSource, dialect, partitions, config, metrics, null);
+        this(dataSource, dialect, partitions, config, metrics, null, null);
     }
 
     /**
-     * @param textSealer seals the statement texts in Java before they reach the database ({@code encryption.statement-texts});
-     *                   null to store them as they are
+     * @param textSealer    seals the statement texts in Java before they reach the database ({@code encryption.statement-texts});
+     *                      null to store them as they are
+     * @param settingSealer seals the settings values likewise ({@code encryption.settings}); null to store them as they are
      */
     IngestWriter(DataSource dataSource, TimeSeriesDialect dialect, Partitions partitions, IngestConfig config, MetricsRegistry metrics,
-                 Sealer textSealer) {
+                 Sealer textSealer, Sealer settingSealer) {
         this.textSealer = textSealer;
+        this.settingSealer = settingSealer;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.statementTimeout = config.statementTimeout().toMillis() + "ms";
@@ -387,12 +392,17 @@ final class IngestWriter {
                             continue;
                         }
                         if (in == null) {
-                            in = startCopy(connection, copy, family, textSealer != null);
+                            in = startCopy(connection, copy, family, textSealer != null, settingSealer != null);
                         }
                         long instanceId = ids.get(InventoryWriter.Address.of(part.target()));
-                        byte[] data = family == MetricCatalog.STATEMENT_TEXTS && textSealer != null
-                                ? sealedTexts(instanceId, part.statementTexts())
-                                : rows.withPrefix(Long.toString(instanceId));
+                        byte[] data;
+                        if (family == MetricCatalog.STATEMENT_TEXTS && textSealer != null) {
+                            data = sealedTexts(instanceId, part.statementTexts());
+                        } else if (family == MetricCatalog.SETTINGS && settingSealer != null) {
+                            data = sealedSettings(instanceId, part.settings());
+                        } else {
+                            data = rows.withPrefix(Long.toString(instanceId));
+                        }
                         in.writeToCopy(data, 0, data.length);
                     }
                 }
@@ -416,7 +426,8 @@ final class IngestWriter {
         copySeconds.observe((System.nanoTime() - start) / 1e9);
     }
 
-    private static CopyIn startCopy(Connection connection, CopyManager copy, Family family, boolean sealedTexts) throws SQLException {
+    private static CopyIn startCopy(Connection connection, CopyManager copy, Family family, boolean sealedTexts,
+                                    boolean sealedSettings) throws SQLException {
         String table;
         List<String> columns = new ArrayList<>(SeriesSchema.rawPrefixColumns());
         columns.addAll(family.columnNames());
@@ -433,6 +444,10 @@ final class IngestWriter {
             }
         } else {
             table = SeriesSchema.Resolution.RAW.table(family);
+            if (family == MetricCatalog.SETTINGS && sealedSettings) {
+                // the values arrive sealed: the clear value never reaches the database
+                columns.set(columns.indexOf("setting"), "setting_sealed");
+            }
         }
         return copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN");
     }
@@ -463,6 +478,47 @@ final class IngestWriter {
             out.endRow();
         }
         return out.bytes();
+    }
+
+    /**
+     * An instance's settings as COPY rows for {@code ts.settings}, each value sealed for its row ({@code instance_id:name@collected_at})
+     * and given as bytea hex in the {@code setting_sealed} column; a setting without a value stays NULL.
+     */
+    private byte[] sealedSettings(long instanceId, List<DecodedBatch.Setting> settings) {
+        CopyEncoder out = new CopyEncoder();
+        for (DecodedBatch.Setting setting : settings) {
+            Instant at = SettingValues.stored(setting.collectedAt());
+            out.startRow().value(instanceId).value(at);
+            if (setting.interval() == null) {
+                out.nullValue();
+            } else {
+                out.value(setting.interval());
+            }
+            out.text(setting.name());
+            if (setting.value() == null) {
+                out.nullValue();
+            } else {
+                byte[] sealed = settingSealer.sealText(SettingValues.SEALED.context(SettingValues.rowKey(instanceId, setting.name(), at)), setting.value());
+                out.text("\\x" + HEX.formatHex(sealed));
+            }
+            textOrNull(out, setting.unit());
+            textOrNull(out, setting.source());
+            if (setting.pendingRestart() == null) {
+                out.nullValue();
+            } else {
+                out.value(setting.pendingRestart());
+            }
+            out.endRow();
+        }
+        return out.bytes();
+    }
+
+    private static void textOrNull(CopyEncoder out, String text) {
+        if (text == null) {
+            out.nullValue();
+        } else {
+            out.text(text);
+        }
     }
 
     private static void keepNewStatementTexts(Connection connection, boolean sealedTexts) throws SQLException {

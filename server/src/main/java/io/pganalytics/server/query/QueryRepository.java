@@ -8,6 +8,7 @@ import io.pganalytics.common.query.KeyFigures;
 import io.pganalytics.common.query.SeriesPoint;
 import io.pganalytics.common.query.Setting;
 import io.pganalytics.server.series.SeriesSchema.Resolution;
+import io.pganalytics.server.series.SettingValues;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +32,13 @@ import static io.pganalytics.server.query.Reads.longOrNull;
  * clock, so that a page filtered by status and its total agree.
  */
 final class QueryRepository {
+    /** Opens settings values ingest sealed ({@code encryption.settings}); may be null where nothing was sealed. */
+    private final io.pganalytics.server.crypto.Sealer sealer;
+
+    QueryRepository(io.pganalytics.server.crypto.Sealer sealer) {
+        this.sealer = sealer;
+    }
+
     /** Samples older than this before an instance's latest collection are not "latest" any more. */
     static final String FRESHNESS = "interval '5 minutes'";
 
@@ -208,14 +216,16 @@ final class QueryRepository {
         List<Setting> settings = new ArrayList<>();
         Instant at = null;
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT collected_at, name, setting, unit, source, pending_restart FROM ts.settings
+                SELECT collected_at, name, setting, setting_sealed, unit, source, pending_restart FROM ts.settings
                 WHERE instance_id = ? AND collected_at = (SELECT max(collected_at) FROM ts.settings WHERE instance_id = ?)
                 ORDER BY name LIMIT ?""")) {
             bind(ps, id, id, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     at = instantOrNull(rs, "collected_at");
-                    settings.add(new Setting(rs.getString("name"), rs.getString("setting"), rs.getString("unit"),
+                    String name = rs.getString("name");
+                    String value = SettingValues.value(id, name, at, rs.getString("setting"), rs.getBytes("setting_sealed"), sealer);
+                    settings.add(new Setting(name, value, rs.getString("unit"),
                             rs.getString("source"), Reads.boolOrNull(rs, "pending_restart")));
                 }
             }

@@ -52,7 +52,7 @@ final class QueryService {
                  io.pganalytics.server.crypto.Sealer sealer) {
         this.config = config;
         this.reads = reads;
-        this.instances = new QueryRepository();
+        this.instances = new QueryRepository(sealer);
         this.statements = new StatementRepository(sealer);
         this.objects = new ObjectRepository();
         this.state = new StateRepository();

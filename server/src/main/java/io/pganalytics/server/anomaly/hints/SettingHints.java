@@ -1,6 +1,9 @@
 package io.pganalytics.server.anomaly.hints;
 
 import io.pganalytics.common.anomaly.AnomalyHint;
+import io.pganalytics.server.crypto.Sealer;
+import io.pganalytics.server.series.SettingValues;
+
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +25,13 @@ import java.util.TreeMap;
  * Magnitude: 0.7 (a changed setting is notable in itself; its timing ranks it).
  */
 final class SettingHints {
+    /** Opens settings values ingest sealed ({@code encryption.settings}). */
+    private final Sealer sealer;
+
+    SettingHints(Sealer sealer) {
+        this.sealer = sealer;
+    }
+
     /** How long before the window a change still counts ("just before"). */
     static final Duration JUST_BEFORE = Duration.ofMinutes(15);
     /** How far back the snapshot before the first one is looked for. */
@@ -60,13 +70,16 @@ final class SettingHints {
         }
         // snapshot time -> name -> value, oldest first
         TreeMap<Instant, Map<String, Value>> snapshots = new TreeMap<>();
-        try (PreparedStatement ps = Rows.prepare(c, "SELECT collected_at, name, setting, unit FROM ts.settings"
+        try (PreparedStatement ps = Rows.prepare(c, "SELECT collected_at, name, setting, setting_sealed, unit FROM ts.settings"
                         + " WHERE instance_id = ? AND collected_at >= ? AND collected_at <= ? ORDER BY collected_at, name LIMIT ?",
                 instanceId, previous != null ? previous : since, last, MAX_ROWS);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                snapshots.computeIfAbsent(Rows.instant(rs, "collected_at"), t -> new LinkedHashMap<>())
-                        .put(rs.getString("name"), new Value(rs.getString("setting"), rs.getString("unit")));
+                String name = rs.getString("name");
+                Instant at = Rows.instant(rs, "collected_at");
+                String value = SettingValues.value(instanceId, name, at, rs.getString("setting"), rs.getBytes("setting_sealed"), sealer);
+                snapshots.computeIfAbsent(at, t -> new LinkedHashMap<>())
+                        .put(name, new Value(value, rs.getString("unit")));
             }
         }
         return changes(snapshots, since);

@@ -32,7 +32,7 @@ public final class SqlHintFinder implements HintFinder {
 
     private final StatementHints statements;
     private final LockHints locks;
-    private final SettingHints settings = new SettingHints();
+    private final SettingHints settings;
     private final VacuumHints vacuum = new VacuumHints();
 
     /**
@@ -41,6 +41,7 @@ public final class SqlHintFinder implements HintFinder {
      */
     public SqlHintFinder(Sealer sealer) {
         Texts texts = new Texts(Objects.requireNonNull(sealer, "sealer"));
+        this.settings = new SettingHints(sealer);
         this.statements = new StatementHints(texts);
         this.locks = new LockHints(texts);
     }
