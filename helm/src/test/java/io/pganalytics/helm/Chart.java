@@ -29,10 +29,10 @@ import java.util.regex.Pattern;
  * {@code helm lint --strict} of a copy of the chart whose values.yaml holds the defaults merged with the values (the
  * embedded lint takes no values of its own).
  */
-final class Chart {
-    static final Path DIR = Path.of(System.getProperty("pga.chart.dir", "pganalytics")).toAbsolutePath().normalize();
-    static final String RELEASE = "pganalytics";
-    static final String NAMESPACE = "monitoring";
+public final class Chart {
+    public static final Path DIR = Path.of(System.getProperty("pga.chart.dir", "pganalytics")).toAbsolutePath().normalize();
+    public static final String RELEASE = "pganalytics";
+    public static final String NAMESPACE = "monitoring";
     /** The Kubernetes version rendered for (Helm's embedded default, 1.20, is older than the chart's kubeVersion). */
     static final String KUBE_VERSION = "v1.33.0";
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
@@ -42,7 +42,7 @@ final class Chart {
     }
 
     /** The rendered manifest for the defaults overridden by {@code values} (nested maps, as in a values file). */
-    static String template(Map<String, Object> values) {
+    public static String template(Map<String, Object> values) {
         Path file = temporaryFile("values", dump(values));
         try {
             ClusterSecrets.start();
@@ -53,12 +53,12 @@ final class Chart {
         }
     }
 
-    static Rendered render(Map<String, Object> values) {
+    public static Rendered render(Map<String, Object> values) {
         String manifest = template(values);
         return new Rendered(manifest, objects(manifest));
     }
 
-    static LintResult lint(Map<String, Object> values) {
+    public static LintResult lint(Map<String, Object> values) {
         Path copy = copyOfChart();
         try {
             Files.writeString(copy.resolve("values.yaml"), dump(merged(defaults(), values)));
@@ -70,12 +70,12 @@ final class Chart {
         }
     }
 
-    static Map<String, Object> defaults() {
+    public static Map<String, Object> defaults() {
         return yaml(read(DIR.resolve("values.yaml")));
     }
 
     /** Every object of a rendered manifest, in the fabric8 model's types (custom resources as generic ones). */
-    static List<HasMetadata> objects(String manifest) {
+    public static List<HasMetadata> objects(String manifest) {
         List<HasMetadata> objects = new ArrayList<>();
         for (String document : DOCUMENT_SEPARATOR.split(manifest)) {
             boolean empty = document.lines().allMatch(line -> line.isBlank() || line.stripLeading().startsWith("#"));
@@ -88,7 +88,7 @@ final class Chart {
 
     /** {@code base} with {@code overrides} laid over it, maps merged key by key. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> merged(Map<String, Object> base, Map<String, Object> overrides) {
+    public static Map<String, Object> merged(Map<String, Object> base, Map<String, Object> overrides) {
         Map<String, Object> result = new LinkedHashMap<>(base);
         overrides.forEach((key, value) -> {
             Object old = result.get(key);
@@ -102,7 +102,7 @@ final class Chart {
     }
 
     /** Values from a dotted path and a value: {@code values("a.b", 1)} is {@code {a: {b: 1}}}. */
-    static Map<String, Object> values(Object... pathsAndValues) {
+    public static Map<String, Object> values(Object... pathsAndValues) {
         Map<String, Object> result = new LinkedHashMap<>();
         for (int i = 0; i < pathsAndValues.length; i += 2) {
             String[] path = ((String) pathsAndValues[i]).split("\\.");
@@ -118,18 +118,18 @@ final class Chart {
         return result;
     }
 
-    static Map<String, Object> yaml(String text) {
+    public static Map<String, Object> yaml(String text) {
         Map<String, Object> map = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         return map == null ? new LinkedHashMap<>() : map;
     }
 
-    static String dump(Map<String, Object> values) {
+    public static String dump(Map<String, Object> values) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(options).dump(values);
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -186,26 +186,26 @@ final class Chart {
     }
 
     /** A rendered manifest and its objects. */
-    record Rendered(String manifest, List<HasMetadata> objects) {
-        <T extends HasMetadata> List<T> all(Class<T> type) {
+    public record Rendered(String manifest, List<HasMetadata> objects) {
+        public <T extends HasMetadata> List<T> all(Class<T> type) {
             return objects.stream().filter(type::isInstance).map(type::cast).toList();
         }
 
-        <T extends HasMetadata> T one(Class<T> type, String name) {
+        public <T extends HasMetadata> T one(Class<T> type, String name) {
             return find(type, name).orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name
                     + " among " + listing()));
         }
 
-        <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
+        public <T extends HasMetadata> Optional<T> find(Class<T> type, String name) {
             return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
         }
 
-        List<HasMetadata> matching(Predicate<HasMetadata> predicate) {
+        public List<HasMetadata> matching(Predicate<HasMetadata> predicate) {
             return objects.stream().filter(predicate).toList();
         }
 
         /** kind/name of every object, in rendering order. */
-        List<String> listing() {
+        public List<String> listing() {
             return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
         }
     }
