@@ -3,7 +3,6 @@ package io.pganalytics.helm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +30,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * embedded database until its readiness endpoint answers 200. Images cannot be built or run here (no container
  * engine); this is the part of them that can. It takes over a minute (jlink, then a first start with initdb), so it
  * runs when {@code -Dpga.jlink.smoke=true} is given: .ci/run does, after the build has packaged the server.
+ * <p>
+ * The server runs as a non-root user, as in the image: run as root (CI containers), the test starts it as
+ * {@code nobody} through {@code runuser} (PostgreSQL's initdb refuses root), in a directory of its own under target/.
  */
 class JlinkServerRuntimeTest {
     private static final Path ROOT = Path.of(System.getProperty("pga.chart.dir", "pganalytics")).toAbsolutePath()
             .getParent().getParent();
     private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
-    @TempDir
-    Path work;
+    private static final String UNPRIVILEGED = "nobody";
 
     @Test
     void theServerStartsOnItsJlinkRuntimeWithTheEmbeddedDatabase() throws Exception {
@@ -46,6 +48,9 @@ class JlinkServerRuntimeTest {
         assertTrue(Files.isRegularFile(jar), jar + " is missing: package the server first (./mvnw -B -pl server -am package)");
         List<String> modules = Files.readAllLines(ROOT.resolve("installers/images/server/modules.txt")).stream()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        Path work = Path.of("target/jlink-smoke").toAbsolutePath();
+        deleteTree(work);
+        Files.createDirectories(work);
         Path runtime = work.resolve("runtime");
         Path jdk = Path.of(System.getProperty("java.home"));
         long started = System.nanoTime();
@@ -58,9 +63,16 @@ class JlinkServerRuntimeTest {
 
         Path dataDir = work.resolve("data");
         Path log = work.resolve("server.log");
-        Process server = new ProcessBuilder(runtime.resolve("bin/java").toString(), "-Xmx512m", "-jar", jar.toString(),
-                "--data-dir", dataDir.toString(), "--port", "0", "--admin-port", "0", "--exit-with-parent")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(runtime.resolve("bin/java").toString(), "-Xmx512m", "-jar",
+                jar.toString(), "--data-dir", dataDir.toString(), "--port", "0", "--admin-port", "0", "--exit-with-parent"));
+        if (System.getProperty("user.name").equals("root")) {
+            // the image's user is not root either; the data directory is owner-only and the server's
+            Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            var users = dataDir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(dataDir, users.lookupPrincipalByName(UNPRIVILEGED));
+            command.addAll(0, List.of("runuser", "-u", UNPRIVILEGED, "--"));
+        }
+        Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long start = System.nanoTime();
         try {
             String adminUrl = adminUrl(dataDir, server, log);
@@ -112,6 +124,16 @@ class JlinkServerRuntimeTest {
         assertTrue(process.waitFor(within.toSeconds(), TimeUnit.SECONDS), command.getFirst() + " did not finish");
         assertEquals(0, process.exitValue(), () -> command + ": " + String.join("\n", lines));
         return String.join("\n", lines);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 
     private static long size(Path dir) throws IOException {
