@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -53,6 +54,19 @@ class ChartObjectsTest {
             "policy/v1/PodDisruptionBudget", "autoscaling.k8s.io/v1/VerticalPodAutoscaler",
             "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule");
     private static final Set<String> CUSTOM_KINDS = Set.of("VerticalPodAutoscaler", "ServiceMonitor", "PrometheusRule");
+
+    @Test
+    void theDefaultInstallIsATrialSystemWithItsOwnDatabase() {
+        List<String> listing = Chart.render(Map.of()).listing();
+        System.err.println("helm install pganalytics ./helm/pganalytics renders:\n  " + String.join("\n  ", listing));
+        assertEquals(List.of(
+                "NetworkPolicy/pganalytics-server", "NetworkPolicy/pganalytics-postgresql",
+                "ServiceAccount/pganalytics",
+                "Secret/pganalytics-admin", "Secret/pganalytics-keystore", "Secret/pganalytics-postgresql", "Secret/pganalytics-tls",
+                "ConfigMap/pganalytics-server",
+                "Service/pganalytics-postgresql", "Service/pganalytics", "Service/pganalytics-hazelcast",
+                "StatefulSet/pganalytics-postgresql", "StatefulSet/pganalytics-server"), listing);
+    }
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("CASES")

@@ -70,6 +70,27 @@ class RenderedConfigurationTest {
         assertTrue(problem.getMessage().contains("admin-prot"), problem.getMessage());
     }
 
+    /**
+     * Kubernetes gives every pod PGANALYTICS_SERVICE_HOST, PGANALYTICS_PORT... for a Service named pganalytics unless
+     * service links are off; the server reads PGANALYTICS_* variables as configuration and would refuse to start.
+     */
+    @Test
+    void serviceLinksAreOffBecauseTheirVariablesWouldBeReadAsKeys() throws Exception {
+        Chart.Rendered rendered = Chart.render(Cases.DEFAULTS.values());
+        PodSpec pod = rendered.one(StatefulSet.class, "pganalytics-server").getSpec().getTemplate().getSpec();
+        assertEquals(Boolean.FALSE, pod.getEnableServiceLinks());
+        RenderedPod laid = RenderedPod.lay(root, pod, pod.getContainers().getFirst(), "pganalytics-server-0",
+                (type, name) -> rendered.find(type, name));
+        Path file = laid.inside("/etc/pganalytics/config/server.yaml");
+        Files.writeString(file, laid.moved(Files.readString(file)));
+        Map<String, String> withLinks = new java.util.HashMap<>(laid.environment());
+        withLinks.put("PGANALYTICS_SERVICE_HOST", "10.96.0.20");
+        withLinks.put("PGANALYTICS_PORT", "tcp://10.96.0.20:8443");
+        ConfigException problem = assertThrows(ConfigException.class,
+                () -> ServerConfiguration.read(ConfigLoader.load(file, withLinks, Map.of())));
+        assertTrue(problem.getMessage().contains("unknown key"), problem.getMessage());
+    }
+
     @Test
     void serverConfigValuesReachTheServer() throws Exception {
         Chart.Rendered rendered = Chart.render(Chart.values("server.config", Map.of("ingest", Map.of("writers", 4))));
