@@ -53,7 +53,8 @@ public final class Cases {
             "collectors.daemonSet.enabled", true,
             "collectors.daemonSet.nodeSelector", Map.of("pganalytics.io/database", "true"),
             "collectors.daemonSet.target.passwordSecret", "local-monitoring-role",
-            "collectors.daemonSet.dataDirectoryHostPath", "/var/lib/postgresql/17/main"));
+            "collectors.daemonSet.dataDirectoryHostPath", "/var/lib/postgresql/17/main",
+            "collectors.keysExistingSecret", "collector-keys"));
 
     public static final Case COLLECTORS_DEPLOYMENT = new Case("collectors as a Deployment", Chart.values(
             "collectors.registrationSecret", TOKENS,
@@ -75,5 +76,5 @@ public final class Cases {
 
     /** Secrets the cases name that the chart does not create (the operator's). */
     public static final List<String> EXTERNAL_SECRETS = List.of("db-credentials", "pganalytics-kek", TOKENS, "local-monitoring-role",
-            "orders-monitoring", "pga-example-tls");
+            "orders-monitoring", "pga-example-tls", "collector-keys");
 }
