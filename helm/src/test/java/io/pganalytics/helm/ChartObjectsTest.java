@@ -98,6 +98,56 @@ class ChartObjectsTest {
         }
     }
 
+    /**
+     * The model keeps fields it does not know in additionalProperties: a misspelt field (readOnlyRootFileSystem, a probe
+     * under the wrong parent) would be dropped by the API server or refused, so none may be there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("CASES")
+    void everyFieldIsOneTheKubernetesModelKnows(Cases.Case c) throws Exception {
+        for (HasMetadata object : Chart.render(c.values()).objects()) {
+            if (!(object instanceof GenericKubernetesResource)) {
+                List<String> unknown = new ArrayList<>();
+                unknownFields(object, object.getKind() + "/" + object.getMetadata().getName(), unknown, 0);
+                assertEquals(List.of(), unknown, c::toString);
+            }
+        }
+    }
+
+    private static void unknownFields(Object node, String path, List<String> unknown, int depth) throws Exception {
+        if (node == null || depth > 30) {
+            return;
+        }
+        if (node instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                unknownFields(list.get(i), path + "[" + i + "]", unknown, depth + 1);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                unknownFields(e.getValue(), path + "." + e.getKey(), unknown, depth + 1);
+            }
+            return;
+        }
+        if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (java.lang.reflect.Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object value = getter.invoke(node);
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    unknown.add(path + ": " + extra.keySet());
+                }
+            } else if (!(node instanceof IntOrString) && !(node instanceof io.fabric8.kubernetes.api.model.Quantity)) {
+                unknownFields(value, path + "." + getter.getName().substring(3), unknown, depth + 1);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @FieldSource("CASES")
     void workloadsSelectTheirOwnPodsAndReferenceOnlyWhatExists(Cases.Case c) {
