@@ -1,5 +1,6 @@
 package io.pganalytics.common.alerting;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,8 @@ public record RuleScope(List<Long> instances, Map<String, String> labels) {
         return new RuleScope(List.of(), Map.of());
     }
 
+    /** Derived, not a field of the wire form (a strict reader would otherwise refuse the {@code all} it wrote). */
+    @JsonIgnore
     public boolean isAll() {
         return instances.isEmpty() && labels.isEmpty();
     }
