@@ -1,6 +1,7 @@
 package io.pganalytics.common.alerting;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 import java.util.Map;
 
