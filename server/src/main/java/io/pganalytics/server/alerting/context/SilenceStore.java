@@ -134,6 +134,8 @@ final class SilenceStore {
             throw ApiException.invalid("endsAt", "a silence lasts at most " + MAX_LENGTH.toDays() + " days and begins within a year");
         }
         Instant start = startsAt;
+        List<Matcher> matchers = request.matchers().stream()
+                .map(m -> new Matcher(m.label(), m.op(), m.value() == null ? "" : m.value())).toList();
         Silence created = db.transaction("creating a silence", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(1718, 1)")) {
                 ps.execute();
@@ -153,7 +155,7 @@ final class SilenceStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO alert_silence (matchers, starts_at, ends_at, reason, created_by, created_at)
                     VALUES (?::jsonb, ?, ?, ?, ?, ?) RETURNING id""")) {
-                ps.setString(1, db.json(request.matchers()));
+                ps.setString(1, db.json(matchers));
                 ps.setTimestamp(2, ContextDb.timestamp(start));
                 ps.setTimestamp(3, ContextDb.timestamp(endsAt));
                 ps.setString(4, reason);
