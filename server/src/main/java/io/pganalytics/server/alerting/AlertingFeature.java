@@ -1,6 +1,7 @@
 package io.pganalytics.server.alerting;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.server.alerting.context.AlertingContext;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.audit.Confirmations;
 import io.pganalytics.server.crypto.CryptoFeature;
@@ -29,6 +30,7 @@ public final class AlertingFeature implements AutoCloseable {
     private final MaintenanceConfig maintenance;
     private final LiveFeature live;
     private final CryptoFeature crypto;
+    private final AlertingContext context;
 
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto) {
@@ -41,10 +43,16 @@ public final class AlertingFeature implements AutoCloseable {
         this.maintenance = maintenance;
         this.live = live;
         this.crypto = crypto;
+        this.context = new AlertingContext(dataSource, hazelcast, clock);
     }
 
     public AlertingConfig config() {
         return config;
+    }
+
+    /** Instances and labels, silences and maintenance windows, on-call: the seams the evaluator and notifier use. */
+    public AlertingContext context() {
+        return context;
     }
 
     /** Hears of stored batches: the rules covering the instances they carried are evaluated soon on their owners. */
@@ -58,10 +66,11 @@ public final class AlertingFeature implements AutoCloseable {
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit, Confirmations confirmations) {
-        return List.of();
+        return context.routes(bodies, audit, confirmations);
     }
 
     @Override
     public void close() {
+        context.close();
     }
 }
