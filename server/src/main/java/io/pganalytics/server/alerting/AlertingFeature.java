@@ -3,6 +3,8 @@ package io.pganalytics.server.alerting;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.alerting.SignalInfo;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.alerting.pack.DefaultPack;
+import io.pganalytics.server.alerting.signals.SqlSignalSource;
 import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.audit.Confirmations;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +84,7 @@ public final class AlertingFeature implements AutoCloseable {
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto) {
         this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                new Seams(NO_SIGNALS, new InstanceTable(dataSource), NO_SUPPRESSIONS, NO_NOTIFIER, NO_EVENTS),
+                new Seams(new SqlSignalSource(), new InstanceTable(dataSource), NO_SUPPRESSIONS, NO_NOTIFIER, NO_EVENTS),
                 AnomalyConfig.defaults().detector().threshold());
     }
 
@@ -141,6 +144,11 @@ public final class AlertingFeature implements AutoCloseable {
 
     /** Starts evaluating the rules this node owns and delivering due notifications (nothing when disabled). */
     public void start() {
+        try {
+            DefaultPack.load().install(dataSource, clock);
+        } catch (SQLException e) { // the rules can be added later through the API; the evaluator runs without them
+            LOG.error("alerting: the default rule pack could not be installed on node {}: {}", nodeName, e.getMessage(), e);
+        }
         if (!config.enabled()) {
             LOG.info("alerting: disabled on node {} (alerting.enabled is false)", nodeName);
             return;
