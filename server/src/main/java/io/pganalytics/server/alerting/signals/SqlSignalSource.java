@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The signals from the stored series: one SQL statement per signal per read, over every instance asked for, so that an
+ * The signals from the stored series: one SQL statement per signal per read, over every instance asked for (up to
+ * {@link #MAX_INSTANCES_PER_READ} a statement), so that an
  * evaluation round costs one statement per signal its rules name whatever the number of rules and instances
  * (docs/ALERTING.md, "Signals"; the cost is in docs/BENCHMARKS.md). Unstepped reads compute a value per stored time
  * (whole seconds) from the raw rows; stepped reads one value per step, from the 1-hour rollups when the step is a whole
@@ -30,7 +31,7 @@ import java.util.Map;
  * from the raw rows. A value is at its time's whole second, or at the start of its step.
  */
 public final class SqlSignalSource implements SignalSource {
-    /** The most instances one read takes (a round reads them in slices of this size). */
+    /** The most instances one statement reads: a read of more takes one statement per slice of this size. */
     public static final int MAX_INSTANCES_PER_READ = 10_000;
 
     private final List<SignalInfo> catalogue = Signals.all().values().stream().map(Signal::info).toList();
@@ -52,10 +53,6 @@ public final class SqlSignalSource implements SignalSource {
         if (definition == null) {
             throw new IllegalArgumentException("unknown signal " + signal);
         }
-        if (instanceIds.length > MAX_INSTANCES_PER_READ) {
-            throw new IllegalArgumentException("signal " + signal + ": " + instanceIds.length + " instances in one read, at most "
-                    + MAX_INSTANCES_PER_READ);
-        }
         if (step != null && step.toSeconds() < 1) {
             throw new IllegalArgumentException("signal " + signal + ": step must be at least 1 s, was " + step);
         }
@@ -63,19 +60,21 @@ public final class SqlSignalSource implements SignalSource {
         if (instanceIds.length == 0 || maxPerInstance <= 0 || !from.isBefore(to)) {
             return values;
         }
-        Long[] ids = new Long[instanceIds.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = instanceIds[i];
-        }
-        Array array = c.createArrayOf("int8", ids);
-        try {
-            if (definition instanceof PerTime perTime) {
-                readPerTime(c, perTime, array, from, to, step, maxPerInstance, values);
-            } else {
-                SpecialReads.read(c, ((Special) definition).kind(), array, from, to, step, maxPerInstance, values);
+        for (int start = 0; start < instanceIds.length; start += MAX_INSTANCES_PER_READ) {
+            Long[] ids = new Long[Math.min(MAX_INSTANCES_PER_READ, instanceIds.length - start)];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = instanceIds[start + i];
             }
-        } finally {
-            array.free();
+            Array array = c.createArrayOf("int8", ids);
+            try {
+                if (definition instanceof PerTime perTime) {
+                    readPerTime(c, perTime, array, from, to, step, maxPerInstance, values);
+                } else {
+                    SpecialReads.read(c, ((Special) definition).kind(), array, from, to, step, maxPerInstance, values);
+                }
+            } finally {
+                array.free();
+            }
         }
         return values;
     }
