@@ -33,7 +33,8 @@ final class AlertStore {
     private final ObjectMapper json;
 
     AlertStore(ObjectMapper json) {
-        this.json = json;
+        // lenient on read: columns written through the wire model carry derived properties (RuleScope's "all")
+        this.json = json.copy().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
     /** The rules, enabled or not (a disabled rule's active alerts are resolved), at most {@code max}. */

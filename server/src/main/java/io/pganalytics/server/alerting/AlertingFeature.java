@@ -163,6 +163,16 @@ public final class AlertingFeature implements AutoCloseable {
         evaluator.round(instances);
     }
 
+    /** Rounds this node has run (tests wait on it). */
+    long roundsRun() {
+        return evaluator.roundsRun();
+    }
+
+    /** Whether this node evaluates the rule (the partition owner of its id). */
+    boolean owns(long ruleId) {
+        return evaluator.owns(ruleId);
+    }
+
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit, Confirmations confirmations) {
         return List.of();
     }

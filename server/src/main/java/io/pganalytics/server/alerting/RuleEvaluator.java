@@ -62,6 +62,7 @@ final class RuleEvaluator implements AutoCloseable {
     private final Map<String, CompiledRule> compiled = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private final List<UUID> listeners = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private volatile long dirtySince = Long.MAX_VALUE;
     private volatile boolean fullRequested;
     private volatile boolean closing;
@@ -125,6 +126,10 @@ final class RuleEvaluator implements AutoCloseable {
         if (instanceIds.length > 0) {
             dirtyTopic.publish(instanceIds);
         }
+    }
+
+    long roundsRun() {
+        return rounds.get();
     }
 
     boolean owns(long ruleId) {
@@ -239,6 +244,7 @@ final class RuleEvaluator implements AutoCloseable {
                 figures.owned(active);
             }
         }
+        rounds.incrementAndGet();
         figures.round(onlyInstances == null ? "full" : "ingest", (System.nanoTime() - start) / 1e9, evaluated);
         if (housekeeping != null && onlyInstances == null && !clock.instant().isBefore(nextHousekeeping)) {
             nextHousekeeping = clock.instant().plus(housekeeping.interval());
