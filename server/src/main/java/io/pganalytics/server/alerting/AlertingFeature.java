@@ -3,6 +3,7 @@ package io.pganalytics.server.alerting;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.alerting.SignalInfo;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.alerting.context.AlertingContext;
 import io.pganalytics.server.alerting.pack.DefaultPack;
 import io.pganalytics.server.alerting.signals.SqlSignalSource;
 import io.pganalytics.server.anomaly.AnomalyConfig;
@@ -80,12 +81,21 @@ public final class AlertingFeature implements AutoCloseable {
     private final JobLeases leases;
     private final RuleEvaluator evaluator;
     private final RulePreviewer previewer;
+    /** Instances and labels, silences and maintenance windows, on-call (null when the seams were given: tests). */
+    private final AlertingContext context;
 
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto) {
         this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                new Seams(new SqlSignalSource(), new InstanceTable(dataSource), NO_SUPPRESSIONS, NO_NOTIFIER, NO_EVENTS),
-                AnomalyConfig.defaults().detector().threshold());
+                new AlertingContext(dataSource, hazelcast, clock));
+    }
+
+    private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto,
+                            AlertingContext context) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
+                new Seams(new SqlSignalSource(), context.instances(), context.suppressions(), NO_NOTIFIER, NO_EVENTS),
+                AnomalyConfig.defaults().detector().threshold(), context);
     }
 
     /**
@@ -94,6 +104,13 @@ public final class AlertingFeature implements AutoCloseable {
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
                            double anomalyThreshold) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto, seams, anomalyThreshold, null);
+    }
+
+    private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
+                            double anomalyThreshold, AlertingContext context) {
+        this.context = context;
         this.config = config;
         this.dataSource = dataSource;
         this.hazelcast = hazelcast;
@@ -173,13 +190,21 @@ public final class AlertingFeature implements AutoCloseable {
         return evaluator.owns(ruleId);
     }
 
+    /** Instances and labels, silences and maintenance windows, on-call: the seams the evaluator and notifier use. */
+    public AlertingContext context() {
+        return context;
+    }
+
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit, Confirmations confirmations) {
-        return List.of();
+        return context == null ? List.of() : context.routes(bodies, audit, confirmations);
     }
 
     @Override
     public void close() {
         evaluator.close();
         leases.close();
+        if (context != null) {
+            context.close();
+        }
     }
 }
