@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The evaluation benchmark's fleet, written with SQL in the shape the ingest stores it: {@code instances} monitored
+ * The evaluation benchmark's fleet, written with SQL in the shape the ingest stores it, its series running on
+ * {@code ahead} past the time it is written (a read stops at the round's time, so the fleet stays live and fresh while
+ * the rounds run, as if its collectors kept sending): {@code instances} monitored
  * instances labelled {@code team=t<i % groups>}, each with the series the default pack reads (activity every 10 s over
  * the last 10 minutes; database, instance, bgwriter, WAL, replication slot, archiver every minute; a standby on one in
  * ten; file systems every minute for 6 hours; {@code statements} statements every minute for an hour and hourly over 7
@@ -37,8 +39,11 @@ final class AlertBenchData {
     private final int groups;
     private final int statements;
     private final Instant now;
+    /** How far past {@code now} the series go: reads stop at the time of the round, so rows appear as time passes. */
+    private final Duration ahead;
 
-    AlertBenchData(DataSource db, int instances, int groups, int statements, Instant now) {
+    AlertBenchData(DataSource db, int instances, int groups, int statements, Instant now, Duration ahead) {
+        this.ahead = ahead;
         this.db = db;
         this.instances = instances;
         this.groups = groups;
@@ -51,12 +56,12 @@ final class AlertBenchData {
         long rows = 0;
         try (Connection c = db.getConnection()) {
             Partitions partitions = new Partitions();
-            ensure(c, partitions, Resolution.RAW, now.minus(Duration.ofHours(7)), now);
+            ensure(c, partitions, Resolution.RAW, now.minus(Duration.ofHours(7)), now.plus(ahead));
             ensure(c, partitions, Resolution.HOUR, now.minus(Duration.ofDays(8)), now);
             rows += update(c, """
                     INSERT INTO monitored_instance (id, system_identifier, host, port, name, first_seen_at, last_seen_at, last_collected_at)
                     SELECT g, 'bench', 'bench-' || g, 5432, 'bench-' || g, ?::timestamptz, ?::timestamptz, ?::timestamptz
-                    FROM generate_series(1, ?) g""", at(now), at(now), at(now), instances);
+                    FROM generate_series(1, ?) g""", at(now), at(now.plus(ahead)), at(now.plus(ahead)), instances);
             rows += update(c, "INSERT INTO instance_label (instance_id, key, value) SELECT g, 'team', 't' || (g % ?) "
                     + "FROM generate_series(1, ?) g", groups, instances);
             // every 10 s for 10 minutes; one instance in 50 has a session waiting on a lock
@@ -82,7 +87,7 @@ final class AlertBenchData {
                     SELECT g, t, NULL, 100, 0.5, 1000
                     FROM generate_series(1, ?) g,
                          generate_series(?::timestamptz - interval '10 minutes', ?::timestamptz, interval '60 seconds') t
-                    WHERE g % 10 = 0""", instances, at(now), at(now));
+                    WHERE g % 10 = 0""", instances, at(now), at(now.plus(ahead)));
             // 6 hours of file systems: one instance in 200 fills its data disk (95 % used)
             rows += series(c, MetricCatalog.HOST_FILESYSTEM, 60, Duration.ofHours(6), """
                     path, total_bytes, used_bytes, available_bytes""", """
@@ -94,7 +99,7 @@ final class AlertBenchData {
                     SELECT g, t, 60, 5, 10, q, true, 10, 10.0 * q
                     FROM generate_series(1, ?) g,
                          generate_series(?::timestamptz - interval '1 hour', ?::timestamptz, interval '60 seconds') t,
-                         generate_series(1, ?) q""", instances, at(now), at(now), statements);
+                         generate_series(1, ?) q""", instances, at(now), at(now.plus(ahead)), statements);
             rows += update(c, """
                     INSERT INTO ts.statements_1h (instance_id, bucket, samples, interval_seconds, dbid, userid, queryid, toplevel, calls,
                                                   total_exec_time)
@@ -106,7 +111,7 @@ final class AlertBenchData {
             c.commit();
             try (var st = c.createStatement()) {
                 c.setAutoCommit(true);
-                st.execute("ANALYZE");
+                st.execute("VACUUM ANALYZE"); // so that autovacuum does not run during the measured rounds
                 c.setAutoCommit(false);
             }
         }
@@ -164,7 +169,7 @@ final class AlertBenchData {
                 + "SELECT g, t, " + interval + ", " + values + "\n"
                 + "FROM generate_series(1, ?) g,\n"
                 + "     generate_series(?::timestamptz - interval '" + span.toSeconds() + " seconds', ?::timestamptz, interval '"
-                + everySeconds + " seconds') t", instances, at(now), at(now));
+                + everySeconds + " seconds') t", instances, at(now), at(now.plus(ahead)));
     }
 
     private static void ensure(Connection c, Partitions partitions, Resolution resolution, Instant from, Instant to) throws SQLException {

