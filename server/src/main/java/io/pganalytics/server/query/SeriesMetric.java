@@ -36,12 +36,12 @@ public record SeriesMetric(String name, String unit, String description, Family 
         GAUGE_EXPRESSION
     }
 
-    boolean hasRollups() {
+    public boolean hasRollups() {
         return SeriesSchema.hasRollups(family);
     }
 
     /** The per-time select list, producing {@code n} and {@code d} (or {@code v}). */
-    String inner(Resolution resolution) {
+    public String inner(Resolution resolution) {
         boolean raw = resolution == Resolution.RAW;
         return switch (kind) {
             case RATE -> "sum((" + expression + ")::float8) AS n, max(interval_seconds) AS d";
@@ -54,7 +54,7 @@ public record SeriesMetric(String name, String unit, String description, Family 
     }
 
     /** The per-step aggregate over the inner rows. */
-    String outer() {
+    public String outer() {
         return switch (kind) {
             case RATE, RATIO -> "sum(n) / nullif(sum(d), 0)";
             case COUNT -> "sum(n)";
