@@ -320,7 +320,7 @@ final class RuleEvaluator implements AutoCloseable {
                 for (Incidents.Pending p : pending) {
                     incident = incidents.tell(c, p, name);
                 }
-                if (!row.deleted || row.id != null) {
+                if (!row.deleted) { // a pending alert that never fired leaves no trace
                     published.add(new AlertEvent(row.view(), incident));
                 }
                 figures.transition(row);
