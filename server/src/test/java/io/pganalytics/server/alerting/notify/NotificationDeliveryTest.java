@@ -1,0 +1,199 @@
+package io.pganalytics.server.alerting.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.PgAnalyticsServer;
+import io.pganalytics.server.alerting.IncidentNotifier;
+import io.pganalytics.server.testing.ApiClient;
+import io.pganalytics.server.testing.Eventually;
+import io.pganalytics.server.testing.SharedPostgres;
+import io.pganalytics.server.testing.TestServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Notifications end to end on a real server: receivers and routes through the API, incidents told to the server's
+ * notifier, delivered by its dispatcher to a real local HTTP server.
+ */
+class NotificationDeliveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String HMAC_KEY = "a-webhook-key-of-some-length";
+    private static PgAnalyticsServer server;
+    private static ApiClient api;
+    private static String admin;
+    private static Incidents incidents;
+    private static HttpReceiver http;
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.start(SharedPostgres.newDatabase("notify"), TestServers.newClusterName(), Map.of(
+                "alerting.dispatch-interval", "100ms", "alerting.retry-initial", "50ms", "alerting.retry-max", "200ms",
+                "alerting.group-wait", "0s", "alerting.max-attempts", "4"));
+        api = new ApiClient(server);
+        admin = api.loginAdmin();
+        incidents = new Incidents(server.database().dataSource());
+        http = new HttpReceiver();
+    }
+
+    @AfterAll
+    static void stop() {
+        http.close();
+        server.close();
+    }
+
+    /** A receiver, a route of the instance to it, and an incident on the instance told FIRING. */
+    private record Setup(String instance, long receiverId, long routeId, Incidents.Opened incident) {
+    }
+
+    private static Setup fire(String kind, String settingsJson, String secretsJson, boolean suppressed) throws Exception {
+        String name = "db-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response receiver = api.post("/receivers", admin, "{\"name\":\"" + name + "\",\"kind\":\"" + kind + "\",\"settings\":" + settingsJson
+                + ",\"secrets\":" + secretsJson + "}");
+        assertEquals(201, receiver.status(), receiver.body());
+        long receiverId = receiver.json().get("id").asLong();
+        ApiClient.Response route = api.post("/routes", admin, "{\"position\":10,\"name\":\"" + name + "\",\"matchers\":[{\"label\":\"instance\",\"op\":\"=\","
+                + "\"value\":\"" + name + "\"}],\"receiverId\":" + receiverId + "}");
+        assertEquals(201, route.status(), route.body());
+        long instance = incidents.instance(name);
+        long rule = incidents.rule("LockWaits" + name.substring(3));
+        Incidents.Opened opened = incidents.open(instance, name, rule, "LockWaits", "critical", Map.of("team", "dba"), suppressed);
+        incidents.tell(server.alerting().notifier(), opened, IncidentNotifier.Event.FIRING, 1);
+        return new Setup(name, receiverId, route.json().get("id").asLong(), opened);
+    }
+
+    private static List<Object> notification(long incidentId, String event) throws Exception {
+        List<List<Object>> rows = incidents.rows("SELECT id, state, attempts, response_status, last_error, dedup_key FROM alert_notification "
+                + "WHERE incident_id = ? AND event = ? ORDER BY id", incidentId, event);
+        return rows.isEmpty() ? null : rows.getFirst();
+    }
+
+    private static void awaitState(long incidentId, String event, String state) {
+        Eventually.await(WAIT, "the " + event + " notification of incident " + incidentId + " " + state, () -> {
+            try {
+                List<Object> row = notification(incidentId, event);
+                return row != null && state.equals(row.get(1));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void webhookBodyIsSignedWithHmacSha256AndNamesTheNotification() throws Exception {
+        Setup setup = fire("webhook", "{\"url\":\"" + http.url("/hook-signed") + "\"}", "{\"hmacKey\":\"" + HMAC_KEY + "\"}", false);
+        awaitState(setup.incident().incidentId(), "firing", "sent");
+        HttpReceiver.Received received = http.at("/hook-signed").getFirst();
+        assertEquals("sha256=" + HttpChannel.hmac(HMAC_KEY, received.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                received.header("X-PgAnalytics-Signature"));
+        JsonNode body = JsonMapping.newMapper().readTree(received.body());
+        List<Object> row = notification(setup.incident().incidentId(), "firing");
+        assertEquals(row.get(0).toString(), received.header("X-PgAnalytics-Notification"));
+        assertEquals(((Number) row.get(0)).longValue(), body.get("id").asLong());
+        assertEquals("firing", body.get("event").asText());
+        assertEquals(setup.incident().incidentId(), body.get("incident").get("id").asLong());
+        assertEquals("Lock waits \"high\" <b>&</b> rising", body.get("alerts").get(0).get("summary").asText(), "escaped as JSON, kept whole");
+        assertEquals("dba", body.get("alerts").get(0).get("labels").get("team").asText());
+        assertEquals(200, ((Number) row.get(3)).intValue());
+    }
+
+    @Test
+    void theSameChangeToldTwiceIsNotifiedOnce() throws Exception {
+        Setup setup = fire("webhook", "{\"url\":\"" + http.url("/hook-dedup") + "\"}", "{\"hmacKey\":\"" + HMAC_KEY + "\"}", false);
+        incidents.tell(server.alerting().notifier(), setup.incident(), IncidentNotifier.Event.FIRING, 1);
+        incidents.tell(server.alerting().notifier(), setup.incident(), IncidentNotifier.Event.FIRING, 2);
+        awaitState(setup.incident().incidentId(), "firing", "sent");
+        assertEquals(1, incidents.rows("SELECT 1 FROM alert_notification WHERE incident_id = ?", setup.incident().incidentId()).size());
+        assertEquals(1, http.at("/hook-dedup").size());
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedWithBackoffUntilTheReceiverTakesIt() throws Exception {
+        http.statuses.add(503);
+        http.statuses.add(503);
+        Setup setup = fire("webhook", "{\"url\":\"" + http.url("/hook-retry") + "\"}", "{\"hmacKey\":\"" + HMAC_KEY + "\"}", false);
+        awaitState(setup.incident().incidentId(), "firing", "sent");
+        List<Object> row = notification(setup.incident().incidentId(), "firing");
+        assertEquals(3, ((Number) row.get(2)).intValue(), "two refusals, then delivered");
+        assertEquals(3, http.at("/hook-retry").size());
+        assertEquals(List.of(http.at("/hook-retry").getFirst().header("X-PgAnalytics-Notification")),
+                http.at("/hook-retry").stream().map(r -> r.header("X-PgAnalytics-Notification")).distinct().toList(), "one stable id");
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.adminPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("pganalytics_alert_notifications_total{channel=\"webhook\",result=\"retry\"}"), metrics);
+    }
+
+    @Test
+    void aMessageTheReceiverRefusesIsNotRetried() throws Exception {
+        http.statuses.add(400);
+        Setup setup = fire("webhook", "{\"url\":\"" + http.url("/hook-refused") + "\"}", "{\"hmacKey\":\"" + HMAC_KEY + "\"}", false);
+        awaitState(setup.incident().incidentId(), "firing", "failed");
+        List<Object> row = notification(setup.incident().incidentId(), "firing");
+        assertEquals(1, ((Number) row.get(2)).intValue());
+        assertEquals(400, ((Number) row.get(3)).intValue());
+        assertTrue(row.get(4).toString().startsWith("HTTP 400"), row.get(4).toString());
+    }
+
+    @Test
+    void anIncidentWhoseAlertsAreAllSuppressedIsNotNotified() throws Exception {
+        Setup setup = fire("webhook", "{\"url\":\"" + http.url("/hook-suppressed") + "\"}", "{\"hmacKey\":\"" + HMAC_KEY + "\"}", true);
+        incidents.tell(server.alerting().notifier(), setup.incident(), IncidentNotifier.Event.RESOLVED, 2);
+        assertTrue(incidents.rows("SELECT 1 FROM alert_notification WHERE incident_id = ?", setup.incident().incidentId()).isEmpty());
+        assertTrue(http.at("/hook-suppressed").isEmpty());
+    }
+
+    @Test
+    void slackTeamsAndPagerDutyGetTheirOwnBodiesAndPagerDutyResolvesByDedupKey() throws Exception {
+        Setup slack = fire("slack", "{}", "{\"url\":\"" + http.url("/slack") + "\"}", false);
+        Setup teams = fire("teams", "{}", "{\"url\":\"" + http.url("/teams") + "\"}", false);
+        Setup pager = fire("pagerduty", "{\"url\":\"" + http.url("/pagerduty") + "\"}", "{\"routingKey\":\"R0UT1NGKEY\"}", false);
+        awaitState(slack.incident().incidentId(), "firing", "sent");
+        awaitState(teams.incident().incidentId(), "firing", "sent");
+        awaitState(pager.incident().incidentId(), "firing", "sent");
+        JsonNode slackBody = JsonMapping.newMapper().readTree(http.at("/slack").getFirst().body());
+        assertTrue(slackBody.get("text").asText().startsWith("[FIRING] LockWaits"), slackBody.toString());
+        assertTrue(slackBody.get("attachments").get(0).get("text").asText().contains("Lock waits \"high\" &lt;b&gt;&amp;&lt;/b&gt; rising"),
+                "Slack's entities escaped: " + slackBody);
+        JsonNode teamsBody = JsonMapping.newMapper().readTree(http.at("/teams").getFirst().body());
+        assertEquals("application/vnd.microsoft.card.adaptive", teamsBody.get("attachments").get(0).get("contentType").asText());
+        assertEquals("AdaptiveCard", teamsBody.get("attachments").get(0).get("content").get("type").asText());
+        JsonNode trigger = JsonMapping.newMapper().readTree(http.at("/pagerduty").getFirst().body());
+        assertEquals("R0UT1NGKEY", trigger.get("routing_key").asText());
+        assertEquals("trigger", trigger.get("event_action").asText());
+        assertEquals("pganalytics-incident-" + pager.incident().incidentId(), trigger.get("dedup_key").asText());
+        assertEquals("critical", trigger.get("payload").get("severity").asText());
+
+        incidents.execute("UPDATE alert_incident SET state = 'resolved', resolved_at = now() WHERE id = ?", pager.incident().incidentId());
+        incidents.tell(server.alerting().notifier(), pager.incident(), IncidentNotifier.Event.RESOLVED, 2);
+        awaitState(pager.incident().incidentId(), "resolved", "sent");
+        JsonNode resolve = JsonMapping.newMapper().readTree(http.at("/pagerduty").getLast().body());
+        assertEquals("resolve", resolve.get("event_action").asText());
+        assertEquals(trigger.get("dedup_key").asText(), resolve.get("dedup_key").asText());
+        assertNull(resolve.get("payload"));
+    }
+
+    @Test
+    void anAcknowledgedIncidentTellsPagerDutyOnce() throws Exception {
+        Setup pager = fire("pagerduty", "{\"url\":\"" + http.url("/pagerduty-ack") + "\"}", "{\"routingKey\":\"ACKKEY\"}", false);
+        awaitState(pager.incident().incidentId(), "firing", "sent");
+        incidents.execute("UPDATE alert_incident SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = 'alice' WHERE id = ?",
+                pager.incident().incidentId());
+        awaitState(pager.incident().incidentId(), "updated", "sent");
+        JsonNode acknowledge = JsonMapping.newMapper().readTree(http.at("/pagerduty-ack").getLast().body());
+        assertEquals("acknowledge", acknowledge.get("event_action").asText());
+        assertEquals(2, http.at("/pagerduty-ack").size());
+        assertFalse(incidents.rows("SELECT 1 FROM alert_notification WHERE incident_id = ? AND dedup_key LIKE '%:acknowledged:%'",
+                pager.incident().incidentId()).isEmpty());
+    }
+}
