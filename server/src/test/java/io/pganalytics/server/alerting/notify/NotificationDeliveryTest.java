@@ -8,6 +8,10 @@ import io.pganalytics.server.testing.ApiClient;
 import io.pganalytics.server.testing.Eventually;
 import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.TestServers;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,8 @@ class NotificationDeliveryTest {
     private static String admin;
     private static Incidents incidents;
     private static HttpReceiver http;
+    private static GreenMail mail;
+    private static StartTlsFront front;
 
     @BeforeAll
     static void start() {
@@ -44,10 +50,19 @@ class NotificationDeliveryTest {
         admin = api.loginAdmin();
         incidents = new Incidents(server.database().dataSource());
         http = new HttpReceiver();
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try {
+            front = new StartTlsFront(mail.getSmtp().getPort());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        front.close();
+        mail.stop();
         http.close();
         server.close();
     }
@@ -195,5 +210,70 @@ class NotificationDeliveryTest {
         assertEquals(2, http.at("/pagerduty-ack").size());
         assertFalse(incidents.rows("SELECT 1 FROM alert_notification WHERE incident_id = ? AND dedup_key LIKE '%:acknowledged:%'",
                 pager.incident().incidentId()).isEmpty());
+    }
+
+    private static String mailSettings(int port, String certificatePem) {
+        Map<String, String> settings = new java.util.TreeMap<>(Map.of("to", "dba@example.com", "from", "pganalytics@example.com",
+                "smtpHost", "127.0.0.1", "smtpPort", Integer.toString(port)));
+        if (certificatePem != null) {
+            settings.put("trustedCertificate", certificatePem);
+        }
+        return api.toJson(settings);
+    }
+
+    private static List<MimeMessage> mailsAbout(String instance) throws Exception {
+        List<MimeMessage> found = new java.util.ArrayList<>();
+        for (MimeMessage message : mail.getReceivedMessages()) {
+            if (message.getSubject().contains(instance)) {
+                found.add(message);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void mailGoesOverStartTlsAndArrivesInTheSmtpServer() throws Exception {
+        int upgradedBefore = front.upgraded.get();
+        Setup setup = fire("email", mailSettings(front.port(), front.certificatePem()), "{}", false);
+        awaitState(setup.incident().incidentId(), "firing", "sent");
+        List<MimeMessage> received = mailsAbout(setup.instance());
+        assertEquals(1, received.size());
+        MimeMessage message = received.getFirst();
+        assertEquals("[FIRING CRITICAL] LockWaits on " + setup.instance() + " on " + setup.instance(), message.getSubject());
+        assertEquals("dba@example.com", message.getAllRecipients()[0].toString());
+        String body = GreenMailUtil.getBody(message);
+        assertTrue(body.contains("Lock waits \"high\" <b>&</b> rising"), body);
+        assertTrue(body.contains("team=dba"), body);
+        List<Object> row = notification(setup.incident().incidentId(), "firing");
+        assertEquals(row.get(0).toString(), message.getHeader("X-PgAnalytics-Notification")[0]);
+        assertEquals(250, ((Number) row.get(3)).intValue());
+        assertTrue(front.upgraded.get() > upgradedBefore, "the session was upgraded with STARTTLS");
+    }
+
+    @Test
+    void aMailServerWithoutStartTlsIsNotUsedInClear() throws Exception {
+        String name = "plain-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response created = api.post("/receivers", admin, "{\"name\":\"" + name + "\",\"kind\":\"email\",\"settings\":"
+                + mailSettings(mail.getSmtp().getPort(), null) + "}");
+        assertEquals(201, created.status(), created.body());
+        int before = mail.getReceivedMessages().length;
+        ApiClient.Response test = api.post("/receivers/" + created.json().get("id").asLong() + "/test", admin, "{}");
+        assertEquals(200, test.status(), test.body());
+        assertFalse(test.json().get("delivered").asBoolean(), test.body());
+        assertTrue(test.json().get("error").asText().contains("STARTTLS"), test.body());
+        assertEquals(before, mail.getReceivedMessages().length);
+    }
+
+    @Test
+    void aTestSendReachesTheReceiverNow() throws Exception {
+        String name = "test-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiClient.Response created = api.post("/receivers", admin, "{\"name\":\"" + name + "\",\"kind\":\"webhook\",\"settings\":{\"url\":\""
+                + http.url("/hook-test") + "\"},\"secrets\":{\"hmacKey\":\"" + HMAC_KEY + "\"}}");
+        assertEquals(201, created.status(), created.body());
+        ApiClient.Response test = api.post("/receivers/" + created.json().get("id").asLong() + "/test", admin, "{}");
+        assertEquals(200, test.status(), test.body());
+        assertTrue(test.json().get("delivered").asBoolean(), test.body());
+        assertEquals(200, test.json().get("status").asInt());
+        assertTrue(http.at("/hook-test").getFirst().body().contains("Test notification from pgAnalytics"));
     }
 }
