@@ -276,4 +276,111 @@ class NotificationDeliveryTest {
         assertEquals(200, test.json().get("status").asInt());
         assertTrue(http.at("/hook-test").getFirst().body().contains("Test notification from pgAnalytics"));
     }
+
+    @Test
+    void receiverSecretsAreWriteOnlySealedAndMaskedInTheAuditTrail() throws Exception {
+        String secret = "hmac-" + UUID.randomUUID();
+        ApiClient.Response created = api.post("/receivers", admin, "{\"name\":\"sealed-" + secret.substring(5, 13) + "\",\"kind\":\"webhook\","
+                + "\"settings\":{\"url\":\"" + http.url("/hook-sealed") + "\"},\"secrets\":{\"hmacKey\":\"" + secret + "\"}}");
+        assertEquals(201, created.status(), created.body());
+        long id = created.json().get("id").asLong();
+        assertFalse(created.body().contains(secret), created.body());
+        assertEquals("hmacKey", created.json().get("secretsSet").get(0).asText());
+        byte[] sealed = (byte[]) incidents.rows("SELECT secrets_sealed FROM alert_receiver WHERE id = ?", id).getFirst().getFirst();
+        assertFalse(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1).contains(secret), "sealed, not in clear");
+        ApiClient.Response read = api.get("/receivers/" + id, admin);
+        assertFalse(read.body().contains(secret), read.body());
+        assertEquals(http.url("/hook-sealed"), read.json().get("settings").get("url").asText());
+        String viewer = api.loginNewViewer("viewer-" + secret.substring(5, 13));
+        ApiClient.Response seen = api.get("/receivers/" + id, viewer);
+        assertEquals(200, seen.status(), seen.body());
+        assertTrue(seen.json().get("settings").isEmpty(), "a viewer does not see a receiver's settings: " + seen.body());
+        assertEquals(403, api.post("/receivers", viewer, "{}").status());
+
+        // a replace without the secret keeps it: the test message is still signed with it
+        ApiClient.Response replaced = api.put("/receivers/" + id, admin, "{\"name\":\"sealed-" + secret.substring(5, 13) + "-b\","
+                + "\"settings\":{\"url\":\"" + http.url("/hook-sealed") + "\"}}");
+        assertEquals(200, replaced.status(), replaced.body());
+        assertTrue(api.post("/receivers/" + id + "/test", admin, "{}").json().get("delivered").asBoolean());
+        HttpReceiver.Received signed = http.at("/hook-sealed").getLast();
+        assertEquals("sha256=" + HttpChannel.hmac(secret, signed.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                signed.header("X-PgAnalytics-Signature"));
+        List<List<Object>> audited = incidents.rows("SELECT r::text FROM audit.record r WHERE r.action LIKE ?", "receiver.%");
+        assertFalse(audited.isEmpty(), "receiver changes are audited");
+        assertTrue(audited.stream().noneMatch(row -> row.getFirst().toString().contains(secret)), "no secret in the audit trail");
+    }
+
+    @Test
+    void aBadReceiverIsRefusedNamingTheFieldAndWritesNothing() throws Exception {
+        long before = ((Number) incidents.rows("SELECT count(*) FROM alert_receiver").getFirst().getFirst()).longValue();
+        ApiClient.Response kind = api.post("/receivers", admin, "{\"name\":\"bad1\",\"kind\":\"fax\"}");
+        assertEquals(400, kind.status(), kind.body());
+        assertEquals("kind", kind.json().get("details").get(0).get("field").asText());
+        ApiClient.Response key = api.post("/receivers", admin, "{\"name\":\"bad2\",\"kind\":\"webhook\",\"settings\":{\"url\":\"https://x.example\"}}");
+        assertEquals(400, key.status(), key.body());
+        assertEquals("secrets.hmacKey", key.json().get("details").get(0).get("field").asText());
+        ApiClient.Response plain = api.post("/receivers", admin, "{\"name\":\"bad3\",\"kind\":\"email\",\"settings\":{\"to\":\"a@example.com\","
+                + "\"from\":\"b@example.com\",\"smtpHost\":\"mail.example.com\",\"tls\":\"none\"}}");
+        assertEquals(400, plain.status(), plain.body());
+        assertEquals("settings.tls", plain.json().get("details").get(0).get("field").asText());
+        ApiClient.Response credentials = api.post("/receivers", admin, "{\"name\":\"bad4\",\"kind\":\"webhook\",\"settings\":{\"url\":"
+                + "\"https://user:pw@x.example\"},\"secrets\":{\"hmacKey\":\"" + HMAC_KEY + "\"}}");
+        assertEquals(400, credentials.status(), credentials.body());
+        assertEquals("settings.url", credentials.json().get("details").get(0).get("field").asText());
+        assertEquals(before, ((Number) incidents.rows("SELECT count(*) FROM alert_receiver").getFirst().getFirst()).longValue());
+    }
+
+    @Test
+    void aBadRouteIsRefusedNamingTheField() {
+        ApiClient.Response regex = api.post("/routes", admin, "{\"name\":\"r\",\"matchers\":[{\"label\":\"team\",\"op\":\"=~\",\"value\":\"(\"}],"
+                + "\"receiverId\":1}");
+        assertEquals(400, regex.status(), regex.body());
+        assertTrue(regex.body().contains("matchers[0].value"), regex.body());
+        ApiClient.Response neither = api.post("/routes", admin, "{\"name\":\"r\"}");
+        assertEquals(400, neither.status(), neither.body());
+        assertEquals("receiverId", neither.json().get("details").get(0).get("field").asText());
+        ApiClient.Response wait = api.post("/routes", admin, "{\"name\":\"r\",\"receiverId\":999999,\"groupWait\":\"2h\"}");
+        assertEquals(400, wait.status(), wait.body());
+        assertTrue(wait.body().contains("groupWait") && wait.body().contains("no receiver 999999"), wait.body());
+    }
+
+    @Test
+    void deletingNeedsConfirmationAndAReceiverInUseIsKept() throws Exception {
+        Setup setup = fire("webhook", "{\"url\":\"" + http.url("/hook-delete") + "\"}", "{\"hmacKey\":\"" + HMAC_KEY + "\"}", false);
+        ApiClient unconfirmed = api.withoutConfirming();
+        assertEquals(409, unconfirmed.delete("/receivers/" + setup.receiverId(), admin).status(), "a route still sends to it");
+        assertEquals(428, unconfirmed.delete("/routes/" + setup.routeId(), admin).status());
+        assertEquals(204, api.delete("/routes/" + setup.routeId(), admin).status());
+        assertEquals(204, api.delete("/receivers/" + setup.receiverId(), admin).status());
+        assertEquals(404, api.get("/receivers/" + setup.receiverId(), admin).status());
+    }
+
+    @Test
+    void routesMatchInPositionOrderAndContinueOnlyWhenTheySaySo() throws Exception {
+        String team = "t" + UUID.randomUUID().toString().substring(0, 8);
+        long receiver = api.post("/receivers", admin, "{\"name\":\"order-" + team + "\",\"kind\":\"webhook\",\"settings\":{\"url\":\""
+                + http.url("/hook-order") + "\"},\"secrets\":{\"hmacKey\":\"" + HMAC_KEY + "\"}}").json().get("id").asLong();
+        String name = "order-" + team;
+        long first = route(team + "-a", 1, name, "team", "=", team, receiver, true);
+        long second = route(team + "-b", 2, name, "team", "=~", team + "|other", receiver, false);
+        long third = route(team + "-c", 3, name, "team", "=", team, receiver, false);
+        long skipped = route(team + "-d", 0, name, "team", "!=", team, receiver, false);
+        Incidents.Opened opened = incidents.open(incidents.instance(name), name, incidents.rule("Order" + team), "Order", "warning",
+                Map.of("team", team), false);
+        incidents.tell(server.alerting().notifier(), opened, IncidentNotifier.Event.FIRING, 1);
+        List<Object> routes = incidents.rows("SELECT route_id FROM alert_notification WHERE incident_id = ? ORDER BY route_id", opened.incidentId())
+                .stream().map(List::getFirst).map(v -> (Object) ((Number) v).longValue()).toList();
+        assertEquals(List.of(first, second), routes, "not " + third + " (the second did not continue) nor " + skipped);
+    }
+
+    /** A route of one test's instance (so that it never takes another test's incidents) and one more matcher. */
+    private static long route(String name, int position, String instance, String label, String op, String value, long receiver,
+                              boolean continueMatching) {
+        ApiClient.Response route = api.post("/routes", admin, "{\"position\":" + position + ",\"name\":\"" + name + "\",\"matchers\":["
+                + "{\"label\":\"instance\",\"op\":\"=\",\"value\":\"" + instance + "\"},{\"label\":\""
+                + label + "\",\"op\":\"" + op + "\",\"value\":\"" + value + "\"}],\"receiverId\":" + receiver + ",\"continueMatching\":"
+                + continueMatching + "}");
+        assertEquals(201, route.status(), route.body());
+        return route.json().get("id").asLong();
+    }
 }
