@@ -96,7 +96,8 @@ final class Incidents {
         }
     }
 
-    private long insert(String sql, Object... parameters) throws SQLException {
+    /** An INSERT ... RETURNING id, committed. */
+    long insert(String sql, Object... parameters) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             c.setAutoCommit(true);
             for (int i = 0; i < parameters.length; i++) {
