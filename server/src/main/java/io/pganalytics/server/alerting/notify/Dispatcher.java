@@ -142,7 +142,8 @@ final class Dispatcher {
         Channel channel = channels.get(receiver.get().kind());
         Templates.Delivery delivery = new Templates.Delivery(notification.id(), notification.event(), notification.recipient(), notification.level(),
                 acknowledgement);
-        DeliveryResult result = channel.send(receiver.get(), Templates.context(incident.get(), delivery, clock.instant()), delivery);
+        DeliveryResult result = Notifications.sendGuarded(channel, receiver.get(), Templates.context(incident.get(), delivery, clock.instant()),
+                delivery);
         String kind = receiver.get().kind();
         if (result.delivered()) {
             finish(notification, NotificationLog.SENT, result.status(), null, kind, "sent");

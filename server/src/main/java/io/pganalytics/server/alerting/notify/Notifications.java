@@ -133,11 +133,25 @@ public final class Notifications implements AutoCloseable {
                             "This is a test of receiver '" + receiver.name() + "': no action is needed.", null, now, null, false,
                             Map.of("alertname", "TestNotification", "severity", "info"))), 1, List.of());
             Templates.Delivery delivery = new Templates.Delivery(0, "firing", null, null, false);
-            DeliveryResult result = channels.get(receiver.kind()).send(receiver, Templates.context(incident, delivery, now), delivery);
+            DeliveryResult result = sendGuarded(channels.get(receiver.kind()), receiver, Templates.context(incident, delivery, now), delivery);
             LOG.info("notifications: test of receiver {} ({}): {}", receiverId, receiver.kind(), result.delivered() ? "delivered" : result.error());
             return result;
         } finally {
             tests.release();
+        }
+    }
+
+    /**
+     * A channel's attempt whose unexpected failure is a failed result (recorded and retried like any other), never an
+     * exception that would leave the row claimed; the exception's message is not shown (it may quote a secret).
+     */
+    static DeliveryResult sendGuarded(Channel channel, ReceiverTarget receiver, Map<String, Object> context, Templates.Delivery delivery) {
+        try {
+            return channel.send(receiver, context, delivery);
+        } catch (RuntimeException e) {
+            LOG.warn("notifications: sending through {} failed unexpectedly: {}", receiver, e.getClass().getName());
+            return new DeliveryResult(false, null, "the " + receiver.kind() + " channel failed unexpectedly (" + e.getClass().getSimpleName()
+                    + "); see the server log", 0);
         }
     }
 
