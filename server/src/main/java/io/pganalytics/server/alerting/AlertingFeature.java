@@ -3,6 +3,7 @@ package io.pganalytics.server.alerting;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.alerting.SignalInfo;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.alerting.notify.Notifications;
 import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.audit.Confirmations;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Alerting on one node, wired: the context (instances and labels, silences, maintenance windows, on-call), the
@@ -63,6 +65,18 @@ public final class AlertingFeature implements AutoCloseable {
     };
     static final AlertEvents NO_EVENTS = event -> {
     };
+    /** Nobody is on call until the on-call context (server.alerting.context) is wired: escalation to people records why not. */
+    static final OnCallDirectory NO_ONCALL = new OnCallDirectory() {
+        @Override
+        public Optional<io.pganalytics.common.alerting.OnCallShift> onCall(long scheduleId, java.time.Instant at) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<io.pganalytics.common.alerting.OnCallShift> person(long userId) {
+            return Optional.empty();
+        }
+    };
 
     private final AlertingConfig config;
     private final DataSource dataSource;
@@ -77,12 +91,26 @@ public final class AlertingFeature implements AutoCloseable {
     private final JobLeases leases;
     private final RuleEvaluator evaluator;
     private final RulePreviewer previewer;
+    private final Notifications notifications;
 
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto) {
         this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                new Seams(NO_SIGNALS, new InstanceTable(dataSource), NO_SUPPRESSIONS, NO_NOTIFIER, NO_EVENTS),
-                AnomalyConfig.defaults().detector().threshold());
+                notifications(config, dataSource, nodeName, clock, metrics, crypto), AnomalyConfig.defaults().detector().threshold());
+    }
+
+    private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto,
+                            Notifications notifications, double anomalyThreshold) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
+                new Seams(NO_SIGNALS, new InstanceTable(dataSource), NO_SUPPRESSIONS, notifications.notifier(), NO_EVENTS),
+                anomalyThreshold, notifications);
+    }
+
+    private static Notifications notifications(AlertingConfig config, DataSource dataSource, String nodeName, Clock clock,
+                                               MetricsRegistry metrics, CryptoFeature crypto) {
+        crypto.register(Notifications.sealedColumn());
+        return new Notifications(config, dataSource, nodeName, clock, metrics, crypto.sealer(), NO_ONCALL);
     }
 
     /**
@@ -91,7 +119,14 @@ public final class AlertingFeature implements AutoCloseable {
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
                            double anomalyThreshold) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto, seams, anomalyThreshold, null);
+    }
+
+    private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
+                            double anomalyThreshold, Notifications notifications) {
         this.config = config;
+        this.notifications = notifications;
         this.dataSource = dataSource;
         this.hazelcast = hazelcast;
         this.nodeName = nodeName;
@@ -108,6 +143,11 @@ public final class AlertingFeature implements AutoCloseable {
                 new AlertStates(seams.suppressions()), store, new Incidents(JsonMapping.newMapper(), store, seams.notifier()),
                 seams.events(), conditions, new AlertFigures(metrics), new AlertHousekeeping(dataSource, leases, maintenance, config, clock));
         this.previewer = new RulePreviewer(config, dataSource, seams.signals(), seams.instances(), conditions);
+    }
+
+    /** The notifier the evaluator tells of incidents' changes (server.alerting.notify). */
+    public IncidentNotifier notifier() {
+        return seams.notifier();
     }
 
     public AlertingConfig config() {
@@ -146,6 +186,9 @@ public final class AlertingFeature implements AutoCloseable {
             return;
         }
         evaluator.start();
+        if (notifications != null) {
+            notifications.start();
+        }
         LOG.info("alerting: node {} evaluates the rules it owns every {} and within {} of ingest", nodeName,
                 config.evaluationInterval(), config.ingestDelay());
     }
@@ -166,12 +209,15 @@ public final class AlertingFeature implements AutoCloseable {
     }
 
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit, Confirmations confirmations) {
-        return List.of();
+        return notifications == null ? List.of() : List.copyOf(notifications.routes(bodies, audit, confirmations));
     }
 
     @Override
     public void close() {
         evaluator.close();
+        if (notifications != null) {
+            notifications.close();
+        }
         leases.close();
     }
 }
