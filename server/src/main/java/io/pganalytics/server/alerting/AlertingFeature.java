@@ -3,9 +3,7 @@ package io.pganalytics.server.alerting;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.alerting.SignalInfo;
 import io.pganalytics.common.json.JsonMapping;
-import io.pganalytics.server.alerting.context.AlertingContext;
-import io.pganalytics.server.alerting.pack.DefaultPack;
-import io.pganalytics.server.alerting.signals.SqlSignalSource;
+import io.pganalytics.server.alerting.notify.Notifications;
 import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.audit.Confirmations;
@@ -23,12 +21,12 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Alerting on one node, wired: the context (instances and labels, silences, maintenance windows, on-call), the
@@ -67,6 +65,18 @@ public final class AlertingFeature implements AutoCloseable {
     };
     static final AlertEvents NO_EVENTS = event -> {
     };
+    /** Nobody is on call until the on-call context (server.alerting.context) is wired: escalation to people records why not. */
+    static final OnCallDirectory NO_ONCALL = new OnCallDirectory() {
+        @Override
+        public Optional<io.pganalytics.common.alerting.OnCallShift> onCall(long scheduleId, java.time.Instant at) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<io.pganalytics.common.alerting.OnCallShift> person(long userId) {
+            return Optional.empty();
+        }
+    };
 
     private final AlertingConfig config;
     private final DataSource dataSource;
@@ -81,21 +91,26 @@ public final class AlertingFeature implements AutoCloseable {
     private final JobLeases leases;
     private final RuleEvaluator evaluator;
     private final RulePreviewer previewer;
-    /** Instances and labels, silences and maintenance windows, on-call (null when the seams were given: tests). */
-    private final AlertingContext context;
+    private final Notifications notifications;
 
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto) {
         this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                new AlertingContext(dataSource, hazelcast, clock));
+                notifications(config, dataSource, nodeName, clock, metrics, crypto), AnomalyConfig.defaults().detector().threshold());
     }
 
     private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                             MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto,
-                            AlertingContext context) {
+                            Notifications notifications, double anomalyThreshold) {
         this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                new Seams(new SqlSignalSource(), context.instances(), context.suppressions(), NO_NOTIFIER, NO_EVENTS),
-                AnomalyConfig.defaults().detector().threshold(), context);
+                new Seams(NO_SIGNALS, new InstanceTable(dataSource), NO_SUPPRESSIONS, notifications.notifier(), NO_EVENTS),
+                anomalyThreshold, notifications);
+    }
+
+    private static Notifications notifications(AlertingConfig config, DataSource dataSource, String nodeName, Clock clock,
+                                               MetricsRegistry metrics, CryptoFeature crypto) {
+        crypto.register(Notifications.sealedColumn());
+        return new Notifications(config, dataSource, nodeName, clock, metrics, crypto.sealer(), NO_ONCALL);
     }
 
     /**
@@ -109,9 +124,9 @@ public final class AlertingFeature implements AutoCloseable {
 
     private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                             MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
-                            double anomalyThreshold, AlertingContext context) {
-        this.context = context;
+                            double anomalyThreshold, Notifications notifications) {
         this.config = config;
+        this.notifications = notifications;
         this.dataSource = dataSource;
         this.hazelcast = hazelcast;
         this.nodeName = nodeName;
@@ -128,6 +143,11 @@ public final class AlertingFeature implements AutoCloseable {
                 new AlertStates(seams.suppressions()), store, new Incidents(JsonMapping.newMapper(), store, seams.notifier()),
                 seams.events(), conditions, new AlertFigures(metrics), new AlertHousekeeping(dataSource, leases, maintenance, config, clock));
         this.previewer = new RulePreviewer(config, dataSource, seams.signals(), seams.instances(), conditions);
+    }
+
+    /** The notifier the evaluator tells of incidents' changes (server.alerting.notify). */
+    public IncidentNotifier notifier() {
+        return seams.notifier();
     }
 
     public AlertingConfig config() {
@@ -161,16 +181,14 @@ public final class AlertingFeature implements AutoCloseable {
 
     /** Starts evaluating the rules this node owns and delivering due notifications (nothing when disabled). */
     public void start() {
-        try {
-            DefaultPack.load().install(dataSource, clock);
-        } catch (SQLException e) { // the rules can be added later through the API; the evaluator runs without them
-            LOG.error("alerting: the default rule pack could not be installed on node {}: {}", nodeName, e.getMessage(), e);
-        }
         if (!config.enabled()) {
             LOG.info("alerting: disabled on node {} (alerting.enabled is false)", nodeName);
             return;
         }
         evaluator.start();
+        if (notifications != null) {
+            notifications.start();
+        }
         LOG.info("alerting: node {} evaluates the rules it owns every {} and within {} of ingest", nodeName,
                 config.evaluationInterval(), config.ingestDelay());
     }
@@ -190,21 +208,16 @@ public final class AlertingFeature implements AutoCloseable {
         return evaluator.owns(ruleId);
     }
 
-    /** Instances and labels, silences and maintenance windows, on-call: the seams the evaluator and notifier use. */
-    public AlertingContext context() {
-        return context;
-    }
-
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit, Confirmations confirmations) {
-        return context == null ? List.of() : context.routes(bodies, audit, confirmations);
+        return notifications == null ? List.of() : List.copyOf(notifications.routes(bodies, audit, confirmations));
     }
 
     @Override
     public void close() {
         evaluator.close();
-        leases.close();
-        if (context != null) {
-            context.close();
+        if (notifications != null) {
+            notifications.close();
         }
+        leases.close();
     }
 }

@@ -36,12 +36,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * transitions in memory over the active alert rows (read from the database each round: a node that takes a rule over
  * starts from the state the last owner committed), and writes a rule whose alerts changed in one transaction of its own:
  * the rule's lock (so two nodes never evaluate it at once while ownership moves), its rows re-read and decided again,
- * written with their incidents, and the notifier told; then the live events. A member leaving triggers a full round.
+ * written with their incidents, and the notifier told; then the live events. A member leaving triggers full rounds a
+ * second apart for {@value #TAKEOVER_ROUNDS} seconds, whatever the interval, so its rules are taken over within seconds.
  * <p>{@link #round} runs one round on the caller's thread (tests); {@link #start()} runs them on one supervised thread.
  */
 final class RuleEvaluator implements AutoCloseable {
     static final String DIRTY_TOPIC = "pga.alerting-dirty";
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    static final int TAKEOVER_ROUNDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluator.class);
 
     private final AlertingConfig config;
@@ -65,6 +67,8 @@ final class RuleEvaluator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private volatile long dirtySince = Long.MAX_VALUE;
     private volatile boolean fullRequested;
+    /** Full rounds still to run a second apart after a member left (its partitions are promoted within seconds). */
+    private final java.util.concurrent.atomic.AtomicInteger takeoverRounds = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
     private Instant nextHousekeeping;
     private Thread thread;
@@ -108,6 +112,7 @@ final class RuleEvaluator implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                takeoverRounds.set(TAKEOVER_ROUNDS);
                 fullRequested = true;
                 wake();
             }
@@ -145,7 +150,10 @@ final class RuleEvaluator implements AutoCloseable {
                 long now = System.nanoTime();
                 if (fullRequested || now - nextFull >= 0) {
                     fullRequested = false;
-                    nextFull = now + config.evaluationInterval().toNanos();
+                    Duration until = takeoverRounds.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                            && config.evaluationInterval().compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
+                            : config.evaluationInterval();
+                    nextFull = now + until.toNanos();
                     dirty.clear();
                     dirtySince = Long.MAX_VALUE;
                     round(null);
@@ -320,7 +328,7 @@ final class RuleEvaluator implements AutoCloseable {
                 for (Incidents.Pending p : pending) {
                     incident = incidents.tell(c, p, name);
                 }
-                if (!row.deleted || row.id != null) {
+                if (!row.deleted) { // a pending alert that never fired leaves no trace
                     published.add(new AlertEvent(row.view(), incident));
                 }
                 figures.transition(row);

@@ -6,6 +6,7 @@ import io.helidon.config.ConfigSources;
 import io.pganalytics.common.alerting.AlertEvent;
 import io.pganalytics.common.alerting.Condition;
 import io.pganalytics.common.alerting.RuleScope;
+import io.pganalytics.server.alerting.notify.Notifications;
 import io.pganalytics.server.cluster.ClusterModule;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import io.pganalytics.server.testing.Eventually;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two nodes evaluating on their own threads: each rule by its partition owner only; the owner is killed (no graceful
  * leave) while its alerts fire and while others are pending: the survivor takes its rules over and every alert is
- * notified exactly once when it fires and once when it resolves.
+ * notified exactly once when it fires and once when it resolves, by H4's notifier (its routes, dedup keys) writing the
+ * notification log.
  */
 class AlertFailoverTest {
     private static final int RULES = 12;
@@ -58,15 +60,25 @@ class AlertFailoverTest {
                 "alerting.ingest-delay", "100ms"))).get("alerting"));
     }
 
+    /** H4's notifier (server.alerting.notify), deciding from the routes (one webhook route here); its dispatcher is not started. */
+    private static IncidentNotifier realNotifier(String node, ManualClock clock) {
+        return new Notifications(config(), db, node, clock, new MetricsRegistry(), null, AlertingFeature.NO_ONCALL).notifier();
+    }
+
     @Test
     void killingTheOwnerDuringFiringLeavesExactlyOneNotificationPerAlert() throws Exception {
         ManualClock clock = new ManualClock(BASE);
         List<AlertEvent> events = new CopyOnWriteArrayList<>();
-        EngineFixture.RecordingNotifier notifier = new EngineFixture.RecordingNotifier();
+        EngineFixture.execute(db, """
+                INSERT INTO alert_receiver (name, kind, settings, created_by, created_at, updated_at)
+                VALUES ('ops-hook', 'webhook', '{"url":"http://127.0.0.1:9/hook"}', 'test', now(), now())""");
+        EngineFixture.execute(db, """
+                INSERT INTO alert_route (position, name, matchers, receiver_id, created_by, created_at, updated_at)
+                VALUES (1, 'all', '[]', (SELECT id FROM alert_receiver WHERE name = 'ops-hook'), 'test', now(), now())""");
         AlertingFeature onA = EngineFixture.feature(db, a.hazelcast(), clock, new EngineFixture.HostLoadSignals(), (at, id, l) -> List.of(),
-                notifier, events, new MetricsRegistry(), config());
+                realNotifier("node-a", clock), events, new MetricsRegistry(), config());
         AlertingFeature onB = EngineFixture.feature(db, b.hazelcast(), clock, new EngineFixture.HostLoadSignals(), (at, id, l) -> List.of(),
-                notifier, events, new MetricsRegistry(), config());
+                realNotifier("node-b", clock), events, new MetricsRegistry(), config());
         List<Long> instances = new ArrayList<>();
         List<Long> rules = new ArrayList<>();
         for (int i = 0; i < RULES; i++) {
