@@ -237,10 +237,11 @@ final class ReceiverStore {
 
     private void refuseInUse(Connection c, long id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM alert_route WHERE receiver_id = ?), "
-                + "(SELECT count(*) FROM escalation_policy WHERE email_receiver_id = ? OR levels::text LIKE ?)")) {
+                + "(SELECT count(*) FROM escalation_policy WHERE email_receiver_id = ? "
+                + "OR jsonb_path_exists(levels, '$[*].targets[*] ? (@.receiver == $id)', jsonb_build_object('id', ?::bigint)))")) {
             s.setLong(1, id);
             s.setLong(2, id);
-            s.setString(3, "%\"receiver\":" + id + "%");
+            s.setLong(3, id);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 if (r.getLong(1) > 0 || r.getLong(2) > 0) {

@@ -139,6 +139,8 @@ class EscalationTest {
         assertEquals(2, mailedTo().size());
         assertEquals(List.of("firing", "escalated", "escalated"), incidents.rows("SELECT event FROM alert_notification WHERE incident_id = ? ORDER BY id",
                 incident.incidentId()).stream().map(r -> r.getFirst().toString()).toList());
+        assertEquals(409, api.withoutConfirming().delete("/receivers/" + hook, admin).status(), "a policy's level still sends to it");
+        assertEquals(409, api.withoutConfirming().delete("/receivers/" + email, admin).status(), "the policy mails through it");
     }
 
     private static List<Object> escalation(long incident) throws Exception {
