@@ -2,11 +2,8 @@ package io.pganalytics.server.alerting.api;
 
 import io.pganalytics.common.alerting.AlertFeedback;
 import io.pganalytics.common.alerting.AlertRule;
-import io.pganalytics.common.alerting.Condition;
-import io.pganalytics.common.alerting.Escalation;
 import io.pganalytics.common.alerting.RuleEffectiveness;
 import io.pganalytics.common.alerting.RulePreview;
-import io.pganalytics.common.alerting.RuleScope;
 import io.pganalytics.common.alerting.SignalInfo;
 import io.pganalytics.common.api.ErrorDetail;
 import io.pganalytics.common.units.Durations;
@@ -24,28 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What the rule routes do, without HTTP: rules checked (their structure here, their condition by the engine) and
- * stored with an audit record in one transaction; previews bounded by {@code alerting.preview-*}; per-rule
+ * What the rule routes do, without HTTP: rules checked (the rule language's checks, {@code RuleChecks}) and stored with an audit record in one transaction; previews bounded by {@code alerting.preview-*}; per-rule
  * effectiveness over a window with {@link TuningAdvisor}'s suggestions for the flagged rules.
  */
 final class RuleService {
-    static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,199}");
-    static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,62}");
-    static final Pattern SCOPE_LABEL = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-    static final List<String> SEVERITIES = List.of(AlertRule.INFO, AlertRule.WARNING, AlertRule.CRITICAL);
-    static final List<String> KINDS = List.of(Condition.THRESHOLD, Condition.RATE_OF_CHANGE, Condition.ABSENCE, Condition.ANOMALY,
-            Condition.ALL, Condition.ANY);
-    static final int MAX_LABELS = 20;
-    static final int MAX_LABEL_VALUE = 200;
-    static final int MAX_SUMMARY = 2000;
-    static final int MAX_DESCRIPTION = 2000;
-    static final int MAX_SCOPE_INSTANCES = 1000;
-    static final int MAX_PARTS = 5;
-    static final Duration MAX_FOR = Duration.ofDays(7);
 
     private final Db db;
     private final RuleRepository repository;
@@ -173,144 +155,13 @@ final class RuleService {
         return result;
     }
 
-    /** Checks a rule's structure and its condition (the engine's checks); every problem in one 400. Returns its {@code for}. */
+    /** Checks a rule with the rule language's checks: every problem in one 400 naming its field. Returns its {@code for}. */
     Duration check(AlertRule rule) {
-        List<ErrorDetail> problems = new ArrayList<>();
-        if (rule.name() == null || !NAME.matcher(rule.name()).matches()) {
-            problems.add(new ErrorDetail("name", "must be a letter, then at most 199 letters, digits and _ (ConnectionSaturation)"));
-        }
-        if (rule.description() != null && rule.description().length() > MAX_DESCRIPTION) {
-            problems.add(new ErrorDetail("description", "must be at most " + MAX_DESCRIPTION + " characters"));
-        }
-        if (rule.severity() == null || !SEVERITIES.contains(rule.severity())) {
-            problems.add(new ErrorDetail("severity", "must be one of " + SEVERITIES));
-        }
-        if (rule.summary() == null || rule.summary().isBlank() || rule.summary().length() > MAX_SUMMARY) {
-            problems.add(new ErrorDetail("summary", "is required, at most " + MAX_SUMMARY + " characters"));
-        }
-        Duration forDuration = duration(rule.forDuration() == null ? "0s" : rule.forDuration(), "forDuration", MAX_FOR, problems);
-        condition(rule.condition(), "condition", true, problems);
-        scope(rule.scope(), problems);
-        labels(rule.labels(), problems);
-        escalation(rule.escalation(), problems);
-        if (problems.isEmpty()) {
-            problems.addAll(engine.problems(rule));
-        }
+        List<ErrorDetail> problems = engine.problems(rule);
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        return forDuration;
-    }
-
-    private static void condition(Condition condition, String field, boolean top, List<ErrorDetail> problems) {
-        if (condition == null) {
-            problems.add(new ErrorDetail(field, "is required"));
-            return;
-        }
-        if (condition.kind() == null || !KINDS.contains(condition.kind())) {
-            problems.add(new ErrorDetail(field + ".kind", "must be one of " + KINDS));
-            return;
-        }
-        boolean compound = condition.kind().equals(Condition.ALL) || condition.kind().equals(Condition.ANY);
-        if (compound) {
-            if (!top) {
-                problems.add(new ErrorDetail(field + ".kind", "all/any may not be nested beyond one level"));
-            } else if (condition.conditions().isEmpty() || condition.conditions().size() > MAX_PARTS) {
-                problems.add(new ErrorDetail(field + ".conditions", "must hold 1 to " + MAX_PARTS + " conditions"));
-            } else {
-                for (int i = 0; i < condition.conditions().size(); i++) {
-                    condition(condition.conditions().get(i), field + ".conditions[" + i + "]", false, problems);
-                }
-            }
-            return;
-        }
-        if (!condition.conditions().isEmpty()) {
-            problems.add(new ErrorDetail(field + ".conditions", "only all and any have parts"));
-        }
-        if (!condition.kind().equals(Condition.ANOMALY) && (condition.signal() == null || condition.signal().isBlank())) {
-            problems.add(new ErrorDetail(field + ".signal", "is required for " + condition.kind() + " (see GET /api/v1/rules/signals)"));
-        }
-        if (condition.kind().equals(Condition.THRESHOLD) || condition.kind().equals(Condition.RATE_OF_CHANGE)) {
-            if (condition.op() == null || !List.of(">", ">=", "<", "<=", "==", "!=").contains(condition.op())) {
-                problems.add(new ErrorDetail(field + ".op", "must be one of > >= < <= == !="));
-            }
-            if (condition.value() == null || !Double.isFinite(condition.value())) {
-                problems.add(new ErrorDetail(field + ".value", "is required: a finite number"));
-            }
-        }
-        if (condition.kind().equals(Condition.RATE_OF_CHANGE) || condition.kind().equals(Condition.ABSENCE)) {
-            if (condition.window() == null) {
-                problems.add(new ErrorDetail(field + ".window", "is required for " + condition.kind() + " (15m, 1h)"));
-            } else {
-                duration(condition.window(), field + ".window", Duration.ofDays(7), problems);
-            }
-        }
-        if (condition.kind().equals(Condition.ANOMALY) && condition.minSeverity() != null
-                && !List.of(AlertRule.WARNING, AlertRule.CRITICAL).contains(condition.minSeverity())) {
-            problems.add(new ErrorDetail(field + ".minSeverity", "must be warning or critical"));
-        }
-    }
-
-    private static void scope(RuleScope scope, List<ErrorDetail> problems) {
-        if (scope.instances().size() > MAX_SCOPE_INSTANCES || scope.instances().stream().anyMatch(id -> id == null || id < 1)) {
-            problems.add(new ErrorDetail("scope.instances", "must hold at most " + MAX_SCOPE_INSTANCES + " positive instance ids"));
-        }
-        if (!scope.instances().isEmpty() && !scope.labels().isEmpty()) {
-            problems.add(new ErrorDetail("scope", "names instances or labels, not both"));
-        }
-        if (scope.labels().size() > MAX_LABELS || scope.labels().entrySet().stream().anyMatch(e -> !SCOPE_LABEL.matcher(e.getKey()).matches()
-                || e.getValue() == null || e.getValue().isEmpty() || e.getValue().length() > MAX_LABEL_VALUE)) {
-            problems.add(new ErrorDetail("scope.labels", "must hold at most " + MAX_LABELS + " instance labels (lower-case names, values of"
-                    + " 1 to " + MAX_LABEL_VALUE + " characters)"));
-        }
-    }
-
-    private static void labels(Map<String, String> labels, List<ErrorDetail> problems) {
-        if (labels.size() > MAX_LABELS) {
-            problems.add(new ErrorDetail("labels", "must hold at most " + MAX_LABELS + " labels, held " + labels.size()));
-            return;
-        }
-        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
-            if (!LABEL.matcher(label.getKey()).matches()) {
-                problems.add(new ErrorDetail("labels." + label.getKey(), "a label name is a letter or _, then letters, digits and _"));
-            } else if (List.of("alertname", "instance", "instance_id", "severity", "rule_id").contains(label.getKey())) {
-                problems.add(new ErrorDetail("labels." + label.getKey(), "is set by the server on every alert"));
-            } else if (label.getValue() == null || label.getValue().isEmpty() || label.getValue().length() > MAX_LABEL_VALUE) {
-                problems.add(new ErrorDetail("labels." + label.getKey(), "must be 1 to " + MAX_LABEL_VALUE + " characters"));
-            }
-        }
-    }
-
-    private static void escalation(Escalation escalation, List<ErrorDetail> problems) {
-        if (escalation == null) {
-            return;
-        }
-        if (escalation.after() == null && escalation.above() == null) {
-            problems.add(new ErrorDetail("escalation", "needs after, above or both"));
-        }
-        if (escalation.after() != null) {
-            duration(escalation.after(), "escalation.after", MAX_FOR, problems);
-        }
-        if (escalation.above() != null && !Double.isFinite(escalation.above())) {
-            problems.add(new ErrorDetail("escalation.above", "must be a finite number"));
-        }
-        if (escalation.to() == null || !SEVERITIES.contains(escalation.to())) {
-            problems.add(new ErrorDetail("escalation.to", "must be one of " + SEVERITIES));
-        }
-    }
-
-    private static Duration duration(String text, String field, Duration max, List<ErrorDetail> problems) {
-        try {
-            Duration duration = Durations.parse(text);
-            if (duration.compareTo(max) > 0) {
-                problems.add(new ErrorDetail(field, "must be at most " + Durations.format(max) + ", was " + text));
-                return Duration.ZERO;
-            }
-            return duration;
-        } catch (IllegalArgumentException e) {
-            problems.add(new ErrorDetail(field, e.getMessage()));
-            return Duration.ZERO;
-        }
+        return rule.forDuration() == null || rule.forDuration().isBlank() ? Duration.ZERO : Durations.parse(rule.forDuration());
     }
 
     /** The parts of a rule an audit record shows, before and after a change. */

@@ -143,6 +143,9 @@ class AlertingApiHttpTest {
         return ids;
     }
 
+    /** An anomaly condition: valid whatever signals the server's build knows. */
+    private static final String ANOMALY = "{\"kind\":\"anomaly\",\"series\":\"tps\",\"minSeverity\":\"warning\"}";
+
     private static String threshold(String signal, String op, double value) {
         return "{\"kind\":\"threshold\",\"signal\":\"" + signal + "\",\"op\":\"" + op + "\",\"value\":" + value + "}";
     }
@@ -151,7 +154,7 @@ class AlertingApiHttpTest {
 
     @Test
     void aRuleIsCreatedReadUpdatedAtItsVersionAndDeletedOnlyAfterConfirmation() throws SQLException {
-        String body = "{\"name\":\"HighConnections\",\"severity\":\"warning\",\"condition\":" + threshold("connections", ">", 90)
+        String body = "{\"name\":\"HighConnections\",\"severity\":\"warning\",\"condition\":" + ANOMALY
                 + ",\"forDuration\":\"5m\",\"labels\":{\"team\":\"dba\"},\"summary\":\"{{instance}}: {{value}} connections\","
                 + "\"escalation\":{\"after\":\"30m\",\"to\":\"critical\"}}";
         ApiClient.Response created = api.post("/rules", operator, body);
@@ -165,7 +168,7 @@ class AlertingApiHttpTest {
 
         ApiClient.Response read = api.get("/rules/" + id, viewer);
         assertEquals(200, read.status(), read.body());
-        assertEquals("connections", read.json().get("condition").get("signal").asText());
+        assertEquals("tps", read.json().get("condition").get("series").asText());
         assertEquals("dba", read.json().get("labels").get("team").asText());
         assertTrue(ids(api.get("/rules", viewer).json()).contains(id));
         assertEquals(409, api.post("/rules", operator, body.replace("HighConnections", "highconnections")).status(), "names are unique");
@@ -190,16 +193,17 @@ class AlertingApiHttpTest {
     void aBadRuleGets400NamingEachFieldAndStoresNothing() throws SQLException {
         String before = one("SELECT count(*) FROM alert_rule");
         ApiClient.Response bad = api.post("/rules", operator, "{\"name\":\"9lives\",\"severity\":\"fatal\",\"condition\":{\"kind\":\"threshold\","
-                + "\"signal\":\"tps\",\"op\":\"~\"},\"forDuration\":\"soon\",\"labels\":{\"severity\":\"x\"},\"summary\":\"\"}");
+                + "\"signal\":\"no_such_signal\",\"op\":\"~\"},\"forDuration\":\"soon\",\"labels\":{\"severity\":\"x\"},\"summary\":\"\"}");
         assertEquals(400, bad.status(), bad.body());
         List<String> fields = new ArrayList<>();
         bad.json().get("details").forEach(detail -> fields.add(detail.get("field").asText()));
-        assertEquals(List.of("name", "severity", "summary", "forDuration", "condition.op", "condition.value", "labels.severity"), fields);
+        assertEquals(List.of("name", "severity", "condition.signal", "condition.op", "condition.value", "forDuration", "labels.severity",
+                "summary"), fields);
         ApiClient.Response nested = api.post("/rules", operator, "{\"name\":\"Nested\",\"severity\":\"info\",\"summary\":\"s\",\"condition\":"
-                + "{\"kind\":\"all\",\"conditions\":[{\"kind\":\"any\",\"conditions\":[" + threshold("tps", ">", 1) + "]}]}}");
+                + "{\"kind\":\"all\",\"conditions\":[{\"kind\":\"any\",\"conditions\":[" + ANOMALY + "]}]}}");
         assertEquals(400, nested.status(), nested.body());
         assertEquals("condition.conditions[0].kind", nested.json().get("details").get(0).get("field").asText());
-        assertEquals(400, api.post("/rules", operator, "{\"name\":\"Long\",\"severity\":\"info\",\"condition\":" + threshold("tps", ">", 1)
+        assertEquals(400, api.post("/rules", operator, "{\"name\":\"Long\",\"severity\":\"info\",\"condition\":" + ANOMALY
                 + ",\"summary\":\"" + "x".repeat(2001) + "\"}").status());
         assertEquals(before, one("SELECT count(*) FROM alert_rule"));
     }
@@ -223,13 +227,18 @@ class AlertingApiHttpTest {
     }
 
     @Test
-    void previewsAreBoundedAndNeedTheEngine() {
-        String rule = "{\"name\":\"Preview\",\"severity\":\"info\",\"summary\":\"s\",\"condition\":" + threshold("tps", ">", 1) + "}";
+    void aPreviewIsCheckedBoundedAndEvaluatedOverTheInstancesInScope() {
+        String rule = "{\"name\":\"Preview\",\"severity\":\"info\",\"summary\":\"s\",\"condition\":" + ANOMALY
+                + ",\"scope\":{\"instances\":[" + alpha + "," + beta + "]}}";
         ApiClient.Response tooLong = api.post("/rules/preview?days=8", viewer, rule);
         assertEquals(400, tooLong.status(), tooLong.body());
         assertEquals("days", tooLong.json().get("details").get(0).get("field").asText());
         assertEquals(400, api.post("/rules/preview", viewer, "{\"name\":\"Preview\"}").status(), "a rule that does not check");
-        assertEquals(503, api.post("/rules/preview?days=7", viewer, rule).status(), "this build's server has no engine to preview with");
+        ApiClient.Response preview = api.post("/rules/preview?days=7", viewer, rule);
+        assertEquals(200, preview.status(), preview.body());
+        assertEquals(2, preview.json().get("instancesInScope").asInt());
+        assertEquals(Duration.ofDays(7), Duration.between(Instant.parse(preview.json().get("from").asText()),
+                Instant.parse(preview.json().get("to").asText())));
     }
 
     // ---- alerts, incidents, notifications
