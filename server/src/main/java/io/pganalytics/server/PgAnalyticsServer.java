@@ -211,7 +211,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
                     clock, metrics, maintenanceConfig, live, crypto.sealer());
             resources.push(anomalies);
             AlertingFeature alerting = new AlertingFeature(alertingConfig, database.dataSource(), cluster.hazelcast(),
-                    serverConfig.nodeName(), clock, metrics, maintenanceConfig, live, crypto);
+                    serverConfig.nodeName(), clock, metrics, maintenanceConfig, live, crypto, anomalyConfig.detector().threshold());
             resources.push(alerting);
             List<IngestListener> ingestListeners = new ArrayList<>(List.of(query.ingestListener(), live.ingestListener(),
                     new CollectorHeartbeatListener(collectors), anomalies.ingestListener(), alerting.ingestListener()));

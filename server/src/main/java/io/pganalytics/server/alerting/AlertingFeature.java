@@ -3,7 +3,11 @@ package io.pganalytics.server.alerting;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.alerting.SignalInfo;
 import io.pganalytics.common.json.JsonMapping;
+import io.pganalytics.server.alerting.api.AlertingApi;
+import io.pganalytics.server.alerting.context.AlertingContext;
 import io.pganalytics.server.alerting.notify.Notifications;
+import io.pganalytics.server.alerting.pack.DefaultPack;
+import io.pganalytics.server.alerting.signals.SqlSignalSource;
 import io.pganalytics.server.anomaly.AnomalyConfig;
 import io.pganalytics.server.audit.AuditLog;
 import io.pganalytics.server.audit.Confirmations;
@@ -21,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,44 +45,6 @@ public final class AlertingFeature implements AutoCloseable {
                         AlertEvents events) {
     }
 
-    /** No signal: no rule naming one is valid (the SQL signals of server.alerting.signals replace it). */
-    static final SignalSource NO_SIGNALS = new SignalSource() {
-        @Override
-        public List<SignalInfo> catalogue() {
-            return List.of();
-        }
-
-        @Override
-        public boolean knows(String signal) {
-            return false;
-        }
-
-        @Override
-        public Map<Long, List<Point>> read(Connection c, String signal, long[] instanceIds, Instant from, Instant to, Duration step,
-                                           int maxPerInstance) {
-            return Map.of();
-        }
-    };
-    /** Nothing held back. */
-    static final Suppressions NO_SUPPRESSIONS = (at, instanceId, labels) -> List.of();
-    /** No route: nothing notified. */
-    static final IncidentNotifier NO_NOTIFIER = (c, change) -> {
-    };
-    static final AlertEvents NO_EVENTS = event -> {
-    };
-    /** Nobody is on call until the on-call context (server.alerting.context) is wired: escalation to people records why not. */
-    static final OnCallDirectory NO_ONCALL = new OnCallDirectory() {
-        @Override
-        public Optional<io.pganalytics.common.alerting.OnCallShift> onCall(long scheduleId, java.time.Instant at) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<io.pganalytics.common.alerting.OnCallShift> person(long userId) {
-            return Optional.empty();
-        }
-    };
-
     private final AlertingConfig config;
     private final DataSource dataSource;
     private final HazelcastInstance hazelcast;
@@ -91,26 +58,45 @@ public final class AlertingFeature implements AutoCloseable {
     private final JobLeases leases;
     private final RuleEvaluator evaluator;
     private final RulePreviewer previewer;
+    /** Instances and labels, silences, maintenance windows, on-call; null when the seams were given (tests). */
+    private final AlertingContext context;
+    /** Receivers, routes, the notifier and its dispatcher; null when the seams were given (tests). */
     private final Notifications notifications;
 
+    /**
+     * The product's wiring: the signals from the stored series (server.alerting.signals), the context's instances,
+     * silences, maintenance windows and on-call (server.alerting.context), the notifier and its dispatcher
+     * (server.alerting.notify, receivers' secrets sealed by {@code crypto}) and the live streams' events.
+     *
+     * @param anomalyThreshold the anomaly detector's threshold ({@code anomaly.detector.threshold}), which anomaly-based
+     *                         rules scale by their sensitivity factor
+     */
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
-                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto) {
-        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                notifications(config, dataSource, nodeName, clock, metrics, crypto), AnomalyConfig.defaults().detector().threshold());
+                           MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto,
+                           double anomalyThreshold) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto, anomalyThreshold,
+                new AlertingContext(dataSource, hazelcast, clock));
     }
 
     private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                             MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto,
-                            Notifications notifications, double anomalyThreshold) {
+                            double anomalyThreshold, AlertingContext context) {
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto, anomalyThreshold, context,
+                notifications(config, dataSource, nodeName, clock, metrics, crypto, context.onCall()));
+    }
+
+    private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
+                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto,
+                            double anomalyThreshold, AlertingContext context, Notifications notifications) {
         this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto,
-                new Seams(NO_SIGNALS, new InstanceTable(dataSource), NO_SUPPRESSIONS, notifications.notifier(), NO_EVENTS),
-                anomalyThreshold, notifications);
+                new Seams(new SqlSignalSource(), context.instances(), context.suppressions(), notifications.notifier(), live.alertEvents()),
+                anomalyThreshold, context, notifications);
     }
 
     private static Notifications notifications(AlertingConfig config, DataSource dataSource, String nodeName, Clock clock,
-                                               MetricsRegistry metrics, CryptoFeature crypto) {
+                                               MetricsRegistry metrics, CryptoFeature crypto, OnCallDirectory onCall) {
         crypto.register(Notifications.sealedColumn());
-        return new Notifications(config, dataSource, nodeName, clock, metrics, crypto.sealer(), NO_ONCALL);
+        return new Notifications(config, dataSource, nodeName, clock, metrics, crypto.sealer(), onCall);
     }
 
     /**
@@ -119,13 +105,14 @@ public final class AlertingFeature implements AutoCloseable {
     public AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                            MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
                            double anomalyThreshold) {
-        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto, seams, anomalyThreshold, null);
+        this(config, dataSource, hazelcast, nodeName, clock, metrics, maintenance, live, crypto, seams, anomalyThreshold, null, null);
     }
 
     private AlertingFeature(AlertingConfig config, DataSource dataSource, HazelcastInstance hazelcast, String nodeName, Clock clock,
                             MetricsRegistry metrics, MaintenanceConfig maintenance, LiveFeature live, CryptoFeature crypto, Seams seams,
-                            double anomalyThreshold, Notifications notifications) {
+                            double anomalyThreshold, AlertingContext context, Notifications notifications) {
         this.config = config;
+        this.context = context;
         this.notifications = notifications;
         this.dataSource = dataSource;
         this.hazelcast = hazelcast;
@@ -179,8 +166,23 @@ public final class AlertingFeature implements AutoCloseable {
         };
     }
 
-    /** Starts evaluating the rules this node owns and delivering due notifications (nothing when disabled). */
+    /** Instances and labels, silences and maintenance windows, on-call: the seams the evaluator and notifier use. */
+    public AlertingContext context() {
+        return context;
+    }
+
+    /**
+     * Installs the default rule pack (once per pack version: an operator's edits and deletions are kept), then starts
+     * evaluating the rules this node owns and delivering due notifications (nothing when disabled).
+     */
     public void start() {
+        if (context != null) {
+            try {
+                DefaultPack.load().install(dataSource, clock);
+            } catch (SQLException e) { // the rules can be added later through the API; the evaluator runs without them
+                LOG.error("alerting: the default rule pack could not be installed on node {}: {}", nodeName, e.getMessage(), e);
+            }
+        }
         if (!config.enabled()) {
             LOG.info("alerting: disabled on node {} (alerting.enabled is false)", nodeName);
             return;
@@ -208,8 +210,17 @@ public final class AlertingFeature implements AutoCloseable {
         return evaluator.owns(ruleId);
     }
 
+    /** The API: alerts, incidents, rules (server.alerting.api), the context's and the notifications' routes. */
     public List<ApiService> routes(JsonBodies bodies, AuditLog audit, Confirmations confirmations) {
-        return notifications == null ? List.of() : List.copyOf(notifications.routes(bodies, audit, confirmations));
+        List<ApiService> routes = new java.util.ArrayList<>(new AlertingApi(config, dataSource, clock,
+                AlertingApi.engine(seams.signals(), previewer), seams.notifier(), seams.events(), bodies, audit, confirmations).routes());
+        if (context != null) {
+            routes.addAll(context.routes(bodies, audit, confirmations));
+        }
+        if (notifications != null) {
+            routes.addAll(notifications.routes(bodies, audit, confirmations));
+        }
+        return List.copyOf(routes);
     }
 
     @Override
@@ -219,5 +230,8 @@ public final class AlertingFeature implements AutoCloseable {
             notifications.close();
         }
         leases.close();
+        if (context != null) {
+            context.close();
+        }
     }
 }

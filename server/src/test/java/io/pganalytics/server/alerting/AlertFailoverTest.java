@@ -36,6 +36,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * notification log.
  */
 class AlertFailoverTest {
+    /** The test's routes notify a webhook receiver, never people. */
+    private static final io.pganalytics.server.alerting.OnCallDirectory NOBODY_ON_CALL = new io.pganalytics.server.alerting.OnCallDirectory() {
+        @Override
+        public java.util.Optional<io.pganalytics.common.alerting.OnCallShift> onCall(long scheduleId, java.time.Instant at) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<io.pganalytics.common.alerting.OnCallShift> person(long userId) {
+            return java.util.Optional.empty();
+        }
+    };
+
     private static final int RULES = 12;
     private static HikariDataSource db;
     private static ClusterModule a;
@@ -62,7 +75,7 @@ class AlertFailoverTest {
 
     /** H4's notifier (server.alerting.notify), deciding from the routes (one webhook route here); its dispatcher is not started. */
     private static IncidentNotifier realNotifier(String node, ManualClock clock) {
-        return new Notifications(config(), db, node, clock, new MetricsRegistry(), null, AlertingFeature.NO_ONCALL).notifier();
+        return new Notifications(config(), db, node, clock, new MetricsRegistry(), null, NOBODY_ON_CALL).notifier();
     }
 
     @Test
