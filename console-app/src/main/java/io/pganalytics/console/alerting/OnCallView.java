@@ -33,9 +33,9 @@ public final class OnCallView {
         TableView<OnCallViewModel.NowRow> now = new TableView<>(model.now());
         now.setId("oncall-now");
         now.setPlaceholder(new Label("No on-call schedules yet (an admin creates them: docs/ALERTING.md \"On-call\")."));
-        now.getColumns().setAll(List.of(column("Schedule", OnCallViewModel.NowRow::schedule, 160),
-                column("On call now", OnCallViewModel.NowRow::onCall, 160), column("Contact", OnCallViewModel.NowRow::contact, 200),
-                column("Until", OnCallViewModel.NowRow::until, 230), column("Next hand-offs", OnCallViewModel.NowRow::next, 420)));
+        now.getColumns().setAll(List.of(column("Schedule", OnCallViewModel.NowRow::schedule, 150),
+                column("On call now", OnCallViewModel.NowRow::onCall, 130), column("Contact", OnCallViewModel.NowRow::contact, 170),
+                column("Until", OnCallViewModel.NowRow::until, 270), column("Next hand-offs", OnCallViewModel.NowRow::next, 560)));
         now.setPrefHeight(180);
         now.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> {
             if (row != null) {

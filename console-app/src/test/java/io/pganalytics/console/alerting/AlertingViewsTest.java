@@ -78,7 +78,10 @@ class AlertingViewsTest {
                 new Condition(Condition.ABSENCE, "collected", null, null, "5m", null, null, null), "0s", RuleScope.all(), Map.of(), "{{instance}} is silent",
                 null, 1, "admin", now, 1));
         api.alerting.preview = preview(now);
-        api.alerting.schedules.add(AlertingFixtures.primary());
+        var primary = AlertingFixtures.primary();
+        api.alerting.schedules.add(new io.pganalytics.common.alerting.OnCallSchedule(primary.id(), primary.name(), primary.timeZone(), primary.rotations(),
+                List.of(new io.pganalytics.common.alerting.OnCallOverride(60L, 13, now.plus(Duration.ofDays(3)), now.plus(Duration.ofDays(3)).plus(Duration.ofHours(12)),
+                        "covering for bob at the conference")), 1));
         api.alerting.contacts.addAll(AlertingFixtures.contacts());
         api.alerting.now = onCall(now);
         api.alerting.windows.add(new MaintenanceWindow(40L, "Sunday vacuum", new RuleScope(List.of(), Map.of("env", "prod")), now.minus(Duration.ofDays(20)),
@@ -146,7 +149,8 @@ class AlertingViewsTest {
         var dave = new io.pganalytics.common.alerting.OnCallShift(14, "dave", "dave@example.com", "weekend", now.minus(Duration.ofHours(1)),
                 now.plus(Duration.ofDays(1)));
         return List.of(new io.pganalytics.common.alerting.OnCallNow(7, "DBA primary", alice, List.of(bob, carol, alice2)),
-                new io.pganalytics.common.alerting.OnCallNow(8, "DBA secondary", dave, List.of(alice)));
+                new io.pganalytics.common.alerting.OnCallNow(8, "DBA secondary", dave, List.of(new io.pganalytics.common.alerting.OnCallShift(12, "bob",
+                        "bob@example.com", "weekend", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2))))));
     }
 
     @AfterEach
@@ -199,6 +203,8 @@ class AlertingViewsTest {
         assertTrue(first.until().contains("(in 4 h 5") || first.until().endsWith("(in 5 h)"), first.until());
         assertTrue(first.next().startsWith("bob "), first.next());
         assertEquals("2 schedules, 2 with someone on call now", text("#oncall-summary"));
+        waitUntil(() -> table("#oncall-overrides").getItems().size() == 1);
+        assertEquals("carol", ((OnCallViewModel.OverrideRow) table("#oncall-overrides").getItems().getFirst()).who());
         shoot("28-oncall");
     }
 
