@@ -82,6 +82,9 @@ public interface ConsoleApi extends AutoCloseable {
     /** Anomaly detection: the fleet's anomalies, bands, feedback, sensitivity and exclusions, on this session. */
     AnomaliesApi anomalies();
 
+    /** Alerts and incidents: firing alerts, incidents, acknowledge, resolve, feedback, silences, the live stream. */
+    AlertsApi alerts();
+
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();
 

@@ -69,6 +69,7 @@ final class HttpConsoleApi implements ConsoleApi {
     private final AuditApi audit = new HttpAuditApi(this);
     private final BackupsApi backups = new HttpBackupsApi(this, Map.of());
     private final AnomaliesApi anomalies = new HttpAnomaliesApi(this);
+    private final AlertsApi alerts = new HttpAlertsApi(this);
 
     private final Object lock = new Object();
     private String accessToken;
@@ -177,6 +178,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public AnomaliesApi anomalies() {
         return anomalies;
+    }
+
+    @Override
+    public AlertsApi alerts() {
+        return alerts;
     }
 
     @Override

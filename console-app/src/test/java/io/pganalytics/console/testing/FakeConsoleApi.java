@@ -91,6 +91,8 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public final FakeBackupsApi backups = new FakeBackupsApi(this::guarded);
     /** The anomaly calls. */
     public final FakeAnomaliesApi anomalies = new FakeAnomaliesApi();
+    /** The alerting calls. */
+    public final FakeAlertsApi alerts = new FakeAlertsApi();
     private String confirmationToken;
     private String offeredToken;
     private int tokens;
@@ -211,6 +213,11 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     @Override
     public io.pganalytics.console.api.AnomaliesApi anomalies() {
         return anomalies;
+    }
+
+    @Override
+    public io.pganalytics.console.api.AlertsApi alerts() {
+        return alerts;
     }
 
     @Override
