@@ -13,6 +13,10 @@ import io.pganalytics.console.admin.SettingsViewModel;
 import io.pganalytics.console.admin.StepUpDialog;
 import io.pganalytics.console.admin.UsersViewModel;
 import io.pganalytics.common.query.InstanceSummary;
+import io.pganalytics.console.alerts.AlertsService;
+import io.pganalytics.console.alerts.AlertsView;
+import io.pganalytics.console.alerts.AlertsViewModel;
+import io.pganalytics.console.alerts.SilenceDialog;
 import io.pganalytics.console.anomalies.AnomaliesService;
 import io.pganalytics.console.anomalies.AnomaliesView;
 import io.pganalytics.console.anomalies.AnomaliesViewModel;
@@ -95,6 +99,7 @@ public final class CompositionRoot implements AutoCloseable {
     private AuditViewModel audit;
     private BackupsViewModel backups;
     private AnomaliesViewModel anomalies;
+    private AlertsViewModel alerts;
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
@@ -124,7 +129,7 @@ public final class CompositionRoot implements AutoCloseable {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
-        window = new MainWindow(theme, this::showFleet, this::showAnomalies, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
+        window = new MainWindow(theme, this::showFleet, this::showAnomalies, this::showAlerts, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
                 saved.width(), saved.height());
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
@@ -284,6 +289,17 @@ public final class CompositionRoot implements AutoCloseable {
         stage.setTitle("pgAnalytics · Anomalies");
     }
 
+    void showAlerts() {
+        if (api == null || api.user().isEmpty()) {
+            return;
+        }
+        stopScreens();
+        alerts = new AlertsViewModel(new AlertsService(api, background), api.user().orElseThrow().roles(), clock, new SilenceDialog(() -> stage));
+        window.showSignedIn(new AlertsView(alerts).build(), "›  Alerts");
+        alerts.start();
+        stage.setTitle("pgAnalytics · Alerts");
+    }
+
     /** The Anomalies screen with anomaly {@code id}'s detail (a marker clicked on a dashboard). */
     void showAnomaly(long id) {
         showAnomalies();
@@ -359,6 +375,10 @@ public final class CompositionRoot implements AutoCloseable {
             anomalies.stop();
             anomalies = null;
         }
+        if (alerts != null) {
+            alerts.stop();
+            alerts = null;
+        }
     }
 
     // ---- window
@@ -381,6 +401,8 @@ public final class CompositionRoot implements AutoCloseable {
                 backups.refresh();
             } else if (anomalies != null) {
                 anomalies.refresh();
+            } else if (alerts != null) {
+                alerts.refresh();
             }
         });
         accelerators.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> theme.set(theme.get().other()));
