@@ -74,7 +74,7 @@ public final class AlertsView {
         });
         SplitPane split = new SplitPane(tabs, new IncidentDetailView(model.detail()).build());
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.36);
         Tab own = new Tab("Alerts", split);
         own.setId("tab-alerts");
         TabPane screen = new TabPane(own);

@@ -51,8 +51,8 @@ public final class SilenceDialog implements SilencePrompt {
         matchers.setPrefRowCount(4);
         matchers.setPrefColumnCount(40);
         matchers.textProperty().bindBidirectional(form.matchersProperty());
-        Label help = Widgets.label("One matcher a line: label=\"value\", or != , =~ (a regular expression), !~. An alert is silenced"
-                + " when every matcher holds.", "muted");
+        Label help = Widgets.label("One matcher a line: label=\"value\"; != for not equal, =~ and !~ for a regular expression that"
+                + " matches the whole value, or does not. An alert is silenced when every matcher holds.", "muted");
         help.setWrapText(true);
         help.setMaxWidth(460);
         Label error = Widgets.banner(form.errorProperty(), "error");

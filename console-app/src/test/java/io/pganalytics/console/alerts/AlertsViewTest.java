@@ -118,6 +118,8 @@ class AlertsViewTest {
         waitUntil(() -> ((TableView<?>) node("#incident-notifications")).getItems().size() == 3);
         assertEquals(2, ((TableView<?>) node("#incident-alerts")).getItems().size());
         assertEquals(2, ((TableView<?>) node("#incident-hints")).getItems().size());
+        api.alerts.live.state(io.pganalytics.console.api.LiveListener.State.LIVE, "Live.");
+        waitUntil(() -> text("#alerts-live").startsWith("Live"));
         shoot("25-alerts");
         robot.clickOn(robot.lookup("#alerts-firing .table-row-cell").nth(0).queryAs(Node.class));
         robot.type(KeyCode.A);
