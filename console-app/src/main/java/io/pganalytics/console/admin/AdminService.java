@@ -6,6 +6,7 @@ import io.pganalytics.common.auth.UserPage;
 import io.pganalytics.common.auth.UserView;
 import io.pganalytics.common.audit.ConfirmationRequired;
 import io.pganalytics.console.api.AdminApi;
+import io.pganalytics.console.api.AlertingAdminApi;
 import io.pganalytics.console.api.ApiException;
 import io.pganalytics.console.api.BackupsApi;
 import io.pganalytics.console.api.ConsoleApi;
@@ -186,6 +187,15 @@ public final class AdminService {
      */
     public <T> void backupChange(Function<BackupsApi, T> work, Consumer<T> onResult, Consumer<Throwable> onFailure) {
         change(admin -> work.apply(admin.backups()), onResult, onFailure);
+    }
+
+    /**
+     * An alerting configuration change (a rule, a maintenance window, a schedule, a receiver, a route...) through the
+     * same path: the server's confirmation of a delete asked for and shown, the second factor when needed,
+     * {@link Cancelled} when the person declines.
+     */
+    public <T> void alertingChange(Function<AlertingAdminApi, T> work, Consumer<T> onResult, Consumer<Throwable> onFailure) {
+        change(admin -> work.apply(admin.alerting()), onResult, onFailure);
     }
 
     /** Runs {@code action} on the UI thread every {@code period} until the handle is cancelled. */

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 /**
  * The administration screen: a users tab and an identity providers tab, each a table beside its editor, the
  * collectors tab ({@link CollectorsView}: collectors and registration tokens), the keys tab ({@link KeysView}) and the
- * settings tab ({@link SettingsView}: retention changed at runtime).
+ * settings tab ({@link SettingsView}: retention changed at runtime), and the notifications tab (alerting's receivers and routes,
+ * built by {@code console.alerting.ReceiversView} and passed in, so administration does not depend on alerting).
  */
 public final class AdminView {
     private final UsersViewModel users;
@@ -40,14 +41,16 @@ public final class AdminView {
     private final KeysViewModel keys;
     private final SettingsViewModel settings;
     private final CollectorsViewModel collectors;
+    private final Node notifications;
 
     public AdminView(UsersViewModel users, ProvidersViewModel providers, KeysViewModel keys, SettingsViewModel settings,
-                     CollectorsViewModel collectors) {
+                     CollectorsViewModel collectors, Node notifications) {
         this.users = users;
         this.providers = providers;
         this.keys = keys;
         this.settings = settings;
         this.collectors = collectors;
+        this.notifications = notifications;
     }
 
     public Node build() {
@@ -59,7 +62,9 @@ public final class AdminView {
         settingsTab.setId("admin-settings-tab");
         Tab collectorsTab = new Tab("Collectors", new CollectorsView(collectors).build());
         collectorsTab.setId("admin-collectors-tab");
-        TabPane tabs = new TabPane(usersTab, providersTab, collectorsTab, keysTab, settingsTab);
+        Tab notificationsTab = new Tab("Notifications", notifications);
+        notificationsTab.setId("admin-notifications-tab");
+        TabPane tabs = new TabPane(usersTab, providersTab, collectorsTab, notificationsTab, keysTab, settingsTab);
         tabs.setId("admin-tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

@@ -34,18 +34,15 @@ import java.util.function.Function;
  * and silence the selection.
  */
 public final class AlertsView {
-    /** A view of another package hosted as a tab of this screen (rules, maintenance, on-call, effectiveness). */
-    public record HostedTab(String id, String title, Node content) {
-    }
-
     private final AlertsViewModel model;
-    private final List<HostedTab> hosted;
+    private final List<Tab> hosted;
 
     public AlertsView(AlertsViewModel model) {
         this(model, List.of());
     }
 
-    public AlertsView(AlertsViewModel model, List<HostedTab> hosted) {
+    /** @param hosted views of other packages shown as tabs beside this screen's own (rules, maintenance, on-call, effectiveness) */
+    public AlertsView(AlertsViewModel model, List<Tab> hosted) {
         this.model = model;
         this.hosted = List.copyOf(hosted);
     }
@@ -80,11 +77,7 @@ public final class AlertsView {
         TabPane screen = new TabPane(own);
         screen.setId("alerts-screen-tabs");
         screen.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        for (HostedTab h : hosted) {
-            Tab tab = new Tab(h.title(), h.content());
-            tab.setId(h.id());
-            screen.getTabs().add(tab);
-        }
+        screen.getTabs().addAll(hosted);
         Node body = hosted.isEmpty() ? split : screen;
         VBox.setVgrow(body, Priority.ALWAYS);
         Label error = Widgets.banner(model.errorProperty(), "error");

@@ -95,4 +95,7 @@ public interface AdminApi {
 
     /** The backup calls on this session, carrying this one's confirmation token if it has one (a restore, lowering retention). */
     BackupsApi backups();
+
+    /** The alerting configuration calls on this session, carrying this one's confirmation token if it has one (deletes). */
+    AlertingAdminApi alerting();
 }

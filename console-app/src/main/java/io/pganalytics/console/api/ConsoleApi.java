@@ -85,6 +85,9 @@ public interface ConsoleApi extends AutoCloseable {
     /** Alerts and incidents: firing alerts, incidents, acknowledge, resolve, feedback, silences, the live stream. */
     AlertsApi alerts();
 
+    /** Alerting's configuration: rules and their preview, effectiveness, maintenance windows, on-call, receivers, routes. */
+    AlertingAdminApi alertingAdmin();
+
     /** Resumes the session saved at the last sign-in to this server, if its refresh token is still good. */
     Optional<UserView> resume();
 

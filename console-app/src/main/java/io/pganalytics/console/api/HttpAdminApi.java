@@ -169,4 +169,9 @@ final class HttpAdminApi implements AdminApi {
     public BackupsApi backups() {
         return new HttpBackupsApi(api, headers);
     }
+
+    @Override
+    public AlertingAdminApi alerting() {
+        return new HttpAlertingAdminApi(api, headers);
+    }
 }

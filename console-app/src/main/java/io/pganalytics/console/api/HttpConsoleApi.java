@@ -70,6 +70,7 @@ final class HttpConsoleApi implements ConsoleApi {
     private final BackupsApi backups = new HttpBackupsApi(this, Map.of());
     private final AnomaliesApi anomalies = new HttpAnomaliesApi(this);
     private final AlertsApi alerts = new HttpAlertsApi(this);
+    private final AlertingAdminApi alertingAdmin = new HttpAlertingAdminApi(this, Map.of());
 
     private final Object lock = new Object();
     private String accessToken;
@@ -183,6 +184,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public AlertsApi alerts() {
         return alerts;
+    }
+
+    @Override
+    public AlertingAdminApi alertingAdmin() {
+        return alertingAdmin;
     }
 
     @Override

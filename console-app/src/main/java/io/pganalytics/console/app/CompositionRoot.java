@@ -12,7 +12,11 @@ import io.pganalytics.console.admin.ProvidersViewModel;
 import io.pganalytics.console.admin.SettingsViewModel;
 import io.pganalytics.console.admin.StepUpDialog;
 import io.pganalytics.console.admin.UsersViewModel;
+import io.pganalytics.console.alerting.AlertingService;
+import io.pganalytics.console.alerting.ReceiversView;
+import io.pganalytics.console.alerting.ReceiversViewModel;
 import io.pganalytics.common.query.InstanceSummary;
+import io.pganalytics.console.alerting.AlertingTabs;
 import io.pganalytics.console.alerts.AlertsService;
 import io.pganalytics.console.alerts.AlertsView;
 import io.pganalytics.console.alerts.AlertsViewModel;
@@ -246,8 +250,10 @@ public final class CompositionRoot implements AutoCloseable {
         keys = new KeysViewModel(service, confirm);
         SettingsViewModel settings = new SettingsViewModel(service);
         CollectorsViewModel collectors = new CollectorsViewModel(service, confirm);
-        window.showSignedIn(new AdminView(users, providers, keys, settings, collectors).build(), "›  Administration");
+        ReceiversViewModel notifications = new ReceiversViewModel(new AlertingService(api, background, service));
+        window.showSignedIn(new AdminView(users, providers, keys, settings, collectors, new ReceiversView(notifications).build()).build(), "›  Administration");
         users.load();
+        notifications.load();
         providers.load();
         keys.load();
         settings.load();
@@ -294,8 +300,11 @@ public final class CompositionRoot implements AutoCloseable {
             return;
         }
         stopScreens();
-        alerts = new AlertsViewModel(new AlertsService(api, background), api.user().orElseThrow().roles(), clock, new SilenceDialog(() -> stage));
-        window.showSignedIn(new AlertsView(alerts).build(), "›  Alerts");
+        java.util.Set<Role> roles = api.user().orElseThrow().roles();
+        alerts = new AlertsViewModel(new AlertsService(api, background), roles, clock, new SilenceDialog(() -> stage));
+        AdminService changes = new AdminService(api, background, new StepUpDialog(() -> stage), new ConfirmDialog(() -> stage));
+        AlertingTabs configuration = new AlertingTabs(new AlertingService(api, background, changes), roles, clock);
+        window.showSignedIn(new AlertsView(alerts, configuration.tabs()).build(), "›  Alerts");
         alerts.start();
         stage.setTitle("pgAnalytics · Alerts");
     }

@@ -93,6 +93,8 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public final FakeAnomaliesApi anomalies = new FakeAnomaliesApi();
     /** The alerting calls. */
     public final FakeAlertsApi alerts = new FakeAlertsApi();
+    /** The alerting configuration calls (deletes pass through the confirmations above). */
+    public final FakeAlertingAdminApi alerting = new FakeAlertingAdminApi(this::guarded);
     private String confirmationToken;
     private String offeredToken;
     private int tokens;
@@ -218,6 +220,16 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     @Override
     public io.pganalytics.console.api.AlertsApi alerts() {
         return alerts;
+    }
+
+    @Override
+    public io.pganalytics.console.api.AlertingAdminApi alertingAdmin() {
+        return alerting;
+    }
+
+    @Override
+    public io.pganalytics.console.api.AlertingAdminApi alerting() {
+        return alerting;
     }
 
     @Override
