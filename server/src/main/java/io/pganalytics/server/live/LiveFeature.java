@@ -3,6 +3,7 @@ package io.pganalytics.server.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
 import io.pganalytics.common.query.LiveUpdate;
+import io.pganalytics.server.alerting.AlertEvents;
 import io.pganalytics.server.anomaly.AnomalyEvents;
 import io.pganalytics.server.http.ApiService;
 import io.pganalytics.server.http.SessionRevocations;
@@ -61,6 +62,14 @@ public final class LiveFeature implements AutoCloseable {
      */
     public AnomalyEvents anomalyEvents() {
         return hub::publishAnomaly;
+    }
+
+    /**
+     * Tells every node's streams of a changed alert or incident: an {@code alert} event on its instance's stream and on
+     * the fleet's ({@code GET /alerts/live}). Never throws.
+     */
+    public AlertEvents alertEvents() {
+        return hub::publishAlert;
     }
 
     /** Publishes one instance's figures to every node's subscribers. */

@@ -11,6 +11,7 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
 import com.hazelcast.topic.TopicOverloadPolicy;
+import io.pganalytics.common.alerting.AlertEvent;
 import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.query.LiveUpdate;
 import io.pganalytics.server.http.ApiException;
@@ -44,8 +45,13 @@ final class LiveHub implements AutoCloseable {
     static final String LATEST = "pga.live-latest";
     static final String EVENT_IDS = "pga.live-event-ids";
     static final String ANOMALY_TOPIC = "pga.anomaly-events";
+    static final String ALERT_TOPIC = "pga.alert-events";
     /** The fleet stream's subscribers are kept under this instance id, which no instance has. */
     static final long FLEET = 0;
+    /** The alert fleet stream's subscribers are kept under this instance id, which no instance has. */
+    static final long ALERT_FLEET = -1;
+    /** The instance id of an alert event about no instance: it goes to the fleet stream only. */
+    static final long NO_INSTANCE = -2;
     /** Anomaly events each node keeps, fleet-wide, for Last-Event-ID resumption. */
     static final int ANOMALY_REPLAY = 256;
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
@@ -60,6 +66,10 @@ final class LiveHub implements AutoCloseable {
     private final UUID anomalyRegistration;
     /** The last {@link #ANOMALY_REPLAY} anomaly events this node heard, oldest first. */
     private final Deque<LiveEvent> recentAnomalies = new ArrayDeque<>();
+    private final ITopic<String> alertTopic;
+    private final UUID alertRegistration;
+    /** The last {@link #ANOMALY_REPLAY} alert events this node heard, oldest first. */
+    private final Deque<LiveEvent> recentAlerts = new ArrayDeque<>();
     private final LongFunction<Optional<LiveUpdate>> fromDatabase;
     private final Map<Long, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final Map<Long, Deque<LiveEvent>> recent;
@@ -89,6 +99,8 @@ final class LiveHub implements AutoCloseable {
         this.registration = topic.addMessageListener(new Listener(this::deliver));
         this.anomalyTopic = hazelcast.getReliableTopic(ANOMALY_TOPIC);
         this.anomalyRegistration = anomalyTopic.addMessageListener(new Listener(this::deliverAnomaly));
+        this.alertTopic = hazelcast.getReliableTopic(ALERT_TOPIC);
+        this.alertRegistration = alertTopic.addMessageListener(new Listener(this::deliverAlert));
     }
 
     /** The member's settings for the topic: applied before the member starts. */
@@ -100,6 +112,25 @@ final class LiveHub implements AutoCloseable {
         hz.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + ANOMALY_TOPIC).setCapacity(1000));
         hz.addReliableTopicConfig(new ReliableTopicConfig(ANOMALY_TOPIC)
                 .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
+        hz.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + ALERT_TOPIC).setCapacity(1000));
+        hz.addReliableTopicConfig(new ReliableTopicConfig(ALERT_TOPIC)
+                .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST).setReadBatchSize(50));
+    }
+
+    /**
+     * Publishes a changed alert or incident to every node (this one included): {@code <event id> <instance id> <AlertEvent
+     * JSON>}. Never throws: the change is stored already, and a stream that misses it finds it in the lists.
+     */
+    void publishAlert(AlertEvent event) {
+        Long instanceId = event.alert() != null ? event.alert().instanceId() : event.incident() != null ? event.incident().instanceId() : null;
+        long key = instanceId == null ? NO_INSTANCE : instanceId;
+        try {
+            String json = mapper.writeValueAsString(event);
+            alertTopic.publishAsync(ids.newId() + " " + key + " " + json);
+        } catch (JsonProcessingException | RuntimeException e) {
+            events.inc("failed");
+            LOG.warn("live: an alert event of instance {} was not published: {}", key, e.toString());
+        }
     }
 
     /**
@@ -216,6 +247,14 @@ final class LiveHub implements AutoCloseable {
         }
     }
 
+    /** The alert events this node kept after {@code lastEventId}, of one instance or ({@link #ALERT_FLEET}) of all, oldest first. */
+    List<LiveEvent> alertsAfter(long instanceId, long lastEventId) {
+        synchronized (recentAlerts) {
+            return recentAlerts.stream().filter(e -> e.id() > lastEventId && (instanceId == ALERT_FLEET || e.instanceId() == instanceId))
+                    .toList();
+        }
+    }
+
     private Optional<LiveEvent> latestInCluster(long instanceId) {
         String json = latest.get(instanceId);
         if (json != null) {
@@ -254,6 +293,7 @@ final class LiveHub implements AutoCloseable {
         try {
             topic.removeMessageListener(registration);
             anomalyTopic.removeMessageListener(anomalyRegistration);
+            alertTopic.removeMessageListener(alertRegistration);
         } catch (RuntimeException e) {
             // The member may already be leaving; nothing to undo then.
             LOG.debug("live: removing the topic listener: {}", e.toString());
@@ -288,24 +328,35 @@ final class LiveHub implements AutoCloseable {
     }
 
     private void deliverAnomaly(String message) {
+        deliverNotice(message, LiveEvent.ANOMALY, recentAnomalies, FLEET);
+    }
+
+    private void deliverAlert(String message) {
+        deliverNotice(message, LiveEvent.ALERT, recentAlerts, ALERT_FLEET);
+    }
+
+    /** An anomaly or alert message: kept for resumption, offered to its instance's streams and to its fleet stream. */
+    private void deliverNotice(String message, String name, Deque<LiveEvent> recentNotices, long fleet) {
         int first = message.indexOf(' ');
         int second = first < 0 ? -1 : message.indexOf(' ', first + 1);
         LiveEvent event;
         try {
             event = new LiveEvent(Long.parseLong(message.substring(0, first)), Long.parseLong(message.substring(first + 1, second)),
-                    LiveEvent.ANOMALY, message.substring(second + 1));
+                    name, message.substring(second + 1));
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            LOG.warn("live: dropping an unreadable anomaly event from the topic");
+            LOG.warn("live: dropping an unreadable {} event from the topic", name);
             return;
         }
-        synchronized (recentAnomalies) {
-            recentAnomalies.addLast(event);
-            while (recentAnomalies.size() > ANOMALY_REPLAY) {
-                recentAnomalies.removeFirst();
+        synchronized (recentNotices) {
+            recentNotices.addLast(event);
+            while (recentNotices.size() > ANOMALY_REPLAY) {
+                recentNotices.removeFirst();
             }
         }
-        offer(subscribers.get(event.instanceId()), event);
-        offer(subscribers.get(FLEET), event);
+        if (event.instanceId() > 0) {
+            offer(subscribers.get(event.instanceId()), event);
+        }
+        offer(subscribers.get(fleet), event);
     }
 
     private void offer(Set<Subscriber> set, LiveEvent event) {

@@ -27,10 +27,11 @@ import java.util.Optional;
 import java.util.function.LongPredicate;
 
 /**
- * {@code GET /instances/{id}/live} and {@code GET /anomalies/live}: one server-sent-event stream per request, held by the
- * request's (virtual) thread until the client leaves or the node shuts down. Events are {@code update}s (an instance's
- * figures) and {@code anomaly}s (an anomaly opened, grew, changed or closed) with an {@code id:}; the fleet stream
- * carries the anomalies of every instance and no updates. After
+ * {@code GET /instances/{id}/live}, {@code GET /anomalies/live} and {@code GET /alerts/live}: one server-sent-event stream
+ * per request, held by the request's (virtual) thread until the client leaves or the node shuts down. Events are
+ * {@code update}s (an instance's figures), {@code anomaly}s (an anomaly opened, grew, changed or closed) and
+ * {@code alert}s (an alert or incident changed) with an {@code id:}; the anomaly fleet stream carries the anomalies of
+ * every instance and no updates, the alert fleet stream the alerts of every instance and nothing else. After
  * {@code live.heartbeat} without one, a {@code :ping} comment and an empty {@code ping} event (no id, so it does not
  * move the client's Last-Event-ID).
  */
@@ -55,7 +56,8 @@ final class LiveRoutes implements ApiService {
     @Override
     public void register(ApiRules rules) {
         rules.get("/instances/{id}/live", Access.VIEWER, this::live)
-                .get("/anomalies/live", Access.VIEWER, this::fleet);
+                .get("/anomalies/live", Access.VIEWER, this::fleet)
+                .get("/alerts/live", Access.VIEWER, this::alerts);
     }
 
     /** The fleet's anomalies as they change; with Last-Event-ID, first the ones this node kept after it. */
@@ -65,6 +67,19 @@ final class LiveRoutes implements ApiService {
         Subscriber subscriber = hub.subscribeFleet(caller.id(), caller.sessionId());
         try {
             List<LiveEvent> initial = lastEventId.map(last -> hub.anomaliesAfter(LiveHub.FLEET, last)).orElse(List.of());
+            serve(request, response, subscriber, initial, lastEventId, caller);
+        } finally {
+            hub.unsubscribe(subscriber);
+        }
+    }
+
+    /** The fleet's alerts and incidents as they change; with Last-Event-ID, first the ones this node kept after it. */
+    private void alerts(ServerRequest request, ServerResponse response) {
+        Optional<Long> lastEventId = request.headers().first(LAST_EVENT_ID).flatMap(LiveRoutes::eventId);
+        Caller caller = ApiRules.caller(request);
+        Subscriber subscriber = hub.subscribe(LiveHub.ALERT_FLEET, caller.id(), caller.sessionId());
+        try {
+            List<LiveEvent> initial = lastEventId.map(last -> hub.alertsAfter(LiveHub.ALERT_FLEET, last)).orElse(List.of());
             serve(request, response, subscriber, initial, lastEventId, caller);
         } finally {
             hub.unsubscribe(subscriber);
@@ -82,6 +97,7 @@ final class LiveRoutes implements ApiService {
         try {
             List<LiveEvent> initial = new ArrayList<>(hub.initial(id, lastEventId));
             lastEventId.ifPresent(last -> initial.addAll(hub.anomaliesAfter(id, last)));
+            lastEventId.ifPresent(last -> initial.addAll(hub.alertsAfter(id, last)));
             initial.sort(Comparator.comparingLong(LiveEvent::id));
             serve(request, response, subscriber, initial, lastEventId, caller);
         } finally {
@@ -93,7 +109,7 @@ final class LiveRoutes implements ApiService {
                        Optional<Long> lastEventId, Caller caller) {
         long id = subscriber.instanceId();
         try {
-            long lastSent = initial.stream().filter(event -> !event.isAnomaly()).mapToLong(LiveEvent::id).max()
+            long lastSent = initial.stream().filter(event -> !event.isNotice()).mapToLong(LiveEvent::id).max()
                     .orElse(lastEventId.orElse(Long.MIN_VALUE));
             Set<Long> replayed = new HashSet<>();
             initial.forEach(event -> replayed.add(event.id()));
@@ -146,7 +162,7 @@ final class LiveRoutes implements ApiService {
             } else if (event == LiveEvent.END) {
                 end(sink, subscriber.endReason());
                 return;
-            } else if (event.isAnomaly()) {
+            } else if (event.isNotice()) {
                 if (!replayed.contains(event.id())) {
                     emit(sink, event);
                 }

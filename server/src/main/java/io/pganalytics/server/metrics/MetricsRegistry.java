@@ -40,6 +40,14 @@ public final class MetricsRegistry {
         families.computeIfAbsent(checked(name), n -> new LabeledGauge(n, help, labelName, values));
     }
 
+    /**
+     * A gauge with several labels, read at scrape time: one series per entry of the map {@code values} gives, keyed by
+     * the label values in the order of {@code labelNames}.
+     */
+    public void gauge(String name, String help, String[] labelNames, Supplier<Map<List<String>, Double>> values) {
+        families.computeIfAbsent(checked(name), n -> new MultiLabelGauge(n, help, labelNames, values));
+    }
+
     public String scrape() {
         StringBuilder out = new StringBuilder(4096);
         for (Family family : families.values()) {
@@ -57,7 +65,7 @@ public final class MetricsRegistry {
         return name;
     }
 
-    private abstract static sealed class Family permits Counter, Gauge, LabeledGauge, Histogram {
+    private abstract static sealed class Family permits Counter, Gauge, LabeledGauge, MultiLabelGauge, Histogram {
         final String name;
         final String help;
         final String[] labelNames;
@@ -182,6 +190,26 @@ public final class MetricsRegistry {
         void render(StringBuilder out) {
             values.get().forEach((label, value) -> out.append(name).append(labels(List.of(label), null, null)).append(' ')
                     .append(format(value)).append('\n'));
+        }
+    }
+
+    private static final class MultiLabelGauge extends Family {
+        private final Supplier<Map<List<String>, Double>> values;
+
+        MultiLabelGauge(String name, String help, String[] labelNames, Supplier<Map<List<String>, Double>> values) {
+            super(name, help, labelNames.clone());
+            this.values = values;
+        }
+
+        @Override
+        String type() {
+            return "gauge";
+        }
+
+        @Override
+        void render(StringBuilder out) {
+            values.get().forEach((key, value) -> out.append(name).append(labels(key(key.toArray(String[]::new)), null, null))
+                    .append(' ').append(format(value)).append('\n'));
         }
     }
 
