@@ -79,7 +79,7 @@ final class IncidentDetailView {
         TextField comment = new TextField();
         comment.setId("incident-comment");
         comment.setPromptText("A comment (optional): why it was useful or noise");
-        comment.setPrefColumnCount(40);
+        comment.setPrefColumnCount(28);
         comment.textProperty().bindBidirectional(model.commentProperty());
         Button useful = new Button("Useful");
         useful.setId("incident-useful");
@@ -91,14 +91,15 @@ final class IncidentDetailView {
         for (Node n : List.of(comment, useful, noise)) {
             n.disableProperty().bind(model.incidentProperty().isNull().or(model.busyProperty()).or(javafx.beans.binding.Bindings.createBooleanBinding(() -> viewer)));
         }
-        HBox feedbackBar = new HBox(8, Widgets.label("Was it worth a notification?", "field-label"), comment, useful, noise, feedback);
+        HBox feedbackBar = new HBox(8, Widgets.label("Worth a notification?", "field-label"), comment, useful, noise, feedback);
         feedbackBar.setAlignment(Pos.CENTER_LEFT);
         Label error = Widgets.banner(model.errorProperty(), "error");
         error.setId("incident-error");
 
-        VBox box = new VBox(8, title, summary, actions, error, Widgets.label("Alerts", "field-label"), alerts,
-                Widgets.label("Root-cause hints", "field-label"), hints, Widgets.label("Notifications", "field-label"), notifications,
-                feedbackBar);
+        HBox actionsAndFeedback = new HBox(16, actions, feedbackBar);
+        actionsAndFeedback.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(8, title, summary, actionsAndFeedback, error, Widgets.label("Alerts", "field-label"), alerts,
+                Widgets.label("Root-cause hints", "field-label"), hints, Widgets.label("Notifications", "field-label"), notifications);
         box.setPadding(new Insets(8, 0, 8, 0));
         box.setId("incident-detail");
         ScrollPane scroll = new ScrollPane(box);
