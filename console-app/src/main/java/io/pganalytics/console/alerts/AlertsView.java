@@ -53,7 +53,7 @@ public final class AlertsView {
         firing.setId("tab-alerts-firing");
         Tab incidents = new Tab("Incidents", incidentTable());
         incidents.setId("tab-alerts-incidents");
-        HBox rangeBar = new HBox(10, Widgets.label("Fired in", "field-label"), TimeRangePicker.create(model.rangeProperty()));
+        HBox rangeBar = new HBox(10, Widgets.label("Active in", "field-label"), TimeRangePicker.create(model.rangeProperty()));
         rangeBar.setAlignment(Pos.CENTER_LEFT);
         TableView<AlertsViewModel.AlertRow> historyTable = alertTable("alerts-history", model.history(),
                 "No alert resolved in this range.");

@@ -39,7 +39,7 @@ import java.util.Objects;
 
 /**
  * The Alerts screen: the alerts firing now (most severe, then newest first), the incidents of the last 7 days (open and
- * acknowledged first), and the history of resolved alerts over a chosen range, kept live by the fleet's alert stream;
+ * acknowledged first), and the history of resolved alerts active in a chosen range, kept live by the fleet's alert stream;
  * the selected alert's or incident's detail ({@link IncidentDetailViewModel}); {@link #acknowledge()} (the key A) and
  * {@link #silence()} (the key S) on the selection, for operators.
  */
@@ -187,10 +187,10 @@ public final class AlertsViewModel {
         }
     }
 
+    /** Whether a resolved alert was active in the History's range (the server lists those overlapping it). */
     private boolean inHistoryRange(AlertView a) {
-        Instant began = began(a);
         TimeRange current = range.get();
-        return !began.isBefore(current.start(clock)) && (!current.isCustom() || began.isBefore(current.end(clock)));
+        return !ended(a).isBefore(current.start(clock)) && began(a).isBefore(current.end(clock));
     }
 
     /** An acknowledgement, resolution or feedback came back: the lists follow. */

@@ -87,9 +87,12 @@ final class IncidentDetailView {
         Button noise = new Button("Noise");
         noise.setId("incident-noise");
         noise.setOnAction(e -> model.noise());
-        boolean viewer = !model.mayOperate();
         for (Node n : List.of(comment, useful, noise)) {
-            n.disableProperty().bind(model.incidentProperty().isNull().or(model.busyProperty()).or(javafx.beans.binding.Bindings.createBooleanBinding(() -> viewer)));
+            if (model.mayOperate()) {
+                n.disableProperty().bind(model.incidentProperty().isNull().or(model.busyProperty()));
+            } else {
+                n.setDisable(true);
+            }
         }
         HBox feedbackBar = new HBox(8, Widgets.label("Worth a notification?", "field-label"), comment, useful, noise, feedback);
         feedbackBar.setAlignment(Pos.CENTER_LEFT);
