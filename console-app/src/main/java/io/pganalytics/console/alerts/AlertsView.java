@@ -72,13 +72,17 @@ public final class AlertsView {
         SplitPane split = new SplitPane(tabs, new IncidentDetailView(model.detail()).build());
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.36);
-        Tab own = new Tab("Alerts", split);
+        Tab own = new Tab("Alerts");
         own.setId("tab-alerts");
-        TabPane screen = new TabPane(own);
-        screen.setId("alerts-screen-tabs");
-        screen.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        screen.getTabs().addAll(hosted);
-        Node body = hosted.isEmpty() ? split : screen;
+        Node body = split;
+        if (!hosted.isEmpty()) {
+            own.setContent(split);
+            TabPane screen = new TabPane(own);
+            screen.setId("alerts-screen-tabs");
+            screen.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+            screen.getTabs().addAll(hosted);
+            body = screen;
+        }
         VBox.setVgrow(body, Priority.ALWAYS);
         Label error = Widgets.banner(model.errorProperty(), "error");
         error.setId("alerts-error");
@@ -87,11 +91,15 @@ public final class AlertsView {
         VBox page = new VBox(8, header(), status, error, body);
         page.setId("alerts");
         page.setPadding(new Insets(12, 20, 12, 20));
-        page.addEventFilter(KeyEvent.KEY_PRESSED, this::key);
+        page.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (hosted.isEmpty() || own.isSelected()) { // not on a hosted configuration tab, whose tables have rows of their own
+                key(e);
+            }
+        });
         return page;
     }
 
-    /** A and S on the screen, unless typing in a field. */
+    /** A and S on the screen's own tab, unless typing in a field. */
     private void key(KeyEvent e) {
         if (e.getTarget() instanceof TextInputControl || e.isShortcutDown() || e.isAltDown()) {
             return;
