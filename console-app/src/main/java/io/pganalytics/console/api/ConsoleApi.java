@@ -82,6 +82,9 @@ public interface ConsoleApi extends AutoCloseable {
     /** Anomaly detection: the fleet's anomalies, bands, feedback, sensitivity and exclusions, on this session. */
     AnomaliesApi anomalies();
 
+    /** Alerts and incidents: firing alerts, incidents, acknowledge, resolve, feedback, silences, the live stream. */
+    AlertsApi alerts();
+
     /** Alerting's configuration: rules and their preview, effectiveness, maintenance windows, on-call, receivers, routes. */
     AlertingAdminApi alertingAdmin();
 

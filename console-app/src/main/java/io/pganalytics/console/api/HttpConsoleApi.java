@@ -69,6 +69,7 @@ final class HttpConsoleApi implements ConsoleApi {
     private final AuditApi audit = new HttpAuditApi(this);
     private final BackupsApi backups = new HttpBackupsApi(this, Map.of());
     private final AnomaliesApi anomalies = new HttpAnomaliesApi(this);
+    private final AlertsApi alerts = new HttpAlertsApi(this);
     private final AlertingAdminApi alertingAdmin = new HttpAlertingAdminApi(this, Map.of());
 
     private final Object lock = new Object();
@@ -178,6 +179,11 @@ final class HttpConsoleApi implements ConsoleApi {
     @Override
     public AnomaliesApi anomalies() {
         return anomalies;
+    }
+
+    @Override
+    public AlertsApi alerts() {
+        return alerts;
     }
 
     @Override

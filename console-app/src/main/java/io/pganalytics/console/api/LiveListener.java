@@ -1,9 +1,10 @@
 package io.pganalytics.console.api;
 
+import io.pganalytics.common.alerting.AlertEvent;
 import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.query.LiveUpdate;
 
-/** Hears a live stream (an instance's, or the fleet's anomalies); called on a background thread. */
+/** Hears a live stream (an instance's, the fleet's anomalies or alerts); called on a background thread. */
 public interface LiveListener {
     /** How the stream is doing. */
     enum State {
@@ -17,6 +18,10 @@ public interface LiveListener {
 
     /** An anomaly opened, grew or closed ({@code event: anomaly}); streams that carry none never call it. */
     default void anomaly(AnomalyView anomaly) {
+    }
+
+    /** An alert or incident changed ({@code event: alert}); streams that carry none never call it. */
+    default void alert(AlertEvent event) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pganalytics.console.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.pganalytics.common.alerting.AlertEvent;
 import io.pganalytics.common.anomaly.AnomalyView;
 import io.pganalytics.common.query.LiveUpdate;
 import org.slf4j.Logger;
@@ -16,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * One stream of server-sent events on a virtual thread (an instance's {@code GET /instances/{id}/live}, or the fleet's
- * anomalies, {@code GET /anomalies/live}): parses {@code id:}, {@code event:} and {@code data:} lines, hands
- * {@code update} and {@code anomaly} events to the listener, and reconnects with
+ * anomalies, {@code GET /anomalies/live}, or alerts, {@code GET /alerts/live}): parses {@code id:}, {@code event:} and
+ * {@code data:} lines, hands {@code update}, {@code anomaly} and {@code alert} events to the listener, and reconnects with
  * exponential backoff (1 s doubling to 30 s) and {@code Last-Event-ID} after any failure, until closed or the session
  * ends.
  * <p>
@@ -232,6 +233,8 @@ final class LiveStream implements LiveSubscription {
                 listener.update(api.mapper().readValue(data.toString(), LiveUpdate.class));
             } else if (event.equals("anomaly")) {
                 listener.anomaly(api.mapper().readValue(data.toString(), AnomalyView.class));
+            } else if (event.equals("alert")) {
+                listener.alert(api.mapper().readValue(data.toString(), AlertEvent.class));
             }
         } catch (JsonProcessingException e) {
             LOG.warn("{}: an unreadable live {} event, skipped", name, event, e);

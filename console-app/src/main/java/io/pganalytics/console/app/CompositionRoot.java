@@ -16,6 +16,11 @@ import io.pganalytics.console.alerting.AlertingService;
 import io.pganalytics.console.alerting.ReceiversView;
 import io.pganalytics.console.alerting.ReceiversViewModel;
 import io.pganalytics.common.query.InstanceSummary;
+import io.pganalytics.console.alerting.AlertingTabs;
+import io.pganalytics.console.alerts.AlertsService;
+import io.pganalytics.console.alerts.AlertsView;
+import io.pganalytics.console.alerts.AlertsViewModel;
+import io.pganalytics.console.alerts.SilenceDialog;
 import io.pganalytics.console.anomalies.AnomaliesService;
 import io.pganalytics.console.anomalies.AnomaliesView;
 import io.pganalytics.console.anomalies.AnomaliesViewModel;
@@ -98,6 +103,7 @@ public final class CompositionRoot implements AutoCloseable {
     private AuditViewModel audit;
     private BackupsViewModel backups;
     private AnomaliesViewModel anomalies;
+    private AlertsViewModel alerts;
 
     public CompositionRoot(ConsoleHome home) {
         this(home, page -> {
@@ -127,7 +133,7 @@ public final class CompositionRoot implements AutoCloseable {
         this.stage = primary;
         WindowSettings.Saved saved = settings.load();
         theme.set(saved.theme());
-        window = new MainWindow(theme, this::showFleet, this::showAnomalies, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
+        window = new MainWindow(theme, this::showFleet, this::showAnomalies, this::showAlerts, this::showAdministration, this::showAudit, this::showBackups, this::showOwnEnrolment, this::signOut,
                 saved.width(), saved.height());
         stage.setTitle("pgAnalytics");
         stage.setScene(window.scene());
@@ -289,6 +295,20 @@ public final class CompositionRoot implements AutoCloseable {
         stage.setTitle("pgAnalytics · Anomalies");
     }
 
+    void showAlerts() {
+        if (api == null || api.user().isEmpty()) {
+            return;
+        }
+        stopScreens();
+        java.util.Set<Role> roles = api.user().orElseThrow().roles();
+        alerts = new AlertsViewModel(new AlertsService(api, background), roles, clock, new SilenceDialog(() -> stage));
+        AdminService changes = new AdminService(api, background, new StepUpDialog(() -> stage), new ConfirmDialog(() -> stage));
+        AlertingTabs configuration = new AlertingTabs(new AlertingService(api, background, changes), roles, clock);
+        window.showSignedIn(new AlertsView(alerts, configuration.tabs()).build(), "›  Alerts");
+        alerts.start();
+        stage.setTitle("pgAnalytics · Alerts");
+    }
+
     /** The Anomalies screen with anomaly {@code id}'s detail (a marker clicked on a dashboard). */
     void showAnomaly(long id) {
         showAnomalies();
@@ -364,6 +384,10 @@ public final class CompositionRoot implements AutoCloseable {
             anomalies.stop();
             anomalies = null;
         }
+        if (alerts != null) {
+            alerts.stop();
+            alerts = null;
+        }
     }
 
     // ---- window
@@ -386,6 +410,8 @@ public final class CompositionRoot implements AutoCloseable {
                 backups.refresh();
             } else if (anomalies != null) {
                 anomalies.refresh();
+            } else if (alerts != null) {
+                alerts.refresh();
             }
         });
         accelerators.put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> theme.set(theme.get().other()));

@@ -26,7 +26,7 @@ final class MainWindow {
     private final Button audit;
     private final Button backups;
 
-    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAnomalies, Runnable onAdmin, Runnable onAudit, Runnable onBackups, Runnable onTwoFactor, Runnable onSignOut,
+    MainWindow(ObjectProperty<Theme> theme, Runnable onFleet, Runnable onAnomalies, Runnable onAlerts, Runnable onAdmin, Runnable onAudit, Runnable onBackups, Runnable onTwoFactor, Runnable onSignOut,
                double width, double height) {
         Label mark = Widgets.label("pg", "brand-mark-small");
         Label name = Widgets.label("pgAnalytics", "app-name");
@@ -39,6 +39,11 @@ final class MainWindow {
         anomalies.getStyleClass().add("nav-button");
         anomalies.setTooltip(new Tooltip("The fleet's anomalies, live: their detail, root-cause hints and feedback; each instance's sensitivity"));
         anomalies.setOnAction(e -> onAnomalies.run());
+        Button alerts = new Button("Alerts");
+        alerts.setId("nav-alerts");
+        alerts.getStyleClass().add("nav-button");
+        alerts.setTooltip(new Tooltip("What fires now, the incidents and the history, live: acknowledge (A) and silence (S)"));
+        alerts.setOnAction(e -> onAlerts.run());
         Label where = new Label();
         where.getStyleClass().add("breadcrumb");
         where.textProperty().bind(location);
@@ -81,7 +86,7 @@ final class MainWindow {
         signOut.setId("sign-out");
         signOut.getStyleClass().add("nav-button");
         signOut.setOnAction(e -> onSignOut.run());
-        bar = new HBox(10, mark, name, fleet, anomalies, admin, audit, backups, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
+        bar = new HBox(10, mark, name, fleet, anomalies, alerts, admin, audit, backups, where, Widgets.grow(), who, twoFactor, themeButton, signOut);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("app-bar");
         scene = new Scene(root, width, height);

@@ -1,5 +1,6 @@
 package io.pganalytics.console.fleet;
 
+import io.pganalytics.common.alerting.AlertCounts;
 import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.query.InstancePage;
 import io.pganalytics.console.api.ConsoleApi;
@@ -30,6 +31,11 @@ public final class FleetService {
     /** The instances' own WAL archiving, worst first. */
     public void loadArchiving(Consumer<List<InstanceArchiving>> onList, Consumer<Throwable> onFailure) {
         background.run(api::archiving, onList, onFailure);
+    }
+
+    /** Firing alerts per instance by severity ({@code GET /alerts/counts}). */
+    public void loadAlertCounts(Consumer<List<AlertCounts>> onList, Consumer<Throwable> onFailure) {
+        background.run(() -> api.alerts().counts(), onList, onFailure);
     }
 
     public ScheduledFuture<?> every(Duration period, Runnable action) {

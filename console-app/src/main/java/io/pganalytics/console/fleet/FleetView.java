@@ -134,6 +134,7 @@ public final class FleetView {
 
         table.getColumns().add(name);
         table.getColumns().add(text("Status", i -> i.status() == null ? "" : i.status().wireName(), 70));
+        table.getColumns().add(alerts());
         table.getColumns().add(text("Version", i -> nullToDash(i.version()), 70));
         table.getColumns().add(text("Role", i -> nullToDash(i.role()), 80));
         table.getColumns().add(number("TPS", i -> figures(i).tps(), v -> Figures.number(v, 1), 80));
@@ -191,6 +192,32 @@ public final class FleetView {
                     return;
                 }
                 setGraphic(Widgets.label(item.text(), "archiving-badge", item.styleClass()));
+                setTooltip(new Tooltip(item.tooltip()));
+            }
+        });
+        column.setPrefWidth(90);
+        return column;
+    }
+
+    /** The instance's firing alerts as a badge coloured by the worst severity; redrawn when the counts arrive. */
+    private TableColumn<InstanceSummary, AlertBadge> alerts() {
+        TableColumn<InstanceSummary, AlertBadge> column = new TableColumn<>("Alerts");
+        column.setId("fleet-alerts");
+        column.setCellValueFactory(c -> Bindings.createObjectBinding(() -> model.alertBadge(c.getValue().id()), model.alertCounts()));
+        column.setComparator(Comparator.comparingInt(AlertBadge::rank));
+        column.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(AlertBadge item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(null);
+                if (empty || item == null || item.text().isEmpty()) {
+                    setGraphic(null);
+                    setTooltip(null);
+                    return;
+                }
+                Label badge = Widgets.label(item.text(), "alert-badge", item.styleClass());
+                badge.setId("fleet-alert-badge-" + getTableRow().getItem().id());
+                setGraphic(badge);
                 setTooltip(new Tooltip(item.tooltip()));
             }
         });

@@ -1,5 +1,6 @@
 package io.pganalytics.console.fleet;
 
+import io.pganalytics.common.alerting.AlertCounts;
 import io.pganalytics.common.backup.InstanceArchiving;
 import io.pganalytics.common.query.InstancePage;
 import io.pganalytics.common.query.InstanceStatus;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
 
 /**
  * The fleet: every instance, a search box and a status filter, and each instance's own WAL archiving (a column and an
- * alert naming the instances that stopped archiving), refreshed every 15 seconds.
+ * alert naming the instances that stopped archiving), each instance's firing alerts (a badge by the worst severity),
+ * refreshed every 15 seconds.
  */
 public final class FleetViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(FleetViewModel.class);
@@ -55,6 +57,7 @@ public final class FleetViewModel {
     private final ObjectProperty<Instant> updatedAt = new SimpleObjectProperty<>();
     private final ObservableMap<Long, InstanceArchiving> archiving = FXCollections.observableHashMap();
     private final StringProperty archivingAlert = new SimpleStringProperty("");
+    private final ObservableMap<Long, AlertCounts> alertCounts = FXCollections.observableHashMap();
     private ScheduledFuture<?> timer;
 
     public FleetViewModel(FleetService service, Consumer<InstanceSummary> onOpen) {
@@ -86,6 +89,24 @@ public final class FleetViewModel {
         busy.set(true);
         service.load(this::loaded, this::failed);
         service.loadArchiving(this::archivingLoaded, this::archivingFailed);
+        service.loadAlertCounts(this::alertCountsLoaded, failure -> LOG.debug("loading the alert counts: {}", failure.getMessage()));
+    }
+
+    /** The Alerts column's badge for an instance: empty when nothing fires. */
+    public AlertBadge alertBadge(long instanceId) {
+        return AlertBadge.of(alertCounts.get(instanceId));
+    }
+
+    /** The instances' firing alert counts by id; the table listens to it to redraw the column. */
+    public ObservableMap<Long, AlertCounts> alertCounts() {
+        return alertCounts;
+    }
+
+    private void alertCountsLoaded(List<AlertCounts> list) {
+        Map<Long, AlertCounts> byId = new HashMap<>();
+        list.forEach(c -> byId.put(c.instanceId(), c));
+        alertCounts.keySet().retainAll(byId.keySet());
+        alertCounts.putAll(byId);
     }
 
     /** The Archiving column's badge for an instance (a dash until the server answered). */

@@ -91,6 +91,8 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     public final FakeBackupsApi backups = new FakeBackupsApi(this::guarded);
     /** The anomaly calls. */
     public final FakeAnomaliesApi anomalies = new FakeAnomaliesApi();
+    /** The alerting calls. */
+    public final FakeAlertsApi alerts = new FakeAlertsApi();
     /** The alerting configuration calls (deletes pass through the confirmations above). */
     public final FakeAlertingAdminApi alerting = new FakeAlertingAdminApi(this::guarded);
     private String confirmationToken;
@@ -213,6 +215,11 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     @Override
     public io.pganalytics.console.api.AnomaliesApi anomalies() {
         return anomalies;
+    }
+
+    @Override
+    public io.pganalytics.console.api.AlertsApi alerts() {
+        return alerts;
     }
 
     @Override
