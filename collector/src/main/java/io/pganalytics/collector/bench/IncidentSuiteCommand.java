@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * jar, embedded database, detectors set to learn for {@code --learning-points} points), a PostgreSQL primary and
  * streaming standby of the suite's own (the binaries the server unpacked), a steady pgbench-like load, a real collector
  * ({@code run}) at one collection interval for every family; after the learning and a steady stretch, the incidents
- * one after another with quiet gaps; then what GET /api/v1/anomalies says of each, and the false alarms.
+ * one after another with quiet gaps; then what GET /api/v1/anomalies says of each, and the false alarms; and what the
+ * default alerting rule pack notified to a real webhook receiver ({@link AlertSink}), judged by the same ground truth.
  */
 public final class IncidentSuiteCommand {
     public static final String USAGE = """
@@ -43,7 +44,9 @@ public final class IncidentSuiteCommand {
               The PostgreSQL incident suite: plants incidents over a steady load in a real PostgreSQL (primary and
               streaming standby) watched by a real collector and server, and reports per incident whether an anomaly
               on one of its series reached GET /api/v1/anomalies, how many collection intervals after the plant, and
-              its top root-cause hint; and the false alarms of the steady stretches, per instance per day. Incidents:
+              its top root-cause hint; and the false alarms of the steady stretches, per instance per day; then which
+              incidents the default alerting pack notified to a webhook receiver of the suite's (a route with a
+              1-minute group interval) and the share of its notifications that were noise. Incidents:
               query-regression, lock-storm, connection-leak, replication-lag, checkpoint-storm, autovacuum-behind (all
               by default). Full run: --interval 10s, --learning-points 120, --steady 30m, each incident held --hold 12
               intervals then a --gap of 30 intervals of which the first --settle 12 still count as the incident's.
@@ -121,7 +124,8 @@ public final class IncidentSuiteCommand {
                       detector:
                         learningPoints: %d
                     """.formatted(settings.learningPoints()));
-            try (ServerProcess server = ServerProcess.start(settings.serverJar(), workDir.resolve("server"), settings.serverHeap(),
+            try (AlertSink sink = AlertSink.start(new com.fasterxml.jackson.databind.ObjectMapper());
+                 ServerProcess server = ServerProcess.start(settings.serverJar(), workDir.resolve("server"), settings.serverHeap(),
                     "", null, Map.of(), List.of("--config", serverConfig.toString()), READY_TIMEOUT)) {
                 HttpClient http = new ServerTls(null, true).newClient(Duration.ofSeconds(10));
                 AdminApi api = new AdminApi(http, server.apiBase(), server.adminPassword());
@@ -135,7 +139,7 @@ public final class IncidentSuiteCommand {
                             settings.tpcbThreads(), settings.tpcbRate(), settings.lookupRate())) {
                         Process collector = startCollector(api, http, server, cluster);
                         try {
-                            return measure(api, cluster, workload, collector);
+                            return measure(api, cluster, workload, collector, sink);
                         } finally {
                             collector.destroy();
                             if (!collector.waitFor(30, TimeUnit.SECONDS)) {
@@ -147,10 +151,11 @@ public final class IncidentSuiteCommand {
             }
         }
 
-        private int measure(AdminApi api, IncidentCluster cluster, IncidentWorkload workload, Process collector)
+        private int measure(AdminApi api, IncidentCluster cluster, IncidentWorkload workload, Process collector, AlertSink sink)
                 throws IOException, InterruptedException, SQLException {
             Duration interval = settings.interval();
             long instanceId = instanceId(api, collector);
+            notifyTo(api, sink);
             out.println("bench incidents: instance " + instanceId + " reporting; learning for " + settings.learningPoints()
                     + " points (" + interval.multipliedBy(settings.learningPoints()).toSeconds() + " s)");
             Instant steadyFrom = awaitLearning(api, instanceId);
@@ -182,7 +187,25 @@ public final class IncidentSuiteCommand {
                     workload.transactions(), workload.lookups(), workload.failures());
             IncidentReport report = new IncidentReport(interval, steadyFrom, end, windows, anomalies(api, instanceId));
             report.print(out);
+            new AlertReport(steadyFrom, end, windows, sink.received(), sink.refused()).print(out);
             return settings.smoke() && !report.everyIncidentDetected() ? 1 : 0;
+        }
+
+        /** Every incident's notifications to the sink: a webhook receiver (its HMAC key the sink's) and a route for all. */
+        private void notifyTo(AdminApi api, AlertSink sink) throws IOException, InterruptedException {
+            long receiver = api.postJson("receivers", Map.of("name", "incident-suite", "kind", "webhook",
+                    "settings", Map.of("url", sink.url().toString()), "secrets", Map.of("hmacKey", sink.key()))).path("id").asLong();
+            Map<String, Object> route = new java.util.LinkedHashMap<>();
+            route.put("position", 0);
+            route.put("name", "incident suite");
+            route.put("matchers", List.of());
+            route.put("receiverId", receiver);
+            // one incident per instance: the next incident's first alert joins the open one as an update, sent at most
+            // once per group interval; a minute keeps it inside the incident's window
+            route.put("groupInterval", "1m");
+            route.put("continueMatching", false);
+            api.postJson("routes", route);
+            out.println("bench incidents: alert notifications go to the suite's webhook receiver " + sink.url());
         }
 
         private Process startCollector(AdminApi api, HttpClient http, ServerProcess server, IncidentCluster cluster)
