@@ -279,7 +279,10 @@ public final class FailoverCommand {
             URI base = URI.create("https://127.0.0.1:" + balancer.port());
             HttpClient http = new ServerTls(null, true).newClient(Duration.ofSeconds(2));
             AdminApi api = new AdminApi(http, base, adminPassword);
-            api.login();
+            // the balancer takes a node in once its health checks pass (HAProxy: rise 2)
+            if (!await(Duration.ofMinutes(1), "a sign-in through the balancer", () -> signIn(api))) {
+                throw new IOException("no sign-in through " + balancer.describe() + " within a minute: see " + balancer.log());
+            }
             RegistrationClient registration = new RegistrationClient(http, Duration.ofSeconds(30));
             List<CollectorIdentity> identities = new ArrayList<>();
             for (int i = 0; i < settings.collectors(); i++) {
@@ -425,6 +428,18 @@ public final class FailoverCommand {
         private static boolean ready(ServerProcess node, HttpClient admin) {
             try {
                 return node.ready(admin);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private static boolean signIn(AdminApi api) {
+            try {
+                api.login();
+                return true;
+            } catch (IOException e) {
+                return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

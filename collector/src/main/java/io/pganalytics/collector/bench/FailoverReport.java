@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The failover bench's table: per balancer and fault, the client requests that failed (of those started in the fault's
- * window), the failover time (from the fault to the end of the window's last failed request: how long until requests
+ * window), the failover time (from the fault to the end of the first run of failed requests: how long until requests
  * succeed again; 0 when none failed), the acknowledged batches of the window not in the database, the duplicates
  * stored, and the live streams that dropped and the longest time until one got its next event.
  */
@@ -38,18 +38,31 @@ final class FailoverReport {
      */
     static Row row(String balancer, String fault, long fromNanos, long toNanos, List<FailoverClients.Request> requests,
                    List<FailoverClients.Reconnect> reconnects, long acknowledged, long lost, long duplicates, String note) {
-        long total = 0;
-        long failed = 0;
-        long lastFailureEnd = fromNanos;
-        for (FailoverClients.Request request : requests) {
-            if (request.startNanos() < fromNanos || request.startNanos() >= toNanos) {
-                continue;
-            }
-            total++;
+        List<FailoverClients.Request> window = requests.stream()
+                .filter(r -> r.startNanos() >= fromNanos && r.startNanos() < toNanos)
+                .sorted(java.util.Comparator.comparingLong(FailoverClients.Request::startNanos)).toList();
+        long total = window.size();
+        long failed = window.stream().filter(r -> !r.ok()).count();
+        // the failover: from the fault to the end of the first run of failures (requests in start order until one
+        // succeeds); failures after that (a node rejoining, say) are counted, and named in the note, not timed
+        long burstEnd = fromNanos;
+        boolean inBurst = false;
+        for (FailoverClients.Request request : window) {
             if (!request.ok()) {
-                failed++;
-                lastFailureEnd = Math.max(lastFailureEnd, request.endNanos());
+                inBurst = true;
+                burstEnd = Math.max(burstEnd, request.endNanos());
+            } else if (inBurst) {
+                break;
             }
+        }
+        java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+        window.stream().filter(r -> !r.ok()).forEach(r -> reasons.merge(
+                String.format(Locale.ROOT, "%s at +%.1f s", r.failure(), (r.startNanos() - fromNanos) / 1e9), 1L, Long::sum));
+        if (failed > 0) {
+            String failures = "failed: " + String.join(", ", reasons.entrySet().stream().limit(8)
+                    .map(e -> e.getKey() + (e.getValue() > 1 ? " (x" + e.getValue() + ")" : "")).toList())
+                    + (reasons.size() > 8 ? ", ..." : "");
+            note = note == null ? failures : note + "; " + failures;
         }
         int drops = 0;
         double reconnect = Double.NaN;
@@ -61,7 +74,7 @@ final class FailoverReport {
             double seconds = r.backNanos() == 0 ? Double.POSITIVE_INFINITY : (r.backNanos() - r.droppedNanos()) / 1e9;
             reconnect = Double.isNaN(reconnect) ? seconds : Math.max(reconnect, seconds);
         }
-        double failover = failed == 0 ? 0 : (lastFailureEnd - fromNanos) / 1e9;
+        double failover = failed == 0 ? 0 : (burstEnd - fromNanos) / 1e9;
         return new Row(balancer, fault, total, failed, failover, acknowledged, lost, duplicates, drops, reconnect, note);
     }
 

@@ -50,6 +50,24 @@ class FailoverBalancerTest {
     }
 
     @Test
+    void haproxysReadinessCheckSpeaksHttp11WithAHostForTheServerAnswers505ToHttp10() throws IOException {
+        String rendered = FailoverBalancer.render(Files.readString(TEMPLATES.resolve("haproxy.cfg")), 40000, NODES, FILES);
+        List<String> checks = rendered.lines().filter(l -> l.contains("http-check send")).toList();
+        assertFalse(checks.isEmpty());
+        for (String check : checks) {
+            assertTrue(check.contains("ver HTTP/1.1") && check.contains("hdr Host "), check);
+        }
+    }
+
+    @Test
+    void haproxyResendsOnlyIdempotentRequestsAndKeyedIngest() throws IOException {
+        String template = Files.readString(TEMPLATES.resolve("haproxy.cfg"));
+        assertTrue(template.contains("retry-on conn-failure empty-response 503"), "no L7 retry of a draining node's 503");
+        assertTrue(template.contains("http-request disable-l7-retry unless idempotent_method or keyed_ingest keyed_ingest_header"),
+                "L7 retries are not limited to GET/HEAD and ingest with an Idempotency-Key");
+    }
+
+    @Test
     void aTemplateNamingMoreNodesThanTheBenchRunsIsRefused() throws IOException {
         String template = Files.readString(TEMPLATES.resolve("haproxy.cfg"));
         assertThrows(IOException.class, () -> FailoverBalancer.render(template, 40000, NODES.subList(0, 2), FILES));

@@ -35,6 +35,15 @@ class FailoverReportTest {
     }
 
     @Test
+    void aFailureAfterRequestsSucceededAgainIsCountedAndNamedButNotTimed() {
+        FailoverReport.Row row = FailoverReport.row("haproxy", "kill", 10 * S, 60 * S,
+                List.of(failed(11, 12), ok(12, 13), failed(48, 49), ok(49, 50)), List.of(), 5, 0, 0, null);
+        assertEquals(2, row.failedRequests());
+        assertEquals(2.0, row.failoverSeconds(), 1e-9, "the failover ends when requests succeed again");
+        assertTrue(row.note().contains("HTTP 503 at +38.0 s"), row.note());
+    }
+
+    @Test
     void theStreamReconnectionIsTheLongestDropOfTheWindowAndNeverWhenOneDidNotComeBack() {
         FailoverReport.Row back = FailoverReport.row("haproxy", "stop", 10 * S, 20 * S, List.of(),
                 List.of(new FailoverClients.Reconnect(0, 11 * S, 11 * S + S / 2), new FailoverClients.Reconnect(1, 12 * S, 14 * S),
