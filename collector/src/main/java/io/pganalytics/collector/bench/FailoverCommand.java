@@ -44,7 +44,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code bench failover}: high availability with real parts. Three server nodes (the server jar, clustered through
- * Hazelcast on 127.0.0.1, .2 and .3) share one external PostgreSQL (Debian's postgresql-15, so that a node's death does
+ * Hazelcast on 127.0.0.1, node 2's member on 127.0.0.2 so that iptables can cut it off alone) share one external PostgreSQL (Debian's postgresql-15, so that a node's death does
  * not take the database), behind a real HAProxy, then a real nginx, each run from the operator's templates in
  * {@code installers/lb}. Simulated collectors (real spools and shippers) ingest through the balancer, query clients read
  * through it and live-stream clients hold {@code /instances/{id}/live} open through it. Faults, one after another on
@@ -177,6 +177,7 @@ public final class FailoverCommand {
         private final List<ServerProcess> nodes = new ArrayList<>();
         private final int[] hazelcastPorts = new int[NODES];
         private LoopbackAlias alias;
+        private Path serverCertificate;
 
         Trial(Settings settings, FailoverBalancer.Kind kind, Path dir, PrintStream out) {
             this.settings = settings;
@@ -197,10 +198,11 @@ public final class FailoverCommand {
                     hazelcastPorts[i] = ServerProcess.freePort();
                 }
                 try {
+                    serverCertificate = sharedCertificate();
                     startNodes(database, adminPassword, kekPassphrase);
                     List<FailoverBalancer.Node> addresses = nodes.stream()
                             .map(n -> new FailoverBalancer.Node(n.apiBase().getPort(), n.adminPort())).toList();
-                    List<Path> certificates = nodes.stream().map(n -> n.dataDir().resolve("tls").resolve("server.crt")).toList();
+                    List<Path> certificates = List.of(serverCertificate);
                     try (FailoverBalancer balancer = FailoverBalancer.start(kind, settings.lbDir(), dir.resolve("lb"), addresses,
                             certificates)) {
                         out.println("bench failover: " + balancer.describe() + " in front of " + NODES + " nodes");
@@ -261,8 +263,23 @@ public final class FailoverCommand {
             env.put("PGANALYTICS_ADMIN_PASSWORD", adminPassword);
             env.put("PGANALYTICS_ENCRYPTION_KEYSTORE_FILE", kek.toString());
             env.put("PGANALYTICS_KEK_PASSPHRASE", kekPassphrase);
+            env.put("PGANALYTICS_HTTP_TLS_CERTIFICATE__FILE", serverCertificate.toString());
+            env.put("PGANALYTICS_HTTP_TLS_KEY__FILE", serverCertificate.resolveSibling("server.key").toString());
             return ServerProcess.start(settings.serverJar(), dir.resolve("node-" + (index + 1)), settings.heap(), "",
                     database.jdbcUrl(FailoverDatabase.DATABASE), env, READY_TIMEOUT);
+        }
+
+        /**
+         * One certificate for every node (docs/HIGH-AVAILABILITY.md): the nodes' own generated certificates all name
+         * the same subject, and a CA file of several certificates with one subject verifies only the first of them.
+         */
+        private Path sharedCertificate() throws IOException, InterruptedException {
+            Path tls = Files.createDirectories(dir.resolve("tls"));
+            Path certificate = tls.resolve("server.crt");
+            FailoverDatabase.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", tls.resolve("server.key").toString(), "-out", certificate.toString(), "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"), Duration.ofSeconds(60));
+            return certificate;
         }
 
         /**
