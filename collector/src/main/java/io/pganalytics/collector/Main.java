@@ -4,6 +4,7 @@ import io.pganalytics.collector.bench.BenchCommand;
 import io.pganalytics.collector.bench.BackupDrillCommand;
 import io.pganalytics.collector.bench.CrashDrillCommand;
 import io.pganalytics.collector.bench.IncidentSuiteCommand;
+import io.pganalytics.collector.bench.FailoverCommand;
 import io.pganalytics.collector.bench.SpoolBenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
@@ -105,6 +106,7 @@ public final class Main {
                 + indent(DemoCommand.USAGE) + "\n"
                 + indent(BenchCommand.USAGE) + "\n"
                 + indent(IncidentSuiteCommand.USAGE) + "\n"
+                + indent(FailoverCommand.USAGE) + "\n"
                 + indent(CrashDrillCommand.USAGE) + "\n"
                 + indent(BackupDrillCommand.USAGE) + "\n"
                 + indent(SpoolBenchCommand.USAGE) + "\n"

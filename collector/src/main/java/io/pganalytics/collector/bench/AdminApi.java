@@ -32,6 +32,11 @@ final class AdminApi {
         accessToken = body.path("accessToken").asText();
     }
 
+    /** The access token of the last sign-in. */
+    String accessToken() {
+        return accessToken;
+    }
+
     /** A one-time registration token. */
     String registrationToken(String note) throws IOException, InterruptedException {
         return post("collectors/registration-tokens", Map.of("note", note), true).path("token").asText();

@@ -72,6 +72,9 @@ public final class BenchCommand {
         if (!args.isEmpty() && args.getFirst().equals("incidents")) {
             return IncidentSuiteCommand.run(args.subList(1, args.size()), out, err, version);
         }
+        if (!args.isEmpty() && args.getFirst().equals("failover")) {
+            return FailoverCommand.run(args.subList(1, args.size()), out, err, version);
+        }
         CommandLine line = CommandLine.parse("bench", args, Set.of("collectors", "interval", "duration", "drain-timeout",
                 "server-jar", "server-heap", "database-url", "database-user", "database-password-file", "raw-batches",
                 "history-days", "history-step", "rounds", "work-dir", "overhead", "overhead-threads", "overhead-window",

@@ -123,6 +123,18 @@ final class ServerProcess implements AutoCloseable {
         return victims.size();
     }
 
+    /** kill -9 of the server's JVM alone (its database is elsewhere); waits until it is gone. */
+    void killJvm() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the server drains (readiness DOWN, 503 to new requests, in-flight ones finish) and exits; waits for it. */
+    boolean stopGracefully(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** True once the server answers /health/ready. */
     boolean ready(HttpClient http) throws InterruptedException {
         try {
@@ -171,6 +183,10 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
     Path log() {
         return dataDir.resolve("server.log");
     }
@@ -205,7 +221,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
