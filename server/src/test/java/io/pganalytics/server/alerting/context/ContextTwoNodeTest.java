@@ -65,7 +65,9 @@ class ContextTwoNodeTest {
 
     @Test
     void labelsAndContactsChangedOnOneNodeAreSeenOnTheOther() {
-        assertTrue(contextOf(nodes.b()).instances().instances().containsKey(instance), "node b has loaded its cache");
+        // a new instance reaches a node's cache at its next reload (at most 10 s: ingest sends no notice of one)
+        Eventually.await(Duration.ofSeconds(15), "node b has loaded the new instance",
+                () -> contextOf(nodes.b()).instances().instances().containsKey(instance));
         assertEquals(200, api.put("/instances/" + instance + "/labels", admin, "{\"labels\":{\"env\":\"prod\"}}").status());
         Eventually.await(Duration.ofSeconds(5), "node b sees the labels set on node a",
                 () -> "prod".equals(contextOf(nodes.b()).instances().instances().get(instance).labels().get("env")));
