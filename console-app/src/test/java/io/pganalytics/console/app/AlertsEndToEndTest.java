@@ -81,7 +81,7 @@ class AlertsEndToEndTest {
         try (Connection c = server.database()) {
             instanceId = AnomalyRows.instanceId(c, Workload.INSTANCE);
             lockWaitsRule = AlertRows.rule(c, "lock_waits", "warning");
-            long deadlocksRule = AlertRows.rule(c, "deadlocks", "critical");
+            long deadlocksRule = AlertRows.rule(c, "deadlocks_seen", "critical");
             incidentId = AlertRows.incident(c, instanceId, "critical", "Lock waits and deadlocks on " + Workload.INSTANCE,
                     now.minusSeconds(600), List.of(
                             new AnomalyHint(1, AnomalyHint.LOCK, "pid 4711 blocks 9 backends", "UPDATE orders SET status = $1 WHERE id = $2",
@@ -89,7 +89,7 @@ class AlertsEndToEndTest {
                             new AnomalyHint(2, AnomalyHint.STATEMENT, Workload.STATEMENT, "calls 9.1/s -> 30.4/s",
                                     "query:" + Workload.QUERYID, 0.52, now.minusSeconds(720))));
             AlertRows.firing(c, lockWaitsRule, "lock_waits", instanceId, Workload.INSTANCE, "warning", 9, now.minusSeconds(600), incidentId);
-            deadlocks = AlertRows.firing(c, deadlocksRule, "deadlocks", instanceId, Workload.INSTANCE, "critical", 3, now.minusSeconds(300),
+            deadlocks = AlertRows.firing(c, deadlocksRule, "deadlocks_seen", instanceId, Workload.INSTANCE, "critical", 3, now.minusSeconds(300),
                     incidentId);
         }
         Path home = Files.createTempDirectory("pga-console-alerts-");
