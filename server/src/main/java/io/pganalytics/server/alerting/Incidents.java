@@ -86,13 +86,16 @@ final class Incidents {
         return pending;
     }
 
-    /** Tells the notifier of a change once the rows are written: the incident's severity follows its firing alerts. */
+    /**
+     * Tells the notifier of a change once the rows are written: the incident's severity follows its firing alerts, and
+     * keeps the last one when none fires (a resolved incident is as severe as it was, not {@code info}).
+     */
     IncidentView tell(Connection c, Pending change, String instanceName) throws SQLException {
         long sequence;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE alert_incident SET version = version + 1,
                        severity = COALESCE((SELECT CASE max(CASE severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END)
-                                                   WHEN 2 THEN 'critical' WHEN 1 THEN 'warning' ELSE 'info' END
+                                                   WHEN 2 THEN 'critical' WHEN 1 THEN 'warning' WHEN 0 THEN 'info' END
                                             FROM alert WHERE incident_id = ? AND state = 'firing'), severity)
                 WHERE id = ? RETURNING version""")) {
             ps.setLong(1, change.incidentId());

@@ -101,7 +101,9 @@ class AlertEvaluatorTest {
         Map<String, Object> resolved = alert(rule);
         assertEquals("resolved", resolved.get("state"), "false once: resolved");
         assertNotNull(resolved.get("resolved_at"));
-        assertEquals("resolved", rows(db, "SELECT state FROM alert_incident WHERE id = ?", firing.get("incident_id")).get(0).get("state"));
+        Map<String, Object> resolvedIncident = rows(db, "SELECT state, severity FROM alert_incident WHERE id = ?", firing.get("incident_id")).get(0);
+        assertEquals("resolved", resolvedIncident.get("state"));
+        assertEquals("warning", resolvedIncident.get("severity"), "a resolved incident keeps the severity it had");
         assertEquals(List.of("firing", "resolved"), notified(db1));
         assertTrue(events.stream().anyMatch(e -> e.alert() != null && "firing".equals(e.alert().state())), "a live event of the firing");
     }
