@@ -182,7 +182,7 @@ final class AlertStore {
         for (Suppressions.Suppression s : row.suppressions) {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO alert_suppression (alert_id, kind, source_id, first_at, last_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (alert_id, kind, source_id) DO UPDATE SET last_at = excluded.last_at""")) {
+                    ON CONFLICT (alert_id, kind, source_id) DO UPDATE SET last_at = greatest(alert_suppression.last_at, excluded.last_at)""")) {
                 ps.setLong(1, row.id);
                 ps.setString(2, s.kind());
                 ps.setLong(3, s.sourceId());

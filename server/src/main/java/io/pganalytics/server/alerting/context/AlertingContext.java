@@ -21,7 +21,7 @@ import java.util.List;
  * <ul>
  *   <li>{@link #instances()}: every monitored instance with its labels;</li>
  *   <li>{@link #suppressions()}: the silences and maintenance windows holding an alert back (record what they held
- *   with {@link SuppressionLog#record} in the evaluator's transaction, so that it is listed afterwards);</li>
+ *   by the evaluator in its transaction (table alert_suppression), so that it is listed afterwards);</li>
  *   <li>{@link #onCall()}: who is on call in a schedule, and a person's address.</li>
  * </ul>
  * All three are cached on this node and true within a second or so of a change made on any node (Hazelcast topic

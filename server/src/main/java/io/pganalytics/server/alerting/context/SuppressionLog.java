@@ -3,16 +3,12 @@ package io.pganalytics.server.alerting.context;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.pganalytics.common.alerting.AlertView;
 import io.pganalytics.common.alerting.SuppressedAlert;
-import io.pganalytics.server.alerting.Suppressions;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -30,29 +26,6 @@ public final class SuppressionLog {
 
     SuppressionLog(ContextDb db) {
         this.db = db;
-    }
-
-    /**
-     * Records that these suppressions held an alert back at {@code at}: a new row ({@code first_at = last_at = at}) per
-     * silence or window, or {@code last_at} moved on. Runs in the caller's transaction.
-     */
-    public static void record(Connection c, long alertId, Collection<Suppressions.Suppression> suppressions, Instant at) throws SQLException {
-        if (suppressions.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO alert_suppression (alert_id, kind, source_id, first_at, last_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (alert_id, kind, source_id) DO UPDATE SET last_at = greatest(alert_suppression.last_at, EXCLUDED.last_at)""")) {
-            for (Suppressions.Suppression suppression : suppressions) {
-                ps.setLong(1, alertId);
-                ps.setString(2, suppression.kind());
-                ps.setLong(3, suppression.sourceId());
-                ps.setTimestamp(4, Timestamp.from(at));
-                ps.setTimestamp(5, Timestamp.from(at));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     /** The alerts one silence or window held back, most recently held first, at most {@code limit}. */

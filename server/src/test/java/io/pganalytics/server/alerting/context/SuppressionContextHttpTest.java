@@ -170,9 +170,9 @@ class SuppressionContextHttpTest {
         long alertId = alert(alpha);
         Instant held = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false); // as in the evaluator's transaction
-            SuppressionLog.record(c, alertId, List.of(window), held);
-            SuppressionLog.record(c, alertId, List.of(window), held.plusSeconds(30));
+            c.setAutoCommit(false); // what the evaluator writes in its transaction (AlertStore), round after round
+            held(c, alertId, window, held);
+            held(c, alertId, window, held.plusSeconds(30));
             c.commit();
         }
         ApiClient.Response suppressed = api.get("/maintenance-windows/" + id + "/suppressed", viewer);
@@ -228,5 +228,18 @@ class SuppressionContextHttpTest {
                 + " fired_at, last_evaluated_at, suppressed, was_suppressed) VALUES (" + rule + ", " + instanceId + ", md5(random()::text),"
                 + " 'firing', 'warning', '{\"alertname\":\"Rule\"}', 'lock waits', 3, now(), now(), now(), true, true)");
         return Long.parseLong(count("SELECT max(id) FROM alert"));
+    }
+
+    private static void held(Connection c, long alertId, Suppressions.Suppression by, Instant at) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO alert_suppression (alert_id, kind, source_id, first_at, last_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (alert_id, kind, source_id) DO UPDATE SET last_at = greatest(alert_suppression.last_at, excluded.last_at)""")) {
+            ps.setLong(1, alertId);
+            ps.setString(2, by.kind());
+            ps.setLong(3, by.sourceId());
+            ps.setTimestamp(4, java.sql.Timestamp.from(at));
+            ps.setTimestamp(5, java.sql.Timestamp.from(at));
+            ps.executeUpdate();
+        }
     }
 }
