@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pganalytics.common.alerting.AlertRule;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.units.Durations;
-import io.pganalytics.server.settings.RuntimeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +27,16 @@ import java.util.Map;
 
 /**
  * The default rule pack (docs/ALERTING.md, "The default pack"): the rules of {@value #RESOURCE}, installed at start by
- * their pack key. Each rule is installed <em>once</em>: the pack's version installed so far is kept as the runtime setting
- * {@value #INSTALLED_VERSION}, and only rules whose {@code since} is newer are inserted. So an operator's edit of a
+ * their pack key. Each rule is installed <em>once</em>: the pack's version installed so far is kept in
+ * {@code alert_pack_state} (row {@value #PACK}), and only rules whose {@code since} is newer are inserted. So an operator's edit of a
  * pack rule is never overwritten, a pack rule the operator deleted does not come back at the next start, and a rule
  * that a later version of the pack adds is installed once on upgrade. A rule whose name an operator's rule already
  * has is skipped (their rule stands). Nodes starting together install under one advisory lock.
  */
 public final class DefaultPack {
     static final String RESOURCE = "/io/pganalytics/server/alerting/pack/default-pack.json";
-    /** The runtime setting holding the pack version installed. */
-    static final String INSTALLED_VERSION = "alerting.pack.installed-version";
+    /** The pack's row in {@code alert_pack_state}. */
+    static final String PACK = "default";
     /** Who the pack's rules are created and updated by. */
     static final String INSTALLER = "default-pack";
     private static final Logger LOG = LoggerFactory.getLogger(DefaultPack.class);
@@ -112,9 +111,7 @@ public final class DefaultPack {
     }
 
     private int install(Connection c, Instant now) throws SQLException {
-        RuntimeSettings.lock(c, INSTALLED_VERSION);
-        RuntimeSettings.Stored stored = RuntimeSettings.read(c, INSTALLED_VERSION).get("");
-        int installed = stored == null ? 0 : Integer.parseInt(stored.value());
+        int installed = lockedInstalledVersion(c);
         if (installed >= version) {
             return 0;
         }
@@ -130,10 +127,31 @@ public final class DefaultPack {
                 skipped.add(packRule.rule().name());
             }
         }
-        RuntimeSettings.put(c, INSTALLED_VERSION, Integer.toString(version), now, INSTALLER);
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO alert_pack_state (pack, installed_version, installed_at) VALUES (?, ?, ?)
+                ON CONFLICT (pack) DO UPDATE SET installed_version = excluded.installed_version, installed_at = excluded.installed_at""")) {
+            ps.setString(1, PACK);
+            ps.setInt(2, version);
+            ps.setTimestamp(3, java.sql.Timestamp.from(now));
+            ps.executeUpdate();
+        }
         LOG.info("default rule pack: version {} installed over version {}: {} rules added{}", version, installed, inserted,
                 skipped.isEmpty() ? "" : ", skipped (a rule of that name or pack key exists): " + skipped);
         return inserted;
+    }
+
+    /** The version installed so far (0: none), under a transaction lock that nodes starting together queue on. */
+    private static int lockedInstalledVersion(Connection c) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('alert_pack_state:' || ?))")) {
+            lock.setString(1, PACK);
+            lock.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT installed_version FROM alert_pack_state WHERE pack = ?")) {
+            ps.setString(1, PACK);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
     }
 
     private boolean insert(Connection c, AlertRule rule, Instant now) throws SQLException {
