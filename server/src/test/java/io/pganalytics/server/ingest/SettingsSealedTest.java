@@ -8,25 +8,17 @@ import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,17 +46,17 @@ class SettingsSealedTest {
              Connection connection = DriverManager.getConnection(url, "postgres", null)) {
             ApiClient api = new ApiClient(server);
             String admin = api.loginAdmin();
-            collector = register(api, admin);
-            ingest(api, collector, settings(Instant.now().minus(3, ChronoUnit.HOURS), "[\"primary_conninfo\",\"" + conninfo + "\",null,\"configuration file\",false]"));
-            ingest(api, collector, settings(Instant.now().minus(2, ChronoUnit.HOURS),
+            collector = SealedIngest.register(api, admin);
+            SealedIngest.ingest(api, collector, settings(Instant.now().minus(3, ChronoUnit.HOURS), "[\"primary_conninfo\",\"" + conninfo + "\",null,\"configuration file\",false]"));
+            SealedIngest.ingest(api, collector, settings(Instant.now().minus(2, ChronoUnit.HOURS),
                     "[\"primary_conninfo\",\"" + conninfo + "\",null,\"configuration file\",false],"
                             + "[\"archive_command\",\"" + command + "\",null,\"configuration file\",false],"
                             + "[\"work_mem\",\"4096\",\"kB\",\"default\",false],[\"unset_one\",null,null,\"default\",false]"));
-            instance = Long.parseLong(string(connection, "SELECT DISTINCT instance_id FROM ts.settings"));
+            instance = Long.parseLong(SealedIngest.string(connection, "SELECT DISTINCT instance_id FROM ts.settings"));
 
             // raw: no value in the clear in the table, nor anywhere in the database's files
-            assertNull(string(connection, "SELECT setting FROM ts.settings WHERE name = 'primary_conninfo'"), "no clear value");
-            assertNull(string(connection, "SELECT setting_sealed FROM ts.settings WHERE name = 'unset_one'"), "a setting without a value stays NULL");
+            assertNull(SealedIngest.string(connection, "SELECT setting FROM ts.settings WHERE name = 'primary_conninfo'"), "no clear value");
+            assertNull(SealedIngest.string(connection, "SELECT setting_sealed FROM ts.settings WHERE name = 'unset_one'"), "a setting without a value stays NULL");
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT setting_sealed, t::text FROM ts.settings t WHERE name <> 'unset_one'")) {
                 while (rows.next()) {
@@ -75,11 +67,11 @@ class SettingsSealedTest {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CHECKPOINT");
             }
-            assertNotInFiles(Path.of(string(connection, "SHOW data_directory")), marker.getBytes(StandardCharsets.UTF_8));
+            SealedIngest.assertNotInFiles(Path.of(SealedIngest.string(connection, "SHOW data_directory")), marker.getBytes(StandardCharsets.UTF_8), "a settings value");
 
             // the query API opens them
             String viewer = api.loginNewViewer("settings-viewer");
-            Map<String, String> shown = settingsOf(ok(api, viewer, "/instances/" + instance));
+            Map<String, String> shown = settingsOf(SealedIngest.ok(api, viewer, "/instances/" + instance));
             assertEquals(conninfo, shown.get("primary_conninfo"));
             assertEquals(command, shown.get("archive_command"));
             assertEquals("4096", shown.get("work_mem"));
@@ -92,23 +84,23 @@ class SettingsSealedTest {
             assertEquals(202, api.post("/admin/keys/rewrap", admin, "").status());
             io.pganalytics.server.testing.Eventually.await(java.time.Duration.ofSeconds(60), "the re-wrap is done",
                     () -> "done".equals(api.get("/admin/keys", admin).json().get("rewrap").get("state").asText()));
-            assertEquals("0", string(connection, "SELECT count(*) FROM ts.settings WHERE setting_sealed IS NOT NULL"
+            assertEquals("0", SealedIngest.string(connection, "SELECT count(*) FROM ts.settings WHERE setting_sealed IS NOT NULL"
                     + " AND crypto_key_id(setting_sealed) <> " + newKey));
-            assertEquals("4", string(connection, "SELECT count(*) FROM ts.settings WHERE crypto_key_id(setting_sealed) = " + newKey));
-            assertEquals(conninfo, settingsOf(ok(api, viewer, "/instances/" + instance)).get("primary_conninfo"));
+            assertEquals("4", SealedIngest.string(connection, "SELECT count(*) FROM ts.settings WHERE crypto_key_id(setting_sealed) = " + newKey));
+            assertEquals(conninfo, settingsOf(SealedIngest.ok(api, viewer, "/instances/" + instance)).get("primary_conninfo"));
         }
         // the option turned off: new values are stored as they are, the sealed ones still open
         try (PgAnalyticsServer server = TestServers.start(url, TestServers.newClusterName(), Map.of());
              Connection connection = DriverManager.getConnection(url, "postgres", null)) {
             ApiClient api = new ApiClient(server);
-            ingest(api, collector, settings(Instant.now().minus(1, ChronoUnit.HOURS), "[\"work_mem\",\"8192\",\"kB\",\"configuration file\",false]"));
-            assertEquals("8192", string(connection, "SELECT setting FROM ts.settings WHERE name = 'work_mem' AND setting_sealed IS NULL"));
+            SealedIngest.ingest(api, collector, settings(Instant.now().minus(1, ChronoUnit.HOURS), "[\"work_mem\",\"8192\",\"kB\",\"configuration file\",false]"));
+            assertEquals("8192", SealedIngest.string(connection, "SELECT setting FROM ts.settings WHERE name = 'work_mem' AND setting_sealed IS NULL"));
             String viewer = api.loginNewViewer("settings-viewer-2");
-            assertEquals("8192", settingsOf(ok(api, viewer, "/instances/" + instance)).get("work_mem"));
+            assertEquals("8192", settingsOf(SealedIngest.ok(api, viewer, "/instances/" + instance)).get("work_mem"));
 
             // a sealed value moved to another setting is refused, naming the row (a newer snapshot first: it is the one shown,
             // and its ingest clears the instance's cached answer)
-            ingest(api, collector, settings(Instant.now().minus(30, ChronoUnit.MINUTES), "[\"work_mem\",\"16384\",\"kB\",\"configuration file\",false]"));
+            SealedIngest.ingest(api, collector, settings(Instant.now().minus(30, ChronoUnit.MINUTES), "[\"work_mem\",\"16384\",\"kB\",\"configuration file\",false]"));
             try (Statement statement = connection.createStatement()) {
                 statement.executeUpdate("UPDATE ts.settings SET setting = NULL, setting_sealed = (SELECT setting_sealed FROM ts.settings"
                         + " WHERE name = 'primary_conninfo' LIMIT 1) WHERE name = 'work_mem' AND setting = '16384'");
@@ -131,64 +123,9 @@ class SettingsSealedTest {
         return values;
     }
 
-    private static String register(ApiClient api, String admin) {
-        String token = api.post("/collectors/registration-tokens", admin, "{\"note\":\"settings\"}").json().get("token").asText();
-        ApiClient.Response registered = api.post("/collectors/register", null,
-                "{\"token\":\"" + token + "\",\"name\":\"c-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"hostname\":\"h1\",\"collectorVersion\":\"3.5.0\"}");
-        assertEquals(201, registered.status(), registered.body());
-        return registered.json().get("credential").asText();
-    }
 
-    private static void ingest(ApiClient api, String credential, String snapshots) {
-        String id = "settings-" + UUID.randomUUID();
-        HttpRequest request = api.request("/ingest", credential).header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                .header("Idempotency-Key", id).POST(HttpRequest.BodyPublishers.ofByteArray(gzip(IngestServiceTest.batch(id, snapshots)))).build();
-        ApiClient.Response response = api.send(request);
-        assertEquals(200, response.status(), response.body());
-    }
 
-    private static JsonNode ok(ApiClient api, String token, String path) {
-        ApiClient.Response response = api.get(path, token);
-        assertEquals(200, response.status(), response.body());
-        return response.json();
-    }
 
-    private static byte[] gzip(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
 
-    private static String string(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            assertTrue(rows.next(), sql);
-            return rows.getString(1);
-        }
-    }
 
-    private static void assertNotInFiles(Path root, byte[] secret) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                byte[] content;
-                try {
-                    content = Files.readAllBytes(file);
-                } catch (IOException e) {
-                    continue; // removed while walking
-                }
-                outer:
-                for (int i = 0; i <= content.length - secret.length; i++) {
-                    for (int j = 0; j < secret.length; j++) {
-                        if (content[i + j] != secret[j]) {
-                            continue outer;
-                        }
-                    }
-                    throw new AssertionError(root.relativize(file) + " holds a settings value in the clear");
-                }
-            }
-        }
-    }
 }

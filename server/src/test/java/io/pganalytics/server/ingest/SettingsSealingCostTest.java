@@ -8,11 +8,6 @@ import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -52,23 +46,23 @@ class SettingsSealingCostTest {
         try (PgAnalyticsServer server = TestServers.start(url, TestServers.newClusterName(),
                 sealed ? Map.of("encryption.settings", "true") : Map.of())) {
             ApiClient api = new ApiClient(server);
-            String collector = register(api, api.loginAdmin());
+            String collector = SealedIngest.register(api, api.loginAdmin());
             List<byte[]> bodies = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             String at = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString();
             for (int i = 0; i < instances; i++) {
                 String id = "settings-cost-" + UUID.randomUUID();
                 ids.add(id);
-                bodies.add(gzip(IngestServiceTest.batch(id, snapshot(i, at))));
+                bodies.add(SealedIngest.gzip(IngestServiceTest.batch(id, snapshot(i, at))));
             }
             // one warm-up instance first: the first batch creates partitions and loads classes
             String warm = "settings-cost-warm-" + UUID.randomUUID();
-            send(api, collector, warm, gzip(IngestServiceTest.batch(warm, snapshot(instances, at))));
+            SealedIngest.send(api, collector, warm, SealedIngest.gzip(IngestServiceTest.batch(warm, snapshot(instances, at))));
             long[] nanos = new long[instances];
             long start = System.nanoTime();
             for (int i = 0; i < instances; i++) {
                 long one = System.nanoTime();
-                send(api, collector, ids.get(i), bodies.get(i));
+                SealedIngest.send(api, collector, ids.get(i), bodies.get(i));
                 nanos[i] = System.nanoTime() - one;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -97,28 +91,6 @@ class SettingsSealingCostTest {
                 + rows + "]}";
     }
 
-    private static String register(ApiClient api, String admin) {
-        String token = api.post("/collectors/registration-tokens", admin, "{\"note\":\"settings cost\"}").json().get("token").asText();
-        ApiClient.Response registered = api.post("/collectors/register", null,
-                "{\"token\":\"" + token + "\",\"name\":\"c-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"hostname\":\"h1\",\"collectorVersion\":\"3.5.0\"}");
-        assertEquals(201, registered.status(), registered.body());
-        return registered.json().get("credential").asText();
-    }
 
-    private static void send(ApiClient api, String credential, String id, byte[] body) {
-        HttpRequest request = api.request("/ingest", credential).header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                .header("Idempotency-Key", id).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        ApiClient.Response response = api.send(request);
-        assertEquals(200, response.status(), response.body());
-    }
 
-    private static byte[] gzip(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
 }

@@ -11,17 +11,11 @@ import io.pganalytics.server.testing.SharedPostgres;
 import io.pganalytics.server.testing.TestServers;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 
 import static io.pganalytics.server.query.SeriesData.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,12 +51,12 @@ class StatementTextsSealedTest {
              Connection connection = DriverManager.getConnection(url, "postgres", null)) {
             ApiClient api = new ApiClient(server);
             String admin = api.loginAdmin();
-            collector = register(api, admin);
-            ingest(api, collector, texts(42, secretA) + "," + texts(43, secretB));
-            instance = Long.parseLong(string(connection, "SELECT instance_id FROM ts.statement_text WHERE queryid = 42"));
+            collector = SealedIngest.register(api, admin);
+            SealedIngest.ingest(api, collector, texts(42, secretA) + "," + texts(43, secretB));
+            instance = Long.parseLong(SealedIngest.string(connection, "SELECT instance_id FROM ts.statement_text WHERE queryid = 42"));
 
             // raw: no text in the clear in the table, nor anywhere in the database's files
-            assertNull(string(connection, "SELECT query FROM ts.statement_text WHERE queryid = 42"), "no clear text");
+            assertNull(SealedIngest.string(connection, "SELECT query FROM ts.statement_text WHERE queryid = 42"), "no clear text");
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT query_sealed, t::text FROM ts.statement_text t")) {
                 while (rows.next()) {
@@ -75,27 +67,27 @@ class StatementTextsSealedTest {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CHECKPOINT");
             }
-            assertNotInFiles(Path.of(string(connection, "SHOW data_directory")), marker.getBytes(StandardCharsets.UTF_8));
+            SealedIngest.assertNotInFiles(Path.of(SealedIngest.string(connection, "SHOW data_directory")), marker.getBytes(StandardCharsets.UTF_8), "a statement text");
 
             // the query API opens them
             SeriesData data = new SeriesData(server);
             statements(data, instance, now, 42, 43, 44);
             String viewer = api.loginNewViewer("texts-viewer");
-            JsonNode top = ok(api, viewer, "/instances/" + instance + "/queries/top?orderBy=total_time" + range);
+            JsonNode top = SealedIngest.ok(api, viewer, "/instances/" + instance + "/queries/top?orderBy=total_time" + range);
             List<String> texts = new ArrayList<>();
             top.get("items").forEach(item -> texts.add(item.get("text").asText()));
             assertTrue(texts.contains(secretA) && texts.contains(secretB), texts.toString());
-            assertEquals(secretA, ok(api, viewer, "/instances/" + instance + "/queries/42?dbid=5" + range).get("text").asText());
+            assertEquals(secretA, SealedIngest.ok(api, viewer, "/instances/" + instance + "/queries/42?dbid=5" + range).get("text").asText());
         }
         // the option turned off: new texts are stored as they are, the sealed ones still open
         try (PgAnalyticsServer server = TestServers.start(url, TestServers.newClusterName(), Map.of());
              Connection connection = DriverManager.getConnection(url, "postgres", null)) {
             ApiClient api = new ApiClient(server);
-            ingest(api, collector, texts(44, clearC));
-            assertEquals(clearC, string(connection, "SELECT query FROM ts.statement_text WHERE queryid = 44"));
+            SealedIngest.ingest(api, collector, texts(44, clearC));
+            assertEquals(clearC, SealedIngest.string(connection, "SELECT query FROM ts.statement_text WHERE queryid = 44"));
             String viewer = api.loginNewViewer("texts-viewer-2");
-            assertEquals(secretA, ok(api, viewer, "/instances/" + instance + "/queries/42?dbid=5" + range).get("text").asText());
-            assertEquals(clearC, ok(api, viewer, "/instances/" + instance + "/queries/44?dbid=5" + range).get("text").asText());
+            assertEquals(secretA, SealedIngest.ok(api, viewer, "/instances/" + instance + "/queries/42?dbid=5" + range).get("text").asText());
+            assertEquals(clearC, SealedIngest.ok(api, viewer, "/instances/" + instance + "/queries/44?dbid=5" + range).get("text").asText());
 
             // a sealed text moved to another row is refused, naming the row
             try (Statement statement = connection.createStatement()) {
@@ -125,64 +117,9 @@ class StatementTextsSealedTest {
         data.insert(MetricCatalog.STATEMENTS, Resolution.RAW, rows);
     }
 
-    private static String register(ApiClient api, String admin) {
-        String token = api.post("/collectors/registration-tokens", admin, "{\"note\":\"texts\"}").json().get("token").asText();
-        ApiClient.Response registered = api.post("/collectors/register", null,
-                "{\"token\":\"" + token + "\",\"name\":\"c-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"hostname\":\"h1\",\"collectorVersion\":\"3.5.0\"}");
-        assertEquals(201, registered.status(), registered.body());
-        return registered.json().get("credential").asText();
-    }
 
-    private static void ingest(ApiClient api, String credential, String snapshots) {
-        String id = "texts-" + UUID.randomUUID();
-        HttpRequest request = api.request("/ingest", credential).header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                .header("Idempotency-Key", id).POST(HttpRequest.BodyPublishers.ofByteArray(gzip(IngestServiceTest.batch(id, snapshots)))).build();
-        ApiClient.Response response = api.send(request);
-        assertEquals(200, response.status(), response.body());
-    }
 
-    private static JsonNode ok(ApiClient api, String token, String path) {
-        ApiClient.Response response = api.get(path, token);
-        assertEquals(200, response.status(), response.body());
-        return response.json();
-    }
 
-    private static byte[] gzip(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
 
-    private static String string(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            assertTrue(rows.next(), sql);
-            return rows.getString(1);
-        }
-    }
 
-    private static void assertNotInFiles(Path root, byte[] secret) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                byte[] content;
-                try {
-                    content = Files.readAllBytes(file);
-                } catch (IOException e) {
-                    continue; // removed while walking
-                }
-                outer:
-                for (int i = 0; i <= content.length - secret.length; i++) {
-                    for (int j = 0; j < secret.length; j++) {
-                        if (content[i + j] != secret[j]) {
-                            continue outer;
-                        }
-                    }
-                    throw new AssertionError(root.relativize(file) + " holds a statement text in the clear");
-                }
-            }
-        }
-    }
 }
