@@ -1,5 +1,9 @@
 package io.pganalytics.server.http;
 
+import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.Instant;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.util.Optional;
@@ -78,5 +82,32 @@ public final class RequestParameters {
     /** A client-supplied value fit for an error message: at most 40 characters. */
     public static String abbreviate(String text) {
         return text == null ? "" : text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    /** A positive whole number, or a 400 naming {@code field}. */
+    public static long positive(String field, String text) {
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.invalid(field, "must be a positive whole number, was '" + abbreviate(text) + "'");
+    }
+
+    /** An ISO-8601 instant (with or without an offset), or a 400 naming {@code field}. */
+    public static Instant instant(String field, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeException e2) {
+                throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z, was '"
+                        + abbreviate(text) + "'");
+            }
+        }
     }
 }

@@ -92,28 +92,11 @@ record AnomalyFilter(Long instanceId, Set<String> severities, Set<String> states
     }
 
     static long positive(String field, String text) {
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value >= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.invalid(field, "must be a positive whole number, was '" + RequestParameters.abbreviate(text) + "'");
+        return RequestParameters.positive(field, text);
     }
 
     static Instant instant(String field, String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            try {
-                return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeException e2) {
-                throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z, was '"
-                        + RequestParameters.abbreviate(text) + "'");
-            }
-        }
+        return RequestParameters.instant(field, text);
     }
 
     /** A comma-separated list of allowed values, each at most once. */
