@@ -1,24 +1,17 @@
 package io.pganalytics.collector;
 
-import io.pganalytics.collector.bench.BenchCommand;
-import io.pganalytics.collector.bench.BackupDrillCommand;
-import io.pganalytics.collector.bench.CrashDrillCommand;
-import io.pganalytics.collector.bench.IncidentSuiteCommand;
-import io.pganalytics.collector.bench.FailoverCommand;
-import io.pganalytics.collector.bench.SpoolBenchCommand;
 import io.pganalytics.collector.check.CheckCommand;
 import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.collector.crypto.KeysCommand;
-import io.pganalytics.collector.demo.DemoCommand;
 import io.pganalytics.collector.register.RegisterCommand;
-import io.pganalytics.collector.simulate.SimulateCommand;
 
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar pganalytics-collector.jar <command> ...}. The only class that touches System.out/err and
+ * {@code java -jar pganalytics-collector.jar <command> ...}: the agent's commands and nothing else (the demo,
+ * the benchmarks and the load generator are in the tools module). The only class that touches System.out/err and
  * System.exit; everything below gets the streams passed in.
  */
 public final class Main {
@@ -69,12 +62,6 @@ public final class Main {
                 case "check" -> CheckCommand.run(rest, out, env);
                 case "register" -> RegisterCommand.run(rest, out, err, env, version);
                 case "keys" -> KeysCommand.run(rest, out, err, env);
-                case "simulate" -> SimulateCommand.run(rest, out, err, env, version);
-                case "demo" -> DemoCommand.run(rest, out, err, env, version);
-                case "bench" -> BenchCommand.run(rest, out, err, version);
-                case "crash-drill" -> CrashDrillCommand.run(rest, out, err, version);
-                case "drill-backup" -> BackupDrillCommand.run(rest, out, err, version);
-                case "spool-bench" -> SpoolBenchCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -102,14 +89,6 @@ public final class Main {
                 + "  missing and how to fix it; --json prints one snapshot of every family.") + "\n"
                 + indent(RegisterCommand.USAGE) + "\n"
                 + indent(KeysCommand.USAGE) + "\n"
-                + indent(SimulateCommand.USAGE) + "\n"
-                + indent(DemoCommand.USAGE) + "\n"
-                + indent(BenchCommand.USAGE) + "\n"
-                + indent(IncidentSuiteCommand.USAGE) + "\n"
-                + indent(FailoverCommand.USAGE) + "\n"
-                + indent(CrashDrillCommand.USAGE) + "\n"
-                + indent(BackupDrillCommand.USAGE) + "\n"
-                + indent(SpoolBenchCommand.USAGE) + "\n"
                 + indent("--help       this text\n--version    the collector's release");
     }
 

@@ -1,6 +1,5 @@
 package io.pganalytics.collector.delta;
 
-import io.pganalytics.collector.simulate.SyntheticInstance;
 import io.pganalytics.common.catalog.Column;
 import io.pganalytics.common.catalog.ColumnRole;
 import io.pganalytics.common.catalog.Family;
@@ -41,7 +40,7 @@ public class DeltaTrackerBenchmark {
         SplittableRandom random = new SplittableRandom(11);
         List<List<Object>> current = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
-            current.add(SyntheticInstance.row(family, i, start, random));
+            current.add(row(i, random));
         }
         for (int s = 0; s < SAMPLES; s++) {
             List<List<Object>> sample = new ArrayList<>(KEYS);
@@ -61,6 +60,25 @@ public class DeltaTrackerBenchmark {
             current = sample;
         }
         tracker = DeltaTracker.countingNewKeysFromZero(family, 0);
+    }
+
+    /**
+     * A cumulative pg_stat_statements row in catalogue column order: keys follow {@code index}, counters start small.
+     * (The tools' SyntheticInstance makes whole instances; the agent's module cannot depend on the tools.)
+     */
+    private List<Object> row(int index, SplittableRandom random) {
+        List<Object> row = new ArrayList<>(family.columns().size());
+        for (Column column : family.columns()) {
+            boolean key = column.role() == ColumnRole.KEY;
+            row.add(switch (column.type()) {
+                case TEXT -> key ? column.name() + "_" + index : "SELECT * FROM app.table_" + (index % 50) + " WHERE id = $1";
+                case INT8 -> key ? (long) index + 1 : (long) random.nextInt(0, 5_000);
+                case FLOAT8 -> Math.round(random.nextDouble(0, 10_000) * 1000) / 1000.0;
+                case BOOL -> key || random.nextInt(10) > 0;
+                case TIMESTAMPTZ -> start.minusSeconds(86_400L + index).toString();
+            });
+        }
+        return row;
     }
 
     @Benchmark

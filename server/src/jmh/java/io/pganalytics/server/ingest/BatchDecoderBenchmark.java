@@ -1,7 +1,7 @@
 package io.pganalytics.server.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pganalytics.collector.simulate.SyntheticInstance;
+import io.pganalytics.tools.simulate.SyntheticInstance;
 import io.pganalytics.common.json.JsonMapping;
 import io.pganalytics.common.wire.MetricBatch;
 import io.pganalytics.common.wire.TargetRef;

@@ -1,6 +1,6 @@
 package io.pganalytics.server.series;
 
-import io.pganalytics.collector.simulate.SyntheticInstance;
+import io.pganalytics.tools.simulate.SyntheticInstance;
 import io.pganalytics.common.catalog.Family;
 import io.pganalytics.common.catalog.MetricCatalog;
 import org.openjdk.jmh.annotations.Benchmark;
