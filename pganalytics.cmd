@@ -6,8 +6,8 @@ rem   pganalytics server [server options]      the server on embedded defaults (
 rem   pganalytics collector [collector options] the collector agent (see --help); 'collector run' with the agent's
 rem                                              small-footprint JVM settings (docs\COLLECTOR.md, "Overhead")
 rem   pganalytics console [console options]    the JavaFX console
-rem   pganalytics bench anomalies [options] / bench throughput [options]
-rem                                              the anomaly detectors' benchmarks (docs\ANOMALIES.md)
+rem   pganalytics bench anomalies [options] / bench throughput [options] / bench [options]
+rem                                              the anomaly detectors' benchmarks (docs\ANOMALIES.md), else the tools' (docs\BENCHMARKS.md)
 rem Needs a JDK 21 or newer: JAVA_HOME when it points at one, else java on the PATH.
 setlocal EnableExtensions
 set "ROOT=%~dp0"
@@ -37,6 +37,8 @@ set "SERVER_JAR=%ROOT%\server\target\pganalytics-server.jar"
 set "COLLECTOR_JAR=%ROOT%\collector\target\pganalytics-collector.jar"
 set "CONSOLE_JAR=%ROOT%\console-app\target\pganalytics-console.jar"
 set "ANALYTICS_JAR=%ROOT%\analytics\target\pganalytics-analytics.jar"
+rem demo and bench (not anomalies/throughput) run from the tools jar: never installed on database hosts
+set "TOOLS_JAR=%ROOT%\tools\target\pganalytics-tools.jar"
 
 if /i "%COMMAND%"=="server" (
   call :build_if_missing "%SERVER_JAR%" || exit /b 1
@@ -57,8 +59,8 @@ if /i "%COMMAND%"=="collector" (
 )
 if /i "%COMMAND%"=="demo" (
   call :build_if_missing "%SERVER_JAR%" || exit /b 1
-  call :build_if_missing "%COLLECTOR_JAR%" || exit /b 1
-  "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%COLLECTOR_JAR%" demo --server-jar "%SERVER_JAR%" --console-jar "%CONSOLE_JAR%" %REST%
+  call :build_if_missing "%TOOLS_JAR%" || exit /b 1
+  "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%TOOLS_JAR%" demo --server-jar "%SERVER_JAR%" --console-jar "%CONSOLE_JAR%" %REST%
   exit /b %ERRORLEVEL%
 )
 if /i "%COMMAND%"=="console" (
@@ -66,8 +68,8 @@ if /i "%COMMAND%"=="console" (
   "%JAVA%" %PGANALYTICS_JAVA_OPTS% -jar "%CONSOLE_JAR%" %REST%
   exit /b %ERRORLEVEL%
 )
-rem The detectors' benchmarks are in the analytics jar; any other bench is the collector's (docs\BENCHMARKS.md).
-set "BENCH_JAR=%COLLECTOR_JAR%"
+rem The detectors' benchmarks are in the analytics jar; any other bench is the tools' (docs\BENCHMARKS.md).
+set "BENCH_JAR=%TOOLS_JAR%"
 if /i "%SUBCOMMAND%"=="anomalies" set "BENCH_JAR=%ANALYTICS_JAR%"
 if /i "%SUBCOMMAND%"=="throughput" set "BENCH_JAR=%ANALYTICS_JAR%"
 if /i "%COMMAND%"=="bench" (

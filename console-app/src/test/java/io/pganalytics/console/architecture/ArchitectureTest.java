@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Keeps STYLE.md's boundaries honest across every module's main classes. It lives in the console, the last module of
- * the reactor, whose test class path holds the common, server and collector jars (the server's only as a test
- * dependency, so no module depends on one built after it).
+ * the reactor, whose test class path holds the common, server, collector, analytics and tools jars (the server's and
+ * the tools' only as test dependencies, so no module depends on one built after it).
  */
 class ArchitectureTest {
     private static JavaClasses all;
@@ -31,7 +31,7 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.pganalytics");
         for (String module : new String[]{"io.pganalytics.common.", "io.pganalytics.server.", "io.pganalytics.collector.", "io.pganalytics.console.",
-                "io.pganalytics.analytics."}) {
+                "io.pganalytics.analytics.", "io.pganalytics.tools."}) {
             assertTrue(all.stream().anyMatch(c -> c.getName().startsWith(module)), "no classes of " + module + " were imported");
         }
     }
@@ -65,6 +65,15 @@ class ArchitectureTest {
         classes().that().resideInAPackage("io.pganalytics.analytics..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.pganalytics.analytics..", "java..",
                         "org.apache.commons.math3..", "com.fasterxml.jackson..")
+                .check(all);
+    }
+
+    @Test
+    void noProductModuleDependsOnTheTools() {
+        noClasses().that().resideOutsideOfPackage("io.pganalytics.tools..")
+                .should().dependOnClassesThat().resideInAPackage("io.pganalytics.tools..")
+                .because("the demo, the benchmarks and the load generator run beside the product: the collector installed"
+                        + " on database hosts, the server and the console must not need them")
                 .check(all);
     }
 
