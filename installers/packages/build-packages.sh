@@ -125,16 +125,18 @@ build_module() {
   "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
     --output "$stage/opt/$name/runtime"
 
+  # gzip for both: the payload is mostly jars and the runtime's compressed modules, which xz shrinks by 4 % in 40 times
+  # the time; every dpkg and rpm reads gzip
   # Installed-Size (KiB) once the runtime is in
   size="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"
   sed -i "s/^Installed-Size: .*/Installed-Size: $size/" "$stage/DEBIAN/control"
-  dpkg-deb --root-owner-group -Zxz --build "$stage" "$out/${name}_${version}_$(dpkg --print-architecture).deb"
+  dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$out/${name}_${version}_$(dpkg --print-architecture).deb"
 
   rpmbuild -bb --quiet \
     --define "_topdir $work/rpmbuild" \
     --define "_rpmdir $out" \
     --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
-    --define "_binary_payload w3.zstdio" \
+    --define "_binary_payload w6.gzdio" \
     --define "__spec_install_post %{nil}" \
     "$work/$name/$name.spec"
 }

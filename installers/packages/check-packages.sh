@@ -37,13 +37,13 @@ for module in collector server; do
 
   echo "== $rpm ($(du -h "$rpm" | cut -f1))"
   rpm -qp --queryformat '%{NAME} %{VERSION}-%{RELEASE} %{ARCH}\n' "$rpm"
-  rpm -qlp "$rpm" | grep -v "^/opt/$name/" 
-  echo "(and $(rpm -qlp "$rpm" | grep -c "^/opt/$name/") files under /opt/$name)"
+  list="$(rpm -qlp "$rpm")"
+  grep -v "^/opt/$name/" <<<"$list"
+  echo "(and $(grep -c "^/opt/$name/" <<<"$list") files under /opt/$name)"
   [[ "$(rpm -qp --configfiles "$rpm")" == "/etc/pganalytics/$module.yaml" ]] || fail "$rpm: %config"
-  rpm -qp --queryformat '[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILENAMES}\n]' "$rpm" \
-    | grep -Eq "^-rw-r----- root:$name /etc/pganalytics/$module\.yaml$" || fail "$rpm: the configuration's owner and mode"
-  rpm -qp --queryformat '[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILENAMES}\n]' "$rpm" \
-    | grep -Eq "^drwx------ $name:$name /var/lib/$name$" || fail "$rpm: the state directory's owner and mode"
-  rpm -qp --scripts "$rpm" | grep -q "useradd --system --gid $name" || fail "$rpm: %pre does not create the account"
+  files="$(rpm -qp --queryformat '[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILENAMES}\n]' "$rpm")"
+  grep -Eq "^-rw-r----- root:$name /etc/pganalytics/$module\.yaml$" <<<"$files" || fail "$rpm: the configuration's owner and mode"
+  grep -Eq "^drwx------ $name:$name /var/lib/$name$" <<<"$files" || fail "$rpm: the state directory's owner and mode"
+  grep -q "useradd --system --gid $name" <<<"$(rpm -qp --scripts "$rpm")" || fail "$rpm: %pre does not create the account"
 done
 echo "check-packages.sh: the packages in $dist are complete"

@@ -152,6 +152,20 @@ class StagedPackagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"collector", "server"})
+    void accountCommentIsAValidPasswdField(String module) throws Exception {
+        String name = Packaging.name(module);
+        Pattern comment = Pattern.compile("--comment \"([^\"]*)\"");
+        for (String script : List.of(Files.readString(tree(module).resolve("DEBIAN/postinst")),
+                Files.readString(work.resolve(name).resolve(name + ".spec")))) {
+            Matcher matcher = comment.matcher(script);
+            assertTrue(matcher.find(), "useradd --comment");
+            // useradd refuses a ':' (the passwd file's separator) or a newline: the maintainer script would then fail
+            assertFalse(matcher.group(1).contains(":") || matcher.group(1).contains("\n"), matcher.group(1));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"collector", "server"})
     void rpmSpecKeepsTheEditedConfigurationAndAnOwnerOnlyStateDirectory(String module) throws Exception {
         String name = Packaging.name(module);
         String spec = Files.readString(work.resolve(name).resolve(name + ".spec"));
