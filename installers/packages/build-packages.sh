@@ -2,13 +2,14 @@
 # Builds the collector and server packages (.deb and .rpm with systemd units) from collector/target and server/target.
 # Maven runs it under -Pinstallers (installers/packages/pom.xml); docs/INSTALL.md describes the packages.
 #
-#   build-packages.sh version --project-version V [--package-version=P]
-#       prints the package version: P when given, else V with '-' turned into '~' (3.5.0-SNAPSHOT -> 3.5.0~SNAPSHOT,
-#       which dpkg and rpm both sort before 3.5.0)
-#   build-packages.sh stage   --project-version V [--package-version=P] --work DIR
+#   build-packages.sh version --project-version V [--installer-version=N] [--installer-release=R]
+#       prints the Debian version N-R. The rule of every installer (the console's too, installers/console/pom.xml): N is
+#       the project version without its qualifier, R is 0.<qualifier> for a qualified version, else 1 (3.5.0-SNAPSHOT ->
+#       3.5.0-0.SNAPSHOT, which dpkg and rpm both sort before the release 3.5.0-1); rpm: Version N, Release R
+#   build-packages.sh stage   --project-version V [--installer-version=N] [--installer-release=R] --work DIR
 #       lays out each package's tree under DIR/<package>/root (files, DEBIAN/ control files, the rpm spec in
 #       DIR/<package>/<package>.spec) without the Java runtime: what the tests inspect
-#   build-packages.sh build   --project-version V [--package-version=P] --work DIR --out DIR
+#   build-packages.sh build   --project-version V [--installer-version=N] [--installer-release=R] --work DIR --out DIR
 #       stage, then a jlink runtime per package (installers/images/<module>/modules.txt), dpkg-deb, rpmbuild, and
 #       SHA256SUMS over every artefact in --out
 #
@@ -29,12 +30,12 @@ usage() {
 
 mode="${1:-}"
 [[ $# -gt 0 ]] && shift
-project_version="" package_version="" work="" out=""
+project_version="" installer_version="" installer_release="" work="" out=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --project-version) project_version="${2:?--project-version needs a value}"; shift 2 ;;
-    --package-version=*) package_version="${1#*=}"; shift ;;
-    --package-version) package_version="${2:?--package-version needs a value}"; shift 2 ;;
+    --installer-version=*) installer_version="${1#*=}"; shift ;;
+    --installer-release=*) installer_release="${1#*=}"; shift ;;
     --work) work="${2:?--work needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
     *) echo "build-packages.sh: unknown option '$1'" >&2; usage ;;
@@ -42,9 +43,20 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$project_version" ]] || { echo "build-packages.sh: --project-version is required" >&2; usage; }
 
-version="${package_version:-${project_version//-/\~}}"
-if [[ ! "$version" =~ ^[0-9][0-9A-Za-z.+~]*$ ]]; then
-  echo "build-packages.sh: '$version' is not a package version (digits first, then letters, digits, '.', '+', '~')" >&2
+version="${installer_version:-${project_version%%-*}}"
+if [[ -n "$installer_release" ]]; then
+  release="$installer_release"
+elif [[ "$project_version" == *-* ]]; then
+  release="0.${project_version#*-}"
+else
+  release=1
+fi
+if [[ ! "$version" =~ ^[0-9]+(\.[0-9]+)*$ ]]; then
+  echo "build-packages.sh: '$version' is not an installer version (numbers separated by '.', as MSI and macOS want too)" >&2
+  exit 2
+fi
+if [[ ! "$release" =~ ^[0-9A-Za-z][0-9A-Za-z.+~]*$ ]]; then
+  echo "build-packages.sh: '$release' is not a release (a letter or digit first, then letters, digits, '.', '+', '~')" >&2
   exit 2
 fi
 
@@ -54,6 +66,7 @@ render() {
   text="$(cat "$1")"
   text="${text//@NAME@/$name}"
   text="${text//@VERSION@/$version}"
+  text="${text//@RELEASE@/$release}"
   text="${text//@CONFIG@/$config}"
   text="${text//@STATE@/$state}"
   text="${text//@SUMMARY@/$SUMMARY}"
@@ -130,7 +143,7 @@ build_module() {
   # Installed-Size (KiB) once the runtime is in
   size="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)"
   sed -i "s/^Installed-Size: .*/Installed-Size: $size/" "$stage/DEBIAN/control"
-  dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$out/${name}_${version}_$(dpkg --print-architecture).deb"
+  dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$out/${name}_${version}-${release}_$(dpkg --print-architecture).deb"
 
   rpmbuild -bb --quiet \
     --define "_topdir $work/rpmbuild" \
@@ -143,7 +156,7 @@ build_module() {
 
 case "$mode" in
   version)
-    echo "$version"
+    echo "$version-$release"
     ;;
   stage|build)
     [[ -n "$work" ]] || { echo "build-packages.sh: --work is required" >&2; usage; }

@@ -28,6 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StagedPackagesTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z]+@");
     private static final String PROJECT_VERSION = System.getProperty("pga.project.version", "3.5.0-SNAPSHOT");
+    /** The installers' rule (installers/console does the same): 3.5.0-SNAPSHOT is 3.5.0-0.SNAPSHOT, 3.5.0 is 3.5.0-1. */
+    private static final String DEB_VERSION = PROJECT_VERSION.contains("-")
+            ? PROJECT_VERSION.replaceFirst("-", "-0.") : PROJECT_VERSION + "-1";
 
     @TempDir
     static Path work;
@@ -56,13 +59,18 @@ class StagedPackagesTest {
 
     @Test
     void projectVersionBecomesAPackageVersionThatSortsBeforeTheRelease() throws Exception {
-        assertEquals("0 3.5.0~SNAPSHOT", version("--project-version", "3.5.0-SNAPSHOT"));
-        assertEquals("0 3.5.0", version("--project-version", "3.5.0"));
-        assertEquals("0 3.5.1~rc1", version("--project-version", "3.5.0-SNAPSHOT", "--package-version=3.5.1~rc1"));
-        assertTrue(version("--project-version", "3.5.0", "--package-version=3.5 beta").startsWith("2 "),
+        assertEquals("0 3.5.0-0.SNAPSHOT", version("--project-version", "3.5.0-SNAPSHOT"));
+        assertEquals("0 3.5.0-1", version("--project-version", "3.5.0"));
+        assertEquals("0 3.5.1-0.rc1", version("--project-version", "3.5.0-SNAPSHOT", "--installer-version=3.5.1",
+                "--installer-release=0.rc1"));
+        assertTrue(version("--project-version", "3.5.0", "--installer-version=3.5 beta").startsWith("2 "),
                 "a version with a space is refused");
-        Packaging.Run dpkg = Packaging.run(List.of("dpkg", "--compare-versions", "3.5.0~SNAPSHOT", "lt", "3.5.0"));
-        assertEquals(0, dpkg.exitCode(), "dpkg sorts 3.5.0~SNAPSHOT before 3.5.0");
+        assertTrue(version("--project-version", "3.5.0", "--installer-version=3.5.0~rc1").startsWith("2 "),
+                "a version MSI and macOS would refuse is refused here too");
+        assertTrue(version("--project-version", "3.5.0", "--installer-release=1-2").startsWith("2 "),
+                "a release with a '-' is refused");
+        Packaging.Run dpkg = Packaging.run(List.of("dpkg", "--compare-versions", "3.5.0-0.SNAPSHOT", "lt", "3.5.0-1"));
+        assertEquals(0, dpkg.exitCode(), "dpkg sorts 3.5.0-0.SNAPSHOT before 3.5.0-1");
     }
 
     @Test
@@ -112,7 +120,7 @@ class StagedPackagesTest {
         Path debian = tree(module).resolve("DEBIAN");
         String control = Files.readString(debian.resolve("control"));
         assertTrue(control.contains("Package: " + name + "\n"), control);
-        assertTrue(control.contains("Version: " + PROJECT_VERSION.replace('-', '~') + "\n"), control);
+        assertTrue(control.contains("Version: " + DEB_VERSION + "\n"), control);
         assertTrue(control.matches("(?s).*Architecture: [a-z0-9]+\n.*"), control);
         assertTrue(control.contains("Depends: libc6, zlib1g, passwd, util-linux\n"), control);
         assertFalse(PLACEHOLDER.matcher(control).find(), "every placeholder filled: " + control);
@@ -170,7 +178,8 @@ class StagedPackagesTest {
         String name = Packaging.name(module);
         String spec = Files.readString(work.resolve(name).resolve(name + ".spec"));
         assertTrue(spec.contains("\nName:           " + name + "\n"), spec);
-        assertTrue(spec.contains("\nVersion:        " + PROJECT_VERSION.replace('-', '~') + "\n"), spec);
+        assertTrue(spec.contains("\nVersion:        " + DEB_VERSION.substring(0, DEB_VERSION.indexOf('-')) + "\n"), spec);
+        assertTrue(spec.contains("\nRelease:        " + DEB_VERSION.substring(DEB_VERSION.indexOf('-') + 1) + "\n"), spec);
         Set<String> files = Set.copyOf(section(spec, "files").lines().toList());
         assertTrue(files.contains("%config(noreplace) %attr(0640,root," + name + ") /etc/pganalytics/" + module + ".yaml"), spec);
         assertTrue(files.contains("%dir %attr(0700," + name + "," + name + ") /var/lib/" + name), spec);
