@@ -115,6 +115,16 @@ class StagedPackagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"collector", "server"})
+    void thePackagedJarKnowsItsVersion(String module) throws Exception {
+        // the version a packaged program prints and logs ("pgAnalytics server 3.5.0-SNAPSHOT starting"), from its manifest
+        Path jar = tree(module).resolve("opt/" + Packaging.name(module) + "/" + Packaging.name(module) + ".jar");
+        try (JarFile file = new JarFile(jar.toFile())) {
+            assertEquals(PROJECT_VERSION, file.getManifest().getMainAttributes().getValue("Implementation-Version"), jar.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"collector", "server"})
     void debianControlFilesDeclareVersionDependenciesAndTheConfigurationFile(String module) throws Exception {
         String name = Packaging.name(module);
         Path debian = tree(module).resolve("DEBIAN");
