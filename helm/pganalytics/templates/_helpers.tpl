@@ -189,6 +189,11 @@ seccompProfile:
   readOnly: true
 {{- end }}
 {{- end }}
+{{- if eq .mode "daemonset" }}
+- name: host-proc
+  mountPath: /host/proc
+  readOnly: true
+{{- end }}
 {{- if and (eq .mode "daemonset") .ctx.Values.collectors.daemonSet.dataDirectoryHostPath }}
 - name: pgdata
   mountPath: {{ .ctx.Values.collectors.daemonSet.dataDirectoryHostPath }}

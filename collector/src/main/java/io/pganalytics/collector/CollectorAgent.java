@@ -140,7 +140,7 @@ public final class CollectorAgent implements AutoCloseable {
                 CatalogSettings.DEFAULTS.settingsResendAfter());
         ScheduleSettings base = ScheduleSettings.DEFAULTS;
         ScheduleSettings withCatalog = new ScheduleSettings(base.intervals(), base.disabled(), base.connections(), catalog,
-                base.initialBackoff(), base.maxBackoff(), base.reprobeEvery(), base.hostMetrics());
+                base.initialBackoff(), base.maxBackoff(), base.reprobeEvery(), base.hostMetrics(), config.host());
         List<CollectionScheduler> schedulers = new ArrayList<>();
         int threadsLeft = config.threads();
         int groupsLeft = groups.size();

@@ -115,6 +115,8 @@ class RenderedConfigurationTest {
         assertTrue(config.identityFile().startsWith(laid.inside("/var/lib/pganalytics-collector")), "identity on the state volume");
         assertTrue(config.encryption().enabled());
         assertTrue(!config.targets().isEmpty());
+        assertEquals(workload instanceof DaemonSet ? laid.inside("/host/proc") : java.nio.file.Path.of("/proc"), config.host().procRoot(),
+                "host figures: the node's /proc where the DaemonSet mounts it");
         String register = rendered.one(ConfigMap.class, workload.getMetadata().getName()).getData().get("register.sh");
         assertTrue(register.contains("register --server https://pganalytics.monitoring.svc:8443 --token-file"), register);
         assertTrue(pod.getInitContainers().stream().anyMatch(i -> i.getName().equals("register")));

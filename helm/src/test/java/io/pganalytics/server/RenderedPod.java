@@ -23,8 +23,8 @@ import java.util.function.BiFunction;
 
 /**
  * A rendered container's file system and environment laid out under a directory, as the kubelet would: each Secret and
- * ConfigMap volume written from the rendered object (the operator's own Secrets with a placeholder), each emptyDir or
- * claim an empty directory; variables from values, Secrets and the downward API. Paths in a configuration file are then
+ * ConfigMap volume written from the rendered object (the operator's own Secrets with a placeholder), each emptyDir,
+ * claim or host directory an empty directory (the node's /proc: this machine's); variables from values, Secrets and the downward API. Paths in a configuration file are then
  * moved under that directory, so that the product's own readers can check the rendered configuration, files included.
  */
 final class RenderedPod {
@@ -44,6 +44,16 @@ final class RenderedPod {
         for (VolumeMount mount : container.getVolumeMounts()) {
             Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElse(null);
             Path dir = laid.inside(mount.getMountPath());
+            if (volume != null && volume.getHostPath() != null && "/proc".equals(volume.getHostPath().getPath())) {
+                // the node's /proc: this machine's, as the kubelet would bind it
+                create(dir.getParent());
+                try {
+                    Files.createSymbolicLink(dir, Path.of("/proc"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                continue;
+            }
             create(dir);
             if (volume != null && volume.getSecret() != null) {
                 Optional<?> secret = find.apply(Secret.class, volume.getSecret().getSecretName());

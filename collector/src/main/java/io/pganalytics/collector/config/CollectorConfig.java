@@ -1,6 +1,7 @@
 package io.pganalytics.collector.config;
 
 import io.pganalytics.collector.crypto.EncryptionSettings;
+import io.pganalytics.collector.host.HostSettings;
 import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param healthInterval how often the collector's own health family is emitted
  * @param statementsTopN statements kept per interval (the rest go to the "other" row)
  * @param intervals      per-family interval overrides for every target
+ * @param host           where the host families read the kernel's figures
  * @param targets        the monitored instances, at least one
  */
 public record CollectorConfig(URI serverUrl,
@@ -39,6 +41,7 @@ public record CollectorConfig(URI serverUrl,
                               Duration healthInterval,
                               int statementsTopN,
                               Map<String, Duration> intervals,
+                              HostSettings host,
                               List<TargetConfig> targets) {
     public CollectorConfig {
         intervals = Map.copyOf(intervals);

@@ -1,6 +1,7 @@
 package io.pganalytics.collector.config;
 
 import io.pganalytics.collector.crypto.EncryptionSettings;
+import io.pganalytics.collector.host.HostSettings;
 import io.pganalytics.collector.ship.ServerTls;
 import io.pganalytics.collector.ship.ShippingSettings;
 import io.pganalytics.collector.spool.BatchSettings;
@@ -129,6 +130,7 @@ public final class ConfigLoader {
         int topN = statements.integer("top-n", DEFAULT_TOP_N, 1, 10_000);
         statements.rejectUnknownKeys();
         Map<String, Duration> intervals = intervals(root, "intervals");
+        HostSettings host = host(root.child("host"), baseDir);
         Timeouts timeouts = timeouts(root, new Timeouts(ConnectionSettings.DEFAULTS.statementTimeout(),
                 ConnectionSettings.DEFAULTS.lockTimeout()));
         List<TargetConfig> targets = targets(root, env, baseDir, timeouts);
@@ -137,7 +139,7 @@ public final class ConfigLoader {
             return null;
         }
         return new CollectorConfig(serverUrl, new ServerTls(caFile, insecure), identityFile, spool, encryption,
-                shipping, batching, threads, healthInterval, topN, intervals, targets);
+                shipping, batching, threads, healthInterval, topN, intervals, host, targets);
     }
 
     private static URI serverUrl(ConfigNode server) {
@@ -180,6 +182,21 @@ public final class ConfigLoader {
         }
         node.rejectUnknownKeys();
         return new EncryptionSettings(enabled, keyStore, passphraseFile, passphraseEnv);
+    }
+
+    /**
+     * The proc tree of the host families. A root set explicitly must look like a proc file system (a readable
+     * {@code stat}): a wrong mount in a container would otherwise only show as host figures that never come.
+     */
+    private static HostSettings host(ConfigNode node, Path baseDir) {
+        Path procRoot = node.path("proc-root", HostSettings.DEFAULT_PROC_ROOT, baseDir);
+        if (!procRoot.equals(HostSettings.DEFAULT_PROC_ROOT) && !Files.isReadable(procRoot.resolve("stat"))) {
+            node.problem("proc-root", Files.isDirectory(procRoot)
+                    ? procRoot + " is not a proc file system (no readable stat in it)"
+                    : procRoot + " is not a readable directory (mount the host's /proc there, read-only)");
+        }
+        node.rejectUnknownKeys();
+        return new HostSettings(procRoot);
     }
 
     private static ShippingSettings shipping(ConfigNode node) {

@@ -14,10 +14,15 @@ public final class HostCollectors {
 
     /** Host families reading the real /proc. */
     public static List<FamilyCollector> create(TargetSpec spec) {
-        return create(spec, Path.of("/proc"));
+        return create(spec, HostSettings.DEFAULTS);
     }
 
-    /** Host families reading another /proc tree (tests). */
+    /** Host families reading the proc tree of the settings ({@code host.proc-root}). */
+    public static List<FamilyCollector> create(TargetSpec spec, HostSettings settings) {
+        return create(spec, settings.procRoot());
+    }
+
+    /** Host families reading the proc tree under {@code procRoot}. */
     public static List<FamilyCollector> create(TargetSpec spec, Path procRoot) {
         boolean local = spec.isLocal();
         return List.of(

@@ -110,7 +110,7 @@ public final class CollectionScheduler implements AutoCloseable {
             targets.add(target);
             List<FamilyCollector> collectors = new ArrayList<>(FamilyCollectors.create(spec, settings.catalog(), texts));
             if (settings.hostMetrics() && spec.isLocal()) {
-                collectors.addAll(HostCollectors.create(spec));
+                collectors.addAll(HostCollectors.create(spec, settings.host()));
             }
             for (FamilyCollector collector : collectors) {
                 if (settings.disabled().contains(collector.family().name())) {

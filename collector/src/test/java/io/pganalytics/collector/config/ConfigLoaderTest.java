@@ -65,6 +65,7 @@ class ConfigLoaderTest {
         assertEquals(4, config.threads());
         assertEquals(100, config.statementsTopN());
         assertEquals(Duration.ofSeconds(10), config.intervals().get("activity"));
+        assertEquals(Path.of("/proc"), config.host().procRoot());
         assertEquals(2, config.targets().size());
 
         TargetSpec primary = config.targets().get(0).toTargetSpec(env);

@@ -11,11 +11,13 @@ import java.time.Instant;
  * @param createdBy the admin who created it
  * @param createdAt when it was created
  * @param expiresAt after this it is refused
+ * @param maxUses   how many collectors may register with it
  */
-public record RegistrationTokenCreated(long id, String token, String note, String createdBy, Instant createdAt, Instant expiresAt) {
+public record RegistrationTokenCreated(long id, String token, String note, String createdBy, Instant createdAt, Instant expiresAt,
+                                       int maxUses) {
     @Override
     public String toString() {
         return "RegistrationTokenCreated[id=" + id + ", token=***, note=" + note + ", createdBy=" + createdBy
-                + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt + "]";
+                + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt + ", maxUses=" + maxUses + "]";
     }
 }

@@ -10,9 +10,11 @@ import java.time.Instant;
  * @param createdBy          the admin who created it
  * @param createdAt          when it was created
  * @param expiresAt          after this it is refused
- * @param state              active, used, expired or revoked
- * @param usedAt             when a collector registered with it, or null
- * @param usedByCollectorId  the collector that registered with it, or null
+ * @param state              active, used (every use taken), expired or revoked
+ * @param maxUses            how many collectors may register with it
+ * @param usesLeft           how many more may, 0 once it is used up, expired or revoked
+ * @param usedAt             when a collector last registered with it, or null
+ * @param usedByCollectorId  the collector that last registered with it, or null
  * @param revokedAt          when an admin revoked it, or null
  */
 public record RegistrationTokenView(long id,
@@ -21,6 +23,8 @@ public record RegistrationTokenView(long id,
                                     Instant createdAt,
                                     Instant expiresAt,
                                     RegistrationTokenState state,
+                                    int maxUses,
+                                    int usesLeft,
                                     Instant usedAt,
                                     String usedByCollectorId,
                                     Instant revokedAt) {

@@ -73,9 +73,10 @@ public final class CollectorsView {
                 column("Id", t -> String.valueOf(t.id()), 60),
                 column("Note", t -> t.note() == null ? "" : t.note(), 200),
                 column("State", t -> t.state().name().toLowerCase(Locale.ROOT), 80),
+                column("Uses left", CollectorsViewModel::usesLeft, 90),
                 column("Created by", RegistrationTokenView::createdBy, 100),
                 column("Expires", t -> time(t.expiresAt()), 190),
-                column("Used by collector", t -> t.usedByCollectorId() == null ? "" : t.usedByCollectorId(), 200)));
+                column("Last used by collector", t -> t.usedByCollectorId() == null ? "" : t.usedByCollectorId(), 200)));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> model.selectedTokenProperty().set(now));
         table.setPrefHeight(260);
@@ -91,6 +92,10 @@ public final class CollectorsView {
         hours.setId("token-hours");
         hours.setPrefColumnCount(5);
         hours.textProperty().bindBidirectional(model.expiresInHoursProperty());
+        TextField uses = new TextField();
+        uses.setId("token-max-uses");
+        uses.setPrefColumnCount(5);
+        uses.textProperty().bindBidirectional(model.maxUsesProperty());
         Button issue = button("Issue token", "token-create", model::createToken);
         issue.getStyleClass().add("accent");
         issue.disableProperty().bind(model.busyProperty());
@@ -125,7 +130,8 @@ public final class CollectorsView {
         bad.setWrapText(true);
         Button refresh = button("Refresh", "collectors-refresh", model::load);
         return new VBox(8, refresh, Widgets.label("Issue a registration token", "card-title"), note,
-                new HBox(8, Widgets.label("Expires in (hours)", "field-label"), hours), issue, shown,
+                new HBox(8, Widgets.label("Expires in (hours)", "field-label"), hours),
+                new HBox(8, Widgets.label("Collectors (uses; a DaemonSet: its node count)", "field-label"), uses), issue, shown,
                 Widgets.label("Revoke", "card-title"), revokeToken, revokeCollector, ok, bad);
     }
 

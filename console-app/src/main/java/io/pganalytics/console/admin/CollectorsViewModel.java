@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The collectors tab: the registered collectors (revoke one) and the registration tokens (issue one, whose secret is
- * shown here once, and revoke one not used yet). Revocations are confirmed first; the server's own confirmation, when
+ * shown here once, for one collector or several, and revoke one with uses left). Revocations are confirmed first; the server's own confirmation, when
  * it asks for one, is answered by {@link AdminService#confirmed}.
  */
 public final class CollectorsViewModel {
@@ -36,6 +36,7 @@ public final class CollectorsViewModel {
     private final ObjectProperty<RegistrationTokenView> selectedToken = new SimpleObjectProperty<>();
     private final StringProperty note = new SimpleStringProperty("");
     private final StringProperty expiresInHours = new SimpleStringProperty("24");
+    private final StringProperty maxUses = new SimpleStringProperty("1");
     private final StringProperty createdToken = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty(false);
     private final StringProperty status = new SimpleStringProperty("");
@@ -66,19 +67,31 @@ public final class CollectorsViewModel {
             }
             seconds = Long.parseLong(hours) * 3600;
         }
+        String uses = maxUses.get() == null ? "" : maxUses.get().strip();
+        int max = CreateRegistrationTokenRequest.MAX_USES;
+        if (!uses.matches("\\d{1,5}") || Integer.parseInt(uses) < 1 || Integer.parseInt(uses) > max) {
+            error.set("Collectors: a whole number from 1 to " + max + ".");
+            return;
+        }
         String text = note.get() == null || note.get().isBlank() ? null : note.get().strip();
         busy.set(true);
-        service.createRegistrationToken(new CreateRegistrationTokenRequest(text, seconds), created -> {
+        service.createRegistrationToken(new CreateRegistrationTokenRequest(text, seconds, Integer.parseInt(uses)), created -> {
             busy.set(false);
             createdToken.set(created.token());
             note.set("");
-            done("Registration token " + created.id() + " issued, valid until " + created.expiresAt()
-                    + ". Copy it now: it is not shown again.");
+            maxUses.set("1");
+            done("Registration token " + created.id() + " issued" + (created.maxUses() > 1 ? " for " + created.maxUses() + " collectors" : "")
+                    + ", valid until " + created.expiresAt() + ". Copy it now: it is not shown again.");
             loadTokens();
         }, failure -> {
             busy.set(false);
             failed("Issuing a registration token", failure);
         });
+    }
+
+    /** The uses a listed token has left, out of its maximum: "2 of 3" (none once used up, expired or revoked). */
+    public static String usesLeft(RegistrationTokenView token) {
+        return token.usesLeft() + " of " + token.maxUses();
     }
 
     /** Forgets the secret shown after an issue. */
@@ -168,6 +181,11 @@ public final class CollectorsViewModel {
 
     public StringProperty expiresInHoursProperty() {
         return expiresInHours;
+    }
+
+    /** How many collectors may register with the next token issued (a DaemonSet: at least its node count). */
+    public StringProperty maxUsesProperty() {
+        return maxUses;
     }
 
     public ReadOnlyStringProperty createdTokenProperty() {

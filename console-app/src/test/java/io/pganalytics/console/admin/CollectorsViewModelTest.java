@@ -46,7 +46,7 @@ class CollectorsViewModelTest {
         model.noteProperty().set("db7, OPS-1234");
         model.expiresInHoursProperty().set("48");
         model.createToken();
-        assertTrue(api.calls.contains("createRegistrationToken db7, OPS-1234 172800"), api.calls.toString());
+        assertTrue(api.calls.contains("createRegistrationToken db7, OPS-1234 172800 uses 1"), api.calls.toString());
         assertEquals("pgart_secret1", model.createdTokenProperty().get());
         assertTrue(model.statusProperty().get().endsWith("Copy it now: it is not shown again."), model.statusProperty().get());
         assertEquals(1, model.tokens().size(), "the list is read again");
@@ -58,6 +58,30 @@ class CollectorsViewModelTest {
         model.createToken();
         assertEquals("Expires in: a whole number of hours from 1 to 720.", model.errorProperty().get());
         assertEquals(1, api.calls.stream().filter(c -> c.startsWith("createRegistrationToken")).count(), "a bad expiry is not sent");
+    }
+
+    @Test
+    void aTokenForADaemonSetIsIssuedWithItsUsesAndListedWithTheUsesLeft() {
+        model.load();
+        assertEquals("1", model.maxUsesProperty().get(), "one use by default");
+        model.noteProperty().set("daemonset");
+        model.maxUsesProperty().set("12");
+        model.createToken();
+        assertTrue(api.calls.contains("createRegistrationToken daemonset 86400 uses 12"), api.calls.toString());
+        assertTrue(model.statusProperty().get().contains("for 12 collectors"), model.statusProperty().get());
+        assertEquals("12 of 12", CollectorsViewModel.usesLeft(model.tokens().get(0)));
+        assertEquals("1", model.maxUsesProperty().get(), "the form is back to one use");
+
+        for (String bad : List.of("0", "10001", "three", "-2")) {
+            model.maxUsesProperty().set(bad);
+            model.createToken();
+            assertEquals("Collectors: a whole number from 1 to 10000.", model.errorProperty().get(), bad);
+        }
+        assertEquals(1, api.calls.stream().filter(c -> c.startsWith("createRegistrationToken")).count(), "a bad number of uses is not sent");
+
+        model.selectedTokenProperty().set(model.tokens().get(0));
+        model.revokeToken();
+        assertEquals("0 of 12", CollectorsViewModel.usesLeft(model.tokens().get(0)), "a revoked token has no use left");
     }
 
     @Test

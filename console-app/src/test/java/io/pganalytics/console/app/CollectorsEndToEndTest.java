@@ -98,6 +98,9 @@ class CollectorsEndToEndTest {
         waitUntil(() -> tokens.getItems().size() == 1);
         RegistrationTokenView listed = (RegistrationTokenView) tokens.getItems().get(0);
         assertEquals("db7, OPS-1234", listed.note());
+        assertEquals("1", text("#token-max-uses"), "one collector by default");
+        assertEquals(1, listed.maxUses());
+        assertEquals(1, listed.usesLeft());
         assertFalse(tokens.getItems().toString().contains(secret), "the list never holds the secret");
 
         io.pganalytics.server.testing.ApiClient api = new io.pganalytics.server.testing.ApiClient(server.server());
@@ -112,6 +115,7 @@ class CollectorsEndToEndTest {
         waitUntil(() -> collectors.getItems().size() == 1);
         assertEquals("db7.example.com", ((CollectorView) collectors.getItems().get(0)).hostname());
         waitUntil(() -> ((RegistrationTokenView) tokens.getItems().get(0)).state() == RegistrationTokenState.USED);
+        assertEquals(0, ((RegistrationTokenView) tokens.getItems().get(0)).usesLeft());
     }
 
     @Test

@@ -422,14 +422,16 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
     @Override
     public io.pganalytics.common.collectors.RegistrationTokenCreated createRegistrationToken(
             io.pganalytics.common.collectors.CreateRegistrationTokenRequest request) {
-        calls.add("createRegistrationToken " + request.note() + " " + request.expiresInSeconds());
+        calls.add("createRegistrationToken " + request.note() + " " + request.expiresInSeconds() + " uses " + request.maxUses());
         guarded();
         long id = registrationTokens.size() + 1;
         Instant expires = Instant.parse("2026-12-08T10:00:00Z");
+        int maxUses = request.maxUses() == null ? 1 : request.maxUses();
         registrationTokens.add(0, new io.pganalytics.common.collectors.RegistrationTokenView(id, request.note(), "admin",
-                Instant.parse("2026-12-07T10:00:00Z"), expires, io.pganalytics.common.collectors.RegistrationTokenState.ACTIVE, null, null, null));
+                Instant.parse("2026-12-07T10:00:00Z"), expires, io.pganalytics.common.collectors.RegistrationTokenState.ACTIVE,
+                maxUses, maxUses, null, null, null));
         return new io.pganalytics.common.collectors.RegistrationTokenCreated(id, "pgart_secret" + id, request.note(), "admin",
-                Instant.parse("2026-12-07T10:00:00Z"), expires);
+                Instant.parse("2026-12-07T10:00:00Z"), expires, maxUses);
     }
 
     @Override
@@ -437,7 +439,8 @@ public final class FakeConsoleApi implements ConsoleApi, AdminApi, AuditApi {
         calls.add("revokeRegistrationToken " + id + " " + offeredToken);
         guarded();
         registrationTokens.replaceAll(t -> t.id() != id ? t : new io.pganalytics.common.collectors.RegistrationTokenView(t.id(), t.note(),
-                t.createdBy(), t.createdAt(), t.expiresAt(), io.pganalytics.common.collectors.RegistrationTokenState.REVOKED, null, null, Instant.now()));
+                t.createdBy(), t.createdAt(), t.expiresAt(), io.pganalytics.common.collectors.RegistrationTokenState.REVOKED, t.maxUses(), 0,
+                null, null, Instant.now()));
     }
 
     /** What {@link #retention()} answers; {@link #updateRetention} changes its defaults. */

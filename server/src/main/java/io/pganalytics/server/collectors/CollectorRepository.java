@@ -44,6 +44,12 @@ final class CollectorRepository {
         return new QDCollector(database).id.eq(id).deletedAt.isNull().forUpdate().findOneOrEmpty();
     }
 
+    /** A collector that is not deleted and has this name (the oldest when several do). */
+    Optional<DCollector> findLiveByName(String name) {
+        return new QDCollector(database).name.eq(name).deletedAt.isNull().orderBy().createdAt.asc().setMaxRows(1)
+                .findOneOrEmpty();
+    }
+
     List<DCollector> page(int offset, int limit) {
         return new QDCollector(database).deletedAt.isNull()
                 .orderBy().createdAt.asc().id.asc()

@@ -8,7 +8,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A one-time registration token, kept only as its SHA-256.
+/** A registration token (one use or several), kept only as its SHA-256; usedAt and usedByCollectorId name its latest use.
  * Public only because the generated query bean (in {@code .query}) must name it; nothing outside this package uses it.
  */
 @Entity
@@ -29,6 +29,10 @@ public class DRegistrationToken {
     private Instant usedAt;
     private UUID usedByCollectorId;
     private Instant revokedAt;
+    @Column(nullable = false)
+    private int maxUses = 1;
+    @Column(nullable = false)
+    private int useCount;
 
     Long getId() {
         return id;
@@ -86,8 +90,21 @@ public class DRegistrationToken {
         return revokedAt;
     }
 
+    int getMaxUses() {
+        return maxUses;
+    }
+
+    void setMaxUses(int maxUses) {
+        this.maxUses = maxUses;
+    }
+
+    int getUseCount() {
+        return useCount;
+    }
+
     @Override
     public String toString() {
-        return "DRegistrationToken[id=" + id + ", expiresAt=" + expiresAt + ", usedAt=" + usedAt + ", revokedAt=" + revokedAt + "]";
+        return "DRegistrationToken[id=" + id + ", expiresAt=" + expiresAt + ", uses=" + useCount + "/" + maxUses + ", usedAt=" + usedAt
+                + ", revokedAt=" + revokedAt + "]";
     }
 }

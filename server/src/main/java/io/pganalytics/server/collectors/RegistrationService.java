@@ -24,12 +24,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
- * One-time registration tokens and the registration that spends one. A token is shown once and kept as its
- * SHA-256; registration claims it and creates the collector in one transaction, so a token registers exactly one
- * collector however many requests race for it, and a refused registration creates nothing. Failed registrations are
+ * Registration tokens and the registration that spends a use of one. A token is shown once and kept as its SHA-256;
+ * it allows {@code maxUses} registrations (1 by default: a one-time token; more for a DaemonSet that shares one token
+ * across its nodes). Registration takes a use and creates the collector in one transaction, so a token registers at
+ * most {@code maxUses} collectors however many requests race for it, and a refused registration creates nothing and
+ * spends nothing. Under a multi-use token the collector's name (a DaemonSet names it after its node) must not be a live
+ * collector's: a pod that lost its state and registers again is refused with 409 naming the collector, so one node
+ * never becomes two collectors silently. Failed registrations are
  * rate limited per client address. Neither a token nor a credential is ever logged. Creating and revoking a token are
  * recorded in the audit trail in their own transactions (the token's id, note and expiry: never its secret).
  */
@@ -77,6 +82,15 @@ final class RegistrationService {
                 ttl = Duration.ofSeconds(seconds);
             }
         }
+        int maxUses = 1;
+        if (request.maxUses() != null) {
+            if (request.maxUses() < 1 || request.maxUses() > CreateRegistrationTokenRequest.MAX_USES) {
+                problems.add(new ErrorDetail("maxUses", "must be from 1 to " + CreateRegistrationTokenRequest.MAX_USES + ", was "
+                        + request.maxUses()));
+            } else {
+                maxUses = request.maxUses();
+            }
+        }
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
@@ -88,16 +102,17 @@ final class RegistrationService {
         token.setCreatedBy(createdBy(caller));
         token.setCreatedAt(now);
         token.setExpiresAt(now.plus(ttl));
+        token.setMaxUses(maxUses);
         try (Transaction tx = database.beginTransaction()) {
             tokens.insert(token);
             audit.append(tx, AuditEvent.change("registration-token.create", "registration-token", token.getId().toString())
                     .actor(caller).change(null, recorded(token, now)));
             tx.commit();
         }
-        LOG.info("collectors: {} ({}) created registration token {} expiring at {}", caller.id(), caller.name(), token.getId(),
-                token.getExpiresAt());
+        LOG.info("collectors: {} ({}) created registration token {} for {} registration(s), expiring at {}", caller.id(), caller.name(),
+                token.getId(), maxUses, token.getExpiresAt());
         return new RegistrationTokenCreated(token.getId(), secret, token.getNote(), token.getCreatedBy(), token.getCreatedAt(),
-                token.getExpiresAt());
+                token.getExpiresAt(), maxUses);
     }
 
     RegistrationTokenPage listTokens(int offset, int limit) {
@@ -113,7 +128,7 @@ final class RegistrationService {
             if (!tokens.revoke(id, now)) {
                 DRegistrationToken current = tokens.findById(id).orElse(token);
                 throw ApiException.conflict("registration token " + id + " is " + state(current, now()).wireName()
-                        + ": only an unused token can be revoked");
+                        + ": only a token with a use left can be revoked");
             }
             Map<String, Object> before = recorded(token, now);
             Map<String, Object> after = new LinkedHashMap<>(before);
@@ -129,7 +144,8 @@ final class RegistrationService {
      * Exchanges a registration token for a new collector's identity.
      *
      * @throws ApiException rate limited while the address is blocked; validation failed for bad fields (the token is
-     *                      not spent); unauthenticated for an unknown, expired or revoked token; conflict for a used one
+     *                      not spent); unauthenticated for an unknown, expired or revoked token; conflict for a used-up
+     *                      one, and under a multi-use token for a name a live collector has (no use spent)
      */
     CollectorIdentity register(RegistrationRequest request, String clientAddress, String serverUrl) {
         throttle.checkAllowed(clientAddress);
@@ -144,9 +160,21 @@ final class RegistrationService {
         DCollector collector = new DCollector();
         try (Transaction tx = database.beginTransaction()) {
             DRegistrationToken token = tokens.findByHash(hash).orElseThrow(() -> refuse(clientAddress, ApiException.unauthenticated(NOT_VALID)));
-            if (!tokens.claim(token.getId(), now, id)) {
+            OptionalInt use = tokens.claim(token.getId(), now, id);
+            if (use.isEmpty()) {
                 DRegistrationToken current = tokens.findById(token.getId()).orElse(token);
                 throw refuse(clientAddress, whyUnusable(current, now));
+            }
+            if (token.getMaxUses() > 1) {
+                // checked after the claim: the token's row lock serialises this token's registrations, so of two pods
+                // with one name only the first creates a collector (the rollback returns the second's use)
+                collectors.findLiveByName(described.name()).ifPresent(live -> {
+                    LOG.info("collectors: refused a registration from {} with registration token {}: collector {} is named {} already",
+                            clientAddress, token.getId(), live.getId(), described.name());
+                    throw ApiException.conflict("collector " + live.getId() + " is named '" + described.name()
+                            + "' already (registered at " + live.getCreatedAt() + "): a token shared by several collectors "
+                            + "registers each name once; delete that collector to register this one again");
+                });
             }
             collector.setId(id);
             collector.setName(described.name());
@@ -165,6 +193,8 @@ final class RegistrationService {
             registered.put("collectorVersion", collector.getCollectorVersion());
             registered.put("enabled", true);
             registered.put("registrationToken", token.getId().toString());
+            registered.put("registrationTokenUse", use.getAsInt());
+            registered.put("registrationTokenMaxUses", token.getMaxUses());
             audit.append(tx, AuditEvent.change("collector.register", "collector", id.toString())
                     .actor(new Actor("collector", id.toString(), collector.getName(), List.of(), clientAddress, null))
                     .change(null, registered));
@@ -208,8 +238,11 @@ final class RegistrationService {
 
     private static ApiException whyUnusable(DRegistrationToken token, Instant now) {
         return switch (state(token, now)) {
-            case USED -> ApiException.conflict("the registration token was already used at " + token.getUsedAt()
-                    + ": a token registers one collector; ask an admin for a new one");
+            case USED -> ApiException.conflict(token.getMaxUses() == 1
+                    ? "the registration token was already used at " + token.getUsedAt()
+                            + ": a token registers one collector; ask an admin for a new one"
+                    : "the registration token is used up: all " + token.getMaxUses() + " registrations were taken, the last at "
+                            + token.getUsedAt() + "; ask an admin for a new one");
             case REVOKED -> ApiException.unauthenticated("the registration token was revoked: ask an admin for a new one");
             case EXPIRED -> ApiException.unauthenticated("the registration token expired at " + token.getExpiresAt()
                     + ": ask an admin for a new one");
@@ -218,7 +251,7 @@ final class RegistrationService {
     }
 
     static RegistrationTokenState state(DRegistrationToken token, Instant now) {
-        if (token.getUsedAt() != null) {
+        if (token.getUseCount() >= token.getMaxUses()) {
             return RegistrationTokenState.USED;
         }
         if (token.getRevokedAt() != null) {
@@ -228,8 +261,10 @@ final class RegistrationService {
     }
 
     private static RegistrationTokenView view(DRegistrationToken token, Instant now) {
+        RegistrationTokenState state = state(token, now);
+        int usesLeft = state == RegistrationTokenState.ACTIVE ? token.getMaxUses() - token.getUseCount() : 0;
         return new RegistrationTokenView(token.getId(), token.getNote(), token.getCreatedBy(), token.getCreatedAt(),
-                token.getExpiresAt(), state(token, now), token.getUsedAt(),
+                token.getExpiresAt(), state, token.getMaxUses(), usesLeft, token.getUsedAt(),
                 token.getUsedByCollectorId() == null ? null : token.getUsedByCollectorId().toString(), token.getRevokedAt());
     }
 
@@ -238,6 +273,8 @@ final class RegistrationService {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("note", token.getNote());
         state.put("expiresAt", token.getExpiresAt().toString());
+        state.put("maxUses", token.getMaxUses());
+        state.put("useCount", token.getUseCount());
         state.put("state", state(token, now).wireName());
         return state;
     }

@@ -281,6 +281,114 @@ class CollectorRegistrationHttpTest {
         assertEquals(1, failures[0], "one failure counted for " + address);
     }
 
+    @Test
+    void aMultiUseTokenRegistersUpToMaxUsesCollectorsAndListsTheUsesLeft() {
+        JsonNode created = createToken(api, admin, "{\"note\":\"daemonset\",\"maxUses\":3}");
+        long id = created.get("id").asLong();
+        assertEquals(3, created.get("maxUses").asInt());
+        assertEquals(1, createToken(api, admin, "{}").get("maxUses").asInt(), "one use by default, as before");
+        String token = created.get("token").asText();
+        long before = collectors();
+        for (int use = 1; use <= 3; use++) {
+            ApiClient.Response registered = register(api, token, uniqueName("node"));
+            assertEquals(201, registered.status(), registered.body());
+            JsonNode listed = findToken(id);
+            assertEquals(3 - use, listed.get("usesLeft").asInt(), listed.toString());
+            assertEquals(use < 3 ? "active" : "used", listed.get("state").asText(), listed.toString());
+            assertEquals(registered.json().get("collectorId").asText(), listed.get("usedByCollectorId").asText(), "the latest use");
+        }
+        ApiClient.Response fourth = register(api, token, uniqueName("node"));
+        assertEnvelope(fourth, 409, "conflict");
+        assertTrue(fourth.json().get("message").asText().contains("3"), fourth.body());
+        assertEquals(before + 3, collectors());
+    }
+
+    @Test
+    void concurrentRegistrationsCannotTakeMoreUsesThanATokenHas() throws Exception {
+        JsonNode created = createToken(api, admin, "{\"maxUses\":3}");
+        String token = created.get("token").asText();
+        long before = collectors();
+        int racers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                String name = uniqueName("node");
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return register(api, token, name).status();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> result : results) {
+                statuses.add(result.get());
+            }
+            assertEquals(3, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(racers - 3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(before + 3, collectors());
+        assertEquals(3, count(server, "SELECT count(*) FROM collector WHERE registration_token_id = " + created.get("id").asLong()));
+        assertEquals(0, findToken(created.get("id").asLong()).get("usesLeft").asInt());
+    }
+
+    @Test
+    void revokingAPartlyUsedTokenStopsItsRemainingUses() {
+        JsonNode created = createToken(api, admin, "{\"maxUses\":5}");
+        long id = created.get("id").asLong();
+        assertEquals(201, register(api, created.get("token").asText(), uniqueName("node")).status());
+        assertEquals(204, api.delete("/collectors/registration-tokens/" + id, admin).status());
+        JsonNode listed = findToken(id);
+        assertEquals("revoked", listed.get("state").asText());
+        assertEquals(0, listed.get("usesLeft").asInt(), "a revoked token has no use left");
+        long before = collectors();
+        assertEnvelope(register(api, created.get("token").asText(), uniqueName("node")), 401, "unauthenticated");
+        assertEquals(before, collectors());
+    }
+
+    @Test
+    void everyUseOfAMultiUseTokenIsAuditedWithTheCollectorItCreated() {
+        JsonNode created = createToken(api, admin, "{\"maxUses\":2}");
+        String tokenId = created.get("id").asText();
+        for (int use = 1; use <= 2; use++) {
+            String collector = register(api, created.get("token").asText(), uniqueName("node")).json().get("collectorId").asText();
+            assertEquals(1, count(server, "SELECT count(*) FROM audit.record WHERE action = 'collector.register' AND resource_id = '"
+                    + collector + "' AND details::jsonb -> 'after' ->> 'registrationToken' = '" + tokenId + "'"
+                    + " AND details::jsonb -> 'after' ->> 'registrationTokenUse' = '" + use + "'"
+                    + " AND details::jsonb -> 'after' ->> 'registrationTokenMaxUses' = '2'"), "use " + use + " by " + collector);
+        }
+    }
+
+    @Test
+    void aLiveNameRegisteredAgainUnderAMultiUseTokenGets409NamingTheCollectorAndSpendsNothing() {
+        JsonNode created = createToken(api, admin, "{\"maxUses\":3}");
+        String token = created.get("token").asText();
+        String node = uniqueName("node");
+        String first = register(api, token, node).json().get("collectorId").asText();
+        long before = collectors();
+        ApiClient.Response again = register(api, token, node);
+        assertEnvelope(again, 409, "conflict");
+        assertTrue(again.json().get("message").asText().contains(first), again.body());
+        assertEquals(before, collectors());
+        assertEquals(2, findToken(created.get("id").asLong()).get("usesLeft").asInt(), "the refused registration spent no use");
+
+        assertEquals(204, api.delete("/collectors/" + first, admin).status());
+        assertEquals(201, register(api, token, node).status(), "once the old collector is deleted the node registers again");
+    }
+
+    @Test
+    void maxUsesOutsideItsLimitsIsRefused() {
+        long before = count(server, "SELECT count(*) FROM collector_registration_token");
+        for (String bad : List.of("0", "-1", "10001")) {
+            assertEnvelope(api.post("/collectors/registration-tokens", admin, "{\"maxUses\":" + bad + "}"), 400, "validation_failed");
+        }
+        assertEquals(before, count(server, "SELECT count(*) FROM collector_registration_token"));
+        assertEquals(10000, createToken(api, admin, "{\"maxUses\":10000}").get("maxUses").asInt());
+    }
+
     private static JsonNode findToken(long id) {
         ApiClient.Response list = api.get("/collectors/registration-tokens?limit=500", admin);
         assertEquals(200, list.status(), list.body());
