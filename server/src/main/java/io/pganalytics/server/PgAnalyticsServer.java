@@ -250,7 +250,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
-            RequestGate gate = new RequestGate(metrics, bodies);
+            RequestGate gate = new RequestGate(metrics, bodies, cluster::lostCluster);
             SecurityHeaders securityHeaders = new SecurityHeaders(http.tls().enabled());
             RequestScreen screen = new RequestScreen(securityHeaders, bodies, http.publicApiUrl(API_PREFIX));
             RouteCatalog catalog = new RouteCatalog();

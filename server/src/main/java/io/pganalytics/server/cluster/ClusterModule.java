@@ -141,9 +141,21 @@ public final class ClusterModule implements AutoCloseable {
         if (!members.contains(hazelcast.getCluster().getLocalMember())) {
             return "the Hazelcast member is not in its cluster";
         }
-        noteSize(members.size());
-        if (members.size() < timeouts.minSize() && quorumSeen.get()) {
-            return "lost its cluster: sees " + members.size() + " member(s) of the " + timeouts.minSize()
+        return lostCluster();
+    }
+
+    /**
+     * Why this member has lost its cluster (fewer members than {@code cluster.min-size} after having seen that many),
+     * or null. Cheap (the local member list): the API refuses requests with 503 while it is not null.
+     */
+    public String lostCluster() {
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            return null; // stopping: draining answers for it
+        }
+        int size = hazelcast.getCluster().getMembers().size();
+        noteSize(size);
+        if (size < timeouts.minSize() && quorumSeen.get()) {
+            return "lost its cluster: sees " + size + " member(s) of the " + timeouts.minSize()
                     + " needed (cluster.min-size); the others are unreachable or gone";
         }
         return null;
