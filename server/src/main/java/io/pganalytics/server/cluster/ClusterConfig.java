@@ -43,8 +43,8 @@ public record ClusterConfig(String name,
                            Duration mergeInterval, int minSize) {
         /** The defaults for HA on a LAN: see docs/CONFIGURATION.md "cluster". */
         public static Timeouts defaults(int minSize) {
-            return new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                    Duration.ofSeconds(10), minSize);
+            return new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                    Duration.ofSeconds(5), minSize);
         }
     }
 

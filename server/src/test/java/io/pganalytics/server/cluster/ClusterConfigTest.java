@@ -18,13 +18,13 @@ class ClusterConfigTest {
     }
 
     @Test
-    void theDefaultsDetectALostMemberInFiveSecondsAndBoundARequestsWaitToOne() {
+    void theDefaultsDetectALostMemberInTenSecondsAndBoundARequestsWaitToOne() {
         ClusterConfig.Timeouts timeouts = read(Map.of()).timeouts();
         assertEquals(Duration.ofSeconds(1), timeouts.heartbeatInterval());
-        assertEquals(Duration.ofSeconds(5), timeouts.memberTimeout());
+        assertEquals(Duration.ofSeconds(10), timeouts.memberTimeout());
         assertEquals(Duration.ofSeconds(5), timeouts.callTimeout());
         assertEquals(Duration.ofSeconds(1), timeouts.requestWait());
-        assertEquals(Duration.ofSeconds(10), timeouts.mergeInterval());
+        assertEquals(Duration.ofSeconds(5), timeouts.mergeInterval());
         assertEquals(1, timeouts.minSize(), "a single node needs no one else");
     }
 
@@ -45,7 +45,7 @@ class ClusterConfigTest {
         assertEquals("1", hz.getProperty("hazelcast.heartbeat.interval.seconds"));
         assertEquals("12", hz.getProperty("hazelcast.max.no.heartbeat.seconds"));
         assertEquals("7000", hz.getProperty("hazelcast.operation.call.timeout.millis"));
-        assertEquals("10", hz.getProperty("hazelcast.merge.next.run.delay.seconds"));
+        assertEquals("5", hz.getProperty("hazelcast.merge.next.run.delay.seconds"));
         assertEquals("250", hz.getProperty(ClusterCalls.REQUEST_WAIT_PROPERTY));
     }
 
