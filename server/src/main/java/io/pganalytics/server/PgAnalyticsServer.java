@@ -250,7 +250,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
             services.add(new OpenApiRoutes());
 
             registerProcessMetrics(metrics, database, cluster);
-            RequestGate gate = new RequestGate(metrics, bodies);
+            RequestGate gate = new RequestGate(metrics, bodies, cluster::lostCluster);
             SecurityHeaders securityHeaders = new SecurityHeaders(http.tls().enabled());
             RequestScreen screen = new RequestScreen(securityHeaders, bodies, http.publicApiUrl(API_PREFIX));
             RouteCatalog catalog = new RouteCatalog();
@@ -260,7 +260,7 @@ public final class PgAnalyticsServer implements AutoCloseable {
 
             AdminRoutes admin = new AdminRoutes(List.of(
                     new HealthCheck("database", () -> database.isReachable(Duration.ofSeconds(2)) ? null : "the database does not answer"),
-                    new HealthCheck("cluster", () -> cluster.isHealthy() ? null : "the Hazelcast member is not running")),
+                    new HealthCheck("cluster", cluster::readinessProblem)),
                     gate::draining, metrics, mapper);
             resources.push(admin);
 

@@ -2,6 +2,7 @@ package io.pganalytics.server.collectors;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.pganalytics.server.cluster.ClusterCalls;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -26,25 +27,38 @@ final class CollectorRegistry {
     private final CollectorRepository collectors;
     private final long ttlMillis;
     private final long absentTtlMillis;
+    private final ClusterCalls calls;
 
     CollectorRegistry(HazelcastInstance hazelcast, CollectorRepository collectors, Duration ttl) {
         this.map = hazelcast.getMap(MAP);
         this.collectors = collectors;
         this.ttlMillis = ttl.toMillis();
         this.absentTtlMillis = Math.min(ttl.toMillis(), ABSENT_TTL.toMillis());
+        this.calls = ClusterCalls.of(hazelcast);
     }
 
-    /** The entry of a well-formed collector id: from the map, or loaded from the database on a miss. */
+    /**
+     * The entry of a well-formed collector id: from the map, or loaded from the database on a miss. When the cluster
+     * does not answer within {@code cluster.request-wait} (a member cut off), the database (authoritative) answers and
+     * the entry is not published.
+     */
     RegistryEntry lookup(String collectorId) {
-        RegistryEntry cached = map.get(collectorId);
+        RegistryEntry cached;
+        try {
+            cached = calls.await("look up collector " + collectorId, map.getAsync(collectorId));
+        } catch (ClusterCalls.ClusterUnavailableException e) {
+            return load(collectorId);
+        }
         if (cached != null) {
             return cached;
         }
-        RegistryEntry loaded = collectors.findLive(UUID.fromString(collectorId))
-                .map(RegistryEntry::of)
-                .orElseGet(RegistryEntry::absent);
+        RegistryEntry loaded = load(collectorId);
         RegistryEntry raced = map.putIfAbsent(collectorId, loaded, ttlOf(loaded), TimeUnit.MILLISECONDS);
         return raced != null ? raced : loaded;
+    }
+
+    private RegistryEntry load(String collectorId) {
+        return collectors.findLive(UUID.fromString(collectorId)).map(RegistryEntry::of).orElseGet(RegistryEntry::absent);
     }
 
     /** Publishes a collector's committed state (new, renamed, enabled, disabled or deleted) to every node. */

@@ -2,6 +2,7 @@ package io.pganalytics.server.collectors;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.pganalytics.server.cluster.ClusterCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,19 +33,28 @@ final class Heartbeats {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
 
     private final IMap<String, Heartbeat> map;
+    private final ClusterCalls calls;
     private final CollectorRepository collectors;
     /** Collector ids this node received a heartbeat for since its last round; bounded by the number of collectors. */
     private final Set<String> received = ConcurrentHashMap.newKeySet();
 
     Heartbeats(HazelcastInstance hazelcast, CollectorRepository collectors) {
         this.map = hazelcast.getMap(MAP);
+        this.calls = ClusterCalls.of(hazelcast);
         this.collectors = collectors;
     }
 
     void record(String collectorId, String collectorVersion, Instant at, Long spoolDepthBatches, Long errors) {
         String version = collectorVersion == null || collectorVersion.length() <= MAX_VERSION_LENGTH
                 ? collectorVersion : collectorVersion.substring(0, MAX_VERSION_LENGTH);
-        map.set(collectorId, new Heartbeat(at, version, spoolDepthBatches, errors));
+        try {
+            calls.await("record collector " + collectorId + "'s heartbeat", map.setAsync(collectorId,
+                    new Heartbeat(at, version, spoolDepthBatches, errors)));
+        } catch (ClusterCalls.ClusterUnavailableException e) {
+            // a heartbeat is a figure for the screens: a member cut off must not hold the collector's request (the write
+            // goes on in the background, and the next heartbeat comes soon)
+            LOG.debug("collectors: {}", e.getMessage());
+        }
         received.add(collectorId);
     }
 

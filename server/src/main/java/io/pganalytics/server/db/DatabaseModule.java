@@ -2,6 +2,7 @@ package io.pganalytics.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.ebean.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,9 +100,13 @@ public final class DatabaseModule implements AutoCloseable {
     private static HikariDataSource pool(DatabaseConfig config, String url, String user, Optional<String> password) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("pganalytics-db");
-        hikari.setJdbcUrl(url);
-        hikari.setUsername(user);
-        password.ifPresent(hikari::setPassword);
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("ApplicationName", "pganalytics-server");
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("reWriteBatchedInserts", "true");
+        // the pool's connections come through a source that waits for a restarting database (see PatientDataSource)
+        hikari.setDataSource(new PatientDataSource(new DriverDataSource(url, null, properties, user, password.orElse(null)),
+                config.connectionTimeout()));
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
@@ -109,9 +114,6 @@ public final class DatabaseModule implements AutoCloseable {
         hikari.setInitializationFailTimeout(config.embedded() ? 1 : 30_000);
         // Ebean and every JDBC user of this pool manage their own transactions.
         hikari.setAutoCommit(false);
-        hikari.addDataSourceProperty("ApplicationName", "pganalytics-server");
-        hikari.addDataSourceProperty("tcpKeepAlive", "true");
-        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new HikariDataSource(hikari);
     }
 

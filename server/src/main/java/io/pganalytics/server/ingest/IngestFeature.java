@@ -38,7 +38,7 @@ public final class IngestFeature implements AutoCloseable {
         IngestService service = new IngestService(config, new BatchDecoder(config, mapper, clock), committer,
                 new Admission(config.writers() + config.queueCapacity(), config.maxPlacesPerCollector(), config.maxAdmittedBytes(),
                         config.maxDecompressedBytes()),
-                hazelcast.getMap(RECENT_BATCHES), listeners, clock, metrics);
+                hazelcast.getMap(RECENT_BATCHES), io.pganalytics.server.cluster.ClusterCalls.of(hazelcast), listeners, clock, metrics);
         this.calls = new IngestCalls(audit, auditWindow, clock);
         this.routes = new IngestRoutes(service, bodies, config.maxCompressedBytes(), calls);
     }

@@ -3,6 +3,7 @@ package io.pganalytics.server.ingest;
 import com.hazelcast.map.IMap;
 import io.pganalytics.common.api.ErrorType;
 import io.pganalytics.common.wire.IngestAck;
+import io.pganalytics.server.cluster.ClusterCalls;
 import io.pganalytics.server.http.ApiException;
 import io.pganalytics.server.http.Caller;
 import io.pganalytics.server.metrics.MetricsRegistry;
@@ -38,6 +39,8 @@ final class IngestService {
     private final GroupCommitter committer;
     private final Admission admission;
     private final IMap<String, String> recentBatches;
+    /** Each look-up and write of the cluster's memory waits at most {@code cluster.request-wait}: the database decides. */
+    private final ClusterCalls calls;
     private final List<IngestListener> listeners;
     private final Clock clock;
     private final MetricsRegistry.Counter batches;
@@ -49,11 +52,19 @@ final class IngestService {
 
     IngestService(IngestConfig config, BatchDecoder decoder, GroupCommitter committer, Admission admission,
                   IMap<String, String> recentBatches, List<IngestListener> listeners, Clock clock, MetricsRegistry metrics) {
+        this(config, decoder, committer, admission, recentBatches, new ClusterCalls(java.time.Duration.ofSeconds(1)), listeners,
+                clock, metrics);
+    }
+
+    IngestService(IngestConfig config, BatchDecoder decoder, GroupCommitter committer, Admission admission,
+                  IMap<String, String> recentBatches, ClusterCalls calls, List<IngestListener> listeners, Clock clock,
+                  MetricsRegistry metrics) {
         this.config = config;
         this.decoder = decoder;
         this.committer = committer;
         this.admission = admission;
         this.recentBatches = recentBatches;
+        this.calls = calls;
         this.listeners = List.copyOf(listeners);
         this.clock = clock;
         this.batches = metrics.counter("pganalytics_ingest_batches_total", "ingest requests by outcome", "result");
@@ -160,7 +171,7 @@ final class IngestService {
     private Optional<IngestAck> remembered(Caller collector, String batchId) {
         String counts;
         try {
-            counts = recentBatches.get(key(collector, batchId));
+            counts = calls.await("look up batch " + batchId, recentBatches.getAsync(key(collector, batchId)));
         } catch (RuntimeException e) {
             // the cluster's memory is a shortcut: without it the database recognises a duplicate
             clusterLookupFailures.inc();
@@ -175,8 +186,8 @@ final class IngestService {
 
     private void remember(Caller collector, String batchId, java.util.Map<String, Integer> accepted) {
         try {
-            recentBatches.set(key(collector, batchId), AcceptedCounts.format(accepted),
-                    config.idempotencyCacheTtl().toSeconds(), TimeUnit.SECONDS);
+            calls.await("remember batch " + batchId, recentBatches.setAsync(key(collector, batchId), AcceptedCounts.format(accepted),
+                    config.idempotencyCacheTtl().toSeconds(), TimeUnit.SECONDS));
         } catch (RuntimeException e) {
             // Hazelcast throws unchecked exceptions of many kinds; the batch is stored and its id is in the database
             postCommitFailures.inc("remember");

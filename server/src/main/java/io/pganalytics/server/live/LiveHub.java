@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.config.ReliableTopicConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.pganalytics.server.cluster.ClusterCalls;
 import com.hazelcast.flakeidgen.FlakeIdGenerator;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
@@ -60,6 +61,8 @@ final class LiveHub implements AutoCloseable {
     private final ObjectMapper mapper;
     private final ITopic<String> topic;
     private final IMap<Long, String> latest;
+    /** A new stream's first event is read from the cluster for at most {@code cluster.request-wait}, then from the database. */
+    private final ClusterCalls calls;
     private final FlakeIdGenerator ids;
     private final UUID registration;
     private final ITopic<String> anomalyTopic;
@@ -86,6 +89,7 @@ final class LiveHub implements AutoCloseable {
         this.fromDatabase = fromDatabase;
         this.topic = hazelcast.getReliableTopic(TOPIC);
         this.latest = hazelcast.getMap(LATEST);
+        this.calls = ClusterCalls.of(hazelcast);
         this.ids = hazelcast.getFlakeIdGenerator(EVENT_IDS);
         int maxInstances = config.maxInstances();
         this.recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -256,7 +260,13 @@ final class LiveHub implements AutoCloseable {
     }
 
     private Optional<LiveEvent> latestInCluster(long instanceId) {
-        String json = latest.get(instanceId);
+        String json;
+        try {
+            json = calls.await("read instance " + instanceId + "'s latest update", latest.getAsync(instanceId));
+        } catch (ClusterCalls.ClusterUnavailableException e) {
+            LOG.debug("live: {}: the database answers", e.getMessage());
+            json = null;
+        }
         if (json != null) {
             try {
                 return Optional.of(new LiveEvent(mapper.readValue(json, LiveUpdate.class).eventId(), instanceId, json));

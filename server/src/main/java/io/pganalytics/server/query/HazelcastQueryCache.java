@@ -11,6 +11,7 @@ import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.flakeidgen.FlakeIdGenerator;
 import com.hazelcast.map.IMap;
+import io.pganalytics.server.cluster.ClusterCalls;
 import io.pganalytics.server.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ final class HazelcastQueryCache implements QueryCache {
     private final ObjectMapper mapper;
     private final long ttlSeconds;
     private final MetricsRegistry.Counter requests;
+    private final ClusterCalls calls;
 
     HazelcastQueryCache(HazelcastInstance hazelcast, QueryConfig config, ObjectMapper mapper, MetricsRegistry metrics) {
         this.ttlSeconds = config.cacheTtl().toSeconds();
@@ -45,6 +47,7 @@ final class HazelcastQueryCache implements QueryCache {
         this.generations = hazelcast.getMap(GENERATIONS);
         this.generationIds = hazelcast.getFlakeIdGenerator(GENERATION_IDS);
         this.mapper = mapper;
+        this.calls = ClusterCalls.of(hazelcast);
         this.requests = metrics.counter("pganalytics_query_cache_requests_total", "query API answers served from the cache (hit) or computed (miss)",
                 "result");
     }
@@ -65,11 +68,23 @@ final class HazelcastQueryCache implements QueryCache {
         hz.addMapConfig(new MapConfig(MAP).setTimeToLiveSeconds(ttl).setEvictionConfig(eviction).setNearCacheConfig(near));
     }
 
+    /**
+     * Each cluster call waits at most {@code cluster.request-wait}: when the cluster does not answer (a member cut off),
+     * the answer is computed from the database and not cached, and the request goes on.
+     */
     @Override
     public <T> T get(long scope, String key, Class<T> type, Supplier<T> compute) {
-        Long generation = generations.get(scope);
-        String fullKey = scope + ":" + (generation == null ? 0 : generation) + ":" + key;
-        String cached = answers.get(fullKey);
+        String fullKey;
+        String cached;
+        try {
+            Long generation = calls.await("read the query cache's generation", generations.getAsync(scope));
+            fullKey = scope + ":" + (generation == null ? 0 : generation) + ":" + key;
+            cached = calls.await("read the query cache", answers.getAsync(fullKey));
+        } catch (ClusterCalls.ClusterUnavailableException e) {
+            requests.inc("unavailable");
+            LOG.debug("query cache: {}: computing without the cache", e.getMessage());
+            return compute.get();
+        }
         if (cached != null) {
             try {
                 T value = mapper.readValue(cached, type);
@@ -82,11 +97,14 @@ final class HazelcastQueryCache implements QueryCache {
         }
         requests.inc("miss");
         T value = compute.get();
+        String json;
         try {
-            answers.set(fullKey, mapper.writeValueAsString(value), ttlSeconds, TimeUnit.SECONDS);
+            json = mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + type.getSimpleName() + " for the query cache", e);
         }
+        // not awaited: the answer is already computed, and a cache write must not hold the request
+        answers.setAsync(fullKey, json, ttlSeconds, TimeUnit.SECONDS);
         return value;
     }
 
@@ -94,8 +112,16 @@ final class HazelcastQueryCache implements QueryCache {
     @Override
     public void invalidate(long instanceId) {
         long generation = generationIds.newId();
-        generations.set(instanceId, generation);
-        generations.set(FLEET, generation);
+        // both writes are sent at once; a cluster that does not answer within the bound finishes them later (until then
+        // an answer cached before this ingest may be served, for at most query.cache-ttl)
+        var instance = generations.setAsync(instanceId, generation);
+        var fleet = generations.setAsync(FLEET, generation);
+        try {
+            calls.await("move instance " + instanceId + "'s cached answers to a new generation", instance);
+            calls.await("move the fleet's cached answers to a new generation", fleet);
+        } catch (ClusterCalls.ClusterUnavailableException e) {
+            LOG.warn("query cache: {}", e.getMessage());
+        }
     }
 
     @Override

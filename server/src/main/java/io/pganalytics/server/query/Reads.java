@@ -43,7 +43,9 @@ final class Reads {
                 }
                 return work.run(connection);
             } finally {
-                connection.rollback();
+                if (!connection.isClosed()) { // the pool closes a broken connection: its rollback would hide why
+                    connection.rollback();
+                }
             }
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -51,7 +53,8 @@ final class Reads {
                 throw ApiException.unavailable(what + " took longer than " + timeout.toMillis()
                         + " ms (query.statement-timeout): ask for a shorter range", Duration.ofSeconds(5));
             }
-            if (state.startsWith("08") || e instanceof java.sql.SQLTransientConnectionException) {
+            // 08: the connection failed; 57P: the server shut down or is starting (a restart of the database)
+            if (state.startsWith("08") || state.startsWith("57P") || e instanceof java.sql.SQLTransientConnectionException) {
                 LOG.warn("query: {}: the database is unavailable: {}", what, e.getMessage());
                 throw ApiException.unavailable("the database is unavailable: retry later", Duration.ofSeconds(5));
             }

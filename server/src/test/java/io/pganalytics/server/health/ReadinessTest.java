@@ -45,12 +45,44 @@ class ReadinessTest {
         }
     }
 
+    /**
+     * What the node owns of a database outage: the time from the database accepting connections again to the node
+     * being ready. The outage lasts long enough for the pool's connection attempts to back off to their longest pause
+     * (HikariCP sleeps up to 5 s between failed attempts) while a balancer's probe asks every 200 ms.
+     */
+    @Test
+    void readinessReturnsWithinASecondOfTheDatabaseAcceptingConnectionsAgain(@TempDir Path pgData) throws Exception {
+        int port = TestServers.freePort();
+        EmbeddedPostgres postgres = database(pgData, port);
+        try (PgAnalyticsServer server = TestServers.start("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                TestServers.newClusterName(), Map.of())) {
+            String ready = "http://127.0.0.1:" + server.adminPort() + "/health/ready";
+            awaitStatus(ready, 200);
+            postgres.close();
+            awaitStatus(ready, 503);
+            long outageEnds = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < outageEnds) {
+                get(ready);                      // the balancer's probe, as during a real outage
+                Thread.sleep(200);               // its interval, bounded by the outage's end above
+            }
+            postgres = database(pgData, port);   // returns once PostgreSQL accepts connections
+            awaitStatus(ready, 200, Duration.ofMillis(1500));
+        } finally {
+            postgres.close();
+        }
+    }
+
     private static EmbeddedPostgres database(Path dir, int port) throws IOException {
         return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
     }
 
     private HttpResponse<String> awaitStatus(String url, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        return awaitStatus(url, status, Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> awaitStatus(String url, int status, Duration within) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + within.toNanos();
         HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
             last = get(url);
@@ -59,7 +91,8 @@ class ReadinessTest {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("expected " + status + " from " + url + ", last " + (last == null ? "none" : last.statusCode() + " " + last.body()));
+        throw new AssertionError("expected " + status + " from " + url + " within " + within.toMillis() + " ms (waited "
+                + (System.nanoTime() - started) / 1_000_000 + " ms), last " + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 
     private HttpResponse<String> get(String url) throws Exception {

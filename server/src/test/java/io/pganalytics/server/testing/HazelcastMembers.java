@@ -27,6 +27,19 @@ public final class HazelcastMembers {
         }
     }
 
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /** Every member's {@code 127.0.0.1:port}, in index order: the member list each of them joins by. */
+    public List<String> addresses() {
+        return ports.stream().map(p -> "127.0.0.1:" + p).toList();
+    }
+
+    public int port(int index) {
+        return ports.get(index);
+    }
+
     /** Starts member {@code index} (0-based) and waits until it sees {@code expectedMembers}. */
     public ClusterModule start(int index, int expectedMembers) {
         List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();

@@ -373,7 +373,7 @@ public final class FailoverCommand {
                             .filter(e -> !e.getKey().isBefore(window.startAt()) && e.getKey().isBefore(toAt))
                             .mapToLong(Map.Entry::getValue).sum();
                     rows.add(FailoverReport.row(kind.label, window.fault().label, window.startNanos(), to, requests, reconnects,
-                            acked, lost, twice, window.note()));
+                            acked, lost, twice, window.note(), window.returnedNanos()));
                 }
                 long lostOverall = acknowledged.stream().filter(b -> !stored.contains(b.collectorId() + " " + b.batchId())).count();
                 long duplicatesOverall = duplicates.values().stream().mapToLong(Long::longValue).sum();
@@ -385,8 +385,14 @@ public final class FailoverCommand {
             }
         }
 
-        /** A fault, its recovery and the calm after it. */
-        private record Window(Fault fault, long startNanos, Instant startAt, String note) {
+        /**
+         * A fault, its recovery and the calm after it; {@code returnedNanos}: when the database accepted connections
+         * again (0 for the faults that do not stop it).
+         */
+        private record Window(Fault fault, long startNanos, Instant startAt, String note, long returnedNanos) {
+            Window(Fault fault, long startNanos, Instant startAt, String note) {
+                this(fault, startNanos, startAt, note, 0);
+            }
         }
 
         private Window inject(Fault fault, FailoverDatabase database) throws IOException, InterruptedException {
@@ -394,6 +400,7 @@ public final class FailoverCommand {
             long start = System.nanoTime();
             Instant startAt = Instant.now();
             String note = null;
+            long returned = 0;
             switch (fault) {
                 case KILL -> {
                     victim.killJvm();
@@ -430,7 +437,8 @@ public final class FailoverCommand {
                     out.printf(Locale.ROOT, "bench failover (%s): database stopped for %d s%n", kind.label,
                             settings.outage().toSeconds());
                     pause(settings.outage());
-                    database.startServer();
+                    database.startServer();  // pg_ctl start -w: returns once PostgreSQL accepts connections
+                    returned = System.nanoTime();
                     out.printf(Locale.ROOT, "bench failover (%s): database started again%n", kind.label);
                 }
             }
@@ -439,7 +447,7 @@ public final class FailoverCommand {
                 note = "not every node was ready again within " + READY_TIMEOUT.toMinutes() + " min";
             }
             pause(settings.settle());
-            return new Window(fault, start, startAt, note);
+            return new Window(fault, start, startAt, note, returned);
         }
 
         private static boolean ready(ServerProcess node, HttpClient admin) {

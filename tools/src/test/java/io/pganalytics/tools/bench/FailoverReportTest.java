@@ -68,7 +68,18 @@ class FailoverReportTest {
     void theTableHasARowPerFaultWithItsFigures() {
         String table = print(List.of(FailoverReport.row("haproxy", "kill -9 of node 2", 10 * S, 20 * S,
                 List.of(failed(11, 11), ok(12, 13)), List.of(), 42, 0, 0, null)));
-        assertTrue(table.contains("| haproxy | kill -9 of node 2 | 1 of 2 | 1.00 s | 0 of 42 | 0 | 0 | - |"), table);
+        assertTrue(table.contains("| haproxy | kill -9 of node 2 | 1 of 2 | 1.00 s | - | 0 of 42 | 0 | 0 | - |"), table);
+    }
+
+    @Test
+    void theDatabaseOutageReportsTheRecoveryFromItsReturnToTheFirstSuccessStartedAfterIt() {
+        // the database stopped at 10 s and accepted connections again at 40 s; a request started before the return
+        // and one started at the return both fail; the first success started after it ends at 41.5 s
+        FailoverReport.Row row = FailoverReport.row("haproxy", "database stopped", 10 * S, 100 * S,
+                List.of(failed(12, 13), failed(39, 40), failed(40, 41), new FailoverClients.Request(41 * S, 41 * S + S / 2, true, null),
+                        ok(42, 43)), List.of(), 9, 0, 0, null, 40 * S);
+        assertEquals(1.5, row.recoverySeconds(), 1e-9);
+        assertTrue(print(List.of(row)).contains("| 1.50 s |"), print(List.of(row)));
     }
 
     @Test
