@@ -64,6 +64,22 @@ class RenderedConfigurationTest {
     }
 
     @Test
+    void aMemberCallsItselfReadyOnlyWithAMajorityOfTheNodesTheChartRuns() throws Exception {
+        // a member cut off from the others turns readiness DOWN (docs/HIGH-AVAILABILITY.md): the chart must say how many
+        assertEquals(1, read(Chart.render(Chart.values())).cluster().timeouts().minSize(), "one node: alone is normal");
+        assertEquals(1, read(Chart.render(Chart.values("server.replicaCount", 2,
+                "encryption.keystore.existingSecret", "kek"))).cluster().timeouts().minSize(),
+                "two nodes: a dead peer and a cut network look the same");
+        assertEquals(2, read(Chart.render(Chart.values("server.replicaCount", 3,
+                "encryption.keystore.existingSecret", "kek"))).cluster().timeouts().minSize());
+        assertEquals(3, read(Chart.render(Chart.values("server.replicaCount", 5,
+                "encryption.keystore.existingSecret", "kek"))).cluster().timeouts().minSize());
+        assertEquals(3, read(Chart.render(Chart.values("autoscaling.enabled", true, "autoscaling.minReplicas", 4,
+                "encryption.keystore.existingSecret", "kek"))).cluster().timeouts().minSize(),
+                "with the HPA, a majority of its fewest nodes");
+    }
+
+    @Test
     void anUnknownKeyInServerConfigFailsLikeAtStart() {
         Chart.Rendered rendered = Chart.render(Chart.values("server.config", Map.of("http", Map.of("admin-prot", 9091))));
         ConfigException problem = assertThrows(ConfigException.class, () -> read(rendered));

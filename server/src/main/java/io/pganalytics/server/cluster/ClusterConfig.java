@@ -41,7 +41,7 @@ public record ClusterConfig(String name,
      */
     public record Timeouts(Duration heartbeatInterval, Duration memberTimeout, Duration callTimeout, Duration requestWait,
                            Duration mergeInterval, int minSize) {
-        /** The defaults for HA on a LAN: see docs/CONFIGURATION.md "cluster". */
+        /** The defaults for HA on a LAN: see docs/SERVER.md, the "cluster" keys. */
         public static Timeouts defaults(int minSize) {
             return new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(1),
                     Duration.ofSeconds(5), minSize);
