@@ -39,7 +39,7 @@ public final class HazelcastPeerProcess implements AutoCloseable {
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-") || a.startsWith("java.") || a.startsWith("jdk.") || a.startsWith("ALL-"))
                 .forEach(command::add);
-        command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), HazelcastPeerProcess.class.getName(),
+        command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 members.clusterName(), Integer.toString(members.port(index))));
         command.addAll(members.addresses());
         Path log = TestServers.tempDir().resolve("peer.log");
@@ -97,14 +97,20 @@ public final class HazelcastPeerProcess implements AutoCloseable {
         }
     }
 
-    /** The peer's JVM: {@code <cluster name> <port> <member>...}; prints {@value #JOINED}, then runs until killed. */
-    public static void main(String[] args) throws InterruptedException {
-        List<String> members = Arrays.asList(args).subList(2, args.length);
-        ClusterModule member = ClusterModule.start(new ClusterConfig(args[0], ClusterConfig.Join.MEMBERS, members, "",
-                "127.0.0.1", Integer.parseInt(args[1]), false), "peer-" + args[1]);
-        Eventually.await(Duration.ofSeconds(60), "the peer joins the others", () -> member.memberCount() >= 2);
-        System.out.println(JOINED);
-        System.out.flush();
-        new java.util.concurrent.CountDownLatch(1).await();
+    /** The peer's JVM (an entry point, so it may print): {@code <cluster name> <port> <member>...}. */
+    public static final class Main {
+        private Main() {
+        }
+
+        /** Prints {@value HazelcastPeerProcess#JOINED} once the others are seen, then runs until killed. */
+        public static void main(String[] args) throws InterruptedException {
+            List<String> members = Arrays.asList(args).subList(2, args.length);
+            ClusterModule member = ClusterModule.start(new ClusterConfig(args[0], ClusterConfig.Join.MEMBERS, members, "",
+                    "127.0.0.1", Integer.parseInt(args[1]), false), "peer-" + args[1]);
+            Eventually.await(Duration.ofSeconds(60), "the peer joins the others", () -> member.memberCount() >= 2);
+            System.out.println(JOINED);
+            System.out.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
     }
 }
