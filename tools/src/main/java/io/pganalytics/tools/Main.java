@@ -1,6 +1,6 @@
 package io.pganalytics.tools;
 
-import io.pganalytics.collector.ShutdownLogManager;
+import io.pganalytics.collector.LogDefaults;
 import io.pganalytics.collector.cli.UsageException;
 import io.pganalytics.tools.bench.BackupDrillCommand;
 import io.pganalytics.tools.bench.BenchCommand;
@@ -33,12 +33,7 @@ public final class Main {
 
     public static void main(String[] args) {
         // the demo runs an agent in-process: its last log lines need the collector's log manager, as in the agent
-        if (System.getProperty("java.util.logging.manager") == null) {
-            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
-        }
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
-        }
+        LogDefaults.install();
         int status = execute(List.of(args), System.out, System.err, System.getenv());
         if (status != 0) {
             System.exit(status);
