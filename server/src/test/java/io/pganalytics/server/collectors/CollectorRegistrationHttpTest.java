@@ -159,17 +159,14 @@ class CollectorRegistrationHttpTest {
         assertEquals(201, register(api, token, "n".repeat(200)).status(), "the token is still usable");
     }
 
-    @Test
-    void twoConcurrentRegistrationsWithOneTokenExactlyOneWins() throws Exception {
-        String token = newToken(api, admin);
-        long before = collectors();
-        int racers = 6;
+    /** {@code racers} registrations with one token, released together, each under its own name: their HTTP statuses. */
+    private List<Integer> registerAtOnce(String token, int racers, String namePrefix) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(racers);
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < racers; i++) {
-                String name = uniqueName("racer");
+                String name = uniqueName(namePrefix);
                 results.add(pool.submit(() -> {
                     go.await();
                     return register(api, token, name).status();
@@ -180,11 +177,20 @@ class CollectorRegistrationHttpTest {
             for (Future<Integer> result : results) {
                 statuses.add(result.get());
             }
-            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
-            assertEquals(racers - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+            return statuses;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void twoConcurrentRegistrationsWithOneTokenExactlyOneWins() throws Exception {
+        String token = newToken(api, admin);
+        long before = collectors();
+        int racers = 6;
+        List<Integer> statuses = registerAtOnce(token, racers, "racer");
+        assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+        assertEquals(racers - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
         assertEquals(before + 1, collectors());
     }
 
@@ -309,27 +315,9 @@ class CollectorRegistrationHttpTest {
         String token = created.get("token").asText();
         long before = collectors();
         int racers = 8;
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(racers);
-        try {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < racers; i++) {
-                String name = uniqueName("node");
-                results.add(pool.submit(() -> {
-                    go.await();
-                    return register(api, token, name).status();
-                }));
-            }
-            go.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> result : results) {
-                statuses.add(result.get());
-            }
-            assertEquals(3, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
-            assertEquals(racers - 3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> statuses = registerAtOnce(token, racers, "node");
+        assertEquals(3, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+        assertEquals(racers - 3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
         assertEquals(before + 3, collectors());
         assertEquals(3, count(server, "SELECT count(*) FROM collector WHERE registration_token_id = " + created.get("id").asLong()));
         assertEquals(0, findToken(created.get("id").asLong()).get("usesLeft").asInt());
